@@ -1,0 +1,48 @@
+# Cổng Chỉ số CCHC — every target sets itself up on a fresh machine (virtual environment, dependencies,
+# translations); `make test` also installs Debian's Chromium when it is missing.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export FLASK_APP := app.py
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: setup run test bench translations browser extract
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check ".[test]"
+	touch $(STAMP)
+
+portal/translations/en/LC_MESSAGES/messages.mo: portal/translations/en/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d portal/translations -D messages >/dev/null
+
+translations: portal/translations/en/LC_MESSAGES/messages.mo
+
+setup: $(STAMP) translations
+
+run: setup
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo --if-empty
+	@echo "Cổng Chỉ số CCHC: http://127.0.0.1:5000"
+	$(BIN)/flask run --host 127.0.0.1 --port 5000 --with-threads
+
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  echo "Installing Chromium and fonts from Debian packages"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    chromium fonts-dejavu-core poppler-utils >/dev/null; \
+	fi
+
+test: setup browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python bench/bench_scoring.py
+
+# Refresh the message catalogue after changing user-facing strings.
+extract: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o portal/translations/messages.pot --no-location --sort-output . >/dev/null
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations -l en --no-fuzzy-matching >/dev/null

@@ -1,0 +1,78 @@
+"""Cổng Chỉ số CCHC — the application factory."""
+import logging
+import os
+
+from flask import Flask, g, request, session
+from flask_login import current_user
+
+from portal.config import Config
+from portal.db import configure_engine, write_transaction
+from portal.extensions import babel, csrf, db, htmx, login_manager, migrate
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def select_locale():
+    lang = session.get("lang")
+    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale:
+        lang = current_user.locale
+    return lang if lang in ("vi", "en") else "vi"
+
+
+def create_app(config: Config | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=os.path.join(ROOT, "templates"),
+        static_folder=os.path.join(ROOT, "static"),
+        instance_path=os.environ.get("PORTAL_INSTANCE") or os.path.join(ROOT, "instance"),
+    )
+    app.config.from_object(config or Config(app.instance_path))
+    os.makedirs(app.instance_path, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"))
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=os.path.join(ROOT, "portal", "translations"))
+    login_manager.init_app(app)
+
+    with app.app_context():
+        import portal.models  # noqa: F401  (register every table)
+        configure_engine(db.engine)
+
+    @app.before_request
+    def _transaction_kind():
+        # GET/HEAD read in a deferred transaction; everything else writes and starts BEGIN IMMEDIATE.
+        g.write_token = write_transaction.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+    @app.teardown_request
+    def _reset_transaction_kind(_exc):
+        token = g.pop("write_token", None)
+        if token is not None:
+            write_transaction.reset(token)
+
+    from portal.web.errors import init_errors
+    from portal.web.filters import init_filters
+    from portal.web.security import init_security
+    init_security(app)
+    init_errors(app)
+    init_filters(app)
+
+    from portal.auth import init_auth
+    init_auth(app)
+
+    from portal.auth import bp as auth_bp
+    from portal.home import bp as home_bp
+    from portal.units import bp as units_bp
+    from portal.users import bp as users_bp
+    for blueprint in (auth_bp, home_bp, units_bp, users_bp):
+        app.register_blueprint(blueprint)
+
+    from portal.cli import register_cli
+    register_cli(app)
+
+    from portal.web.context import init_context
+    init_context(app)
+    return app

@@ -1,0 +1,35 @@
+"""Hội đồng thẩm định — which council member appraises which field, and reassignments of one unit's field
+when the assigned member belongs to that unit's agency."""
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+
+
+class CouncilAssignment(db.Model):
+    """A member is assigned a field (F1…F9) for a year, for one unit type or both (unit_type None)."""
+
+    __tablename__ = "council_assignment"
+    __table_args__ = (UniqueConstraint("year_id", "user_id", "field_code", "unit_type"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year_id: Mapped[int] = mapped_column(ForeignKey("assessment_year.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    field_code: Mapped[str] = mapped_column(String(20))
+    unit_type: Mapped[str | None] = mapped_column(String(20))
+
+    user = relationship("User")
+
+
+class AppraisalOverride(db.Model):
+    """The admin gives one unit's field to another member (the conflict rule: nobody appraises the unit
+    of its own agency)."""
+
+    __tablename__ = "appraisal_override"
+    __table_args__ = (UniqueConstraint("year_id", "unit_id", "field_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year_id: Mapped[int] = mapped_column(ForeignKey("assessment_year.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    field_code: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))

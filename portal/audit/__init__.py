@@ -1,0 +1,1 @@
+"""Nhật ký kiểm tra — the append-only, hash-chained audit trail."""

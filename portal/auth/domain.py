@@ -1,0 +1,71 @@
+"""Accounts: roles, the password policy and the login throttle. Pure rules, no Flask."""
+from datetime import datetime, timedelta
+
+ROLES = ("admin", "unit_staff", "unit_leader", "council_member", "council_chair")
+UNIT_ROLES = frozenset({"unit_staff", "unit_leader"})
+COUNCIL_ROLES = frozenset({"council_member", "council_chair"})
+
+PASSWORD_MIN = 8
+PASSWORD_MAX = 64
+# The most common passwords (and their Vietnamese favourites) are refused outright (security.md §1.1).
+COMMON_PASSWORDS = frozenset(
+    """
+    12345678 123456789 1234567890 password password1 password123 qwerty123 qwertyuiop 11111111 00000000
+    abc12345 abcd1234 iloveyou 1q2w3e4r 1qaz2wsx admin123 admin@123 matkhau matkhau123 matkhau@123
+    123456a@ 123456aa anhyeuem 88888888 66666666 12341234 87654321 vietnam1 vietnam123 changeme
+    welcome1 letmein1 sunshine 123qweasd zaq12wsx p@ssw0rd passw0rd
+    """.split()
+)
+
+
+def role_needs_unit(role: str) -> bool:
+    """Unit staff and leaders belong to a unit; council members to their own agency (also a unit)."""
+    return role in UNIT_ROLES
+
+
+def password_problems(password: str, *, username: str = "", full_name: str = "") -> list[str]:
+    """Codes of what is wrong with a new password: too_short, too_long, common, like_username."""
+    problems = []
+    if len(password) < PASSWORD_MIN:
+        problems.append("too_short")
+    if len(password) > PASSWORD_MAX:
+        problems.append("too_long")
+    lowered = password.casefold()
+    if lowered in COMMON_PASSWORDS:
+        problems.append("common")
+    if username and lowered in {username.casefold(), username.casefold() + "123"}:
+        problems.append("like_username")
+    return problems
+
+
+def throttle_delay(failed_logins: int, *, after: int, base_seconds: int, max_seconds: int) -> int:
+    """Seconds an account must wait after `failed_logins` consecutive wrong passwords.
+
+    No wait below `after` failures; then base, doubling with each further failure, capped at max."""
+    if failed_logins < after:
+        return 0
+    return min(max_seconds, base_seconds * 2 ** (failed_logins - after))
+
+
+def login_refusal(*, active: bool, throttled_until: datetime | None, now: datetime) -> str | None:
+    """Why a login attempt is refused before the password is even checked, or None."""
+    if not active:
+        return "inactive"
+    if throttled_until is not None and now < throttled_until:
+        return "throttled"
+    return None
+
+
+def session_expired(*, created_at: datetime, last_seen_at: datetime, now: datetime,
+                    idle: timedelta, absolute: timedelta) -> str | None:
+    """'idle' or 'absolute' when a login session has run out, else None."""
+    if now - created_at > absolute:
+        return "absolute"
+    if now - last_seen_at > idle:
+        return "idle"
+    return None
+
+
+def can_manage_accounts(role: str) -> bool:
+    """Only the Sở Nội vụ secretariat manages units and accounts."""
+    return role == "admin"

@@ -1,0 +1,69 @@
+"""Tài khoản — user accounts, their roles, and server-side login sessions."""
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.auth.domain import ROLES
+from portal.db import UTCDateTime, utcnow
+from portal.extensions import db
+
+_ROLE_CHECK = "role in (" + ", ".join(f"'{r}'" for r in ROLES) + ")"
+
+
+class User(UserMixin, db.Model):
+    """A person who logs in. Unit roles belong to a unit; a council member's unit is its own agency."""
+
+    __tablename__ = "user"
+    __table_args__ = (CheckConstraint(_ROLE_CHECK, name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
+    email: Mapped[str | None] = mapped_column(String(200))
+    position: Mapped[str | None] = mapped_column(String(200))  # chức vụ
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    throttled_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locale: Mapped[str | None] = mapped_column(String(5))
+    email_digest: Mapped[bool] = mapped_column(Boolean, default=False)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    unit = relationship("Unit", foreign_keys=[unit_id])
+
+    login_session_id = None  # set when loaded through a LoginSession (not a column)
+
+    def get_id(self) -> str:
+        """Flask-Login keeps the server-side login session id in the cookie, never the user id."""
+        if not self.login_session_id:
+            raise RuntimeError("log in through portal.auth.services.start_session")
+        return self.login_session_id
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+
+class LoginSession(db.Model):
+    """Phiên đăng nhập — a server-side login session, so logout, deactivation and the admin's
+    "end all sessions" take effect at once (security.md §2)."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # random token kept in the cookie
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(255))
+
+    user: Mapped[User] = relationship()

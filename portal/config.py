@@ -1,0 +1,96 @@
+"""Environment-driven configuration.
+
+Every setting can be given through an environment variable of the same name. `make run` keeps a generated
+SECRET_KEY in the instance folder; production (PORTAL_ENV=production) refuses to start without one.
+"""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """Read the secret key kept in the instance folder, creating it once."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+class Config:
+    """Defaults for the embedded deployment: SQLite (WAL) and local uploads in the instance folder."""
+
+    ENV_NAME = "development"
+    TESTING = False
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+    PROVINCE_NAME = "An Giang"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)   # absolute lifetime of a login
+    SESSION_IDLE_MINUTES = 60                            # idle timeout
+    LOGIN_THROTTLE_AFTER = 5                             # wrong passwords before the account waits
+    LOGIN_THROTTLE_BASE_SECONDS = 30                     # first wait; doubles with each further failure
+    LOGIN_THROTTLE_MAX_SECONDS = 15 * 60
+    WTF_CSRF_TIME_LIMIT = None                           # tied to the session: a long-open form still saves
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024 + 512 * 1024   # one 20 MB file plus the form around it
+    MAX_FORM_MEMORY_SIZE = 500 * 1024
+    MAX_FORM_PARTS = 1000
+    UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+    UNIT_QUOTA_BYTES = 500 * 1024 * 1024
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SMTP_HOST = None
+
+    def __init__(self, instance_path: str):
+        instance = Path(instance_path)
+        env = os.environ
+        self.ENV_NAME = env.get("PORTAL_ENV", self.ENV_NAME)
+        self.DATABASE_URL = env.get("DATABASE_URL") or f"sqlite:///{instance / 'portal.sqlite3'}"
+        if self.DATABASE_URL.startswith("postgresql://"):
+            self.DATABASE_URL = "postgresql+psycopg://" + self.DATABASE_URL[len("postgresql://"):]
+        self.SQLALCHEMY_DATABASE_URI = self.DATABASE_URL
+        self.UPLOAD_DIR = env.get("UPLOAD_DIR") or str(instance / "uploads")
+        self.BABEL_DEFAULT_LOCALE = env.get("PORTAL_LOCALE", self.BABEL_DEFAULT_LOCALE)
+        self.BABEL_DEFAULT_TIMEZONE = env.get("PORTAL_TIMEZONE", self.BABEL_DEFAULT_TIMEZONE)
+        self.PROVINCE_NAME = env.get("PORTAL_PROVINCE", self.PROVINCE_NAME)
+        self.SMTP_HOST = env.get("SMTP_HOST") or None
+        self.SMTP_PORT = int(env.get("SMTP_PORT", "25"))
+        self.MAIL_FROM = env.get("MAIL_FROM", "chisocchc@localhost")
+        secret = env.get("SECRET_KEY")
+        if not secret:
+            if self.ENV_NAME == "production":
+                raise RuntimeError("SECRET_KEY must be set when PORTAL_ENV=production")
+            secret = _instance_secret(instance)
+        self.SECRET_KEY = secret
+        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", self.ENV_NAME == "production")
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        if self.SESSION_COOKIE_SECURE:
+            self.SESSION_COOKIE_NAME = "__Host-session"
+
+
+class TestConfig(Config):
+    """Used by the test suite: a throwaway database and uploads folder given by the fixtures."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    LOGIN_THROTTLE_BASE_SECONDS = 30
+
+    def __init__(self, instance_path: str, **overrides):
+        super().__init__(instance_path)
+        for key, value in overrides.items():
+            setattr(self, key, value)

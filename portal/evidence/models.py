@@ -1,0 +1,63 @@
+"""Tài liệu kiểm chứng — evidence documents of a unit's year, their files, and the items they back."""
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import UTCDateTime, utcnow
+from portal.extensions import db
+
+
+class EvidenceDocument(db.Model):
+    """An evidence document: số ký hiệu (e.g. 123/KH-UBND), ngày ban hành, cơ quan ban hành, trích yếu."""
+
+    __tablename__ = "evidence_document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    year_id: Mapped[int] = mapped_column(ForeignKey("assessment_year.id", ondelete="CASCADE"))
+    symbol: Mapped[str] = mapped_column(String(100), default="")
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    issuer: Mapped[str] = mapped_column(String(255), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    files: Mapped[list["EvidenceFile"]] = relationship(back_populates="document")
+
+
+class EvidenceFile(db.Model):
+    """A stored file of a document. The blob lives under its sha256 name outside static/; replacing a
+    file adds a new row pointing at the one it replaces, and deletes are soft."""
+
+    __tablename__ = "evidence_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("evidence_document.id", ondelete="CASCADE"), index=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    content_type: Mapped[str] = mapped_column(String(100))
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("evidence_file.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    document: Mapped[EvidenceDocument] = relationship(back_populates="files")
+
+
+class ItemEvidence(db.Model):
+    """A document attached to an item of an assessment, at self-assessment or as added evidence in the
+    explanation round (files bổ sung). One document can back many items."""
+
+    __tablename__ = "item_evidence"
+    __table_args__ = (UniqueConstraint("assessment_id", "criterion_id", "document_id", "stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id", ondelete="CASCADE"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("evidence_document.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(12), default="self")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,58 @@
+"""What every template gets: the active year, the navigation of the user's role, labels, static versions."""
+import hashlib
+import os
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.web.messages import role_label, unit_type_label
+
+_static_versions: dict[str, str] = {}
+
+
+def static_url(filename: str) -> str:
+    """URL of a static file with a content hash, so browsers may cache it for a year."""
+    version = _static_versions.get(filename)
+    if version is None:
+        path = os.path.join(current_app.static_folder, filename)
+        with open(path, "rb") as fh:
+            version = hashlib.sha256(fh.read()).hexdigest()[:10]
+        _static_versions[filename] = version
+    return url_for("static", filename=filename, v=version)
+
+
+def navigation() -> list[tuple[str, str, str]]:
+    """(endpoint, url, label) of the menu for the current user's role."""
+    if not current_user.is_authenticated:
+        return []
+    items = [("home.index", url_for("home.index"), _("Trang chủ"))]
+    if current_user.role == "admin":
+        items += [
+            ("units.list_units", url_for("units.list_units"), _("Đơn vị")),
+            ("users.list_users", url_for("users.list_users"), _("Tài khoản")),
+        ]
+    return items
+
+
+def init_context(app: Flask) -> None:
+    @app.context_processor
+    def _inject():
+        from portal.years.services import active_year
+        year = active_year() if request.endpoint and request.endpoint != "static" else None
+        return {
+            "current_year": year,
+            "nav_items": navigation(),
+            "role_label": role_label,
+            "unit_type_label": unit_type_label,
+            "static_url": static_url,
+            "province_name": current_app.config["PROVINCE_NAME"],
+            "current_lang": str(get_locale() or "vi"),
+        }
+
+    @app.after_request
+    def _cache_static(response):
+        if request.path.startswith("/static/") and request.args.get("v"):
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response

@@ -1,0 +1,1 @@
+"""Năm đánh giá — the assessment year: phases, deadlines, extensions."""

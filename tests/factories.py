@@ -1,0 +1,58 @@
+"""Small factories for web tests: units, accounts, a year with its phase windows."""
+from datetime import timedelta
+
+from portal.auth.models import User
+from portal.auth.services import hash_password
+from portal.db import utcnow
+from portal.extensions import db
+from portal.text import fold_key
+from portal.units.models import Unit
+from portal.years.models import AssessmentYear, PhaseWindow
+
+TEST_PASSWORD = "mat-khau-thu-nghiem"
+_HASH = hash_password(TEST_PASSWORD)
+_counter = {"n": 0}
+
+
+def _next() -> int:
+    _counter["n"] += 1
+    return _counter["n"]
+
+
+def make_unit(name: str | None = None, *, code: str | None = None, unit_type: str = "department",
+              active: bool = True) -> Unit:
+    n = _next()
+    name = name or f"Sở Thử nghiệm {n}"
+    unit = Unit(code=code or f"U{n}", name=name, name_key=fold_key(name), unit_type=unit_type, active=active)
+    db.session.add(unit)
+    db.session.flush()
+    return unit
+
+
+def make_user(role: str = "unit_staff", unit: Unit | None = None, *, username: str | None = None,
+              must_change_password: bool = False, active: bool = True, full_name: str | None = None) -> User:
+    n = _next()
+    if unit is None and role in ("unit_staff", "unit_leader"):
+        unit = make_unit()
+    full_name = full_name or f"Người dùng {n}"
+    user = User(username=username or f"user{n}", full_name=full_name, name_key=fold_key(full_name), role=role,
+                unit_id=unit.id if unit else None, password_hash=_HASH,
+                must_change_password=must_change_password, active=active)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def make_year(year: int = 2022, phase: str = "self_assessment") -> AssessmentYear:
+    now = utcnow().replace(microsecond=0)
+    y = AssessmentYear(year=year, title=f"Chỉ số cải cách hành chính năm {year}", phase=phase, settings={})
+    db.session.add(y)
+    db.session.flush()
+    db.session.add(PhaseWindow(year_id=y.id, phase="self_assessment", opens_at=now - timedelta(days=1),
+                               closes_at=now + timedelta(days=30)))
+    db.session.flush()
+    return y
+
+
+def login(client, username: str, password: str = TEST_PASSWORD, **kwargs):
+    return client.post("/login", data={"username": username, "password": password}, **kwargs)
