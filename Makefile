@@ -44,5 +44,5 @@ bench: setup
 
 # Refresh the message catalogue after changing user-facing strings.
 extract: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o portal/translations/messages.pot --no-location --sort-output . >/dev/null
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o portal/translations/messages.pot --no-location --sort-output . >/dev/null
 	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations -l en --no-fuzzy-matching >/dev/null

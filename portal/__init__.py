@@ -1,4 +1,5 @@
 """Cổng Chỉ số CCHC — the application factory."""
+import importlib
 import logging
 import os
 
@@ -8,6 +9,14 @@ from flask_login import current_user
 from portal.config import Config
 from portal.db import configure_engine, write_transaction
 from portal.extensions import babel, csrf, db, htmx, login_manager, migrate
+
+# Each module is a package portal.<name> exposing `bp`; one line per module.
+BLUEPRINTS = (
+    "auth",
+    "home",
+    "units",
+    "users",
+)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -63,12 +72,8 @@ def create_app(config: Config | None = None) -> Flask:
     from portal.auth import init_auth
     init_auth(app)
 
-    from portal.auth import bp as auth_bp
-    from portal.home import bp as home_bp
-    from portal.units import bp as units_bp
-    from portal.users import bp as users_bp
-    for blueprint in (auth_bp, home_bp, units_bp, users_bp):
-        app.register_blueprint(blueprint)
+    for name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(f"portal.{name}").bp)
 
     from portal.cli import register_cli
     register_cli(app)

@@ -86,6 +86,7 @@ class Config:
 class TestConfig(Config):
     """Used by the test suite: a throwaway database and uploads folder given by the fixtures."""
 
+    __test__ = False  # not a pytest test class
     ENV_NAME = "testing"
     TESTING = True
     LOGIN_THROTTLE_BASE_SECONDS = 30

@@ -42,7 +42,7 @@ def configure_engine(engine: Engine) -> None:
 
 
 class Points(TypeDecorator):
-    """A score: Decimal with two decimals, stored as NUMERIC(8, 2). Floats are refused."""
+    """A score: Decimal with two decimals, stored as NUMERIC(8, 2). A float is refused."""
 
     impl = Numeric(8, 2, asdecimal=True)
     cache_ok = True

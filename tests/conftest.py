@@ -40,7 +40,14 @@ class PortalClient(FlaskClient):
         if csrf and method not in ("GET", "HEAD", "OPTIONS"):
             headers.setdefault("X-CSRFToken", self.csrf_token())
         kwargs["headers"] = headers
-        return super().open(*args, **kwargs)
+        # A test that holds an app context (the ctx fixture) commits what it set up, so the request sees it
+        # and the test reloads fresh rows afterwards; the request itself runs in its own app context, so
+        # nothing (g, the login, the db session) leaks between requests, exactly as in production.
+        from flask import has_app_context
+        if has_app_context():
+            db.session.commit()
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -96,9 +103,12 @@ def _clean_db(request):
 @pytest.fixture
 def ctx(app):
     """An application context for tests that use services and models directly."""
-    with app.test_request_context():
+    from portal.db import write_transaction
+    with app.app_context():
+        token = write_transaction.set(False)  # reads in tests never hold SQLite's write lock
         yield
         db.session.remove()
+        write_transaction.reset(token)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ sessions. Real form posts first; htmx upgrades them to live search and row-by-ro
 from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from portal.auth.domain import ROLES
 from portal.auth.models import User
@@ -28,9 +29,9 @@ def _error_text(code: str) -> str:
 
 def _form(**kwargs) -> UserForm:
     form = UserForm(**kwargs)
-    form.role.choices = [(r, role_label(r)) for r in ROLES]
-    form.unit_id.choices = [(0, _("— Không thuộc đơn vị —"))] + [
-        (u.id, u.name) for u in search_units(include_inactive=False)]
+    form.role.choices = [SelectChoice(r, role_label(r)) for r in ROLES]
+    form.unit_id.choices = [SelectChoice(0, _("— Không thuộc đơn vị —"))] + [
+        SelectChoice(u.id, u.name) for u in search_units(include_inactive=False)]
     if form.unit_id.data is None:
         form.unit_id.data = 0
     return form

@@ -1,0 +1,303 @@
+"""Bộ tiêu chí dạng dữ liệu thuần — the criteria set as plain data, shared by the YAML and Excel readers.
+
+`SetSpec` / `ItemSpec` are what `yaml_io` and `xlsx_io` produce and consume; the database layer and the
+scoring engine convert from them. This module also holds the rules both formats share: the method
+names, how a number in a criteria file is read (through the scoring core's one parser), how a method's
+`config` is checked and built, and the readable "cách tính điểm" text generated when a file gives none.
+Pure: no Flask, no SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from portal.scoring.errors import ScoringInputError
+from portal.scoring.numeric import format_vi, parse_decimal
+from portal.text import clean_text
+
+KINDS = ("field", "group", "item", "adjustment")
+LEAF_METHODS = ("levels", "percentage", "ratio", "yes_no", "number", "survey")
+ADJUSTMENT_METHODS = ("bonus", "deduction")
+METHODS = LEAF_METHODS + ADJUSTMENT_METHODS
+
+# Vietnamese names of the methods, as officials write them in Excel and read them in messages.
+METHOD_LABELS = {
+    "levels": "Chọn mức",
+    "percentage": "Tỷ lệ theo khung",
+    "ratio": "Tỷ lệ thuận",
+    "yes_no": "Có/Không",
+    "number": "Nhập số",
+    "survey": "Điều tra XHH",
+    "bonus": "Điểm cộng",
+    "deduction": "Điểm trừ",
+}
+
+UNIT_TYPE_FROM_YAML = {"so_ban_nganh": "department", "ubnd_cap_huyen": "district"}
+UNIT_TYPE_LABELS = {"so_ban_nganh": "Sở, ban, ngành", "ubnd_cap_huyen": "UBND cấp huyện"}
+
+# Cơ quan thẩm định: the council members' agencies that appraise a field (domain.md §6).
+APPRAISERS = {
+    "SNV": "Sở Nội vụ",
+    "STP": "Sở Tư pháp",
+    "VPUB": "Văn phòng UBND tỉnh",
+    "STC": "Sở Tài chính",
+    "STTTT": "Sở Thông tin và Truyền thông",
+    "SKHCN": "Sở Khoa học và Công nghệ",
+}
+
+# Meta keys every loaded set carries (all but "set" and "unit_type" are Decimals, caps positive).
+META_NUMBERS = ("total", "appraisal", "survey", "bonus_cap", "deduction_cap")
+MAX_CODE_LENGTH = 20
+MAX_TEXT_LENGTH = 4000
+
+
+@dataclass
+class ItemSpec:
+    """One node of the criteria tree: lĩnh vực, nhóm tiêu chí, tiêu chí (scored) or điểm cộng/trừ."""
+
+    code: str
+    title: str
+    kind: str
+    max_points: Decimal | None
+    method: str | None
+    config: dict
+    na_allowed: bool = False
+    field_code: str | None = None
+    appraiser: str | None = None
+    guidance: str = ""
+    evidence: str = ""
+    note: str = ""
+    parent_code: str | None = None
+    position: int = 0
+    # Where the item came from, for messages only: two specs are equal whatever their source lines.
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass
+class SetSpec:
+    """Bộ tiêu chí: meta (set, unit_type, total, appraisal, survey, bonus_cap, deduction_cap) and the
+    items flattened parents-first in document order, adjustments last."""
+
+    meta: dict
+    items: list[ItemSpec]
+
+
+@dataclass(frozen=True)
+class SpecError:
+    """One problem found in a criteria file. `message` is complete Vietnamese (it names the line or row
+    and the code itself); `line` and `code` are there for sorting and highlighting."""
+
+    line: int | None
+    code: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+Report = Callable[[str], None]
+
+
+MULTILINE_KEYS = ("guidance", "evidence", "note")
+
+
+def nfc(text: str, *, multiline: bool = False) -> str:
+    """Chuẩn hoá văn bản — NFC, stripped, no control or bidi characters (the project's one text cleaner);
+    single-line text (codes, titles, labels) also loses line breaks and repeated blanks."""
+    return clean_text(text, multiline=multiline)
+
+
+def dec_str(value: Decimal) -> str:
+    """The canonical stored form of a decimal: dot, no exponent, no trailing zeros ("0.5", "100")."""
+    if value == value.to_integral_value():
+        return str(value.quantize(Decimal(1)) + 0)  # "+ 0" turns -0 into 0
+    return format(value.normalize(), "f")
+
+
+def canonical(value: Decimal) -> Decimal:
+    return Decimal(dec_str(value))
+
+
+def read_number(value: object) -> Decimal:
+    """Read a number from a criteria file: Decimal/int (YAML), float (an Excel numeric cell) or text
+    typed by a person ("0,5" or "0.5"). Typed text goes through the scoring core's one parser, so
+    "1.000" (thousands or decimals?) is refused there; a number that is already a number (YAML, numeric
+    cell) is refused here when it has more than 2 decimals.
+
+    Raises ValueError with a Vietnamese message.
+    """
+    if isinstance(value, (float, Decimal)) and not isinstance(value, bool):
+        number = Decimal(repr(value)) if isinstance(value, float) else value
+        if not number.is_finite():
+            raise ValueError("phải là một số, ví dụ 1 hoặc 0,5")
+        text = format(number, "f")
+        if number.as_tuple().exponent < -2:
+            raise ValueError(
+                f"giá trị {text.replace('.', ',')} có quá 2 chữ số thập phân; hãy làm tròn tới "
+                "tối đa 2 chữ số, ví dụ 0,25"
+            )
+    elif isinstance(value, (int, str)) and not isinstance(value, bool):
+        text = str(value)
+    else:
+        raise ValueError("phải là một số, ví dụ 1 hoặc 0,5")
+    try:
+        return canonical(parse_decimal(unicodedata.normalize("NFC", text)))
+    except ScoringInputError as exc:
+        named = exc.code in ("too_many_decimals", "too_large")  # these messages do not quote the value
+        raise ValueError(f"“{text.strip()}”: {exc.message}" if named else exc.message) from None
+
+
+def pts(value: Decimal) -> str:
+    """Points for a Vietnamese sentence: "0,5 điểm"."""
+    return f"{format_vi(value)} điểm"
+
+
+def check_levels(levels: list[tuple[str, Decimal]], max_points: Decimal | None, report: Report) -> None:
+    """Các mức: at least two, distinct non-empty labels, points within 0..max."""
+    if len(levels) < 2:
+        report("cần ít nhất 2 mức (ví dụ Đúng hạn = 1; Không thực hiện = 0)")
+    seen: set[str] = set()
+    for label, points in levels:
+        if not label:
+            report("có một mức chưa có tên")
+        elif ";" in label or "=" in label:
+            report(f"tên mức “{label}” không được chứa dấu ';' hoặc '='")
+        elif label.casefold() in seen:
+            report(f"mức “{label}” bị lặp")
+        seen.add(label.casefold())
+        if points < 0 or (max_points is not None and points > max_points):
+            report(f"điểm của mức “{label}” ({format_vi(points)}) phải nằm trong khoảng 0 đến điểm tối đa")
+
+
+def check_bands(bands: list[tuple[Decimal, Decimal]], max_points: Decimal | None, report: Report) -> None:
+    """Khung tỷ lệ: thresholds strictly decreasing, the last one 0 %, points within 0..max."""
+    if not bands:
+        report("cần ít nhất một khung tỷ lệ, ví dụ ≥100% = 1; ≥0% = 0")
+        return
+    thresholds = [threshold for threshold, _ in bands]
+    if any(t < 0 for t in thresholds):
+        report("ngưỡng tỷ lệ không được âm")
+    if any(a <= b for a, b in zip(thresholds, thresholds[1:], strict=False)):
+        report("các ngưỡng tỷ lệ phải xếp từ cao xuống thấp và không trùng nhau")
+    elif thresholds[-1] != 0:
+        report("khung cuối cùng phải bắt đầu từ 0% để mọi tỷ lệ đều có điểm")
+    for threshold, points in bands:
+        if points < 0 or (max_points is not None and points > max_points):
+            report(
+                f"điểm của khung ≥{format_vi(threshold)}% ({format_vi(points)}) phải nằm trong khoảng "
+                "0 đến điểm tối đa"
+            )
+
+
+def build_config(method: str, max_points: Decimal | None, parts: dict, report: Report) -> dict:
+    """Check the method's settings and return its JSON-safe config (decimals as strings).
+
+    `parts` may hold: levels [(label, Decimal)], bands [(Decimal, Decimal)], input_label str,
+    step Decimal, per Decimal, cap Decimal (magnitudes; the caller has taken signs into account).
+    Settings that do not belong to the method are reported, so nothing the author wrote is lost silently.
+    """
+    allowed = {
+        "levels": {"levels"},
+        "percentage": {"bands", "input_label"},
+        "ratio": {"input_label"},
+        "number": {"step"},
+        "bonus": {"per", "cap"},
+        "deduction": {"per", "cap"},
+    }.get(method, set())
+    for key in parts:
+        if key not in allowed and parts[key] not in (None, "", []):
+            report(
+                f"phương pháp “{METHOD_LABELS[method]}” ({method}) không dùng thiết lập "
+                f"“{SETTING_NAMES[key]}”; hãy xoá nó hoặc đổi phương pháp"
+            )
+    config: dict = {}
+    if method == "levels":
+        levels = parts.get("levels")
+        if levels is None:
+            report("phương pháp “Chọn mức” (levels) cần danh sách các mức và điểm của từng mức")
+        else:
+            check_levels(levels, max_points, report)
+            config["levels"] = [[label, dec_str(points)] for label, points in levels]
+    elif method == "percentage":
+        bands = parts.get("bands")
+        if bands is None:
+            report("phương pháp “Tỷ lệ theo khung” (percentage) cần các khung tỷ lệ và điểm của từng khung")
+        else:
+            check_bands(bands, max_points, report)
+            config["bands"] = [[dec_str(t), dec_str(p)] for t, p in bands]
+    elif method == "number" and parts.get("step") is not None:
+        step = parts["step"]
+        if step <= 0 or (max_points is not None and step > max_points):
+            report("bước nhập điểm phải lớn hơn 0 và không vượt điểm tối đa")
+        config["step"] = dec_str(step)
+    elif method in ADJUSTMENT_METHODS:
+        for key, label in (("per", "số điểm mỗi lần"), ("cap", "mức tối đa")):
+            value = parts.get(key)
+            if value is None:
+                report(f"điểm cộng/trừ cần {label}")
+            elif value == 0:
+                report(f"{label} phải khác 0")
+            elif value < 0:
+                report(f"{label} của điểm cộng phải là số dương")
+            else:
+                config[key] = dec_str(value)
+    if method in ("percentage", "ratio") and parts.get("input_label"):
+        config["input_label"] = parts["input_label"]
+    return config
+
+
+SETTING_NAMES = {
+    "levels": "các mức",
+    "bands": "khung tỷ lệ",
+    "input_label": "số liệu kê khai",
+    "step": "bước",
+    "per": "mỗi lần",
+    "cap": "tối đa",
+}
+
+
+def generate_guidance(method: str | None, max_points: Decimal | None, config: dict) -> str:
+    """Cách tính điểm sinh tự động — readable Vietnamese text from the method, decimal comma."""
+    if method is None:
+        return ""
+    if method == "levels":
+        return "; ".join(f"{label}: {pts(Decimal(p))}" for label, p in config.get("levels", []))
+    if method == "percentage":
+        return _bands_guidance(config)
+    top = pts(max_points) if max_points is not None else "điểm tối đa"
+    if method == "ratio":
+        label = config.get("input_label")
+        what = f"tỷ lệ ({label})" if label else "tỷ lệ đạt được"
+        return f"Điểm = {top} × {what}"
+    if method == "yes_no":
+        return f"Có: {top}; Không: 0 điểm"
+    if method == "number":
+        step = f", bước {format_vi(Decimal(config['step']))}" if "step" in config else ""
+        return f"Nhập số điểm từ 0 đến {top}{step}"
+    if method == "survey":
+        return f"Điểm = {top} × kết quả điều tra xã hội học (%)"
+    per, cap = (format_vi(Decimal(config.get(k, "0"))) for k in ("per", "cap"))
+    verb = "Cộng" if method == "bonus" else "Trừ"
+    return f"{verb} {per} điểm mỗi lần; tổng {verb.lower()} tối đa {cap} điểm"
+
+
+def _bands_guidance(config: dict) -> str:
+    bands = [(Decimal(t), Decimal(p)) for t, p in config.get("bands", [])]
+    parts = []
+    for index, (threshold, points) in enumerate(bands):
+        upper = bands[index - 1][0] if index else None
+        if upper is None and threshold == 0:
+            parts.append(f"mọi tỷ lệ: {pts(points)}")
+        elif upper is None:
+            parts.append(f"tỷ lệ ≥ {format_vi(threshold)}%: {pts(points)}")
+        elif threshold == 0:
+            parts.append(f"dưới {format_vi(upper)}%: {pts(points)}")
+        else:
+            parts.append(f"từ {format_vi(threshold)}% đến dưới {format_vi(upper)}%: {pts(points)}")
+    text = "; ".join(parts)
+    text = text[:1].upper() + text[1:]
+    label = config.get("input_label")
+    return text + (f" (tỷ lệ = {label})" if label else "")

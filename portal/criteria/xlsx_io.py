@@ -1,0 +1,621 @@
+"""Bộ tiêu chí dạng Excel — the criteria set as officials keep it in a spreadsheet, one row per item.
+
+Sheet "Tiêu chí": one row per field, group, scored item and bonus/deduction, linked by "Mã cha".
+Sheet "Thông tin": the set's key/value facts. `load_set_xlsx` never raises on bad input: it returns
+(None, errors) with the row and code of each problem, in Vietnamese. Numbers accept "0,5", "0.5" or a
+numeric cell. Text cells that would start a formula are written with a leading "'" and read back without it.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+from io import BytesIO
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+
+from portal.criteria.spec import (
+    ADJUSTMENT_METHODS,
+    APPRAISERS,
+    LEAF_METHODS,
+    MAX_CODE_LENGTH,
+    MAX_TEXT_LENGTH,
+    METHOD_LABELS,
+    METHODS,
+    MULTILINE_KEYS,
+    UNIT_TYPE_LABELS,
+    ItemSpec,
+    SetSpec,
+    SpecError,
+    build_config,
+    dec_str,
+    generate_guidance,
+    nfc,
+    read_number,
+)
+from portal.scoring.numeric import format_vi
+
+ITEMS_SHEET, META_SHEET = "Tiêu chí", "Thông tin"
+COLUMNS = {  # key → header, in sheet order
+    "code": "Mã",
+    "parent": "Mã cha",
+    "kind": "Loại",
+    "title": "Nội dung",
+    "max": "Điểm tối đa",
+    "method": "Phương pháp",
+    "settings": "Các mức / khung",
+    "input": "Số liệu kê khai",
+    "na": "Cho phép không áp dụng",
+    "ap": "Cơ quan thẩm định",
+    "guidance": "Cách tính điểm",
+    "evidence": "Yêu cầu tài liệu kiểm chứng",
+    "note": "Ghi chú",
+}
+REQUIRED_COLUMNS = ("code", "parent", "kind", "title", "max", "method")
+WIDTHS = {
+    "code": 9,
+    "parent": 9,
+    "kind": 15,
+    "title": 60,
+    "max": 10,
+    "method": 16,
+    "settings": 45,
+    "input": 30,
+    "na": 12,
+    "ap": 12,
+    "guidance": 50,
+    "evidence": 40,
+    "note": 30,
+}
+KIND_LABELS = {
+    "field": "Lĩnh vực",
+    "group": "Nhóm tiêu chí",
+    "item": "Tiêu chí",
+    "adjustment": "Điểm cộng-trừ",
+}
+META_ROWS = {
+    "set": "Mã bộ tiêu chí",
+    "unit_type": "Loại đơn vị",
+    "total": "Tổng điểm",
+    "appraisal": "Điểm thẩm định",
+    "survey": "Điểm điều tra",
+    "bonus_cap": "Trần điểm cộng",
+    "deduction_cap": "Trần điểm trừ",
+}
+YES, NO = "Có", "Không"
+
+MAX_XLSX_BYTES = 10 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+MAX_ZIP_ENTRIES = 500
+MAX_ROWS = 5000
+_FORMULA_START = tuple("=+-@")
+_ESCAPED_START = _FORMULA_START + ("'",)
+NOT_XLSX = (
+    "Tệp tải lên không phải là bảng tính Excel (.xlsx) đọc được. Hãy mở tệp bằng Excel, chọn "
+    "Lưu thành → “Sổ làm việc Excel (*.xlsx)” rồi tải lên lại."
+)
+
+
+def _key(text: object) -> str:
+    """Comparison key for labels typed by people: NFC, case-folded, no spaces, dashes or slashes."""
+    return re.sub(r"[\s\-–—/_]+", "", nfc(str(text)).casefold())
+
+
+_KIND_BY_KEY = {_key(v): k for k, v in KIND_LABELS.items()} | {_key(k): k for k in KIND_LABELS}
+_KIND_BY_KEY |= {_key("Điểm cộng"): "adjustment", _key("Điểm trừ"): "adjustment"}
+_METHOD_BY_KEY = {_key(v): k for k, v in METHOD_LABELS.items()} | {_key(k): k for k in METHODS}
+_APPRAISER_BY_KEY = {_key(k): k for k in APPRAISERS} | {_key(v): k for k, v in APPRAISERS.items()}
+_UNIT_BY_KEY = {_key(k): k for k in UNIT_TYPE_LABELS} | {_key(v): k for k, v in UNIT_TYPE_LABELS.items()}
+_YES = {_key(w) for w in (YES, "x", "yes", "true", "1", "co")}
+_NO = {_key(w) for w in (NO, "", "no", "false", "0", "khong")}
+
+
+# --- writing ---------------------------------------------------------------------------------------------
+
+
+def _safe(text: str) -> str:
+    """Neutralise a text that Excel would run as a formula (=, +, -, @): prefix it with "'".
+
+    A text that already starts with "'" gets one too, so that reading strips exactly what was added."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return "'" + text if text.startswith(_ESCAPED_START) else text
+
+
+def _number_cell(value: Decimal | None) -> int | Decimal | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else Decimal(dec_str(value))
+
+
+def _settings_text(item: ItemSpec) -> str:
+    config = item.config
+    if item.method == "levels":
+        return "; ".join(f"{label}={format_vi(Decimal(p))}" for label, p in config.get("levels", []))
+    if item.method == "percentage":
+        return "; ".join(
+            f"≥{format_vi(Decimal(t))}%={format_vi(Decimal(p))}" for t, p in config.get("bands", [])
+        )
+    if item.method == "number" and "step" in config:
+        return f"bước={format_vi(Decimal(config['step']))}"
+    if item.method in ADJUSTMENT_METHODS:
+        return f"mỗi lần={format_vi(Decimal(config['per']))}; tối đa={format_vi(Decimal(config['cap']))}"
+    return ""
+
+
+def dump_set_xlsx(spec: SetSpec) -> bytes:
+    """Write the set as an .xlsx workbook (sheets "Tiêu chí" and "Thông tin")."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = ITEMS_SHEET
+    sheet.append(list(COLUMNS.values()))
+    for item in spec.items:
+        row = {
+            "code": item.code,
+            "parent": item.parent_code or "",
+            "kind": KIND_LABELS[item.kind],
+            "title": item.title,
+            "max": _number_cell(item.max_points),
+            "method": METHOD_LABELS.get(item.method, "") if item.kind in ("item", "adjustment") else "",
+            "settings": _settings_text(item),
+            "input": item.config.get("input_label", ""),
+            "na": YES if item.na_allowed else NO,
+            "ap": item.appraiser or "",
+            "guidance": item.guidance,
+            "evidence": item.evidence,
+            "note": item.note,
+        }
+        sheet.append([_safe(v) if isinstance(v, str) else v for v in row.values()])
+    for index, key in enumerate(COLUMNS):
+        letter = sheet.cell(row=1, column=index + 1).column_letter
+        sheet.column_dimensions[letter].width = WIDTHS[key]
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    sheet.freeze_panes = "B2"
+    meta = workbook.create_sheet(META_SHEET)
+    meta.append(["Thông tin", "Giá trị"])
+    for key, label in META_ROWS.items():
+        value = spec.meta.get(key)
+        if key == "unit_type":
+            value = UNIT_TYPE_LABELS.get(value, value)
+        meta.append([label, _safe(value) if isinstance(value, str) else _number_cell(value)])
+    meta.column_dimensions["A"].width, meta.column_dimensions["B"].width = 22, 30
+    for cell in meta[1]:
+        cell.font = Font(bold=True)
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# --- reading ---------------------------------------------------------------------------------------------
+
+
+def _text(value: object, multiline: bool = False) -> str:
+    """A cell as text: NFC, stripped, formula neutralisation undone; numbers as written ("1.1", "2")."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        value = str(int(value)) if value.is_integer() else repr(value)
+    text = nfc(str(value), multiline=multiline)
+    return text[1:] if text.startswith("'") and text[1:].startswith(_ESCAPED_START) else text
+
+
+@dataclass
+class _Row:
+    row: int
+    cells: dict
+
+    def text(self, key: str) -> str:
+        return _text(self.cells.get(key), multiline=key in MULTILINE_KEYS)
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.errors: list[SpecError] = []
+
+    def err(self, row: int | None, code: str | None, text: str, sheet: str = ITEMS_SHEET) -> None:
+        where = f"Trang “{sheet}”, hàng {row}" if row else f"Trang “{sheet}”"
+        if code:
+            where += f", mã {code}"
+        self.errors.append(SpecError(row, code, f"{where}: {text.rstrip('.')}."))
+
+    def number(self, row: _Row, key: str, code: str | None, required: bool) -> Decimal | None:
+        value = row.cells.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.err(row.row, code, f"thiếu “{COLUMNS[key]}”; hãy nhập số, ví dụ 1 hoặc 0,5")
+            return None
+        try:
+            return read_number(_text(value) if isinstance(value, str) else value)
+        except ValueError as exc:
+            self.err(row.row, code, f"cột “{COLUMNS[key]}”: {exc}")
+            return None
+
+    def lookup(self, row: _Row, key: str, table: dict, code: str | None, choices: str) -> str | None:
+        text = row.text(key)
+        if not text:
+            return None
+        found = table.get(_key(text))
+        if found is None:
+            self.err(
+                row.row, code, f"“{text}” ở cột “{COLUMNS[key]}” không hợp lệ; hãy chọn một trong: {choices}"
+            )
+        return found
+
+    def settings(self, row: _Row, method: str, code: str | None) -> dict:
+        """Parse "Các mức / khung" for the method into build_config parts."""
+        text, parts = row.text("settings"), {"input_label": row.text("input")}
+        pairs = [segment.rpartition("=") for segment in re.split(r"[;\n]", text) if segment.strip()]
+        if not text:
+            return parts
+        if any(not sep for _, sep, _ in pairs):
+            self.err(
+                row.row,
+                code,
+                f"cột “{COLUMNS['settings']}” phải có dạng “tên=điểm; tên=điểm”, "
+                "ví dụ “Đúng hạn=1; Chậm hạn=0,5; Không ban hành=0”",
+            )
+            return parts
+        try:
+            values = [(nfc(left), read_number(right.strip())) for left, _, right in pairs]
+            if method == "levels":
+                parts["levels"] = values
+            elif method == "percentage":
+                parts["bands"] = [
+                    (read_number(re.sub(r"^(≥|>=)|%$", "", left).strip()), points) for left, points in values
+                ]
+            else:
+                named = {_key(left): value for left, value in values}
+                if method == "number":
+                    parts["step"] = named.pop(_key("bước"), None)
+                else:
+                    parts["per"], parts["cap"] = (
+                        named.pop(_key("mỗi lần"), None),
+                        named.pop(_key("tối đa"), None),
+                    )
+                    if method == "deduction":
+                        parts = {k: abs(v) if isinstance(v, Decimal) else v for k, v in parts.items()}
+                if named:
+                    self.err(
+                        row.row,
+                        code,
+                        f"cột “{COLUMNS['settings']}” có mục không dùng cho phương pháp "
+                        f"“{METHOD_LABELS[method]}”; hãy xoá hoặc sửa",
+                    )
+        except ValueError as exc:
+            self.err(row.row, code, f"cột “{COLUMNS['settings']}”: {exc}")
+        return parts
+
+
+def load_set_xlsx(data: bytes) -> tuple[SetSpec | None, list[SpecError]]:
+    """Read a set from .xlsx bytes. Returns (spec, []) or (None, errors); never raises on bad input."""
+    problem = _check_container(data)
+    if problem:
+        return None, [SpecError(None, None, problem)]
+    try:
+        workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file; all mean the same
+        return None, [SpecError(None, None, NOT_XLSX)]
+    reader = _Reader()
+    try:
+        names = {_key(name): name for name in workbook.sheetnames}
+        items_sheet = workbook[names.get(_key(ITEMS_SHEET), workbook.sheetnames[0])]
+        rows = _read_rows(reader, items_sheet)
+        meta = _read_meta(reader, workbook[names[_key(META_SHEET)]] if _key(META_SHEET) in names else None)
+    except Exception:  # noqa: BLE001 - a broken part inside a valid zip
+        return None, [SpecError(None, None, NOT_XLSX)]
+    finally:
+        workbook.close()
+    items = _build(reader, rows) if rows is not None else []
+    if reader.errors:
+        return None, sorted(
+            reader.errors, key=lambda e: (e.message.startswith(f"Trang “{META_SHEET}”"), e.line or 0)
+        )
+    return SetSpec(meta, items), []
+
+
+def _check_container(data: bytes) -> str | None:
+    """Refuse non-xlsx, macro workbooks and zip bombs before openpyxl unpacks anything."""
+    if not isinstance(data, (bytes, bytearray)) or not data.startswith(b"PK\x03\x04"):
+        return NOT_XLSX
+    if len(data) > MAX_XLSX_BYTES:
+        return (
+            "Tệp Excel quá lớn (tối đa 10 MB). Hãy xoá các trang, hình ảnh không cần thiết rồi tải lên lại."
+        )
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return NOT_XLSX
+    names = {entry.filename for entry in entries}
+    if "[Content_Types].xml" not in names:
+        return NOT_XLSX
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        return "Tệp Excel có chứa macro. Hãy lưu lại dưới dạng “Sổ làm việc Excel (*.xlsx)” không có macro."
+    if len(entries) > MAX_ZIP_ENTRIES or sum(entry.file_size for entry in entries) > MAX_UNZIPPED_BYTES:
+        return "Tệp Excel quá lớn khi giải nén. Hãy chỉ giữ lại hai trang “Tiêu chí” và “Thông tin”."
+    return None
+
+
+def _read_rows(reader: _Reader, sheet) -> list[_Row] | None:  # noqa: ANN001 - openpyxl worksheet
+    iterator = sheet.iter_rows(values_only=True)
+    header = next(iterator, None) or ()
+    by_header = {_key(label): key for key, label in COLUMNS.items()}
+    columns = {
+        by_header[_key(v)]: index for index, v in enumerate(header) if v is not None and _key(v) in by_header
+    }
+    missing = [COLUMNS[key] for key in REQUIRED_COLUMNS if key not in columns]
+    if missing:
+        reader.err(
+            1,
+            None,
+            f"thiếu cột {', '.join(f'“{m}”' for m in missing)} ở hàng tiêu đề; hãy dùng tệp mẫu xuất từ Cổng",
+        )
+        return None
+    rows = []
+    for number, values in enumerate(iterator, start=2):
+        if number > MAX_ROWS:
+            reader.err(number, None, f"bảng có quá {MAX_ROWS} hàng; hãy kiểm tra lại tệp")
+            break
+        cells = {key: values[index] if index < len(values) else None for key, index in columns.items()}
+        if any(_text(v) for v in cells.values()):
+            rows.append(_Row(number, cells))
+    return rows
+
+
+def _read_meta(reader: _Reader, sheet) -> dict:  # noqa: ANN001 - openpyxl worksheet
+    meta: dict = {}
+    if sheet is None:
+        reader.err(
+            None,
+            None,
+            f"thiếu trang “{META_SHEET}” (mã bộ, loại đơn vị, tổng điểm…); hãy dùng tệp mẫu xuất từ Cổng",
+            sheet=META_SHEET,
+        )
+        return meta
+    by_label = {_key(label): key for key, label in META_ROWS.items()}
+    lines: dict[str, int] = {}
+    for number, values in enumerate(sheet.iter_rows(max_col=2, values_only=True), start=1):
+        key = by_label.get(_key(values[0])) if values and values[0] is not None else None
+        if key is None:
+            continue
+        lines[key] = number
+        value = values[1] if len(values) > 1 else None
+        if key in ("set", "unit_type"):
+            meta[key] = _text(value)
+        else:
+            try:
+                amount = read_number(_text(value) if isinstance(value, str) else value)
+            except ValueError as exc:
+                reader.err(number, None, f"“{META_ROWS[key]}”: {exc}", sheet=META_SHEET)
+                continue
+            if key == "deduction_cap":  # a deduction cap may be typed negative, as in the YAML adjustments
+                amount = abs(amount)
+            elif amount < 0:
+                reader.err(number, None, f"“{META_ROWS[key]}” không được âm", sheet=META_SHEET)
+            meta[key] = amount
+    for key, label in META_ROWS.items():
+        if key not in lines:
+            reader.err(
+                None, None, f"thiếu hàng “{label}”; hãy thêm hàng này với giá trị ở cột B", sheet=META_SHEET
+            )
+        elif key in ("set", "unit_type") and not meta[key]:
+            reader.err(lines[key], None, f"chưa nhập “{label}” ở cột B", sheet=META_SHEET)
+    if meta.get("unit_type"):
+        unit = _UNIT_BY_KEY.get(_key(meta["unit_type"]))
+        if unit is None:
+            reader.err(
+                lines["unit_type"],
+                None,
+                f"loại đơn vị “{meta['unit_type']}” không hợp lệ; hãy ghi "
+                f"{' hoặc '.join(UNIT_TYPE_LABELS.values())}",
+                sheet=META_SHEET,
+            )
+        meta["unit_type"] = unit
+    return {key: meta.get(key) for key in META_ROWS}
+
+
+def _build(reader: _Reader, rows: list[_Row]) -> list[ItemSpec]:
+    """Rows → items (each checked alone), then the tree: parents, children, order, inheritance."""
+    items, first_row = [], {}
+    for row in rows:
+        code = row.text("code")
+        if not code:
+            reader.err(row.row, None, f"thiếu mã ở cột “{COLUMNS['code']}”; hãy nhập mã, ví dụ 1.1")
+        elif code in first_row:
+            reader.err(
+                row.row, code, f"mã {code} bị trùng với hàng {first_row[code]}; mỗi mục phải có một mã riêng"
+            )
+        else:
+            first_row[code] = row.row
+            items.append(_item(reader, row, code))
+    by_code = {item.code: item for item in items}
+    children: dict[str, list[ItemSpec]] = {item.code: [] for item in items}
+    for item in items:
+        parent = _check_parent(reader, item, by_code, first_row)
+        if parent is not None:
+            children[parent.code].append(item)
+    for item in items:
+        if item.kind in ("field", "group") and not children[item.code]:
+            reader.err(
+                item.line,
+                item.code,
+                f"{KIND_LABELS[item.kind]} {item.code} chưa có mục con nào; hãy thêm "
+                f"mục con hoặc đổi “{COLUMNS['kind']}” thành “Tiêu chí”",
+            )
+    out: list[ItemSpec] = []
+    for position, field in enumerate(item for item in items if item.kind == "field"):
+        _walk(reader, field, None, position, children, out, depth=1)
+    for position, adjustment in enumerate(item for item in items if item.kind == "adjustment"):
+        adjustment.position = position
+        out.append(adjustment)
+    return out
+
+
+def _item(reader: _Reader, row: _Row, code: str) -> ItemSpec:
+    if len(code) > MAX_CODE_LENGTH or any(ch.isspace() or ch in ";=" for ch in code):
+        reader.err(
+            row.row,
+            code,
+            f"mã không hợp lệ; mã dài tối đa {MAX_CODE_LENGTH} ký tự, không có khoảng trắng, dấu ';' hay '='",
+        )
+    kind = reader.lookup(row, "kind", _KIND_BY_KEY, code, ", ".join(KIND_LABELS.values()))
+    if not row.text("kind"):
+        reader.err(
+            row.row, code, f"thiếu “{COLUMNS['kind']}”; hãy chọn một trong: {', '.join(KIND_LABELS.values())}"
+        )
+    title = row.text("title")
+    if not title:
+        reader.err(row.row, code, f"thiếu “{COLUMNS['title']}”; hãy nhập nội dung tiêu chí")
+    for key in ("title", "input", "guidance", "evidence", "note"):
+        if len(row.text(key)) > MAX_TEXT_LENGTH:
+            reader.err(row.row, code, f"cột “{COLUMNS[key]}” dài quá {MAX_TEXT_LENGTH} ký tự; hãy rút gọn")
+    na = _key(row.text("na"))
+    if na not in _YES and na not in _NO:
+        reader.err(row.row, code, f"cột “{COLUMNS['na']}” chỉ ghi “{YES}” hoặc “{NO}”")
+    item = ItemSpec(
+        code=code,
+        title=title,
+        kind=kind or "item",
+        max_points=None,
+        method=None,
+        config={},
+        na_allowed=na in _YES and kind != "adjustment",
+        parent_code=row.text("parent") or None,
+        appraiser=reader.lookup(row, "ap", _APPRAISER_BY_KEY, code, ", ".join(APPRAISERS)),
+        guidance=row.text("guidance"),
+        evidence=row.text("evidence"),
+        note=row.text("note"),
+        line=row.row,
+    )
+    if kind is None:
+        return item
+    method = reader.lookup(row, "method", _METHOD_BY_KEY, code, ", ".join(METHOD_LABELS.values()))
+    if kind == "adjustment":
+        _adjustment(reader, row, item, method)
+        return item
+    item.max_points = reader.number(row, "max", code, required=kind == "item")
+    if item.max_points is not None and item.max_points <= 0:
+        reader.err(row.row, code, f"“{COLUMNS['max']}” phải lớn hơn 0")
+    if kind != "item":
+        if row.text("settings") or row.text("input"):
+            reader.err(
+                row.row,
+                code,
+                f"{KIND_LABELS[kind]} không dùng cột “{COLUMNS['settings']}” và "
+                f"“{COLUMNS['input']}”; hãy xoá hoặc đổi “{COLUMNS['kind']}” thành “Tiêu chí”",
+            )
+        return item
+    if method is None or method not in LEAF_METHODS:
+        if method is not None or not row.text("method"):
+            reader.err(
+                row.row,
+                code,
+                f"tiêu chí cần “{COLUMNS['method']}” là một trong: "
+                f"{', '.join(METHOD_LABELS[m] for m in LEAF_METHODS)}",
+            )
+        return item
+    item.method = method
+    report = lambda text: reader.err(row.row, code, text)  # noqa: E731
+    before = len(reader.errors)
+    parts = reader.settings(row, method, code)
+    if len(reader.errors) > before:  # a malformed cell is already reported; do not add "missing"
+        return item
+    item.config = build_config(method, item.max_points, parts, report)
+    item.guidance = item.guidance or generate_guidance(method, item.max_points, item.config)
+    return item
+
+
+def _adjustment(reader: _Reader, row: _Row, item: ItemSpec, method: str | None) -> None:
+    if method not in ADJUSTMENT_METHODS:
+        if method is not None or not row.text("method"):
+            reader.err(
+                row.row, item.code, f"điểm cộng-trừ cần “{COLUMNS['method']}” là “Điểm cộng” hoặc “Điểm trừ”"
+            )
+        return
+    if row.text("max"):
+        reader.err(
+            row.row,
+            item.code,
+            f"điểm cộng-trừ không dùng cột “{COLUMNS['max']}”; hãy ghi mức điểm ở cột "
+            f"“{COLUMNS['settings']}”, ví dụ “mỗi lần=1; tối đa=2”",
+        )
+    item.method = method
+    report = lambda text: reader.err(row.row, item.code, text)  # noqa: E731
+    before = len(reader.errors)
+    parts = reader.settings(row, method, item.code)
+    if len(reader.errors) > before:
+        return
+    item.config = build_config(method, None, parts, report)
+    item.guidance = item.guidance or generate_guidance(method, None, item.config)
+
+
+def _check_parent(reader: _Reader, item: ItemSpec, by_code: dict, first_row: dict) -> ItemSpec | None:
+    code, parent_code = item.code, item.parent_code
+    if item.kind in ("field", "adjustment"):
+        if parent_code:
+            reader.err(
+                item.line,
+                code,
+                f"{KIND_LABELS[item.kind]} không có mã cha; hãy xoá ô “{COLUMNS['parent']}” "
+                f"hoặc sửa “{COLUMNS['kind']}”",
+            )
+        return None
+    if not parent_code:
+        reader.err(item.line, code, f"cần “{COLUMNS['parent']}” (mã của lĩnh vực hoặc nhóm chứa mục này)")
+        return None
+    parent = by_code.get(parent_code)
+    if parent is None:
+        reader.err(
+            item.line,
+            code,
+            f"mã cha {parent_code} không có trong bảng; hãy sửa mã cha hoặc thêm hàng cho mục {parent_code}",
+        )
+    elif parent.kind not in ("field", "group"):
+        reader.err(
+            item.line,
+            code,
+            f"mã cha {parent_code} là một “{KIND_LABELS[parent.kind]}”, không chứa được "
+            f"mục con; hãy đổi “{COLUMNS['kind']}” của hàng {first_row[parent_code]} thành "
+            "“Nhóm tiêu chí”",
+        )
+    elif first_row[parent_code] > (item.line or 0):
+        reader.err(
+            item.line,
+            code,
+            f"mục cha {parent_code} (hàng {first_row[parent_code]}) phải nằm phía trên "
+            "mục con; hãy chuyển hàng này xuống dưới",
+        )
+    else:
+        return parent
+    return None
+
+
+def _walk(
+    reader: _Reader,
+    item: ItemSpec,
+    parent: ItemSpec | None,
+    position: int,
+    children: dict[str, list[ItemSpec]],
+    out: list[ItemSpec],
+    depth: int,
+) -> None:
+    """Pre-order: position, field code, inherited appraiser; a group's max defaults to its children's sum."""
+    item.position = position
+    item.field_code = parent.field_code if parent else item.code
+    item.appraiser = item.appraiser or (parent.appraiser if parent else None)
+    out.append(item)
+    kids = children[item.code]
+    if not kids:
+        return
+    if depth >= 6:
+        reader.err(item.line, item.code, "cây tiêu chí sâu quá 6 cấp; hãy kiểm tra lại cột “Mã cha”")
+        return
+    for index, child in enumerate(kids):
+        _walk(reader, child, item, index, children, out, depth + 1)
+    if item.max_points is None and all(kid.max_points is not None for kid in kids):
+        item.max_points = sum((kid.max_points for kid in kids), Decimal(0))

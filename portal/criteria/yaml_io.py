@@ -1,0 +1,745 @@
+"""Đọc/ghi bộ tiêu chí YAML — read and write a criteria set in the format of shared/criteria/*.yaml.
+
+`load_set_yaml` never raises on bad input: it returns (None, errors), every error in Vietnamese with the
+line and the item code. Numbers are read as Decimal straight from the YAML text (a float never exists),
+text is NFC-normalised, and a set that `inherits` another one is resolved against the base set given by
+the caller. `dump_set_yaml` writes the resolved set back; `load_set_yaml(dump_set_yaml(x)) == x`.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+
+import yaml
+
+from portal.criteria.spec import (
+    ADJUSTMENT_METHODS,
+    APPRAISERS,
+    LEAF_METHODS,
+    MAX_CODE_LENGTH,
+    MAX_TEXT_LENGTH,
+    META_NUMBERS,
+    MULTILINE_KEYS,
+    UNIT_TYPE_FROM_YAML,
+    ItemSpec,
+    SetSpec,
+    SpecError,
+    build_config,
+    dec_str,
+    generate_guidance,
+    nfc,
+    read_number,
+)
+
+MAX_YAML_CHARS = 1_000_000
+MAX_DEPTH = 6  # field → group → … → item; deeper trees are a mistake, not a real criteria set
+
+TOP_KEYS = {"meta", "fields", "adjustments", "replace", "note"}
+META_KEYS = {"set", "unit_type", "inherits", *META_NUMBERS}
+ITEM_KEYS = {
+    "code",
+    "title",
+    "max",
+    "m",
+    "lv",
+    "bands",
+    "input",
+    "step",
+    "na",
+    "ap",
+    "guidance",
+    "evidence",
+    "note",
+    "items",
+}
+ADJ_KEYS = {"code", "title", "m", "per", "cap", "ap", "guidance", "evidence", "note"}
+# Long or English spellings people reach for; they are not silently ignored.
+ALIASES = {
+    "method": "m",
+    "levels": "lv",
+    "level": "lv",
+    "max_points": "max",
+    "appraiser": "ap",
+    "na_allowed": "na",
+    "children": "items",
+    "input_label": "input",
+    "band": "bands",
+}
+# The key whose line a problem with a method's settings points to.
+SETTING_KEY = {"levels": "lv", "percentage": "bands", "number": "step"}
+# Keys that are real in one kind of node but a mistake in another.
+GROUP_FOREIGN = {"lv", "bands", "input", "step", "per", "cap"}
+LEAF_FOREIGN = {"per", "cap"}
+ADJ_FOREIGN = {"max", "lv", "bands", "input", "step", "na", "items"}
+KEY_NAMES = {
+    "title": "nội dung",
+    "max": "điểm tối đa",
+    "m": "phương pháp chấm",
+    "per": "số điểm mỗi lần",
+    "cap": "mức tối đa",
+    "set": "mã bộ tiêu chí",
+    "unit_type": "loại đơn vị",
+    "total": "tổng điểm",
+    "appraisal": "điểm thẩm định",
+    "survey": "điểm điều tra",
+    "bonus_cap": "trần điểm cộng",
+    "deduction_cap": "trần điểm trừ",
+}
+
+
+# --- reading YAML with line numbers and Decimals -------------------------------------------------------
+
+
+class _Map(dict):
+    """A YAML mapping that remembers its line and the line of each key."""
+
+    line: int = 0
+    key_lines: dict
+
+
+class _Loader(yaml.SafeLoader):
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicate_keys: list[tuple[int, object, _Map]] = []
+
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML signature
+        # Aliases (*x) make "billion laughs" documents possible and no criteria file needs them.
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "alias", self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
+def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
+    loader.flatten_mapping(node)
+    result = _Map()
+    result.line, result.key_lines = node.start_mark.line + 1, {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, (list, dict)):
+            raise yaml.constructor.ConstructorError(None, None, "unhashable key", key_node.start_mark)
+        if key in result:
+            loader.duplicate_keys.append((key_node.start_mark.line + 1, key, result))
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> Decimal | str:
+    text = loader.construct_scalar(node)
+    try:
+        value = Decimal(text.replace("_", ""))
+    except InvalidOperation:
+        return text  # .inf, .nan, 1:30.5 — kept as text; read_number refuses it with a message
+    return value if value.is_finite() else text
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+
+
+def _syntax_error(exc: yaml.YAMLError) -> SpecError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    problem = getattr(exc, "problem", None) or str(exc)
+    where = f"Dòng {line}" if line else "Tệp YAML"
+    if problem == "alias":
+        return SpecError(
+            line,
+            None,
+            f"{where}: tệp dùng tham chiếu YAML (*...). Hãy viết đầy đủ nội dung thay cho tham chiếu.",
+        )
+    return SpecError(
+        line,
+        None,
+        f"{where}: tệp YAML sai cú pháp. Hãy kiểm tra dấu ngoặc, dấu phẩy, dấu "
+        f"hai chấm, dấu nháy và thụt lề ở dòng này (chi tiết kỹ thuật: {problem}).",
+    )
+
+
+# --- the reader ------------------------------------------------------------------------------------------
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.errors: list[SpecError] = []
+
+    def err(self, line: int | None, code: str | None, text: str) -> None:
+        where = f"Dòng {line}" if line else "Tệp YAML"
+        if code:
+            where += f", mã {code}"
+        self.errors.append(SpecError(line, code, f"{where}: {text.rstrip('.')}."))
+
+    def reporter(self, raw: _Map, key: str, code: str | None):
+        return lambda text: self.err(raw.key_lines.get(key, raw.line), code, text)
+
+    def check_keys(self, raw: _Map, code: str | None, known: set, foreign: frozenset | set = frozenset()):
+        for key in raw:
+            name, line = str(key), raw.key_lines.get(key, raw.line)
+            if name in foreign:
+                self.err(line, code, f"khóa “{name}” không dùng ở mục này; hãy xoá hoặc chuyển nó đi")
+                continue
+            if name in known:
+                continue
+            guess = _suggest(name, known)
+            if guess:
+                self.err(
+                    line,
+                    code,
+                    f"khóa “{name}” không hợp lệ — có phải ý bạn là “{guess}”? Hãy sửa lại tên khóa",
+                )
+
+    def text(self, raw: _Map, key: str, code: str | None, required: bool = False) -> str:
+        value = raw.get(key)
+        line = raw.key_lines.get(key, raw.line)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.err(line, code, f"thiếu {KEY_NAMES.get(key, key)} (khóa “{key}”); hãy bổ sung")
+            return ""
+        if isinstance(value, (bool, list, dict)):
+            self.err(line, code, f"“{key}” phải là một đoạn văn bản")
+            return ""
+        text = nfc(str(value), multiline=key in MULTILINE_KEYS)
+        if len(text) > MAX_TEXT_LENGTH:
+            self.err(line, code, f"“{key}” dài quá {MAX_TEXT_LENGTH} ký tự; hãy rút gọn")
+        return text
+
+    def code(self, raw: _Map) -> str | None:
+        value = raw.get("code")
+        text = nfc(str(value)) if value is not None and not isinstance(value, (bool, list, dict)) else ""
+        if not text:
+            self.err(raw.line, None, 'mục này thiếu mã (khóa “code”), ví dụ code: "1.1"; hãy bổ sung')
+            return None
+        if len(text) > MAX_CODE_LENGTH or any(ch.isspace() or ch in ";=" for ch in text):
+            self.err(
+                raw.line,
+                text,
+                f"mã không hợp lệ; mã dài tối đa {MAX_CODE_LENGTH} ký tự, không có "
+                "khoảng trắng, dấu ';' hay '='",
+            )
+        return text
+
+    def number(self, raw: _Map, key: str, code: str | None, required: bool = False) -> Decimal | None:
+        line = raw.key_lines.get(key, raw.line)
+        if raw.get(key) is None:
+            if required:
+                self.err(line, code, f"thiếu {KEY_NAMES.get(key, key)} (khóa “{key}”); hãy bổ sung")
+            return None
+        try:
+            return read_number(raw[key])
+        except ValueError as exc:
+            self.err(line, code, f"{KEY_NAMES.get(key, key)} (“{key}”): {exc}")
+            return None
+
+    def flag(self, raw: _Map, code: str | None) -> bool:
+        value = raw.get("na", False)
+        if value is None or isinstance(value, bool):
+            return bool(value)
+        self.err(
+            raw.key_lines.get("na", raw.line), code, "“na” (cho phép không áp dụng) phải là true hoặc false"
+        )
+        return False
+
+    def appraiser(self, raw: _Map, code: str | None) -> str | None:
+        ap = self.text(raw, "ap", code)
+        if ap and ap.upper() not in APPRAISERS:
+            self.err(
+                raw.key_lines.get("ap", raw.line),
+                code,
+                f"cơ quan thẩm định “{ap}” không có; hãy dùng một trong: {', '.join(APPRAISERS)}",
+            )
+        return ap.upper() or None
+
+    def pairs(self, raw: _Map, key: str, code: str | None, label_first: bool):
+        """lv: [[label, points], …] or bands: [[threshold, points], …] → list of tuples or None."""
+        value = raw.get(key)
+        if value is None:
+            return None
+        line = raw.key_lines.get(key, raw.line)
+        shape = '["tên mức", điểm]' if label_first else "[ngưỡng %, điểm]"
+        if not isinstance(value, list):
+            self.err(line, code, f"“{key}” phải là danh sách, mỗi phần tử dạng {shape}")
+            return None
+        result = []
+        for entry in value:
+            if not isinstance(entry, list) or len(entry) != 2:
+                self.err(line, code, f"mỗi phần tử của “{key}” phải có dạng {shape}")
+                return None
+            if label_first and (entry[0] is None or isinstance(entry[0], (bool, list, dict))):
+                self.err(
+                    line, code, "tên mức phải là văn bản; tên như Yes, No, On, Off hãy đặt trong dấu nháy"
+                )
+                return None
+            try:
+                first = nfc(str(entry[0])) if label_first else read_number(entry[0])
+                result.append((first, read_number(entry[1])))
+            except ValueError as exc:
+                self.err(line, code, f"“{key}” có giá trị sai: {exc}")
+                return None
+        return result
+
+    # -- nodes --
+
+    def node(
+        self,
+        raw: object,
+        *,
+        parent: ItemSpec | None,
+        position: int,
+        depth: int,
+        at: tuple[int | None, str | None],
+    ) -> list[ItemSpec]:
+        """Parse a field (parent None), a group or a leaf item; return it and its descendants."""
+        if not isinstance(raw, _Map):
+            self.err(at[0], at[1], "mỗi tiêu chí phải là một khối dạng {code: ..., title: ..., ...}")
+            return []
+        code = self.code(raw)
+        is_group = parent is None or "items" in raw
+        self.check_keys(raw, code, ITEM_KEYS, GROUP_FOREIGN if is_group else LEAF_FOREIGN)
+        own_ap = self.appraiser(raw, code)
+        item = ItemSpec(
+            code=code or "",
+            title=self.text(raw, "title", code, required=True),
+            kind="field" if parent is None else ("group" if is_group else "item"),
+            max_points=self.number(raw, "max", code, required=not is_group),
+            method=None,
+            config={},
+            na_allowed=self.flag(raw, code),
+            field_code=parent.field_code if parent else code,
+            appraiser=own_ap or (parent.appraiser if parent else None),
+            guidance=self.text(raw, "guidance", code),
+            evidence=self.text(raw, "evidence", code),
+            note=self.text(raw, "note", code),
+            parent_code=parent.code if parent else None,
+            position=position,
+            line=raw.line,
+        )
+        if item.max_points is not None and item.max_points <= 0:
+            self.err(raw.key_lines.get("max", raw.line), code, "điểm tối đa phải lớn hơn 0")
+        if is_group:
+            return self.group(raw, item, depth)
+        self.leaf(raw, item)
+        return [item]
+
+    def group(self, raw: _Map, item: ItemSpec, depth: int) -> list[ItemSpec]:
+        method = raw.get("m")
+        if method is not None and method not in LEAF_METHODS:  # a group's own "m" is informative only
+            self.err(raw.key_lines.get("m", raw.line), item.code, _unknown_method(method))
+        children = raw.get("items")
+        if not isinstance(children, list) or not children:
+            what = "Lĩnh vực" if item.kind == "field" else "Nhóm tiêu chí"
+            self.err(
+                raw.key_lines.get("items", raw.line),
+                item.code,
+                f"{what} cần danh sách tiêu chí con (khóa “items”) có ít nhất một tiêu chí",
+            )
+            return [item]
+        if depth >= MAX_DEPTH:
+            self.err(raw.line, item.code, f"cây tiêu chí sâu quá {MAX_DEPTH} cấp; hãy kiểm tra lại thụt lề")
+            return [item]
+        out, direct = [item], []
+        for index, child in enumerate(children):
+            sub = self.node(child, parent=item, position=index, depth=depth + 1, at=(raw.line, item.code))
+            out += sub
+            direct += sub[:1]
+        if item.max_points is None and direct and all(c.max_points is not None for c in direct):
+            item.max_points = sum((c.max_points for c in direct), Decimal(0))
+        return out
+
+    def leaf(self, raw: _Map, item: ItemSpec) -> None:
+        method = raw.get("m")
+        line = raw.key_lines.get("m", raw.line)
+        if method is None:
+            self.err(
+                line, item.code, f"thiếu phương pháp chấm (khóa “m”), một trong: {', '.join(LEAF_METHODS)}"
+            )
+            return
+        if method in ADJUSTMENT_METHODS:
+            self.err(line, item.code, "điểm cộng/điểm trừ phải khai báo trong phần “adjustments”")
+            return
+        if method not in LEAF_METHODS:
+            self.err(line, item.code, _unknown_method(method))
+            return
+        before = len(self.errors)
+        parts = {
+            "levels": self.pairs(raw, "lv", item.code, True),
+            "bands": self.pairs(raw, "bands", item.code, False),
+            "input_label": self.text(raw, "input", item.code),
+            "step": self.number(raw, "step", item.code),
+        }
+        item.method = method
+        if len(self.errors) > before:  # a malformed setting is already reported; do not add "missing"
+            return
+        item.config = build_config(
+            method, item.max_points, parts, self.reporter(raw, SETTING_KEY.get(method, "m"), item.code)
+        )
+        item.guidance = item.guidance or generate_guidance(method, item.max_points, item.config)
+
+    def adjustment(self, raw: object, position: int, at: tuple[int | None, str | None]) -> list[ItemSpec]:
+        if not isinstance(raw, _Map):
+            self.err(at[0], at[1], "mỗi điểm cộng/trừ phải là một khối dạng {code: ..., title: ..., m: ...}")
+            return []
+        code = self.code(raw)
+        self.check_keys(raw, code, ADJ_KEYS, ADJ_FOREIGN)
+        item = ItemSpec(
+            code=code or "",
+            title=self.text(raw, "title", code, required=True),
+            kind="adjustment",
+            max_points=None,
+            method=None,
+            config={},
+            appraiser=self.appraiser(raw, code),
+            guidance=self.text(raw, "guidance", code),
+            evidence=self.text(raw, "evidence", code),
+            note=self.text(raw, "note", code),
+            position=position,
+            line=raw.line,
+        )
+        method = raw.get("m")
+        if method not in ADJUSTMENT_METHODS:
+            self.err(
+                raw.key_lines.get("m", raw.line),
+                code,
+                "điểm cộng/trừ phải có “m: bonus” (điểm cộng) hoặc “m: deduction” (điểm trừ)",
+            )
+            return [item]
+        per, cap = (self.number(raw, key, code, required=True) for key in ("per", "cap"))
+        if method == "deduction":  # written negative in the file (per: -0.5); stored as magnitudes
+            per, cap = (abs(v) if v is not None else None for v in (per, cap))
+        item.method = method
+        item.config = build_config(method, None, {"per": per, "cap": cap}, self.reporter(raw, "per", code))
+        item.guidance = item.guidance or generate_guidance(method, None, item.config)
+        return [item]
+
+
+def _suggest(key: str, known: set) -> str | None:
+    low = key.casefold()
+    if ALIASES.get(low) in known:
+        return ALIASES[low]
+    if low in known:
+        return low
+    if len(low) < 2:
+        return None
+    match = difflib.get_close_matches(low, sorted(known), n=1, cutoff=0.75)
+    return match[0] if match else None
+
+
+def _unknown_method(method: object) -> str:
+    guess = difflib.get_close_matches(str(method), LEAF_METHODS, n=1, cutoff=0.6)
+    hint = f" — có phải ý bạn là “{guess[0]}”?" if guess else ""
+    return f"phương pháp chấm “{method}” không có{hint} Hãy dùng một trong: {', '.join(LEAF_METHODS)}"
+
+
+# --- the set: meta, fields, adjustments, inheritance ---------------------------------------------------
+
+
+def load_set_yaml(text: str, *, base: SetSpec | None = None) -> tuple[SetSpec | None, list[SpecError]]:
+    """Parse a criteria set. Returns (spec, []) or (None, errors); never raises on bad input.
+
+    A set whose meta has `inherits: <code>` is the base set (pass it as `base`, already loaded) with the
+    items listed under `replace` swapped in place, each keeping its position and parent.
+    """
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return None, [
+                SpecError(
+                    None,
+                    None,
+                    "Tệp YAML không phải văn bản UTF-8. Hãy lưu lại tệp với bảng mã UTF-8 rồi tải lên lại.",
+                )
+            ]
+    if len(text) > MAX_YAML_CHARS:
+        return None, [SpecError(None, None, "Tệp YAML quá lớn (quá 1 triệu ký tự); hãy kiểm tra lại tệp.")]
+    text = text.lstrip("\ufeff")
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:  # a control character: refused before parsing starts
+        line = text.count("\n", 0, exc.position) + 1
+        message = (
+            f"Dòng {line}: tệp có ký tự điều khiển không hợp lệ (mã #x{exc.character:04x}); hãy xoá ký tự đó."
+        )
+        return None, [SpecError(line, None, message)]
+    try:
+        doc = loader.get_single_data()
+    except yaml.YAMLError as exc:
+        return None, [_syntax_error(exc)]
+    except RecursionError:
+        return None, [SpecError(None, None, "Tệp YAML lồng nhau quá sâu; hãy kiểm tra lại dấu ngoặc.")]
+    finally:
+        loader.dispose()
+    reader = _Reader()
+    for line, key, owner in loader.duplicate_keys:
+        code = owner.get("code")
+        reader.err(
+            line,
+            str(code) if code is not None else None,
+            f"khóa “{key}” xuất hiện hai lần trong cùng một mục; hãy giữ lại một",
+        )
+    spec = _read_set(reader, doc, base)
+    if reader.errors:
+        return None, sorted(reader.errors, key=lambda e: e.line or 0)
+    return spec, []
+
+
+def _read_set(reader: _Reader, doc: object, base: SetSpec | None) -> SetSpec | None:
+    if not isinstance(doc, _Map):
+        reader.err(1, None, "tệp phải gồm các phần “meta:”, “fields:” và “adjustments:” (hoặc “replace:”)")
+        return None
+    reader.check_keys(doc, None, TOP_KEYS)
+    raw_meta = doc.get("meta")
+    if not isinstance(raw_meta, _Map):
+        reader.err(
+            doc.key_lines.get("meta", 1),
+            None,
+            "thiếu phần “meta:” (mã bộ tiêu chí, loại đơn vị, tổng điểm…); hãy bổ sung",
+        )
+        return None
+    inherits = raw_meta.get("inherits")
+    if inherits is None:
+        if "replace" in doc:
+            reader.err(doc.key_lines["replace"], None, "phần “replace” chỉ dùng được khi meta có “inherits”")
+        return SetSpec(_read_meta(reader, raw_meta, None), _read_items(reader, doc))
+    inherits = nfc(str(inherits))
+    line = raw_meta.key_lines["inherits"]
+    for key in ("fields", "adjustments"):
+        if key in doc:
+            reader.err(
+                doc.key_lines[key],
+                None,
+                f"bộ kế thừa bộ “{inherits}” không được có phần “{key}”; "
+                "hãy ghi các tiêu chí khác bộ gốc trong phần “replace”",
+            )
+    if base is None:
+        reader.err(
+            line,
+            None,
+            f"bộ tiêu chí này kế thừa bộ “{inherits}”; hãy nạp bộ “{inherits}” trước rồi nạp lại tệp này",
+        )
+        return None
+    if base.meta.get("set") != inherits:
+        reader.err(
+            line,
+            None,
+            f"bộ tiêu chí này kế thừa bộ “{inherits}” nhưng bộ gốc được chọn là "
+            f"“{base.meta.get('set')}”; hãy chọn đúng bộ gốc",
+        )
+        return None
+    meta = _read_meta(reader, raw_meta, base.meta)
+    return SetSpec(
+        meta,
+        _replace(
+            reader,
+            copy.deepcopy(base.items),
+            doc.get("replace"),
+            inherits,
+            doc.key_lines.get("replace", line),
+        ),
+    )
+
+
+def _read_meta(reader: _Reader, raw: _Map, base_meta: dict | None) -> dict:
+    reader.check_keys(raw, None, META_KEYS)
+    meta: dict = {"set": reader.text(raw, "set", None, required=True)}
+    unit_type = reader.text(raw, "unit_type", None, required=True)
+    if unit_type and unit_type not in UNIT_TYPE_FROM_YAML:
+        reader.err(
+            raw.key_lines.get("unit_type"),
+            None,
+            f"loại đơn vị “{unit_type}” không có; hãy dùng {' hoặc '.join(UNIT_TYPE_FROM_YAML)}",
+        )
+    meta["unit_type"] = unit_type
+    for key in META_NUMBERS:
+        inherited = base_meta is not None and key in base_meta and key not in raw
+        value = base_meta[key] if inherited else reader.number(raw, key, None, required=True)
+        if value is not None and key == "deduction_cap":
+            value = abs(value)
+        elif value is not None and value < 0:
+            reader.err(raw.key_lines.get(key), None, f"{KEY_NAMES[key]} (“{key}”) không được âm")
+        meta[key] = value
+    return meta
+
+
+def _read_items(reader: _Reader, doc: _Map) -> list[ItemSpec]:
+    fields, adjustments = doc.get("fields"), doc.get("adjustments", [])
+    items: list[ItemSpec] = []
+    if not isinstance(fields, list) or not fields:
+        reader.err(
+            doc.key_lines.get("fields", 1), None, "thiếu danh sách lĩnh vực (phần “fields:”); hãy bổ sung"
+        )
+    else:
+        for index, raw in enumerate(fields):
+            items += reader.node(
+                raw, parent=None, position=index, depth=1, at=(doc.key_lines["fields"], None)
+            )
+    if not isinstance(adjustments, list):
+        reader.err(doc.key_lines.get("adjustments"), None, "phần “adjustments” phải là một danh sách")
+    else:
+        for index, raw in enumerate(adjustments):
+            items += reader.adjustment(raw, index, at=(doc.key_lines["adjustments"], None))
+    _check_unique(reader, items)
+    return items
+
+
+def _replace(
+    reader: _Reader, items: list[ItemSpec], entries: object, base_code: str, line: int
+) -> list[ItemSpec]:
+    if entries is None:
+        return items
+    if not isinstance(entries, list):
+        reader.err(line, None, "phần “replace” phải là một danh sách tiêu chí")
+        return items
+    replaced: set[str] = set()
+    for entry in entries:
+        code = reader.code(entry) if isinstance(entry, _Map) else None
+        if code is None:
+            if not isinstance(entry, _Map):
+                reader.err(
+                    line, None, "mỗi mục trong “replace” phải là một khối dạng {code: ..., title: ...}"
+                )
+            continue
+        if code in replaced:
+            reader.err(entry.line, code, "mã này được thay thế hai lần trong “replace”; hãy giữ lại một")
+            continue
+        replaced.add(code)
+        by_code = {item.code: item for item in items}
+        old = by_code.get(code)
+        if old is None:
+            reader.err(
+                entry.line,
+                code,
+                f"không có mục mã {code} trong bộ gốc “{base_code}” để thay thế; hãy kiểm tra lại mã",
+            )
+            continue
+        start = items.index(old)
+        end = start + 1
+        while end < len(items) and _descends(items[end], code, by_code):
+            end += 1
+        if old.kind == "adjustment":
+            new = reader.adjustment(entry, old.position, at=(entry.line, code))
+        else:
+            parent = by_code.get(old.parent_code) if old.parent_code else None
+            new = reader.node(
+                entry, parent=parent, position=old.position, depth=_depth(old, by_code), at=(entry.line, code)
+            )
+        items[start:end] = new
+    _check_unique(reader, items)
+    return items
+
+
+def _descends(item: ItemSpec, ancestor: str, by_code: dict[str, ItemSpec]) -> bool:
+    parent = item.parent_code
+    while parent is not None:
+        if parent == ancestor:
+            return True
+        parent = by_code[parent].parent_code if parent in by_code else None
+    return False
+
+
+def _depth(item: ItemSpec, by_code: dict[str, ItemSpec]) -> int:
+    depth, parent = 1, item.parent_code
+    while parent is not None and parent in by_code:
+        depth, parent = depth + 1, by_code[parent].parent_code
+    return depth
+
+
+def _check_unique(reader: _Reader, items: list[ItemSpec]) -> None:
+    first_line: dict[str, int | None] = {}
+    for item in items:
+        if not item.code:
+            continue
+        if item.code in first_line:
+            where = f" ở dòng {first_line[item.code]}" if first_line[item.code] else ""
+            reader.err(
+                item.line,
+                item.code,
+                f"mã {item.code} bị trùng với mục đã có{where}; mỗi mục phải có một mã riêng",
+            )
+        else:
+            first_line[item.code] = item.line
+
+
+# --- writing ---------------------------------------------------------------------------------------------
+
+
+class _Flow(list):
+    """A list written on one line: lv and bands pairs."""
+
+
+class _Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
+def _represent_decimal(dumper: _Dumper, value: Decimal) -> yaml.ScalarNode:
+    text = dec_str(value)
+    return dumper.represent_scalar("tag:yaml.org,2002:" + ("float" if "." in text else "int"), text)
+
+
+_Dumper.add_representer(Decimal, _represent_decimal)
+_Dumper.add_representer(_Flow, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
+
+
+def dump_set_yaml(spec: SetSpec) -> str:
+    """Write the (resolved) set in the shared YAML format: no `inherits`, every item written out.
+
+    Appraisers are written where they differ from the parent's, and guidance only where it is not the
+    text `load_set_yaml` would generate, so the file stays as short as the hand-written one.
+    """
+    children: dict[str | None, list[ItemSpec]] = defaultdict(list)
+    adjustments = []
+    for item in spec.items:
+        (adjustments if item.kind == "adjustment" else children[item.parent_code]).append(item)
+
+    def node(item: ItemSpec, parent_ap: str | None) -> dict:
+        out: dict = {"code": item.code, "title": item.title}
+        if item.max_points is not None and item.kind != "adjustment":
+            out["max"] = item.max_points
+        if item.method is not None and item.kind in ("item", "adjustment"):
+            out["m"] = item.method
+            out.update(_config_keys(item))
+        if item.na_allowed:
+            out["na"] = True
+        if item.appraiser and item.appraiser != parent_ap:
+            out["ap"] = item.appraiser
+        if item.guidance and item.guidance != generate_guidance(item.method, item.max_points, item.config):
+            out["guidance"] = item.guidance
+        for key in ("evidence", "note"):
+            if getattr(item, key):
+                out[key] = getattr(item, key)
+        if children.get(item.code) and item.kind != "adjustment":
+            out["items"] = [node(child, item.appraiser) for child in children[item.code]]
+        return out
+
+    meta = {
+        key: spec.meta[key] for key in ("set", "unit_type", *META_NUMBERS) if spec.meta.get(key) is not None
+    }
+    doc = {
+        "meta": meta,
+        "fields": [node(field, None) for field in children[None]],
+        "adjustments": [node(adjustment, None) for adjustment in adjustments],
+    }
+    header = f"# Bộ tiêu chí {meta.get('set', '')} — xuất từ Cổng Chỉ số CCHC.\n"
+    return header + yaml.dump(
+        doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=4096, default_flow_style=False
+    )
+
+
+def _config_keys(item: ItemSpec) -> dict:
+    config, out = item.config, {}
+    if "levels" in config:
+        out["lv"] = _Flow(_Flow([label, Decimal(points)]) for label, points in config["levels"])
+    if "bands" in config:
+        out["bands"] = _Flow(_Flow([Decimal(t), Decimal(p)]) for t, p in config["bands"])
+    if config.get("input_label"):
+        out["input"] = config["input_label"]
+    if "step" in config:
+        out["step"] = Decimal(config["step"])
+    sign = -1 if item.method == "deduction" else 1
+    for key in ("per", "cap"):
+        if key in config:
+            out[key] = sign * Decimal(config[key])
+    return out
