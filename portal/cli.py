@@ -62,3 +62,22 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo("Password set.")
 
+
+    @app.cli.command("notify-deadlines")
+    def notify_deadlines_command():
+        """Notify when the current phase opens and when it closes within 24 hours (idempotent; run hourly)."""
+        from portal.years.notices import notify_deadlines
+        created = notify_deadlines(now=utcnow())
+        db.session.commit()
+        click.echo(f"{created} notification(s) created.")
+
+    @app.cli.command("send-digest")
+    def send_digest_command():
+        """Mail each daily-digest user one summary of the notifications not mailed yet (run once a day)."""
+        from portal.notifications.mail import mail_enabled
+        from portal.notifications.services import send_digest
+        if not mail_enabled():
+            click.echo("SMTP_HOST is not set: no mail sent.")
+            return
+        mails, items = send_digest(now=utcnow())
+        click.echo(f"{mails} digest mail(s) sent with {items} notification(s).")

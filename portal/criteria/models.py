@@ -27,10 +27,23 @@ class CriteriaSet(db.Model):
     deduction_cap: Mapped[Decimal | None] = mapped_column(Points)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Khóa / mở khóa: the admin's last explicit decision. An unlock (with its reason) lets the set be
+    # edited after self-assessment opened; locking again clears it. The audit log keeps the history.
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    unlocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    unlocked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    unlocked_reason: Mapped[str | None] = mapped_column(Text)
 
     criteria: Mapped[list["Criterion"]] = relationship(
         back_populates="criteria_set", cascade="all, delete-orphan", order_by="Criterion.position"
     )
+    locked_by = relationship("User", foreign_keys=[locked_by_id])
+    unlocked_by = relationship("User", foreign_keys=[unlocked_by_id])
+
+    @property
+    def explicitly_unlocked(self) -> bool:
+        return self.unlocked_at is not None
 
 
 class Criterion(db.Model):

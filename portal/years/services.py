@@ -1,8 +1,29 @@
-"""Queries and use cases of assessment years."""
+"""Năm đánh giá — use cases of the assessment year: move between phases, set the phase windows, give one
+unit an extension (gia hạn) or reopen its file (mở lại).
+
+Every function takes the acting user and ``now`` explicitly, asks the domain rule first (raising
+:class:`portal.years.deadlines.Refused` with the user's message when it says no), writes, flushes, records
+the audit row (who, when, old → new, why) and notifies the people concerned, all in the caller's
+transaction: the view commits once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import select
 
+from portal.audit.models import AuditLog
+from portal.audit.services import record
 from portal.extensions import db
-from portal.years.models import AssessmentYear
+from portal.years import domain, notices
+from portal.years.deadlines import Refused, actor_for, check, refusal_message
+from portal.years.domain import Phase, UnitStatus
+from portal.years.models import AssessmentYear, PhaseWindow, UnitDeadline
+
+#: The status a reopened file goes back to, per phase: editable again by the unit (brief §3.2).
+REOPEN_STATUS = {Phase.SELF_ASSESSMENT: UnitStatus.DRAFT, Phase.EXPLANATION: UnitStatus.REVIEW_1_DONE}
+_STATUS_ORDER = list(UnitStatus)
 
 
 def active_year() -> AssessmentYear | None:
@@ -12,3 +33,168 @@ def active_year() -> AssessmentYear | None:
     if year is None:
         year = db.session.scalar(select(AssessmentYear).order_by(AssessmentYear.year.desc()).limit(1))
     return year
+
+
+def all_years() -> list[AssessmentYear]:
+    return list(db.session.scalars(select(AssessmentYear).order_by(AssessmentYear.year.desc())))
+
+
+def is_approved(year: AssessmentYear) -> bool:
+    """Whether the year's results carry a current approval decision (QĐ phê duyệt)."""
+    from portal.results.models import Approval  # the results module owns approvals
+    return db.session.scalar(select(Approval.id).where(
+        Approval.year_id == year.id, Approval.superseded_at.is_(None)).limit(1)) is not None
+
+
+# ------------------------------------------------------------------------------------------------ phases
+
+
+def phase_decision(year: AssessmentYear, user, target, reason: str | None = None) -> domain.Decision:
+    """May ``user`` move ``year`` to ``target`` now (the rule of :func:`domain.can_change_phase`)?"""
+    return domain.can_change_phase(actor_for(user, year), current=year.phase, target=target, reason=reason,
+                                   approved=is_approved(year))
+
+
+def change_phase(year: AssessmentYear, target, *, user, reason: str | None, now: datetime) -> None:
+    """Move the year to ``target`` (next phase, or back with a reason), audit it and notify: units when
+    self-assessment or explanation opens, the council when a review round opens, everyone on publication."""
+    target = domain.as_phase(target)
+    check(phase_decision(year, user, target, reason), phase=year.phase)
+    old = year.phase
+    back = domain.phase_index(target) < domain.phase_index(old)
+    year.phase = str(target)
+    db.session.flush()
+    record("year_phase_change", "assessment_year", year.id, actor=user, year_id=year.id,
+           old={"phase": old}, new={"phase": str(target), "direction": "back" if back else "forward"},
+           reason=(reason or "").strip() or None)
+    notices.announce_phase(year, target, reason=reason if back else None, now=now)
+
+
+def phase_history(year: AssessmentYear, limit: int = 50) -> list[AuditLog]:
+    """The audit rows of the year's phase changes, newest first (who, when, from → to, why)."""
+    return list(db.session.scalars(select(AuditLog).where(
+        AuditLog.year_id == year.id, AuditLog.action == "year_phase_change")
+        .order_by(AuditLog.id.desc()).limit(limit)))
+
+
+# ----------------------------------------------------------------------------------------------- windows
+
+
+@dataclass(frozen=True)
+class WindowValues:
+    """Opening and closing time (aware UTC or None) and the grace in seconds of one working phase."""
+
+    opens_at: datetime | None
+    closes_at: datetime | None
+    grace_seconds: int = 0
+
+    def as_dict(self) -> dict:
+        return {"opens_at": self.opens_at, "closes_at": self.closes_at, "grace_seconds": self.grace_seconds}
+
+
+def _window_values(row: PhaseWindow | None) -> WindowValues:
+    if row is None:
+        return WindowValues(None, None, 0)
+    return WindowValues(row.opens_at, row.closes_at, int(row.grace_seconds or 0))
+
+
+def save_windows(year: AssessmentYear, values: dict, *, user, now: datetime) -> list[str]:
+    """Set the opening/closing times of the working phases; one audit row per changed phase. A moved
+    closing time re-arms the "closing within 24 hours" notice. Returns the changed phases."""
+    check(domain.can_manage_year(actor_for(user, year)))
+    changed = []
+    for phase in sorted(values, key=domain.phase_index):
+        new = values[phase]
+        row = year.window(str(phase))
+        old = _window_values(row)
+        if new == old:
+            continue
+        if row is None:
+            row = PhaseWindow(year_id=year.id, phase=str(phase))
+            year.windows.append(row)
+        if new.closes_at != old.closes_at:
+            row.closing_notice_sent_at = None
+        if new.opens_at != old.opens_at and (new.opens_at is None or new.opens_at > now):
+            row.opened_notice_sent_at = None
+        row.opens_at, row.closes_at, row.grace_seconds = new.opens_at, new.closes_at, new.grace_seconds
+        db.session.flush()
+        record("phase_window_update", "phase_window", row.id, actor=user, year_id=year.id,
+               old=dict(old.as_dict(), phase=str(phase)), new=dict(new.as_dict(), phase=str(phase)))
+        changed.append(str(phase))
+    return changed
+
+
+# ------------------------------------------------------------------------------- per-unit exceptions
+
+
+def _exception_snapshot(row: UnitDeadline | None) -> dict | None:
+    if row is None:
+        return None
+    return {"phase": row.phase, "extended_until": row.extended_until, "reopened": bool(row.reopened),
+            "reason": row.reason}
+
+
+def _upsert_exception(year, unit, *, until, reason, user, now, reopen: bool) -> tuple[UnitDeadline, dict]:
+    row = db.session.scalar(select(UnitDeadline).where(
+        UnitDeadline.year_id == year.id, UnitDeadline.unit_id == unit.id, UnitDeadline.phase == year.phase))
+    old = _exception_snapshot(row)
+    if row is None:
+        row = UnitDeadline(year_id=year.id, unit_id=unit.id, phase=year.phase, reopened=False)
+        db.session.add(row)
+    row.extended_until, row.reason = until, reason
+    row.reopened = bool(row.reopened) or reopen
+    row.created_by_id, row.created_at = user.id, now
+    db.session.flush()
+    return row, old
+
+
+def extend_deadline(year: AssessmentYear, unit, *, until: datetime, reason: str, user, now: datetime):
+    """Gia hạn: a new closing time of the current working phase for one unit, with its reason."""
+    check(domain.can_extend_deadline(actor_for(user, year), phase=year.phase), phase=year.phase)
+    row, old = _upsert_exception(year, unit, until=until, reason=reason, user=user, now=now, reopen=False)
+    record("deadline_extend", "unit_deadline", row.id, actor=user, unit_id=unit.id, year_id=year.id,
+           old=old, new=_exception_snapshot(row), reason=reason)
+    notices.tell_unit_extension(year, unit, until=until, reason=reason, now=now)
+    return row
+
+
+def _status_after_reopen(assessment, phase: Phase) -> str | None:
+    """The status the file goes back to, or None to leave it: only a file that got *past* the phase's
+    editable status goes back (a file still behind, e.g. round 1 not done, is not moved forward)."""
+    if assessment is None:
+        return None
+    current = UnitStatus(assessment.status)
+    if current == UnitStatus.FINALIZED:  # the domain's rule: a finalized file never changes again
+        raise Refused(domain.refuse("finalized"), refusal_message(domain.refuse("finalized")))
+    target = REOPEN_STATUS.get(phase)
+    if target is None:
+        return None
+    return str(target) if _STATUS_ORDER.index(current) > _STATUS_ORDER.index(target) else None
+
+
+def reopen_unit(year: AssessmentYear, unit, *, until: datetime, reason: str, user, now: datetime):
+    """Mở lại: the unit may edit and submit again in the current phase until ``until``; its file goes back
+    to the phase's editable status (draft in self-assessment, review 1 done in explanation). A finalized
+    file is never reopened."""
+    from portal.assessments.models import Assessment  # lazy: the assessments package imports this module
+    check(domain.can_reopen_unit(actor_for(user, year), phase=year.phase), phase=year.phase)
+    phase = domain.as_phase(year.phase)
+    assessment = db.session.scalar(select(Assessment).where(
+        Assessment.year_id == year.id, Assessment.unit_id == unit.id))
+    new_status = _status_after_reopen(assessment, phase)
+    row, old = _upsert_exception(year, unit, until=until, reason=reason, user=user, now=now, reopen=True)
+    old = dict(old or {}, status=assessment.status if assessment else None)
+    if new_status is not None:
+        assessment.status = new_status
+    new = dict(_exception_snapshot(row), status=assessment.status if assessment else None)
+    db.session.flush()
+    record("unit_reopen", "unit_deadline", row.id, actor=user, unit_id=unit.id, year_id=year.id,
+           old=old, new=new, reason=reason)
+    notices.tell_unit_reopened(year, unit, until=until, reason=reason, now=now)
+    return row
+
+
+def unit_exceptions(year: AssessmentYear) -> list[UnitDeadline]:
+    """Every extension and reopening of the year, newest first (for the year page)."""
+    return list(db.session.scalars(select(UnitDeadline).where(UnitDeadline.year_id == year.id)
+                                   .order_by(UnitDeadline.created_at.desc(), UnitDeadline.id.desc())))

@@ -1,0 +1,80 @@
+"""Xem trước khi nhập — read an uploaded criteria file (YAML or XLSX, told apart by content) and list
+every problem with its line or row and item code, before anything is stored. Pure: no database.
+
+Problems come from three places, in this order: the file reader (yaml_io / xlsx_io: syntax, keys,
+numbers, method settings), the unit type of the file against the set it is meant to replace, and
+:func:`portal.scoring.validate_tree` on the tree the file describes (maxima that do not add up…).
+"""
+from dataclasses import dataclass, field
+
+from portal.criteria.domain import meta_problems
+from portal.criteria.spec import UNIT_TYPE_LABELS, SetSpec
+from portal.criteria.tree import UNIT_TYPE_TO_YAML, spec_nodes, survey_max
+from portal.criteria.xlsx_io import ITEMS_SHEET, load_set_xlsx
+from portal.criteria.yaml_io import load_set_yaml
+from portal.scoring import validate_tree
+
+YAML, XLSX = "yaml", "xlsx"
+
+
+@dataclass
+class ImportPreview:
+    """What a file would store: the parsed set (None when unreadable) and every problem, in Vietnamese."""
+
+    fmt: str
+    spec: SetSpec | None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.spec is not None and not self.errors
+
+
+def detect_format(data: bytes) -> str:
+    """XLSX is a ZIP (it starts with "PK"); anything else is read as YAML text."""
+    return XLSX if data[:2] == b"PK" else YAML
+
+
+def preview_import(data: bytes, unit_type: str, *, base: SetSpec | None = None) -> ImportPreview:
+    """Parse and check `data` as the set of `unit_type` ("department"/"district"). A district file may
+    inherit (`inherits:`) from `base`, the department set of the same year."""
+    fmt = detect_format(data)
+    spec, problems = load_set_xlsx(data) if fmt == XLSX else load_set_yaml(data, base=base)
+    if spec is None:
+        return ImportPreview(fmt, None, [p.message for p in problems])
+    errors = []
+    expected = UNIT_TYPE_TO_YAML.get(unit_type)
+    found = spec.meta.get("unit_type")
+    if found != expected:
+        errors.append(
+            f"Tệp là bộ tiêu chí cho “{UNIT_TYPE_LABELS.get(found, found)}” nhưng đang nhập cho "
+            f"“{UNIT_TYPE_LABELS.get(expected, expected)}”. Hãy chọn đúng tệp hoặc sửa loại đơn vị trong tệp.")
+    fields, adjustments = spec_nodes(spec)
+    lines = {item.code: item.line for item in spec.items}
+    for error in validate_tree(fields, total=spec.meta.get("total"), adjustments=adjustments):
+        errors.append(_where(fmt, lines.get(error.code), error.code) + error.message)
+    errors += meta_problems(total=spec.meta["total"], appraisal=spec.meta.get("appraisal"),
+                            survey=spec.meta.get("survey"), survey_max=survey_max(fields))
+    return ImportPreview(fmt, spec, errors)
+
+
+def _where(fmt: str, line: int | None, code: str | None) -> str:
+    if fmt == XLSX:
+        where = f"Trang “{ITEMS_SHEET}”, hàng {line}" if line else f"Trang “{ITEMS_SHEET}”"
+    else:
+        where = f"Dòng {line}" if line else "Tệp YAML"
+    if code:
+        where += f", mã {code}"
+    return where + ": " if (line or code) else ""
+
+
+def depths(spec: SetSpec) -> dict[str, int]:
+    """Depth of each item (0 = field or adjustment), to indent the preview."""
+    parent = {item.code: item.parent_code for item in spec.items}
+    out = {}
+    for item in spec.items:
+        depth, up = 0, item.parent_code
+        while up is not None and depth < 10:
+            depth, up = depth + 1, parent.get(up)
+        out[item.code] = depth
+    return out

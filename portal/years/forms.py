@@ -1,0 +1,91 @@
+"""Forms of the year page and the progress board: input shape only. Times are typed in Asia/Ho_Chi_Minh
+local time (``datetime-local``) and converted to UTC here; whether a phase may move, or a unit be extended
+or reopened, is the domain's question, asked by the services."""
+from datetime import datetime, timezone
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Form, FormField, IntegerField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.fields import DateTimeLocalField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from portal.web.forms import BaseForm
+from portal.years.deadlines import zone
+from portal.years.domain import PHASE_ORDER, WORKING_PHASES, phase_index
+
+#: Both the short (minutes) and the long (seconds) spelling browsers send for datetime-local.
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
+WORKING = sorted(WORKING_PHASES, key=phase_index)
+BAD_TIME = _l("Ngày giờ không hợp lệ; hãy chọn ngày và giờ (giờ Việt Nam).")
+
+
+def to_utc(local: datetime | None) -> datetime | None:
+    """A wall-clock time typed in the portal's zone → aware UTC."""
+    if local is None:
+        return None
+    return local.replace(tzinfo=zone()).astimezone(timezone.utc)
+
+
+def to_local(value: datetime | None) -> datetime | None:
+    """Aware UTC → naive wall-clock time in the portal's zone, for a datetime-local input."""
+    if value is None:
+        return None
+    return value.astimezone(zone()).replace(tzinfo=None)
+
+
+class WindowFields(Form):
+    """One working phase: opening, closing (both optional) and grace in seconds."""
+
+    opens_at = DateTimeLocalField(_l("Mở lúc"), format=LOCAL_FORMATS, invalid_value_message=BAD_TIME, validators=[Optional()])
+    closes_at = DateTimeLocalField(_l("Hạn chót"), format=LOCAL_FORMATS, invalid_value_message=BAD_TIME,
+                                   validators=[Optional()])
+    grace_seconds = IntegerField(_l("Thời gian ân hạn (giây)"), default=0, validators=[
+        Optional(), NumberRange(min=0, max=86_400, message=_l("Thời gian ân hạn từ 0 đến 86400 giây."))])
+
+    def validate_closes_at(self, field):
+        if field.data and self.opens_at.data and field.data <= self.opens_at.data:
+            raise ValidationError(_l("Hạn chót phải sau thời điểm mở."))
+
+
+class WindowsForm(BaseForm):
+    """Thời hạn các giai đoạn — the four working phases at once."""
+
+    self_assessment = FormField(WindowFields)
+    review_1 = FormField(WindowFields)
+    explanation = FormField(WindowFields)
+    review_2 = FormField(WindowFields)
+
+    def load(self, year) -> "WindowsForm":
+        """Fill the inputs from the year's windows (for display)."""
+        for phase in WORKING:
+            row, sub = year.window(str(phase)), getattr(self, str(phase)).form
+            sub.opens_at.data = to_local(row.opens_at) if row else None
+            sub.closes_at.data = to_local(row.closes_at) if row else None
+            sub.grace_seconds.data = int(row.grace_seconds or 0) if row else 0
+        return self
+
+    def values(self) -> dict:
+        """{phase: WindowValues} in UTC."""
+        from portal.years.services import WindowValues
+        result = {}
+        for phase in WORKING:
+            sub = getattr(self, str(phase)).form
+            result[phase] = WindowValues(to_utc(sub.opens_at.data), to_utc(sub.closes_at.data),
+                                         int(sub.grace_seconds.data or 0))
+        return result
+
+
+class PhaseForm(BaseForm):
+    """Chuyển giai đoạn — the target phase and the reason (required by the domain when moving back)."""
+
+    target = SelectField(_l("Giai đoạn"), choices=[SelectChoice(str(p), str(p)) for p in PHASE_ORDER])
+    reason = TextAreaField(_l("Lý do"), validators=[Optional(), Length(max=2000)])
+
+
+class DeadlineForm(BaseForm):
+    """Gia hạn or mở lại for one unit: the new closing time and the reason, both required."""
+
+    until = DateTimeLocalField(_l("Hạn mới"), format=LOCAL_FORMATS, invalid_value_message=BAD_TIME,
+                               validators=[DataRequired(_l("Hãy nhập hạn mới (ngày và giờ)."))])
+    reason = TextAreaField(_l("Lý do"), validators=[DataRequired(_l("Hãy nêu lý do; đơn vị sẽ thấy lý do này.")),
+                                                    Length(max=2000)])

@@ -1,0 +1,167 @@
+"""The progress board (admin, /admin/year/progress): filter by unit type, extend or reopen one unit, remind
+the laggards, export to XLSX. Row forms swap their own row with htmx and ask the summary to refresh
+itself (``HX-Trigger: progress-changed``); without JavaScript every form posts and redirects back."""
+from flask import Response, abort, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.db import utcnow
+from portal.extensions import db
+from portal.units.models import Unit
+from portal.web.htmx import hx_trigger, is_htmx, redirect_after_post, render
+from portal.web.permissions import roles
+from portal.years import bp, domain
+from portal.years.deadlines import Refused, actor_for, banner_state, phase_label, refusal_message
+from portal.years.forms import DeadlineForm, to_utc
+from portal.years.notices import remind_units
+from portal.years.progress import UNIT_TYPES, build_board, count_headers, count_values, export_xlsx, headers
+from portal.years.services import extend_deadline, reopen_unit
+from portal.years.views import load_year
+
+TEMPLATE = "years/progress.html"
+KINDS = ("extension", "reopen")
+
+
+def _unit_type() -> str | None:
+    value = request.values.get("type") or None
+    return value if value in UNIT_TYPES else None
+
+
+def _form_factory(failed: DeadlineForm | None, failed_key: tuple | None):
+    def deadline_form(unit_id: int, kind: str) -> DeadlineForm:
+        if failed is not None and failed_key == (unit_id, kind):
+            return failed
+        return DeadlineForm(formdata=None, prefix=f"u{unit_id}-{kind}")
+    return deadline_form
+
+
+def _context(year, *, unit_type, failed=None, failed_key=None, **extra) -> dict:
+    now = utcnow()
+    actor = actor_for(current_user, year)
+    extend, reopen = (domain.can_extend_deadline(actor, phase=year.phase),
+                      domain.can_reopen_unit(actor, phase=year.phase))
+    return dict(
+        year=year, board=build_board(year, now=now, unit_type=unit_type), unit_type=unit_type,
+        headers=headers(), count_headers=count_headers(), count_values=count_values,
+        current_label=phase_label(year.phase), deadline_form=_form_factory(failed, failed_key),
+        banner=banner_state(year, None, year.phase, now) if domain.is_working_phase(year.phase) else None,
+        can_extend=bool(extend), can_reopen=bool(reopen),
+        exceptions_refusal=None if extend else refusal_message(extend, phase=year.phase), **extra)
+
+
+def _block_for_target() -> str | None:
+    if not is_htmx():
+        return None
+    return {"progress-summary": "summary", "progress": "progress"}.get(request.headers.get("HX-Target"))
+
+
+@bp.route("/progress")
+@roles("admin")
+def progress():
+    return _board_page(None)
+
+
+@bp.route("/<int:year_id>/progress")
+@roles("admin")
+def year_progress(year_id: int):
+    return _board_page(year_id)
+
+
+def _board_page(year_id):
+    year = load_year(year_id)
+    return render(TEMPLATE, block=_block_for_target(), **_context(year, unit_type=_unit_type()))
+
+
+@bp.route("/<int:year_id>/progress.xlsx")
+@roles("admin")
+def progress_xlsx(year_id: int):
+    year = load_year(year_id)
+    unit_type = _unit_type()
+    data = export_xlsx(build_board(year, now=utcnow(), unit_type=unit_type))
+    name = f"tien-do-{year.year}{'-' + unit_type if unit_type else ''}.xlsx"
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _back_url(year) -> str:
+    return url_for("years.year_progress", year_id=year.id, type=_unit_type())
+
+
+def _unit_or_404(unit_id: int) -> Unit:
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        abort(404)
+    return unit
+
+
+def _row_response(year, unit, *, status=200, failed=None, kind=None, message=None):
+    """The unit's row for htmx (and a refresh of the summary), the whole board otherwise."""
+    context = _context(year, unit_type=_unit_type(), failed=failed, failed_key=(unit.id, kind),
+                       row_message=message, row_message_unit=unit.id,
+                       open_unit=unit.id if failed is not None else None)
+    if not is_htmx():
+        return render(TEMPLATE, status=status, **context)
+    row = next((r for r in context["board"].rows if r.unit.id == unit.id), None)
+    if row is None:  # filtered out of the board (another unit type): refresh the whole board
+        return render(TEMPLATE, block="progress", status=status, **context)
+    response = render(TEMPLATE, block="unit_row", status=status, row=row, **context)
+    return hx_trigger(response, "progress-changed") if status == 200 else response
+
+
+def _change_unit(year_id: int, unit_id: int, kind: str):
+    year, unit = load_year(year_id), _unit_or_404(unit_id)
+    form = DeadlineForm(prefix=f"u{unit.id}-{kind}")
+    if not form.validate_on_submit():
+        db.session.rollback()
+        return _row_response(year, unit, status=422, failed=form, kind=kind)
+    now, until = utcnow(), to_utc(form.until.data)
+    if until <= now:
+        form.until.errors = [_("Hạn mới phải sau thời điểm hiện tại.")]
+        return _row_response(year, unit, status=422, failed=form, kind=kind)
+    service = extend_deadline if kind == "extension" else reopen_unit
+    try:
+        service(year, unit, until=until, reason=form.reason.data, user=current_user, now=now)
+    except Refused as refusal:
+        db.session.rollback()
+        form.reason.errors = [refusal.message]
+        year, unit = load_year(year_id), _unit_or_404(unit_id)
+        return _row_response(year, unit, status=422, failed=form, kind=kind)
+    db.session.commit()
+    message = (_("Đã gia hạn cho %(unit)s.", unit=unit.name_in(year.id)) if kind == "extension"
+               else _("Đã mở lại hồ sơ của %(unit)s.", unit=unit.name_in(year.id)))
+    if is_htmx():
+        return _row_response(year, unit, message=message)
+    flash(message, "success")
+    return redirect_after_post(_back_url(year))
+
+
+@bp.route("/<int:year_id>/units/<int:unit_id>/extension", methods=["POST"])
+@roles("admin")
+def extend_unit(year_id: int, unit_id: int):
+    return _change_unit(year_id, unit_id, "extension")
+
+
+@bp.route("/<int:year_id>/units/<int:unit_id>/reopen", methods=["POST"])
+@roles("admin")
+def reopen(year_id: int, unit_id: int):
+    return _change_unit(year_id, unit_id, "reopen")
+
+
+@bp.route("/<int:year_id>/remind", methods=["POST"])
+@roles("admin")
+def remind(year_id: int):
+    year = load_year(year_id)
+    board = build_board(year, now=utcnow(), unit_type=_unit_type())
+    if not board.can_remind:
+        message, category = _("Không có đơn vị nào cần nhắc trong giai đoạn này."), "info"
+    else:
+        units = [r.unit.id for r in board.laggards]
+        accounts = remind_units(year, units, user=current_user, now=utcnow())
+        db.session.commit()
+        message, category = _("Đã nhắc %(units)d đơn vị (%(accounts)d tài khoản).", units=len(units),
+                              accounts=accounts), "success"
+    if is_htmx():
+        return render(TEMPLATE, block="summary", **_context(year, unit_type=_unit_type(),
+                                                              remind_message=message))
+    flash(message, category)
+    return redirect_after_post(_back_url(year))

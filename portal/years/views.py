@@ -1,0 +1,155 @@
+"""The year page (admin): the phases in order with the current one highlighted, the opening and closing
+times of the working phases, moving to the next phase or back (with a reason), the history of moves and
+the list of per-unit extensions and reopenings. Forms post without JavaScript; htmx swaps the plan."""
+from flask import abort, flash, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.auth.models import User
+from portal.db import utcnow
+from portal.extensions import db
+from portal.units.models import Unit
+from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.web.permissions import roles
+from portal.years import bp, domain
+from portal.years.deadlines import Refused, banner_state, phase_label, refusal_message, remaining_text
+from portal.years.domain import PHASE_ORDER
+from portal.years.forms import PhaseForm, WindowsForm
+from portal.years.models import AssessmentYear
+from portal.years.services import (
+    active_year,
+    all_years,
+    change_phase,
+    phase_decision,
+    phase_history,
+    save_windows,
+    unit_exceptions,
+)
+
+TEMPLATE = "years/year.html"
+
+
+@bp.app_template_global("deadline_remaining")
+def deadline_remaining(seconds):
+    """For ``deadline_banner`` fed with a bare editing_state(): the countdown in the current language."""
+    return remaining_text(seconds)
+
+
+def load_year(year_id: int | None) -> AssessmentYear:
+    year = active_year() if year_id is None else db.session.get(AssessmentYear, year_id)
+    if year is None:
+        abort(404)
+    return year
+
+
+def _names(model, column, ids) -> dict:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(model.id, column).where(model.id.in_(ids))).all())
+
+
+def _phases(year: AssessmentYear) -> list[dict]:
+    current = domain.phase_index(year.phase)
+    return [{"phase": str(p), "label": phase_label(p), "current": i == current, "past": i < current,
+             "working": domain.is_working_phase(p), "window": year.window(str(p))}
+            for i, p in enumerate(PHASE_ORDER)]
+
+
+def _plan_context(year: AssessmentYear, *, windows_form=None, phase_form=None, phase_error=None,
+                  error_direction=None, message=None) -> dict:
+    now = utcnow()
+    following = domain.next_phase(year.phase)
+    next_decision = phase_decision(year, current_user, following) if following else None
+    next_refusal = None
+    if next_decision is not None and not next_decision:
+        next_refusal = refusal_message(next_decision, phase=year.phase)
+    history = phase_history(year)
+    return dict(
+        year=year, phases=_phases(year), windows_form=windows_form or WindowsForm(formdata=None).load(year),
+        phase_form=phase_form or PhaseForm(formdata=None), phase_error=phase_error,
+        error_direction=error_direction, message=message,
+        current_label=phase_label(year.phase),
+        banner=banner_state(year, None, year.phase, now) if domain.is_working_phase(year.phase) else None,
+        next_phase=str(following) if following else None,
+        next_label=phase_label(following) if following else None,
+        next_allowed=bool(next_decision), next_refusal=next_refusal,
+        back_choices=[(str(p), phase_label(p)) for p in PHASE_ORDER[:domain.phase_index(year.phase)]],
+        history=history, actors=_names(User, User.full_name, [h.actor_id for h in history]),
+        phase_label=phase_label)
+
+
+def _page(year: AssessmentYear, *, status=200, block=None, **plan):
+    exceptions = unit_exceptions(year)
+    return render(TEMPLATE, block=block, status=status, years=all_years(), exceptions=exceptions,
+                  unit_names={u.id: u.name_in(year.id) for u in db.session.scalars(
+                      select(Unit).where(Unit.id.in_({e.unit_id for e in exceptions})))},
+                  creators=_names(User, User.full_name, [e.created_by_id for e in exceptions]),
+                  **_plan_context(year, **plan))
+
+
+def _plan(year: AssessmentYear, *, status=200, **plan):
+    """The plan widget for htmx, the whole page otherwise."""
+    return _page(year, status=status, block="year_plan" if is_htmx() else None, **plan)
+
+
+@bp.route("/")
+@roles("admin")
+def year_page():
+    year = active_year()
+    if year is None:
+        return render(TEMPLATE, year=None, years=[])
+    return _page(year)
+
+
+@bp.route("/<int:year_id>")
+@roles("admin")
+def year_detail(year_id: int):
+    return _page(load_year(year_id))
+
+
+@bp.route("/<int:year_id>/phase", methods=["POST"])
+@roles("admin")
+def move_phase(year_id: int):
+    year = load_year(year_id)
+    form = PhaseForm()
+    if not form.validate_on_submit():
+        db.session.rollback()
+        return _plan(year, status=422, phase_form=form, phase_error=_("Hãy chọn một giai đoạn trong danh sách."))
+    target = domain.as_phase(form.target.data)
+    back = domain.phase_index(target) < domain.phase_index(year.phase)
+    try:
+        change_phase(year, target, user=current_user, reason=form.reason.data, now=utcnow())
+    except Refused as refusal:
+        db.session.rollback()
+        year = load_year(year_id)
+        return _plan(year, status=422, phase_form=form, phase_error=refusal.message,
+                     error_direction="back" if back else "forward")
+    db.session.commit()
+    message = _("Đã chuyển đợt đánh giá sang giai đoạn %(phase)s.", phase=phase_label(target))
+    if is_htmx():
+        return _plan(year, message=message)
+    flash(message, "success")
+    return redirect_after_post(url_for("years.year_detail", year_id=year.id))
+
+
+@bp.route("/<int:year_id>/windows", methods=["POST"])
+@roles("admin")
+def save_phase_windows(year_id: int):
+    year = load_year(year_id)
+    form = WindowsForm()
+    if not form.validate_on_submit():
+        db.session.rollback()
+        return _plan(year, status=422, windows_form=form)
+    try:
+        changed = save_windows(year, form.values(), user=current_user, now=utcnow())
+    except Refused:
+        abort(403)
+    db.session.commit()
+    message = (_("Đã lưu thời hạn của %(count)d giai đoạn.", count=len(changed)) if changed
+               else _("Thời hạn không thay đổi."))
+    if is_htmx():
+        return _plan(year, message=message)
+    flash(message, "success")
+    return redirect_after_post(url_for("years.year_detail", year_id=year.id))
