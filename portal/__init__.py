@@ -1,5 +1,6 @@
 """Cổng Chỉ số CCHC — the application factory."""
 import importlib
+import importlib.util
 import logging
 import os
 
@@ -10,12 +11,22 @@ from portal.config import Config
 from portal.db import configure_engine, write_transaction
 from portal.extensions import babel, csrf, db, htmx, login_manager, migrate
 
-# Each module is a package portal.<name> exposing `bp`; one line per module.
+# Each module is a package portal.<name> exposing `bp` (its routes in portal.<name>.views); one line each.
 BLUEPRINTS = (
     "auth",
     "home",
     "units",
     "users",
+    "years",
+    "notifications",
+    "assessments",
+    "appraisal",
+    "criteria",
+    "evidence",
+    "comments",
+    "results",
+    "public",
+    "reports",
 )
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -73,7 +84,10 @@ def create_app(config: Config | None = None) -> Flask:
     init_auth(app)
 
     for name in BLUEPRINTS:
-        app.register_blueprint(importlib.import_module(f"portal.{name}").bp)
+        package = importlib.import_module(f"portal.{name}")
+        if importlib.util.find_spec(f"portal.{name}.views"):
+            importlib.import_module(f"portal.{name}.views")
+        app.register_blueprint(package.bp)
 
     from portal.cli import register_cli
     register_cli(app)

@@ -1,8 +1,11 @@
 """Hội đồng thẩm định — which council member appraises which field, and reassignments of one unit's field
 when the assigned member belongs to that unit's agency."""
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.db import UTCDateTime, utcnow
 from portal.extensions import db
 
 
@@ -33,3 +36,17 @@ class AppraisalOverride(db.Model):
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
     field_code: Mapped[str] = mapped_column(String(20))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+
+
+class FieldReview(db.Model):
+    """A member's "field done" mark for one unit's field in one round (đã thẩm định xong lĩnh vực)."""
+
+    __tablename__ = "field_review"
+    __table_args__ = (UniqueConstraint("assessment_id", "field_code", "round"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    field_code: Mapped[str] = mapped_column(String(20))
+    round: Mapped[int] = mapped_column(Integer)
+    done_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

@@ -24,7 +24,24 @@ class EvidenceDocument(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    files: Mapped[list["EvidenceFile"]] = relationship(back_populates="document")
+    files: Mapped[list["EvidenceFile"]] = relationship(back_populates="document", order_by="EvidenceFile.id")
+
+    def file_versions(self) -> list[tuple["EvidenceFile", list["EvidenceFile"]]]:
+        """(current file, its earlier versions newest first) for every live file, in the order the
+        first version of each was uploaded (a replaced file keeps its place).
+
+        Works on the loaded ``files`` collection: no query per file."""
+        live = {f.id: f for f in self.files if f.deleted_at is None}
+        replaced = {f.replaces_id for f in live.values() if f.replaces_id is not None}
+        result = []
+        for head in (f for f in live.values() if f.id not in replaced):
+            history, current = [], head
+            while current.replaces_id in live and len(history) < len(live):
+                current = live[current.replaces_id]
+                history.append(current)
+            result.append((head, history))
+        result.sort(key=lambda pair: (pair[1][-1] if pair[1] else pair[0]).id)
+        return result
 
 
 class EvidenceFile(db.Model):
@@ -45,6 +62,11 @@ class EvidenceFile(db.Model):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     document: Mapped[EvidenceDocument] = relationship(back_populates="files")
+
+    @property
+    def inline(self) -> bool:
+        """PDF and images may be shown in the browser (sandboxed); everything else only downloads."""
+        return self.content_type in ("application/pdf", "image/jpeg", "image/png")
 
 
 class ItemEvidence(db.Model):

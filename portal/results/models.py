@@ -57,6 +57,9 @@ class UnitResult(db.Model):
     band: Mapped[str | None] = mapped_column(String(20))
     rank: Mapped[int | None] = mapped_column(Integer)
     field_indexes: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Everything else the result pages show: tie flag, survey availability, the largest gaps to the
+    # maximum ("where your points went"), the engine's warnings (see results/services.py).
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

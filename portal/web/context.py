@@ -28,10 +28,24 @@ def navigation() -> list[tuple[str, str, str]]:
     if not current_user.is_authenticated:
         return []
     items = [("home.index", url_for("home.index"), _("Trang chủ"))]
+    if current_user.role in ("unit_staff", "unit_leader"):
+        items.append(("assessments.workspace", url_for("assessments.mine"), _("Tự đánh giá")))
+        items.append(("evidence.library", url_for("evidence.library"), _("Tài liệu kiểm chứng")))
+    if current_user.role in ("admin", "council_chair"):
+        items.append(("assessments.mine", url_for("assessments.mine"), _("Hồ sơ các đơn vị")))
+    if current_user.role in ("admin", "council_chair", "council_member"):
+        items.append(("appraisal.council_board", url_for("appraisal.council_board"), _("Thẩm định")))
+    if current_user.role in ("admin", "council_chair", "council_member"):
+        items.append(("results.index", url_for("results.index"), _("Kết quả")))
+    if current_user.role in ("unit_staff", "unit_leader"):
+        items.append(("results.mine", url_for("results.mine"), _("Kết quả")))
     if current_user.role == "admin":
         items += [
             ("units.list_units", url_for("units.list_units"), _("Đơn vị")),
             ("users.list_users", url_for("users.list_users"), _("Tài khoản")),
+            ("years.year_page", url_for("years.year_page"), _("Năm đánh giá")),
+            ("years.progress", url_for("years.progress"), _("Tiến độ")),
+            ("criteria.index", url_for("criteria.index"), _("Bộ tiêu chí")),
         ]
     return items
 
@@ -41,9 +55,11 @@ def init_context(app: Flask) -> None:
     def _inject():
         from portal.years.services import active_year
         year = active_year() if request.endpoint and request.endpoint != "static" else None
+        from portal.notifications.services import unread_count
         return {
             "current_year": year,
             "nav_items": navigation(),
+            "unread_count": unread_count(current_user) if request.endpoint and request.endpoint != "static" else 0,
             "role_label": role_label,
             "unit_type_label": unit_type_label,
             "static_url": static_url,

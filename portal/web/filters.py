@@ -45,7 +45,14 @@ def format_datetime(value) -> str:
     return value.astimezone(_zone()).strftime("%d/%m/%Y %H:%M")
 
 
+def remaining(seconds) -> str:
+    """'còn 2 ngày 5 giờ' (vi) or '2 days 5 hours left' (en) before a deadline."""
+    from portal.years.countdown import format_remaining
+    return format_remaining(seconds, "en" if _decimal_sep() == "." else "vi")
+
+
 def init_filters(app: Flask) -> None:
+    app.jinja_env.globals["remaining"] = remaining
     app.jinja_env.filters["points"] = format_points
     app.jinja_env.filters["vdate"] = format_date
     app.jinja_env.filters["vdatetime"] = format_datetime

@@ -1,0 +1,127 @@
+"""Use cases of the two appraisal rounds and the unit's explanations (giải trình).
+
+Round 1: members score every item of their fields (same inputs as the unit), a note is required where the
+score differs from the self-score, and may ask for an explanation; each member marks a field done. The chair
+closes round 1 for a unit: the unit then sees its round-1 scores, the comments sent to it and the flagged
+items. Round 2: the unit agrees or disagrees on flagged or contested items, explains and adds evidence, the
+leader submits; members re-appraise explained items; the chair finalises the unit. Nothing is overwritten:
+each stage is its own row and every change is audited."""
+from datetime import datetime
+
+from sqlalchemy import select
+
+from portal.appraisal.domain import differs
+from portal.appraisal.models import FieldReview
+from portal.assessments.domain import N_, read_item_form
+from portal.assessments.models import Assessment, Explanation, ScoreEntry
+from portal.assessments.services import ItemInvalid, save_entry, stage_entry
+from portal.audit.services import record
+from portal.criteria.models import Criterion
+from portal.extensions import db
+
+COUNCIL_METHODS = ("levels", "percentage", "ratio", "yes_no", "number", "bonus", "deduction")
+
+
+def save_round_item(assessment: Assessment, criterion: Criterion, round_no: int, form, *, expected_version: int,
+                    actor, now: datetime) -> ScoreEntry:
+    """Save an appraised score of round 1 or 2. A note (nhận xét) is required when it differs from the
+    unit's self-score; round 1 may ask the unit for an explanation (yêu cầu giải trình)."""
+    item = read_item_form(criterion.method, criterion.max_points, criterion.config or {}, form,
+                          na_allowed=criterion.na_allowed)
+    own = stage_entry(assessment.id, criterion.id, "self")
+    if not item.errors and differs(own.points if own else None, bool(own and own.not_applicable),
+                                   item.points, item.not_applicable) and not item.note:
+        item.errors["note"] = N_("Điểm thẩm định khác điểm tự chấm: hãy ghi nhận xét nêu lý do.")
+    if item.errors:
+        raise ItemInvalid(item)
+    extra = {"explanation_requested": form.get("explanation_requested") in ("1", "on")} if round_no == 1 else {}
+    return save_entry(assessment, criterion, f"round{round_no}", item, expected_version=expected_version,
+                      actor=actor, now=now, action=f"appraise_round{round_no}", extra=extra)
+
+
+def field_done(assessment: Assessment, field_code: str, round_no: int) -> FieldReview | None:
+    return db.session.scalar(select(FieldReview).where(
+        FieldReview.assessment_id == assessment.id, FieldReview.field_code == field_code,
+        FieldReview.round == round_no))
+
+
+def mark_field(assessment: Assessment, field_code: str, round_no: int, done: bool, *, actor, now) -> None:
+    """A member marks (or unmarks) one field of a unit as appraised in a round."""
+    row = field_done(assessment, field_code, round_no)
+    if done and row is None:
+        db.session.add(FieldReview(assessment_id=assessment.id, field_code=field_code, round=round_no,
+                                   done_at=now, done_by_id=actor.id))
+    elif not done and row is not None:
+        db.session.delete(row)
+    else:
+        return
+    record("field_done" if done else "field_reopen", "assessment", assessment.id, actor=actor,
+           unit_id=assessment.unit_id, year_id=assessment.year_id, new={"field": field_code, "round": round_no})
+
+
+def close_round1(assessment: Assessment, *, actor, now) -> None:
+    """Kết thúc thẩm định lần 1 for a unit: the unit now sees its round-1 scores and flagged items."""
+    old = assessment.status
+    assessment.status = "review_1_done"
+    record("round1_close", "assessment", assessment.id, actor=actor, unit_id=assessment.unit_id,
+           year_id=assessment.year_id, old={"status": old}, new={"status": "review_1_done", "at": now})
+
+
+def explanation_items(assessment: Assessment, criteria, stages) -> list[Criterion]:
+    """Items on which the unit may explain in round 2: flagged by the council, or appraised differently
+    from the self-score (contested)."""
+    out = []
+    for crit in criteria:
+        item = stages.get(crit.id, {})
+        r1, own = item.get("round1"), item.get("self")
+        if r1 is None:
+            continue
+        if r1.explanation_requested or differs(own.points if own else None, bool(own and own.not_applicable),
+                                               r1.points, r1.not_applicable):
+            out.append(crit)
+    return out
+
+
+def save_explanation(assessment: Assessment, criterion: Criterion, *, stance: str, text: str,
+                     expected_version: int, actor, now) -> Explanation:
+    """The unit's answer on one item: agree or disagree, and its explanation (required when disagreeing)."""
+    from portal.assessments.services import EditConflict
+    from portal.assessments.domain import ItemInput
+    errors = {}
+    if stance not in ("agree", "disagree"):
+        errors["stance"] = N_("Hãy chọn đồng ý hoặc không đồng ý với điểm thẩm định.")
+    if stance == "disagree" and not text.strip():
+        errors["text"] = N_("Hãy viết nội dung giải trình khi không đồng ý.")
+    if errors:
+        raise ItemInvalid(ItemInput({}, None, False, "", text, errors))
+    row = db.session.scalar(select(Explanation).where(Explanation.assessment_id == assessment.id,
+                                                      Explanation.criterion_id == criterion.id))
+    if expected_version != (row.version if row else 0):
+        raise EditConflict(None, ItemInput({}, None, False, "", text, {}))
+    old = {"stance": row.stance, "text": row.text} if row else None
+    if row is None:
+        row = Explanation(assessment_id=assessment.id, criterion_id=criterion.id, stance=stance)
+        db.session.add(row)
+    row.stance, row.text, row.updated_by_id, row.updated_at = stance, text.strip(), actor.id, now
+    db.session.flush()
+    record("explanation", "explanation", row.id, actor=actor, unit_id=assessment.unit_id,
+           year_id=assessment.year_id, old=old, new={"stance": stance, "text": row.text, "criterion": criterion.code})
+    return row
+
+
+def submit_explanations(assessment: Assessment, *, actor, now) -> None:
+    """Chốt giải trình: the leader locks the unit's explanations."""
+    old = assessment.status
+    assessment.status = "explanation_submitted"
+    assessment.explanation_submitted_at, assessment.explanation_submitted_by_id = now, actor.id
+    record("explanation_submit", "assessment", assessment.id, actor=actor, unit_id=assessment.unit_id,
+           year_id=assessment.year_id, old={"status": old}, new={"status": assessment.status, "at": now})
+
+
+def finalize(assessment: Assessment, *, actor, now) -> None:
+    """Đã thẩm định xong: the chair locks the unit once all its fields are done in round 2."""
+    old = assessment.status
+    assessment.status = "finalized"
+    assessment.finalized_at, assessment.finalized_by_id = now, actor.id
+    record("finalize", "assessment", assessment.id, actor=actor, unit_id=assessment.unit_id,
+           year_id=assessment.year_id, old={"status": old}, new={"status": "finalized", "at": now})

@@ -1,0 +1,223 @@
+"""Use cases of a unit's self-assessment: load the workspace in a constant number of queries, save an item
+with optimistic locking and the deadline checked inside the write transaction, submit (chốt điểm tự chấm)."""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.assessments.domain import (Progress, UNIT_METHODS, ItemInput, honesty_flags, needs_explanation,
+                                       read_item_form)
+from portal.assessments.models import Assessment, ScoreEntry
+from portal.audit.services import record
+from portal.criteria.models import Criterion
+from portal.criteria.nodes import build_nodes
+from portal.extensions import db
+from portal.scoring import Evaluation, ItemState, YearSettings, evaluate
+
+
+class ItemInvalid(Exception):
+    """The typed values do not score: the form comes back with the errors and the values as typed."""
+
+    def __init__(self, item: ItemInput):
+        super().__init__("invalid item input")
+        self.item = item
+
+
+class EditConflict(Exception):
+    """Someone saved the item after this form was loaded: both values are shown, the person chooses."""
+
+    def __init__(self, entry: ScoreEntry | None, item: ItemInput):
+        super().__init__("edit conflict")
+        self.entry, self.item = entry, item
+
+
+@dataclass
+class ItemView:
+    """One node of the workspace as the template shows it."""
+
+    criterion: Criterion
+    depth: int
+    entry: ScoreEntry | None = None
+    documents: list = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    points: Decimal | None = None
+    applicable_max: Decimal | None = None
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.criterion.kind in ("item", "adjustment")
+
+    @property
+    def unit_scored(self) -> bool:
+        return self.criterion.method in UNIT_METHODS
+
+
+@dataclass
+class Workspace:
+    assessment: Assessment
+    fields: list[tuple[ItemView, list[ItemView]]]
+    adjustments: list[ItemView]
+    items: dict[int, ItemView]
+    evaluation: Evaluation
+    progress: Progress
+
+    def leaves(self) -> list[ItemView]:
+        return [v for _f, body in self.fields for v in body if v.is_leaf and v.unit_scored] + [
+            v for v in self.adjustments if v.unit_scored]
+
+    def unscored(self) -> list[ItemView]:
+        """Items the unit has neither scored nor marked not applicable (counted 0 if submitted so)."""
+        return [v for v in self.leaves() if v.criterion.kind == "item"
+                and (v.entry is None or (v.entry.points is None and not v.entry.not_applicable))]
+
+    def flagged(self) -> list[ItemView]:
+        return [v for v in self.leaves() if v.flags]
+
+
+def self_entries(assessment_id: int) -> dict[int, ScoreEntry]:
+    rows = db.session.scalars(select(ScoreEntry).where(ScoreEntry.assessment_id == assessment_id,
+                                                       ScoreEntry.stage == "self"))
+    return {e.criterion_id: e for e in rows}
+
+
+def set_criteria(set_id: int) -> list[Criterion]:
+    return list(db.session.scalars(select(Criterion).where(Criterion.set_id == set_id)
+                                   .order_by(Criterion.position, Criterion.id)))
+
+
+def evaluate_self(criteria: list[Criterion], entries: dict[int, ScoreEntry], cset, settings: dict) -> Evaluation:
+    """The unit's own view of its index: survey items are left out and the rest rescaled (as the year's
+    policy for a unit without a survey), since survey points only arrive at synthesis."""
+    fields, adjustments = build_nodes(criteria)
+    by_id = {c.id: c for c in criteria}
+    states, counts = {}, {}
+    for cid, entry in entries.items():
+        crit = by_id.get(cid)
+        if crit is None:
+            continue
+        if crit.kind == "adjustment":
+            counts[crit.code] = int(entry.inputs.get("count", 0)) if not entry.not_applicable else 0
+        else:
+            states[crit.code] = ItemState(entry.points, entry.not_applicable)
+    year_settings = YearSettings.from_dict(settings or {})
+    return evaluate(fields, states, adjustments, counts, bonus_cap=cset.bonus_cap,
+                    deduction_cap=cset.deduction_cap, settings=year_settings, survey_available=False)
+
+
+def load_workspace(assessment: Assessment, year, evidence_by_item: dict[int, list]) -> Workspace:
+    criteria = set_criteria(assessment.criteria_set_id)
+    entries = self_entries(assessment.id)
+    evaluation = evaluate_self(criteria, entries, assessment.criteria_set, year.settings)
+    children = defaultdict(list)
+    for crit in criteria:
+        children[crit.parent_id].append(crit)
+    items: dict[int, ItemView] = {}
+    scored = total = without_evidence = flagged = 0
+
+    def walk(crit: Criterion, depth: int, out: list[ItemView]) -> None:
+        nonlocal scored, total, without_evidence, flagged
+        result = evaluation.nodes.get(crit.code)
+        view = ItemView(crit, depth, entries.get(crit.id), evidence_by_item.get(crit.id, []),
+                        points=result.points if result else None,
+                        applicable_max=result.applicable_max if result else None)
+        if crit.kind in ("item", "adjustment") and crit.method in UNIT_METHODS:
+            entry = view.entry
+            view.flags = honesty_flags(
+                points=entry.points if entry else None, not_applicable=bool(entry and entry.not_applicable),
+                evidence_dates=[d.issued_on for d in view.documents], year=year.year,
+                explanation_needed=needs_explanation(crit.guidance, crit.evidence),
+                note=entry.note if entry else "")
+            if crit.kind == "item":
+                total += 1
+                scored += entry is not None and (entry.points is not None or entry.not_applicable)
+                without_evidence += "no_evidence" in view.flags
+            flagged += bool(view.flags)
+        items[crit.id] = view
+        out.append(view)
+        for child in children[crit.id]:
+            walk(child, depth + 1, out)
+
+    fields, adjustments = [], []
+    for root in children[None]:
+        if root.kind == "adjustment":
+            walk(root, 0, adjustments)
+        else:
+            body: list[ItemView] = []
+            walk(root, 0, body)
+            fields.append((body[0], body[1:]))
+    return Workspace(assessment, fields, adjustments, items, evaluation,
+                     Progress(scored, total, without_evidence, flagged))
+
+
+def snapshot(entry: ScoreEntry | None) -> dict | None:
+    if entry is None:
+        return None
+    return {"inputs": entry.inputs, "points": entry.points, "not_applicable": entry.not_applicable,
+            "na_reason": entry.na_reason, "note": entry.note, "version": entry.version,
+            "explanation_requested": entry.explanation_requested}
+
+
+def save_self_item(assessment: Assessment, criterion: Criterion, form, *, expected_version: int,
+                   actor, now: datetime) -> ScoreEntry:
+    """Save one item's self-score. The caller has already checked the permission and the deadline in this
+    same transaction. Raises ItemInvalid or EditConflict; never overwrites a newer save silently."""
+    item = read_item_form(criterion.method, criterion.max_points, criterion.config or {}, form,
+                          na_allowed=criterion.na_allowed)
+    if item.errors:
+        raise ItemInvalid(item)
+    return save_entry(assessment, criterion, "self", item, expected_version=expected_version, actor=actor,
+                      now=now, action="self_score")
+
+
+def stage_entry(assessment_id: int, criterion_id: int, stage: str) -> ScoreEntry | None:
+    return db.session.scalar(select(ScoreEntry).where(
+        ScoreEntry.assessment_id == assessment_id, ScoreEntry.criterion_id == criterion_id,
+        ScoreEntry.stage == stage))
+
+
+def save_entry(assessment: Assessment, criterion: Criterion, stage: str, item: ItemInput, *, expected_version: int,
+               actor, now: datetime, action: str, extra: dict | None = None) -> ScoreEntry:
+    """Write one stage's entry of an item with optimistic locking and an audit row (old → new).
+
+    `expected_version` is the version the person's form was loaded with (0 for a new entry); a different
+    current version, or a concurrent writer caught at flush, raises EditConflict with the fresh entry."""
+    entry = stage_entry(assessment.id, criterion.id, stage)
+    if expected_version != (entry.version if entry else 0):
+        raise EditConflict(entry, item)
+    old = snapshot(entry)
+    if entry is None:
+        entry = ScoreEntry(assessment_id=assessment.id, criterion_id=criterion.id, stage=stage)
+        db.session.add(entry)
+    entry.inputs, entry.points = item.inputs, item.points
+    entry.not_applicable, entry.na_reason, entry.note = item.not_applicable, item.na_reason or None, item.note
+    for key, value in (extra or {}).items():
+        setattr(entry, key, value)
+    entry.updated_by_id, entry.updated_at = actor.id, now
+    try:
+        db.session.flush()
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        raise EditConflict(stage_entry(assessment.id, criterion.id, stage), item) from None
+    new = snapshot(entry)
+    if _without_version(old) != _without_version(new):
+        record(action, "score_entry", entry.id, actor=actor, unit_id=assessment.unit_id,
+               year_id=assessment.year_id, old=old, new=new | {"criterion": criterion.code, "stage": stage})
+    return entry
+
+
+def _without_version(snap: dict | None) -> dict:
+    return {k: v for k, v in (snap or {}).items() if k != "version"}
+
+
+def submit_self(assessment: Assessment, *, actor, now: datetime) -> None:
+    """Chốt điểm tự chấm: lock round 1 for the unit with a timestamp."""
+    old = {"status": assessment.status}
+    assessment.status = "submitted"
+    assessment.self_submitted_at = now
+    assessment.self_submitted_by_id = actor.id
+    record("self_submit", "assessment", assessment.id, actor=actor, unit_id=assessment.unit_id,
+           year_id=assessment.year_id, old=old, new={"status": "submitted", "at": now})

@@ -1,0 +1,162 @@
+"""The self-assessment workspace: one page with the whole criteria tree; each item saves inline with htmx
+(item widget + field total, summary and progress out of band) and by ordinary form posts without JS."""
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.appraisal.pages import visibility
+from portal.assessments import bp
+from portal.assessments.models import Assessment
+from portal.assessments.services import (EditConflict, ItemInvalid, load_workspace, save_self_item,
+                                         submit_self)
+from portal.criteria.models import Criterion
+from portal.db import utcnow
+from portal.evidence.services import evidence_by_item
+from portal.extensions import db
+from portal.web.filters import format_datetime
+from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.web.permissions import authenticated
+from portal.years import domain as rules
+from portal.years.deadlines import actor_for, refusal_message, unit_window
+from portal.years.models import AssessmentYear
+from portal.years.services import active_year
+
+PHASE = "self_assessment"
+
+
+def _load(assessment_id: int) -> tuple[Assessment, AssessmentYear]:
+    """Load and check the right to see it; another unit's id is indistinguishable from a missing one."""
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        abort(404)
+    year = db.session.get(AssessmentYear, assessment.year_id)
+    if not rules.can_view_assessment(actor_for(current_user, year), unit_id=assessment.unit_id, phase=year.phase):
+        abort(404)
+    # The whole file shows every field: only those who may see all of it (the unit, the chair, the admin);
+    # council members work field by field on the appraisal pages.
+    if not visibility(current_user, assessment, None, frozenset(), year.phase)["self_score"]:
+        abort(404)
+    return assessment, year
+
+
+def _edit_decision(assessment, year, now, *, submit: bool = False):
+    window, deadline = unit_window(year, assessment.unit_id, PHASE)
+    check = rules.can_submit_self if submit else rules.can_edit_self_score
+    decision = check(actor_for(current_user, year), unit_id=assessment.unit_id, phase=year.phase,
+                     status=assessment.status, window=window, deadline=deadline, now=now)
+    return decision, rules.editing_state(window, deadline, now)
+
+
+def _page_context(assessment, year, now, **extra):
+    workspace = load_workspace(assessment, year, evidence_by_item(assessment.id, stage="self"))
+    decision, deadline_state = _edit_decision(assessment, year, now)
+    can_submit, _state = _edit_decision(assessment, year, now, submit=True)
+    return dict(ws=workspace, assessment=assessment, year=year, editable=bool(decision),
+                refusal=None if decision else refusal_message(decision, phase=PHASE),
+                can_submit=bool(can_submit), deadline_state=deadline_state,
+                phase_label=rules.PHASE_LABELS[rules.Phase.SELF_ASSESSMENT],
+                unit_name=assessment.unit.name_in(year.id), errors={}, typed={}, conflict=None, **extra)
+
+
+@bp.route("/")
+@authenticated
+def mine():
+    """Unit accounts go straight to their unit's file; the admin and the council chair get the list."""
+    year = active_year()
+    if year is None:
+        abort(404)
+    if current_user.role in ("unit_staff", "unit_leader"):
+        assessment = db.session.scalar(select(Assessment).where(Assessment.year_id == year.id,
+                                                                Assessment.unit_id == current_user.unit_id))
+        if assessment is None:
+            abort(404)
+        return redirect(url_for("assessments.workspace", assessment_id=assessment.id))
+    if current_user.role not in ("admin", "council_chair"):
+        abort(403)
+    assessments = db.session.scalars(select(Assessment).where(Assessment.year_id == year.id)).all()
+    assessments.sort(key=lambda a: (a.unit.unit_type, a.unit.name_key))
+    return render("assessments/list.html", assessments=assessments, year=year)
+
+
+@bp.route("/<int:assessment_id>")
+@authenticated
+def workspace(assessment_id: int):
+    assessment, year = _load(assessment_id)
+    return render("assessments/workspace.html", **_page_context(assessment, year, utcnow()))
+
+
+@bp.route("/<int:assessment_id>/items/<int:criterion_id>", methods=["GET", "POST"])
+@authenticated
+def item(assessment_id: int, criterion_id: int):
+    assessment, year = _load(assessment_id)
+    criterion = db.session.get(Criterion, criterion_id)
+    if criterion is None or criterion.set_id != assessment.criteria_set_id:
+        abort(404)
+    now = utcnow()
+    if request.method == "GET":
+        return _item_response(assessment, year, criterion, now)
+    decision, _state = _edit_decision(assessment, year, now)
+    if not decision:
+        db.session.rollback()
+        return _item_response(assessment, year, criterion, now, status=409,
+                              errors={criterion.id: {"_": refusal_message(decision, phase=PHASE)}},
+                              typed={criterion.id: request.form})
+    try:
+        expected = int(request.form.get("version", "0"))
+    except ValueError:
+        expected = -1
+    try:
+        save_self_item(assessment, criterion, request.form, expected_version=expected, actor=current_user, now=now)
+    except ItemInvalid as err:
+        db.session.rollback()
+        return _item_response(assessment, year, criterion, now, status=422,
+                              errors={criterion.id: {k: _(v) for k, v in err.item.errors.items()}},
+                              typed={criterion.id: request.form})
+    except EditConflict as err:
+        db.session.rollback()
+        return _item_response(assessment, year, criterion, now, status=409, typed={criterion.id: request.form},
+                              conflict={"criterion_id": criterion.id, "theirs": err.entry})
+    db.session.commit()
+    if not is_htmx():
+        flash(_("Đã lưu mục %(code)s.", code=criterion.code), "success")
+        return redirect_after_post(url_for("assessments.workspace", assessment_id=assessment.id)
+                                   + f"#item-{criterion.id}")
+    return _item_response(assessment, year, criterion, now, saved=criterion.id)
+
+
+def _item_response(assessment, year, criterion, now, *, status=200, errors=None, typed=None, conflict=None,
+                   saved=None):
+    context = _page_context(assessment, year, now)
+    context.update(errors=errors or {}, typed=typed or {}, conflict=conflict, saved=saved)
+    if is_htmx():
+        context["view"] = context["ws"].items[criterion.id]
+        return render("assessments/workspace.html", block="item_response", status=status, **context)
+    return render("assessments/workspace.html", status=status, **context)
+
+
+@bp.route("/<int:assessment_id>/submit", methods=["GET", "POST"])
+@authenticated
+def submit(assessment_id: int):
+    assessment, year = _load(assessment_id)
+    now = utcnow()
+    decision, _state = _edit_decision(assessment, year, now, submit=True)
+    context = _page_context(assessment, year, now)
+    if request.method == "POST":
+        if not decision:
+            db.session.rollback()
+            flash(refusal_message(decision, phase=PHASE), "error")
+            return render("assessments/submit.html", status=409, **context)
+        if request.form.get("confirm") != "1":
+            flash(_("Hãy đánh dấu ô xác nhận trước khi chốt điểm."), "error")
+            return render("assessments/submit.html", status=422, **context)
+        submit_self(assessment, actor=current_user, now=now)
+        db.session.commit()
+        flash(_("Đã chốt điểm tự chấm lúc %(time)s. Hồ sơ đã được khóa.", time=format_datetime(now)), "success")
+        return redirect_after_post(url_for("assessments.workspace", assessment_id=assessment.id))
+    if not decision and current_user.role != "unit_leader":
+        abort(403)
+    return render("assessments/submit.html", **context)
+
+
+from portal.assessments import explain, views_xlsx  # noqa: E402,F401  (more routes of the same blueprint)

@@ -1,0 +1,102 @@
+"""Excel round trip of the self-assessment: download the unit's template, upload it back, preview every
+change and every error by row, then confirm (all rows or none)."""
+from flask import current_app, flash, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+import io
+
+from portal.assessments import bp
+from portal.assessments.services import EditConflict, ItemInvalid, load_workspace, save_self_item
+from portal.assessments.views import PHASE, _edit_decision, _load
+from portal.assessments.xlsx import export_workbook, parse_workbook
+from portal.db import utcnow
+from portal.evidence.services import evidence_by_item
+from portal.extensions import db
+from portal.web import pending
+from portal.web.htmx import redirect_after_post, render
+from portal.web.permissions import authenticated
+from portal.years.deadlines import refusal_message
+
+
+def _views(assessment, year):
+    ws = load_workspace(assessment, year, evidence_by_item(assessment.id, stage="self"))
+    return ws, ws.leaves()
+
+
+@bp.route("/<int:assessment_id>/template.xlsx")
+@authenticated
+def xlsx_template(assessment_id: int):
+    assessment, year = _load(assessment_id)
+    _ws, views = _views(assessment, year)
+    title = f"Tự đánh giá Chỉ số CCHC năm {year.year} — {assessment.unit.name_in(year.id)}"
+    data = export_workbook(views, title=title)
+    return send_file(io.BytesIO(data), as_attachment=True,
+                     download_name=f"tu-danh-gia-{assessment.unit.code.lower()}-{year.year}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _parse(assessment, year, data):
+    ws, views = _views(assessment, year)
+    return parse_workbook(data, {v.criterion.code: v.criterion for v in views}), ws
+
+
+@bp.route("/<int:assessment_id>/import", methods=["POST"])
+@authenticated
+def xlsx_import(assessment_id: int):
+    assessment, year = _load(assessment_id)
+    now = utcnow()
+    decision, _s = _edit_decision(assessment, year, now)
+    if not decision:
+        flash(refusal_message(decision, phase=PHASE), "error")
+        return redirect_after_post(url_for("assessments.workspace", assessment_id=assessment.id))
+    upload = request.files.get("file")
+    data = upload.read() if upload else b""
+    if not data:
+        flash(_("Hãy chọn tệp Excel đã điền để tải lên."), "error")
+        return redirect_after_post(url_for("assessments.workspace", assessment_id=assessment.id))
+    parsed, ws = _parse(assessment, year, data)
+    token = None
+    if not parsed.errors and parsed.changes:
+        token = pending.keep(current_app.instance_path, data, now=now,
+                             meta={"purpose": "self_xlsx", "assessment_id": assessment.id, "user_id": current_user.id})
+    return render("assessments/import.html", status=422 if parsed.errors else 200, assessment=assessment, year=year,
+                  parsed=parsed, ws=ws, token=token, unit_name=assessment.unit.name_in(year.id))
+
+
+@bp.route("/<int:assessment_id>/import/confirm", methods=["POST"])
+@authenticated
+def xlsx_confirm(assessment_id: int):
+    assessment, year = _load(assessment_id)
+    now = utcnow()
+    decision, _s = _edit_decision(assessment, year, now)
+    if not decision:
+        flash(refusal_message(decision, phase=PHASE), "error")
+        return redirect_after_post(url_for("assessments.workspace", assessment_id=assessment.id))
+    data = pending.take(current_app.instance_path, request.form.get("token", ""), now=now,
+                        expect={"purpose": "self_xlsx", "assessment_id": assessment.id, "user_id": current_user.id})
+    if data is None:
+        flash(_("Tệp tải lên đã hết hạn hoặc không hợp lệ. Hãy tải lên lại."), "error")
+        return redirect_after_post(url_for("assessments.workspace", assessment_id=assessment.id))
+    parsed, ws = _parse(assessment, year, data)
+    problems = list(parsed.errors)
+    if not problems:
+        for change in parsed.changes:
+            try:
+                save_self_item(assessment, change.criterion, change.form, expected_version=change.version,
+                               actor=current_user, now=now)
+            except EditConflict:
+                problems.append((change.row, change.criterion.code,
+                                 _("Mục này đã được sửa trên cổng sau khi tải tệp mẫu. Hãy tải mẫu mới.")))
+            except ItemInvalid as err:
+                problems.extend((change.row, change.criterion.code, m) for m in err.item.errors.values())
+    if problems:
+        db.session.rollback()
+        parsed.errors = problems
+        return render("assessments/import.html", status=409, assessment=assessment, year=year, parsed=parsed,
+                      ws=ws, token=None, unit_name=assessment.unit.name_in(year.id))
+    db.session.commit()
+    pending.discard(current_app.instance_path, request.form.get("token", ""))
+    flash(_("Đã nhập %(n)d mục từ tệp Excel.", n=len(parsed.changes)), "success")
+    return redirect_after_post(url_for("assessments.workspace", assessment_id=assessment.id))
+
+

@@ -1,0 +1,6 @@
+"""Ý kiến — the appraisal council's comment threads on the items of a unit's file, and the unit's replies."""
+from flask import Blueprint
+
+bp = Blueprint("comments", __name__, url_prefix="/comments")
+
+from portal.comments import views  # noqa: E402,F401

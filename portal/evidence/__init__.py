@@ -1,0 +1,7 @@
+"""Tài liệu kiểm chứng — the evidence library of each unit's year: documents, their files (stored by
+sha256 outside static/, checked by content), and the items they back."""
+from flask import Blueprint
+
+bp = Blueprint("evidence", __name__, url_prefix="/evidence")
+
+from portal.evidence import views, views_files  # noqa: E402,F401

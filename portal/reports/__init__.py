@@ -1,0 +1,5 @@
+"""Báo cáo — the official reports: Vietnamese PDFs in the layout of Decree 30/2020 and the spreadsheets,
+per unit and for the whole year, with a background export of all units at once."""
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")

@@ -1,0 +1,115 @@
+"""Thể thức văn bản — what the Decree 30/2020 header and footer of each report say: issuing body, number
+line, place and date, document type and subject, signature block and recipients. Pure: plain values in,
+a DocMeta out; the names come from AssessmentYear.report_settings (defaults below)."""
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+DEFAULT_REPORT_SETTINGS = {
+    "parent_agency": "UBND TỈNH AN GIANG",
+    "agency": "SỞ NỘI VỤ",
+    "council": "HỘI ĐỒNG THẨM ĐỊNH CHỈ SỐ CCHC TỈNH",
+    "place": "An Giang",
+    "signer_title": "GIÁM ĐỐC",
+    "signer_name": "",
+    "number_suffix": "BC-SNV",
+    "council_number_suffix": "BC-HĐTĐ",
+    "council_signer_title": "CHỦ TỊCH",
+    "council_signer_name": "",
+}
+
+_UBND = re.compile(r"^(?:UBND|[UỦ][yỷ] ban nhân dân)\s+(.+)$", re.IGNORECASE)
+UNIT_TYPE_PLURAL = {"department": "các sở, ban, ngành tỉnh", "district": "UBND các huyện, thị xã, thành phố"}
+UNIT_TYPE_HEADING = {"department": "Các sở, ban, ngành tỉnh", "district": "UBND các huyện, thị xã, thành phố"}
+
+
+@dataclass
+class DocMeta:
+    """Everything base_nd30.html prints around the body of a report."""
+
+    title: str
+    doc_type: str
+    subject: str
+    subtitle: str = ""
+    landscape: bool = False
+    parent_agency: str = ""
+    agency_lines: list[str] = field(default_factory=list)
+    number_line: str = ""
+    date_line: str = ""
+    authority_lines: list[str] = field(default_factory=list)
+    signer_name: str = ""
+    recipients: list[str] = field(default_factory=list)
+
+
+def report_settings(stored: dict | None) -> dict:
+    """The year's report settings with defaults for missing or empty keys."""
+    merged = dict(DEFAULT_REPORT_SETTINGS)
+    merged.update({k: v for k, v in (stored or {}).items() if v not in (None, "")})
+    if not merged["council_signer_name"]:
+        merged["council_signer_name"] = merged["signer_name"]
+    return merged
+
+
+def date_line(place: str, day: date) -> str:
+    """"An Giang, ngày 05 tháng 02 năm 2026": days below 10 and the months 1 and 2 take a leading zero
+    (Decree 30/2020, Appendix I)."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def number_line(suffix: str) -> str:
+    """"Số:      /BC-SNV" — the number itself is given by the records office (văn thư) when issued."""
+    return "Số: \u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/" + suffix if suffix else ""
+
+
+def vn_number(value, places: int | None = None) -> str:
+    """Numbers of official documents always use the Vietnamese decimal comma: 8.50 → "8,5"."""
+    if value is None or value == "":
+        return ""
+    value = Decimal(str(value))
+    if places is None:
+        text = format(value.normalize(), "f") if value != 0 else "0"
+    else:
+        text = format(value.quantize(Decimal(1).scaleb(-places)), "f")
+    return text.replace(".", ",")
+
+
+def unit_authority(unit_name: str, unit_type: str) -> list[str]:
+    """The head who signs a unit's own report (thẩm quyền ký) from the kind of unit."""
+    if unit_type == "district":
+        return ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
+    lowered = unit_name.lower()
+    for prefix, title in (("văn phòng", "CHÁNH VĂN PHÒNG"), ("thanh tra", "CHÁNH THANH TRA"),
+                          ("ban", "TRƯỞNG BAN")):
+        if lowered.startswith(prefix):
+            return [title]
+    return ["GIÁM ĐỐC"]
+
+
+def unit_header(unit_name: str, unit_type: str, settings: dict) -> tuple[str, list[str]]:
+    """(parent agency, agency lines) of a unit's own document: a district UBND has no parent line."""
+    if unit_type == "district":
+        match = _UBND.match(unit_name)
+        if match:
+            return "", ["ỦY BAN NHÂN DÂN", match.group(1).upper()]
+        return "", [unit_name.upper()]
+    return settings["parent_agency"], [unit_name.upper()]
+
+
+def agency_meta(settings: dict, *, today: date, **kwargs) -> DocMeta:
+    """A document of the Department of Home Affairs (Sở Nội vụ), signed by its director."""
+    meta = DocMeta(parent_agency=settings["parent_agency"], agency_lines=[settings["agency"]],
+                   number_line=number_line(settings["number_suffix"]),
+                   date_line=date_line(settings["place"], today),
+                   authority_lines=[settings["signer_title"]], signer_name=settings["signer_name"], **kwargs)
+    return meta
+
+
+def council_meta(settings: dict, *, today: date, **kwargs) -> DocMeta:
+    """A document of the appraisal council, signed by its chair on behalf of the council."""
+    return DocMeta(parent_agency=settings["parent_agency"], agency_lines=[settings["council"]],
+                   number_line=number_line(settings["council_number_suffix"]),
+                   date_line=date_line(settings["place"], today),
+                   authority_lines=["TM. HỘI ĐỒNG", settings["council_signer_title"]],
+                   signer_name=settings["council_signer_name"], **kwargs)

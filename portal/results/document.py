@@ -1,0 +1,128 @@
+"""Bảng kết quả — the stored results of a year as one JSON-ready document.
+
+The same shape serves the secretariat's live pages (read from UnitResult) and, frozen, an approval's
+snapshot (what the public page and the units see). Decimals are strings; templates format them.
+
+    {"year": 2022, "year_id": 1, "title": ..., "computed_at": iso, "bands": [{key, label, min_pct}],
+     "types": [{"unit_type": "department", "fields": [{code, title}],
+                "rewards": {"top": 5, "tie_at_edge": false, "unit_ids": [...]},
+                "units": [{unit_id, code, name, rank, tied, index, band, band_label, appraisal_points,
+                           survey_points, bonus, deductions, applicable_max, survey_available, reward,
+                           fields: {code: {index, points, max, band, self, appraised, gap, ...}},
+                           gaps: [...], prev_index, prev_rank, index_change, rank_change}]}]}
+"""
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from portal.criteria.models import Criterion
+from portal.extensions import db
+from portal.results.domain import change_direction, index_change, rank_change
+from portal.results.models import Approval, UnitResult
+from portal.results.services import sets_of, settings_of
+from portal.scoring import RankedUnit, band_for, propose_rewards
+from portal.units.models import Unit
+from portal.years.models import AssessmentYear
+
+TYPE_ORDER = ("department", "district")
+
+
+def _dec(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _str(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def published_approval(year) -> Approval | None:
+    """The approval whose snapshot is public: the latest not superseded one that was published."""
+    return db.session.scalar(select(Approval).where(
+        Approval.year_id == year.id, Approval.superseded_at.is_(None), Approval.published_at.is_not(None))
+        .order_by(Approval.approved_at.desc(), Approval.id.desc()).limit(1))
+
+
+def previous_results(year) -> dict[str, dict]:
+    """{unit code: unit entry} of the previous year's published snapshot (empty when there is none)."""
+    previous = db.session.scalar(select(AssessmentYear).where(AssessmentYear.year == year.year - 1))
+    approval = published_approval(previous) if previous is not None else None
+    if approval is None:
+        return {}
+    return {u["code"]: u for t in (approval.snapshot or {}).get("types", []) for u in t.get("units", [])}
+
+
+def _fields(cset) -> list[dict]:
+    rows = db.session.scalars(select(Criterion).where(
+        Criterion.set_id == cset.id, Criterion.parent_id.is_(None), Criterion.kind == "field")
+        .order_by(Criterion.position, Criterion.id))
+    return [{"code": c.code, "title": c.title} for c in rows]
+
+
+def _unit_entry(result: UnitResult, unit: Unit, year, bands, labels, previous) -> dict:
+    fields = {}
+    for code, data in (result.field_indexes or {}).items():
+        band = band_for(_dec(data.get("index")), bands)
+        fields[code] = dict(data, band=band.key if band else None, gap_dir=change_direction(_dec(data.get("gap"))))
+    details = result.details or {}
+    before = previous.get(unit.code, {})
+    prev_index, prev_rank = _dec(before.get("index")), before.get("rank")
+    change = index_change(prev_index, result.index)
+    return {
+        "unit_id": unit.id, "code": unit.code, "name": unit.name_in(year.id), "rank": result.rank,
+        "tied": bool(details.get("tied")), "index": _str(result.index), "band": result.band,
+        "band_label": labels.get(result.band), "appraisal_points": str(result.appraisal_points),
+        "survey_points": str(result.survey_points), "bonus": str(result.bonus),
+        "deductions": str(result.deductions), "applicable_max": str(result.applicable_max),
+        "survey_available": bool(details.get("survey_available")), "reward": False,
+        "fields": fields, "gaps": details.get("gaps", []),
+        "prev_index": _str(prev_index), "prev_rank": prev_rank,
+        "index_change": _str(change), "trend": change_direction(change),
+        "rank_change": rank_change(prev_rank, result.rank),
+    }
+
+
+def _rank_key(entry: dict) -> tuple:
+    return (entry["rank"] is None, entry["rank"] or 0, entry["code"])
+
+
+def results_document(year) -> dict:
+    """The year's stored results (empty "types" when nothing was computed yet)."""
+    settings = settings_of(year)
+    labels = {b.key: b.label for b in settings.bands}
+    rows = list(db.session.execute(select(UnitResult, Unit).join(Unit, Unit.id == UnitResult.unit_id)
+                                   .where(UnitResult.year_id == year.id)).tuples())
+    previous = previous_results(year)
+    by_type: dict[str, list[dict]] = {}
+    ranked: list[RankedUnit] = []
+    for result, unit in rows:
+        entry = _unit_entry(result, unit, year, settings.bands, labels, previous)
+        by_type.setdefault(unit.unit_type, []).append(entry)
+        ranked.append(RankedUnit(unit.id, unit.unit_type, result.rank, result.index, result.appraisal_points,
+                                 result.survey_points, entry["tied"]))
+    rewards = propose_rewards(ranked, settings.reward_top)
+    types = []
+    for cset in sets_of(year):
+        units = sorted(by_type.get(cset.unit_type, []), key=_rank_key)
+        if not units:
+            continue
+        proposal = rewards.get(cset.unit_type)
+        chosen = [u.unit_id for u in proposal] if proposal is not None else []
+        for entry in units:
+            entry["reward"] = entry["unit_id"] in chosen
+        types.append({"unit_type": cset.unit_type, "fields": _fields(cset), "units": units,
+                      "rewards": {"top": proposal.top if proposal is not None else 0,
+                                  "tie_at_edge": bool(proposal and proposal.tie_at_edge), "unit_ids": chosen}})
+    computed = max((r.computed_at for r, _u in rows), default=None)
+    return {"year": year.year, "year_id": year.id, "title": year.title,
+            "computed_at": computed.isoformat() if computed else None,
+            "bands": [{"key": b.key, "label": b.label, "min_pct": str(b.min_pct)} for b in settings.bands],
+            "types": types}
+
+
+def find_unit(document: dict, *, unit_id=None, code=None) -> tuple[dict | None, dict | None]:
+    """(type entry, unit entry) of one unit in a document, by id or by code."""
+    for type_entry in document.get("types", []):
+        for unit in type_entry.get("units", []):
+            if (unit_id is not None and unit["unit_id"] == unit_id) or (code is not None and unit["code"] == code):
+                return type_entry, unit
+    return None, None

@@ -1,0 +1,187 @@
+"""Tính kết quả — compute every unit's index, field sub-indexes (chỉ số thành phần), band and rank of a
+year from the final appraised scores and the survey points, and store them as UnitResult rows.
+
+The arithmetic is portal.scoring's: `evaluate` per unit (final entries as item states, survey points as
+the states of the survey items, adjustment counts as bonus/deductions, the set's caps, the year's
+settings), `rank_units` per unit type. A unit has a survey when it has at least one SurveyScore row;
+without one the year's no_survey_policy applies. Recomputing replaces the rows; it is audited with a
+summary, and it supersedes a decision left over from before the year was moved back to synthesis.
+"""
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import delete, select
+
+from portal.appraisal.services import entries_by_stage, final_entries
+from portal.assessments.models import Assessment
+from portal.audit.services import record
+from portal.criteria.models import CriteriaSet, Criterion
+from portal.criteria.nodes import build_nodes
+from portal.extensions import db
+from portal.results.domain import Leaf, approval_in_force, honesty_gaps, point_gaps
+from portal.results.models import Approval, SurveyScore, UnitResult
+from portal.scoring import ItemState, RankInput, YearSettings, evaluate, iter_nodes, rank_units
+from portal.units.models import Unit
+from portal.years.deadlines import actor_for, check
+from portal.years.domain import can_compute_results
+
+ZERO = Decimal(0)
+
+
+def current_approval(year) -> Approval | None:
+    """The latest approval of the year that is not superseded (None if there is none)."""
+    return db.session.scalar(select(Approval).where(Approval.year_id == year.id, Approval.superseded_at.is_(None))
+                             .order_by(Approval.approved_at.desc(), Approval.id.desc()).limit(1))
+
+
+def approved(year) -> bool:
+    """The `approved` flag of the years domain for this year (see domain.approval_in_force)."""
+    return approval_in_force(has_current_approval=current_approval(year) is not None, phase=year.phase)
+
+
+def settings_of(year) -> YearSettings:
+    return YearSettings.from_dict(year.settings or {})
+
+
+def sets_of(year) -> list[CriteriaSet]:
+    order = {"department": 0, "district": 1}
+    sets = db.session.scalars(select(CriteriaSet).where(CriteriaSet.year_id == year.id))
+    return sorted(sets, key=lambda s: order.get(s.unit_type, 9))
+
+
+def criteria_of(cset: CriteriaSet) -> list[Criterion]:
+    return list(db.session.scalars(select(Criterion).where(Criterion.set_id == cset.id)))
+
+
+def survey_rows(year_id: int) -> dict[int, dict[int, Decimal]]:
+    """{unit_id: {criterion_id: points}} of the year's survey scores."""
+    out: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for row in db.session.scalars(select(SurveyScore).where(SurveyScore.year_id == year_id)):
+        out[row.unit_id][row.criterion_id] = row.points
+    return out
+
+
+def _states(by_id: dict[int, Criterion], entries) -> tuple[dict, dict]:
+    """Score entries → the engine's item states and adjustment counts."""
+    states, counts = {}, {}
+    for cid, entry in entries.items():
+        crit = by_id.get(cid)
+        if crit is None:
+            continue
+        if crit.kind == "adjustment":
+            counts[crit.code] = 0 if entry.not_applicable else int((entry.inputs or {}).get("count", 0) or 0)
+        else:
+            states[crit.code] = ItemState(entry.points, entry.not_applicable)
+    return states, counts
+
+
+def _field_data(fields, final, own) -> dict:
+    """Per field: sub-index, points, applicable max, and the honesty gap on its appraised items."""
+    appraised = {f.code for f in fields if any(n.is_leaf and n.method != "survey" for n in iter_nodes([f]))}
+    final_points = {f.code: final.nodes[f.code].appraisal_points for f in fields if f.code in final.nodes}
+    self_points = {f.code: own.nodes[f.code].appraisal_points for f in fields if f.code in own.nodes}
+    gaps = honesty_gaps(self_points, final_points, appraised)
+    out = {}
+    for f in fields:
+        result = final.nodes.get(f.code)
+        if result is None:
+            continue
+        out[f.code] = {
+            "index": None if result.index is None else str(result.index), "points": str(result.points),
+            "max": str(result.applicable_max), "na": result.not_applicable,
+            "survey_excluded": result.survey_excluded,
+            "self": str(self_points.get(f.code, ZERO)) if f.code in appraised else None,
+            "appraised": str(final_points.get(f.code, ZERO)) if f.code in appraised else None,
+            "gap": str(gaps[f.code]) if f.code in gaps else None,
+        }
+    return out
+
+
+def _leaves(fields, final) -> list[Leaf]:
+    out = []
+    for node in iter_nodes(fields):
+        result = final.nodes.get(node.code)
+        if node.is_leaf and result is not None and not result.not_applicable and not result.survey_excluded:
+            out.append(Leaf(node.code, node.title, result.points, result.applicable_max, node.field_code))
+    return out
+
+
+def _evaluate_set(year, cset: CriteriaSet, settings: YearSettings, surveys) -> list[dict]:
+    criteria = criteria_of(cset)
+    by_id = {c.id: c for c in criteria}
+    fields, adjustments = build_nodes(criteria)
+    assessments = list(db.session.scalars(select(Assessment).where(
+        Assessment.year_id == year.id, Assessment.criteria_set_id == cset.id)))
+    ids = [a.id for a in assessments]
+    finals, stages = final_entries(ids), entries_by_stage(ids)
+    caps = {"bonus_cap": cset.bonus_cap, "deduction_cap": cset.deduction_cap, "settings": settings}
+    out = []
+    for assessment in assessments:
+        states, counts = _states(by_id, finals.get(assessment.id, {}))
+        survey = surveys.get(assessment.unit_id, {})
+        for cid, points in survey.items():
+            crit = by_id.get(cid)
+            if crit is not None:
+                na = states.get(crit.code, ItemState(None)).not_applicable
+                states[crit.code] = ItemState(points, na)
+        final = evaluate(fields, states, adjustments, counts, survey_available=bool(survey), **caps)
+        own_entries = {cid: st["self"] for cid, st in stages.get(assessment.id, {}).items() if "self" in st}
+        own_states, own_counts = _states(by_id, own_entries)
+        own = evaluate(fields, own_states, adjustments, own_counts, survey_available=False, **caps)
+        out.append({"unit_id": assessment.unit_id, "unit_type": cset.unit_type, "final": final,
+                    "fields": _field_data(fields, final, own), "gaps": point_gaps(_leaves(fields, final)),
+                    "survey_available": bool(survey)})
+    return out
+
+
+def compute_results(year, *, user, now) -> dict:
+    """Tính kết quả: evaluate and rank every unit of the year, replace the stored results, audit a summary.
+
+    Raises portal.years.deadlines.Refused when the rule says no (not admin, wrong phase, approved)."""
+    check(can_compute_results(actor_for(user, year), phase=year.phase, approved=approved(year)),
+          phase=year.phase)
+    settings = settings_of(year)
+    surveys = survey_rows(year.id)
+    evaluated = [row for cset in sets_of(year) for row in _evaluate_set(year, cset, settings, surveys)]
+    ranked = {r.unit_id: r for r in rank_units(
+        [RankInput(e["unit_id"], e["final"].index, e["final"].appraisal_points, e["final"].survey_points,
+                   e["unit_type"]) for e in evaluated], settings.tie_breakers)}
+    db.session.execute(delete(UnitResult).where(UnitResult.year_id == year.id))
+    for e in evaluated:
+        final, rank = e["final"], ranked[e["unit_id"]]
+        db.session.add(UnitResult(
+            year_id=year.id, unit_id=e["unit_id"], appraisal_points=final.appraisal_points,
+            survey_points=final.survey_points, bonus=final.bonus, deductions=final.deductions,
+            applicable_max=final.applicable_max, index=final.index,
+            band=final.band.key if final.band else None, rank=rank.rank, field_indexes=e["fields"],
+            details={"unit_type": e["unit_type"], "tied": rank.tied, "survey_available": e["survey_available"],
+                     "gaps": e["gaps"], "warnings": final.warnings[:20]},
+            computed_at=now))
+    db.session.flush()
+    summary = _summary(evaluated, ranked)
+    record("results_compute", "assessment_year", year.id, actor=user, year_id=year.id, new=summary)
+    _supersede_stale(year, user=user, now=now)
+    return summary
+
+
+def _summary(evaluated, ranked) -> dict:
+    codes = dict(db.session.execute(select(Unit.id, Unit.code).where(
+        Unit.id.in_([e["unit_id"] for e in evaluated]))).tuples())
+    by_type: dict[str, int] = defaultdict(int)
+    for e in evaluated:
+        by_type[e["unit_type"]] += 1
+    return {"units": len(evaluated), "by_type": dict(by_type),
+            "without_survey": sorted(codes[e["unit_id"]] for e in evaluated if not e["survey_available"]),
+            "unranked": sorted(codes[u] for u, r in ranked.items() if r.rank is None)}
+
+
+def _supersede_stale(year, *, user, now) -> None:
+    """A decision recorded before the year was moved back no longer matches the recomputed results."""
+    stale = current_approval(year)
+    if stale is None:
+        return
+    stale.superseded_at = now
+    db.session.flush()
+    record("results_approval_supersede", "approval", stale.id, actor=user, year_id=year.id,
+           old={"decision_number": stale.decision_number}, new={"superseded_at": now},
+           reason="recompute")

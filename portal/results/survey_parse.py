@@ -1,0 +1,205 @@
+"""Đọc tệp điểm điều tra XHH — read an uploaded survey file (CSV or XLSX) into rows. Pure: no Flask.
+
+A file has one row per unit and survey item: unit code (mã đơn vị), item code (mã mục, e.g. 8.1) or a
+field code (mã lĩnh vực, e.g. F8), and the points (điểm; "4,5" or "4.5"). The first row is a header
+whose columns are found by name ("Mã đơn vị", "Mã mục", "Điểm"; other columns are ignored), or, in a
+three-column file without a header, taken in that order. CSV is UTF-8 with or without BOM, separated
+by commas or semicolons (the separator used most in the first line wins). Problems are returned as
+`Problem` codes with their row numbers; `survey_check` checks the rows against the year's units and
+items, and the web layer words them. Also builds the downloadable XLSX template.
+"""
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from portal.text import clean_text, fold_key
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20000
+MAX_ZIP_ENTRIES = 200
+MAX_UNZIPPED = 50 * 1024 * 1024
+TEMPLATE_SHEET = "Điều tra XHH"
+TEMPLATE_HEADER = ("Mã đơn vị", "Tên đơn vị", "Mã mục", "Nội dung", "Điểm tối đa", "Điểm")
+_FORMULA_START = ("=", "+", "-", "@")
+_HEADERS = {
+    "unit": {"madonvi", "madv", "donvi", "unit", "unitcode"},
+    "item": {"mamuc", "matieuchi", "muc", "tieuchi", "item", "itemcode", "malinhvuc"},
+    "points": {"diem", "diemdieutra", "points", "score"},
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem of a file: a stable code, the row (None for the whole file) and what to say."""
+
+    code: str
+    row: int | None = None
+    params: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """A data row as read: the row number in the file and the three cells (points: str, number or None)."""
+
+    row: int
+    unit: str
+    item: str
+    points: object
+
+
+def _key(text: object) -> str:
+    return re.sub(r"[^a-z0-9]", "", fold_key(str(text)))
+
+
+def cell_text(value: object) -> str:
+    """A cell as text: numbers as written (883, 8.1), the "'" that neutralises formulas removed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return format(Decimal(repr(value)).normalize(), "f")
+    text = clean_text(str(value))
+    if text.startswith("'") and text[1:2] in _FORMULA_START + ("'",):
+        text = text[1:]
+    return text
+
+
+def read_table(data: bytes) -> tuple[list[RawRow], list[Problem]]:
+    """The data rows of a CSV or XLSX file, or the problems that prevent reading it."""
+    if not data:
+        return [], [Problem("empty")]
+    if len(data) > MAX_BYTES:
+        return [], [Problem("too_large")]
+    if data.startswith(b"PK\x03\x04"):
+        table, problem = _xlsx_cells(data)
+    else:
+        table, problem = _csv_cells(data)
+    if problem is not None:
+        return [], [problem]
+    return _rows(table)
+
+
+def _csv_cells(data: bytes) -> tuple[list[tuple[int, list]], Problem | None]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], Problem("not_utf8")
+    if "\x00" in text:
+        return [], Problem("bad_file")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max((";", ",", "\t"), key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return [(number, row) for number, row in enumerate(reader, start=1)], None
+    except csv.Error:
+        return [], Problem("bad_file")
+
+
+def _xlsx_cells(data: bytes) -> tuple[list[tuple[int, list]], Problem | None]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return [], Problem("bad_file")
+    names = {entry.filename for entry in entries}
+    if "[Content_Types].xml" not in names or any(n.lower().endswith("vbaproject.bin") for n in names):
+        return [], Problem("bad_file")
+    if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNZIPPED:
+        return [], Problem("too_large")
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file; all mean the same
+        return [], Problem("bad_file")
+    try:
+        by_key = {_key(name): name for name in workbook.sheetnames}
+        sheet = workbook[by_key.get(_key(TEMPLATE_SHEET), workbook.sheetnames[0])]
+        table = []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > MAX_ROWS + 1:
+                return [], Problem("too_many_rows", params={"max": MAX_ROWS})
+            table.append((number, list(values)))
+        return table, None
+    except Exception:  # noqa: BLE001 - a broken part inside a valid zip
+        return [], Problem("bad_file")
+    finally:
+        workbook.close()
+
+
+def _columns(header: list) -> dict[str, int] | None:
+    found: dict[str, int] = {}
+    for index, value in enumerate(header):
+        key = _key(cell_text(value))
+        for name, keys in _HEADERS.items():
+            if key in keys and name not in found:
+                found[name] = index
+    return found if len(found) == 3 else None
+
+
+def _looks_numeric(value: object) -> bool:
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return True
+    return bool(re.fullmatch(r"-?[0-9]+(?:[.,][0-9]+)?", cell_text(value)))
+
+
+def _rows(table: list[tuple[int, list]]) -> tuple[list[RawRow], list[Problem]]:
+    table = [(n, cells) for n, cells in table if any(cell_text(c) for c in cells)]
+    if not table:
+        return [], [Problem("empty")]
+    if len(table) > MAX_ROWS + 1:
+        return [], [Problem("too_many_rows", params={"max": MAX_ROWS})]
+    first_number, first = table[0]
+    columns = _columns(first)
+    data = table[1:]
+    if columns is None:
+        if len(first) >= 3 and _looks_numeric(first[2]):
+            columns, data = {"unit": 0, "item": 1, "points": 2}, table  # three columns, no header
+        else:
+            return [], [Problem("no_header", first_number)]
+
+    def cell(cells: list, name: str) -> object:
+        index = columns[name]
+        return cells[index] if index < len(cells) else None
+
+    rows = []
+    for number, cells in data:
+        points = cell(cells, "points")
+        rows.append(RawRow(number, cell_text(cell(cells, "unit")), cell_text(cell(cells, "item")),
+                           points if not isinstance(points, str) else cell_text(points)))
+    return rows, []
+
+
+def _safe(text: str) -> str:
+    """Neutralise a text Excel would run as a formula (=, +, -, @) by prefixing "'"."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return "'" + text if text.startswith(_FORMULA_START + ("'",)) else text
+
+
+def build_template(units, items_by_type) -> bytes:
+    """Tệp mẫu: one row per unit and survey item, the points column empty.
+
+    `units` are (code, name, unit_type); `items_by_type` maps a unit type to its survey items
+    (objects with code, title and max_points)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = TEMPLATE_SHEET
+    sheet.append(list(TEMPLATE_HEADER))
+    for code, name, unit_type in units:
+        for item in items_by_type.get(unit_type, ()):
+            maximum = item.max_points
+            number = int(maximum) if maximum == maximum.to_integral_value() else maximum
+            sheet.append([_safe(code), _safe(name), _safe(item.code), _safe(item.title), number, None])
+    for column, width in zip("ABCDEF", (12, 40, 10, 50, 12, 10)):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,141 @@
+"""Kết quả (secretariat and council): the year's results with the ranking per unit type, charts and the
+reward proposal; computing them; the heat map; one unit's detail; and a unit account's own published
+result. Every route is guarded by a role rule and by can_view_results / can_view_unit_result."""
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.db import utcnow
+from portal.extensions import db
+from portal.results import bp
+from portal.results.approval import approvals
+from portal.results.document import find_unit, published_approval, results_document
+from portal.results.domain import can_view_unit_result
+from portal.results.forms import ApprovalForm, PlainForm
+from portal.results.services import approved, compute_results, current_approval
+from portal.results.surveys import current_import, scores_by_unit, year_units
+from portal.results.web import actor, load_year, refuse, refuse_decision, the_active_year
+from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.web.permissions import roles
+from portal.years.deadlines import Refused, phase_label, refusal_message
+from portal.years.domain import can_approve_results, can_compute_results, can_publish, can_view_results
+from portal.years.models import AssessmentYear
+
+RESULT_ROLES = ("admin", "council_chair", "council_member")
+OVERVIEW = "results/overview.html"
+
+
+def _viewable(year):
+    """The refusal response when the user may not see the year's results, else None."""
+    decision = can_view_results(actor(year), phase=year.phase, published=published_approval(year) is not None)
+    return None if decision else refuse_decision(decision, year)
+
+
+def _decision_text(decision, year) -> str | None:
+    return None if decision else refusal_message(decision, phase=year.phase)
+
+
+def overview_context(year, *, message=None, approval_form=None) -> dict:
+    who, is_approved = actor(year), approved(year)
+    compute = can_compute_results(who, phase=year.phase, approved=is_approved)
+    approve = can_approve_results(who, phase=year.phase, approved=is_approved)
+    publish = can_publish(who, phase=year.phase, approved=is_approved)
+    with_survey = scores_by_unit(year)
+    return dict(
+        year=year, doc=results_document(year), phase_name=phase_label(year.phase), message=message,
+        can_compute=bool(compute), compute_refusal=_decision_text(compute, year),
+        can_approve=bool(approve), approve_refusal=_decision_text(approve, year),
+        can_publish=bool(publish), publish_refusal=_decision_text(publish, year),
+        current=current_approval(year), published=published_approval(year), approvals=approvals(year),
+        survey_import=current_import(year), units_total=len(year_units(year)), units_with_survey=len(with_survey),
+        approval_form=approval_form or ApprovalForm(formdata=None), form=PlainForm(formdata=None),
+        is_admin=current_user.role == "admin")
+
+
+@bp.route("/")
+@roles(*RESULT_ROLES)
+def index():
+    return redirect(url_for("results.overview", year_id=the_active_year().id))
+
+
+@bp.route("/<int:year_id>")
+@roles(*RESULT_ROLES)
+def overview(year_id: int):
+    year = load_year(year_id)
+    refusal = _viewable(year)
+    if refusal is not None:
+        return refusal
+    block = "results_panel" if request.headers.get("HX-Target") == "results-panel" else None
+    return render(OVERVIEW, block=block, **overview_context(year))
+
+
+@bp.route("/<int:year_id>/compute", methods=["POST"])
+@roles(*RESULT_ROLES)
+def compute(year_id: int):
+    year = load_year(year_id)
+    form = PlainForm()
+    if not form.validate_on_submit():
+        return refuse(_("Biểu mẫu đã cũ. Hãy tải lại trang rồi thử lại."), 400)
+    try:
+        summary = compute_results(year, user=current_user, now=utcnow())
+    except Refused as refusal:
+        db.session.rollback()
+        return refuse(refusal.message)
+    db.session.commit()
+    message = _("Đã tính kết quả cho %(count)s đơn vị.", count=summary["units"])
+    if summary["without_survey"]:
+        message += " " + _("Không có điểm điều tra XHH: %(codes)s.", codes=", ".join(summary["without_survey"]))
+    if is_htmx():
+        return render(OVERVIEW, block="results_panel", **overview_context(year, message=message))
+    flash(message, "success")
+    return redirect_after_post(url_for("results.overview", year_id=year.id))
+
+
+@bp.route("/<int:year_id>/heatmap")
+@roles(*RESULT_ROLES)
+def heatmap(year_id: int):
+    year = load_year(year_id)
+    refusal = _viewable(year)
+    if refusal is not None:
+        return refusal
+    return render("results/heatmap.html", year=year, doc=results_document(year))
+
+
+@bp.route("/<int:year_id>/units/<int:unit_id>")
+@roles(*RESULT_ROLES)
+def unit_detail(year_id: int, unit_id: int):
+    year = load_year(year_id)
+    refusal = _viewable(year)
+    if refusal is not None:
+        return refusal
+    type_entry, unit = find_unit(results_document(year), unit_id=unit_id)
+    if unit is None:
+        return refuse(_("Chưa có kết quả của đơn vị này. Hãy tính kết quả trước."), 404)
+    return render("results/unit.html", year=year, type_entry=type_entry, unit=unit, approval=None,
+                  back_url=url_for("results.overview", year_id=year.id), internal=True)
+
+
+def _published_years() -> list[AssessmentYear]:
+    years = db.session.scalars(db.select(AssessmentYear).order_by(AssessmentYear.year.desc()))
+    return [y for y in years if y.phase in ("published", "archived") and published_approval(y) is not None]
+
+
+@bp.route("/mine")
+@roles("unit_staff", "unit_leader")
+def mine():
+    """Kết quả của đơn vị: a unit account's own result, only from a published snapshot."""
+    years = _published_years()
+    wanted = request.args.get("year", type=int)
+    year = next((y for y in years if y.id == wanted), years[0] if years else None)
+    if year is None or current_user.unit_id is None:
+        return render("results/not_published.html", year=None)
+    approval = published_approval(year)
+    decision = can_view_unit_result(actor(year), unit_id=current_user.unit_id, phase=year.phase,
+                                    published=approval is not None)
+    if not decision:
+        return render("results/not_published.html", year=year, reason=refusal_message(decision, phase=year.phase))
+    type_entry, unit = find_unit(approval.snapshot, unit_id=current_user.unit_id)
+    if unit is None:
+        return render("results/not_published.html", year=year)
+    return render("results/unit.html", year=year, type_entry=type_entry, unit=unit, approval=approval,
+                  back_url=url_for("public.year_page", year=year.year), internal=False, years=years)

@@ -1,0 +1,236 @@
+"""Cây tiêu chí và cách tính — the criteria tree and its evaluation for one unit.
+
+The tree is fields (lĩnh vực) → criteria (tiêu chí) → sub-criteria (tiêu chí thành phần); bonuses and
+deductions (điểm cộng, điểm trừ) sit beside it as adjustments. A leaf with a method is scored; a
+parent's points are the sum of its children's points, capped at its applicable maximum.
+
+Rules (domain.md §5):
+- Không áp dụng (N/A): an item marked N/A leaves both the score and the maximum. A parent may be
+  marked N/A directly (its whole subtree leaves); a parent whose children are all N/A is itself N/A.
+  A parent's applicable max = min(its max, Σ children's applicable max).
+- A leaf not yet scored (points None) counts 0; the evaluation reports scored / applicable leaves.
+- Without a survey (điều tra XHH), `YearSettings.no_survey_policy` decides: "rescale" takes survey
+  items out of score and maximum (the appraisal part is rescaled to 100), "zero" counts them 0.
+- When a cap removes points from a subtree that mixes appraisal and survey leaves, the excess is
+  taken from the appraisal part first: survey points are measured outside the unit's self-assessment,
+  while an over-full appraisal part is what a cap exists to trim.
+"""
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from types import MappingProxyType
+from typing import NamedTuple
+
+from .errors import ScoringInputError
+from .index import band_for, compute_index
+from .methods import ADJUSTMENT_METHODS, compute_points
+from .nodes import KINDS, ItemState, Node, iter_nodes
+from .numeric import ZERO, format_vi, to_decimal
+from .settings import Band, YearSettings
+
+__all__ = ["KINDS", "Node", "ItemState", "NodeResult", "Evaluation", "evaluate", "iter_nodes"]
+
+_DEFAULT_SETTINGS = YearSettings()
+_NO_COUNTS: Mapping[str, int] = MappingProxyType({})
+
+
+class NodeResult(NamedTuple):
+    """Kết quả của một mục. `index` is the component index (%) of a parent, None for a leaf or when
+    nothing applies. `survey_excluded` marks survey items taken out because the unit has no survey.
+
+    A NamedTuple rather than a dataclass on purpose: a tuple holding only numbers is untracked by the
+    garbage collector, which keeps a province-wide evaluation (2,000 units × 130 results) fast."""
+
+    points: Decimal
+    applicable_max: Decimal
+    not_applicable: bool
+    index: Decimal | None
+    appraisal_points: Decimal = ZERO
+    survey_points: Decimal = ZERO
+    scored_count: int = 0
+    applicable_count: int = 0
+    survey_excluded: bool = False
+
+
+@dataclass
+class Evaluation:
+    """Kết quả chấm điểm của một đơn vị — the evaluation of one unit's scores.
+
+    `index` is None when no item applies. `points_total` = appraisal + survey + bonus − deductions.
+    `scored_count` / `applicable_count` count applicable leaves; during self-assessment, evaluate with
+    survey_available=False and the "rescale" policy so survey items do not count as unscored.
+    """
+
+    nodes: dict[str, NodeResult]
+    appraisal_points: Decimal
+    survey_points: Decimal
+    bonus: Decimal
+    deductions: Decimal
+    points_total: Decimal
+    applicable_max: Decimal
+    index: Decimal | None
+    scored_count: int
+    applicable_count: int
+    warnings: list[str]
+    band: Band | None = None
+
+
+_NA = NodeResult(ZERO, ZERO, True, None)
+_SURVEY_OUT = NodeResult(ZERO, ZERO, False, None, survey_excluded=True)
+
+
+class _Walk:
+    """One pass over the tree for one unit; collects results and warnings."""
+
+    def __init__(self, states: Mapping[str, ItemState], survey_mode: str | None) -> None:
+        self.states = states
+        self.survey_mode = survey_mode  # None: survey available; else the no-survey policy
+        self.nodes: dict[str, NodeResult] = {}
+        self.warnings: list[str] = []
+
+    def node(self, node: Node) -> NodeResult:
+        state = self.states.get(node.code)
+        if state is not None and state.not_applicable:
+            if not node.na_allowed:
+                self.warnings.append(f"Mục {node.code} không được phép “Không áp dụng” nhưng đang được "
+                                     "đánh dấu. Hãy kiểm tra lại.")
+            self._leave_subtree(node)
+            return _NA
+        result = self._leaf(node, state) if not node.children else self._parent(node)
+        self.nodes[node.code] = result
+        return result
+
+    def _leave_subtree(self, node: Node) -> None:
+        self.nodes[node.code] = _NA
+        for child in node.children:
+            self._leave_subtree(child)
+
+    def _leaf(self, node: Node, state: ItemState | None) -> NodeResult:
+        is_survey = node.method == "survey"
+        if is_survey and self.survey_mode == "rescale":
+            return _SURVEY_OUT
+        maximum = node.max_points
+        if maximum is None:
+            self.warnings.append(f"Mục {node.code} chưa có điểm tối đa; tạm tính tối đa 0.")
+            maximum = ZERO
+        raw = None if state is None else state.points
+        if is_survey and self.survey_mode == "zero":
+            raw = ZERO
+        points = ZERO if raw is None else self._clamp(node.code, raw, maximum)
+        scored = int(raw is not None)
+        if is_survey:
+            return NodeResult(points, maximum, False, None, ZERO, points, scored, 1)
+        return NodeResult(points, maximum, False, None, points, ZERO, scored, 1)
+
+    def _clamp(self, code: str, points: Decimal, maximum: Decimal) -> Decimal:
+        if type(points) is not Decimal:
+            points = to_decimal(points, "điểm")
+        if points > maximum:
+            self.warnings.append(f"Điểm của mục {code} ({format_vi(points)}) vượt điểm tối đa "
+                                 f"{format_vi(maximum)}; đã tính bằng điểm tối đa.")
+            return maximum
+        if points < 0:
+            self.warnings.append(f"Điểm của mục {code} bị âm; đã tính bằng 0.")
+            return ZERO
+        return points
+
+    def _parent(self, node: Node) -> NodeResult:
+        # one loop instead of five sum() passes: this is the hot path of a province-wide evaluation
+        appraisal = survey = applicable_max = ZERO
+        scored_count = applicable_count = 0
+        all_na = True
+        for child in node.children:
+            result = self.node(child)
+            appraisal += result.appraisal_points
+            survey += result.survey_points
+            applicable_max += result.applicable_max
+            scored_count += result.scored_count
+            applicable_count += result.applicable_count
+            all_na = all_na and result.not_applicable
+        if applicable_count == 0:
+            return _NA if all_na else _SURVEY_OUT
+        if node.max_points is not None and node.max_points < applicable_max:
+            applicable_max = node.max_points
+        excess = appraisal + survey - applicable_max
+        if excess > 0:
+            from_appraisal = min(excess, appraisal)
+            appraisal -= from_appraisal
+            survey -= excess - from_appraisal
+        points = appraisal + survey
+        return NodeResult(points, applicable_max, False, compute_index(points, ZERO, ZERO, applicable_max),
+                          appraisal, survey, scored_count, applicable_count)
+
+
+def _adjustments(adjustments: Sequence[Node], counts: Mapping[str, int],
+                 walk: _Walk) -> tuple[Decimal, Decimal]:
+    """Σ bonus and Σ deductions, each adjustment capped by its own cap (set-level caps come later)."""
+    totals = {"bonus": ZERO, "deduction": ZERO}
+    for adjustment in adjustments:
+        if adjustment.method not in ADJUSTMENT_METHODS:
+            walk.warnings.append(f"Mục {adjustment.code} không phải điểm cộng hay điểm trừ; đã bỏ qua.")
+            continue
+        try:
+            amount = compute_points(adjustment.method, adjustment.config, adjustment.max_points,
+                                    {"count": counts.get(adjustment.code, 0)})
+        except ScoringInputError as error:
+            walk.warnings.append(f"Mục {adjustment.code}: {error.message}")
+            continue
+        totals[adjustment.method] += amount
+        walk.nodes[adjustment.code] = NodeResult(amount, ZERO, False, None)
+    known = {a.code for a in adjustments}
+    for code in counts:
+        if code not in known:
+            walk.warnings.append(f"Có số lần cho mục {code} nhưng mục này không có trong bộ tiêu chí.")
+    return totals["bonus"], totals["deduction"]
+
+
+def _capped(amount: Decimal, cap) -> Decimal:
+    if cap is None:
+        return amount
+    cap = cap if type(cap) is Decimal else to_decimal(cap, "mức tối đa")
+    return min(amount, cap)
+
+
+def evaluate(
+    fields: Sequence[Node],
+    states: Mapping[str, ItemState],
+    adjustments: Sequence[Node] = (),
+    adjustment_counts: Mapping[str, int] = _NO_COUNTS,
+    *,
+    bonus_cap: Decimal | None,
+    deduction_cap: Decimal | None,
+    settings: YearSettings | None = None,
+    survey_available: bool = True,
+) -> Evaluation:
+    """Tính điểm và chỉ số của một đơn vị — evaluate one unit's states against the criteria tree.
+
+    Bonus and deductions are capped per adjustment (its own cap), then by `bonus_cap` and
+    `deduction_cap` for the whole set (None = no set-level cap).
+    """
+    settings = settings or _DEFAULT_SETTINGS
+    walk = _Walk(states, None if survey_available else settings.no_survey_policy)
+    results = [walk.node(f) for f in fields]
+    for code in states:
+        if code not in walk.nodes:
+            walk.warnings.append(f"Có điểm cho mục {code} nhưng mục này không có trong bộ tiêu chí.")
+    bonus_sum, deduction_sum = _adjustments(adjustments, adjustment_counts, walk)
+    bonus = _capped(bonus_sum, bonus_cap)
+    deductions = _capped(deduction_sum, deduction_cap)
+    appraisal = sum((r.appraisal_points for r in results), ZERO)
+    survey = sum((r.survey_points for r in results), ZERO)
+    applicable_max = sum((r.applicable_max for r in results), ZERO)
+    index = compute_index(appraisal + survey, bonus, deductions, applicable_max)
+    return Evaluation(
+        nodes=walk.nodes,
+        appraisal_points=appraisal,
+        survey_points=survey,
+        bonus=bonus,
+        deductions=deductions,
+        points_total=appraisal + survey + bonus - deductions,
+        applicable_max=applicable_max,
+        index=index,
+        scored_count=sum(r.scored_count for r in results),
+        applicable_count=sum(r.applicable_count for r in results),
+        warnings=walk.warnings,
+        band=band_for(index, settings.bands),
+    )

@@ -1,0 +1,128 @@
+"""Self-assessment in Excel: download the template, fill it, upload, preview, confirm; every error by row,
+nothing saved until the confirmation, and a stale template refused."""
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from portal.assessments.models import ScoreEntry
+from portal.extensions import db
+from tests.factories import login
+from tests.web.assess_setup import build
+
+
+@pytest.fixture
+def s(ctx):
+    return build()
+
+
+@pytest.fixture
+def staff(app, s):
+    client = app.test_client()
+    login(client, "a.staff")
+    return client
+
+
+def _template(staff, s):
+    response = staff.get(f"/assessment/{s.a_id}/template.xlsx")
+    assert response.status_code == 200
+    assert "filename=tu-danh-gia-stp-2022.xlsx" in response.headers["Content-Disposition"]
+    return load_workbook(io.BytesIO(response.data))
+
+
+def _fill(wb, values: dict):
+    ws = wb["Tự đánh giá"]
+    header = [c.value for c in ws[2]]
+    for row in ws.iter_rows(min_row=3):
+        code = row[0].value
+        for column, value in values.get(code, {}).items():
+            cell = row[header.index(column)]
+            cell.value = value
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"   # typed as text (as Excel does after a leading '), not a formula
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _upload(staff, s, data):
+    return staff.post(f"/assessment/{s.a_id}/import", data={"file": (io.BytesIO(data), "diem.xlsx")},
+                      content_type="multipart/form-data")
+
+
+def _points(s, code):
+    e = db.session.scalar(select(ScoreEntry).where(ScoreEntry.assessment_id == s.a_id,
+                                                   ScoreEntry.criterion_id == s.crit(code).id))
+    return e.points if e else None
+
+
+def test_template_lists_every_item_the_unit_scores(staff, s):
+    ws = _template(staff, s)["Tự đánh giá"]
+    codes = [r[0].value for r in ws.iter_rows(min_row=3)]
+    assert len(codes) == 48 + 4 and "1.1.1" in codes and "8.1" not in codes and "B1" in codes
+
+
+def test_round_trip_preview_then_confirm(staff, s):
+    data = _fill(_template(staff, s), {
+        "1.1.1": {"Mức đạt được / Có-Không / Điểm": "Chậm hạn"},
+        "1.1.2": {"Tử số": "9", "Mẫu số": "10"},
+        "1.2": {"Mức đạt được / Có-Không / Điểm": "Có", "Thuyết minh": "=HYPERLINK(\"x\")"},
+        "1.3.1": {"Không áp dụng": "Có", "Lý do không áp dụng": "Không có đơn vị trực thuộc"},
+    })
+    preview = _upload(staff, s, data)
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "Xem trước 4 mục sẽ được lưu" in html
+    assert _points(s, "1.2") is None                       # nothing saved yet
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    assert staff.post(f"/assessment/{s.a_id}/import/confirm", data={"token": token}).status_code == 303
+    assert _points(s, "1.1.1") == Decimal("0.50") and _points(s, "1.1.2") == Decimal("0.50")
+    assert _points(s, "1.2") == Decimal("1.00")
+    # The exported note that looks like a formula is neutralised, not live.
+    ws = _template(staff, s)["Tự đánh giá"]
+    note = next(r for r in ws.iter_rows(min_row=3) if r[0].value == "1.2")[10]
+    assert note.data_type != "f" and note.value.startswith("'=")
+
+
+def test_bad_rows_are_all_listed_and_nothing_is_saved(staff, s):
+    data = _fill(_template(staff, s), {
+        "1.1.1": {"Mức đạt được / Có-Không / Điểm": "Không biết"},
+        "1.1.2": {"Tử số": "1.000", "Mẫu số": "10"},
+        "1.2": {"Mức đạt được / Có-Không / Điểm": "Có"},
+        "1.3.1": {"Không áp dụng": "Có", "Lý do không áp dụng": ""},
+    })
+    response = _upload(staff, s, data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Tệp có 3 lỗi" in html
+    for code in ("1.1.1", "1.1.2", "1.3.1"):
+        assert f"<td>{code}</td>" in html
+    assert 'name="token"' not in html and _points(s, "1.2") is None
+
+
+def test_not_an_excel_file(staff, s):
+    response = _upload(staff, s, b"%PDF-1.4 not a workbook")
+    assert response.status_code == 422 and "không phải bảng tính Excel" in response.get_data(as_text=True)
+
+
+def test_stale_template_is_refused_at_confirmation(app, staff, s):
+    data = _fill(_template(staff, s), {"1.2": {"Mức đạt được / Có-Không / Điểm": "Có"}})
+    html = _upload(staff, s, data).get_data(as_text=True)
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    other = app.test_client()
+    login(other, "a.leader")
+    other.post(f"/assessment/{s.a_id}/items/{s.crit('1.2').id}", data={"yes": "0", "version": "0"})
+    response = staff.post(f"/assessment/{s.a_id}/import/confirm", data={"token": token})
+    assert response.status_code == 409 and "tải mẫu mới" in response.get_data(as_text=True)
+    assert _points(s, "1.2") == Decimal("0.00")
+
+
+def test_another_unit_cannot_use_the_token_or_download(app, staff, s):
+    data = _fill(_template(staff, s), {"1.2": {"Mức đạt được / Có-Không / Điểm": "Có"}})
+    token = re.search(r'name="token" value="([^"]+)"', _upload(staff, s, data).get_data(as_text=True)).group(1)
+    other = app.test_client()
+    login(other, "b.staff")
+    assert other.get(f"/assessment/{s.a_id}/template.xlsx").status_code == 404
+    assert other.post(f"/assessment/{s.b_id}/import/confirm", data={"token": token}).status_code == 303
+    assert _points(s, "1.2") is None
