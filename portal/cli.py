@@ -17,15 +17,20 @@ from portal.text import fold_key
 def register_cli(app: Flask) -> None:
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has accounts.")
-    def seed_demo_command(if_empty: bool):
+    @click.option("--phase", type=click.Choice(["self_assessment", "review_1", "explanation", "review_2",
+                                                "synthesis"]),
+                  help="Put the demo year in this phase with the work of every earlier phase done "
+                       "(synthesis: also survey scores and computed results, ready for approval).")
+    def seed_demo_command(if_empty: bool, phase: str | None):
         """Create the demo year 2022 of An Giang: units, criteria sets, council, accounts, deadlines."""
         if if_empty and db.session.scalar(select(func.count()).select_from(User)):
             click.echo("The database already has data; the demo year was not seeded.")
             return
         from portal.seed import seed_demo
-        logins = seed_demo(now=utcnow())
+        logins = seed_demo(now=utcnow(), phase=phase)
         db.session.commit()
-        click.echo("Demo year 2022 created. Demo logins (password for all: %s):" % logins["password"])
+        click.echo("Demo year 2022 created%s. Demo logins (password for all: %s):"
+                   % (f", standing in phase {phase}" if phase else "", logins["password"]))
         for username, label in logins["accounts"]:
             click.echo(f"  {username:<18} {label}")
 

@@ -3,7 +3,8 @@
 Demo accounts share one documented password and are not asked to change it, so that a reviewer can log
 in straight away; accounts created by an admin or by `flask create-admin` always must."""
 import os
-from datetime import timedelta
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from portal.appraisal.models import CouncilAssignment
 from portal.assessments.models import Assessment
@@ -40,7 +41,28 @@ def default_year_settings() -> dict:
     return YearSettings().to_dict()
 
 
-def seed_demo(*, now, password: str = demo.DEMO_PASSWORD) -> dict:
+# Working phases of the demo year: (phase, first day, closing day), counted from the day self-assessment opens.
+DEMO_PLAN = (("self_assessment", 0, 31), ("review_1", 32, 46), ("explanation", 47, 56), ("review_2", 57, 66))
+# How many days before today the plan starts, so that the phase a demo stands in is the open one.
+DEMO_START = {None: 1, "self_assessment": 1, "review_1": 33, "explanation": 48, "review_2": 58, "synthesis": 70}
+
+
+def demo_windows(now, phase=None):
+    """The demo year's phase windows, opening at 07:30 and closing at 17:00 Vietnam time, placed so that
+    `now` falls in the phase the demo stands in (self-assessment unless filled further)."""
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    first = now.astimezone(zone).date() - timedelta(days=DEMO_START[phase])
+
+    def at(day: int, hour: int, minute: int = 0):
+        local = datetime.combine(first + timedelta(days=day), time(hour, minute), zone)
+        return local.astimezone(timezone.utc)
+    return [(phase, at(opens, 7, 30), at(closes, 17)) for phase, opens, closes in DEMO_PLAN]
+
+
+def seed_demo(*, now, password: str = demo.DEMO_PASSWORD, phase: str | None = None) -> dict:
+    """The demo year, in self-assessment; with `phase` (one of portal.demo_fill.STAGES) it stands in that
+    phase instead, with the work of every earlier phase done (self-scores with evidence metadata, both
+    appraisal rounds, comments, explanations; for synthesis also survey scores and computed results)."""
     year = AssessmentYear(
         year=2022, title="Chỉ số cải cách hành chính năm 2022", phase="self_assessment",
         settings=default_year_settings(),
@@ -52,12 +74,8 @@ def seed_demo(*, now, password: str = demo.DEMO_PASSWORD) -> dict:
     )
     db.session.add(year)
     db.session.flush()
-    day = timedelta(days=1)
-    start = now.replace(microsecond=0) - day
-    for phase, opens, closes in (("self_assessment", 0, 31), ("review_1", 32, 46), ("explanation", 47, 56),
-                                 ("review_2", 57, 66)):
-        db.session.add(PhaseWindow(year_id=year.id, phase=phase, opens_at=start + opens * day,
-                                   closes_at=start + closes * day))
+    for name, opens_at, closes_at in demo_windows(now, phase):
+        db.session.add(PhaseWindow(year_id=year.id, phase=name, opens_at=opens_at, closes_at=closes_at))
 
     units = {}
     for unit_type, rows in (("department", demo.DEPARTMENTS), ("district", demo.DISTRICTS)):
@@ -105,4 +123,8 @@ def seed_demo(*, now, password: str = demo.DEMO_PASSWORD) -> dict:
     db.session.flush()
     record("seed_demo", "assessment_year", year.id, year_id=year.id,
            new={"units": len(units), "accounts": db.session.query(User).count()})
+    if phase is not None:
+        from portal.demo_fill import fill_year
+        admin = db.session.scalar(db.select(User).where(User.username == demo.ADMIN[0]))
+        fill_year(year, phase=phase, now=now, admin=admin)
     return {"year": year, "password": password, "accounts": accounts}

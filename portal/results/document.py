@@ -90,7 +90,7 @@ def results_document(year) -> dict:
     settings = settings_of(year)
     labels = {b.key: b.label for b in settings.bands}
     rows = list(db.session.execute(select(UnitResult, Unit).join(Unit, Unit.id == UnitResult.unit_id)
-                                   .where(UnitResult.year_id == year.id)).tuples())
+                                   .where(UnitResult.year_id == year.id)).all())
     previous = previous_results(year)
     by_type: dict[str, list[dict]] = {}
     ranked: list[RankedUnit] = []

@@ -166,7 +166,7 @@ def compute_results(year, *, user, now) -> dict:
 
 def _summary(evaluated, ranked) -> dict:
     codes = dict(db.session.execute(select(Unit.id, Unit.code).where(
-        Unit.id.in_([e["unit_id"] for e in evaluated]))).tuples())
+        Unit.id.in_([e["unit_id"] for e in evaluated]))).all())
     by_type: dict[str, int] = defaultdict(int)
     for e in evaluated:
         by_type[e["unit_type"]] += 1

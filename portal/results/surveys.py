@@ -114,7 +114,7 @@ def imports(year) -> list[SurveyImport]:
 def unit_scores(year, unit) -> dict[int, Decimal]:
     """{criterion_id: points} of one unit's survey scores."""
     return dict(db.session.execute(select(SurveyScore.criterion_id, SurveyScore.points).where(
-        SurveyScore.year_id == year.id, SurveyScore.unit_id == unit.id)).tuples())
+        SurveyScore.year_id == year.id, SurveyScore.unit_id == unit.id)).all())
 
 
 def scores_by_unit(year) -> dict[int, int]:
@@ -133,7 +133,7 @@ def set_unit_scores(year, unit, values: dict[int, Decimal | None], *, user, now)
     rows = {r.criterion_id: r for r in db.session.scalars(select(SurveyScore).where(
         SurveyScore.year_id == year.id, SurveyScore.unit_id == unit.id))}
     codes = dict(db.session.execute(select(Criterion.id, Criterion.code).where(
-        Criterion.id.in_(list(values)))).tuples())
+        Criterion.id.in_(list(values)))).all())
     old, new = {}, {}
     for cid, points in values.items():
         row = rows.get(cid)

@@ -1,0 +1,53 @@
+"""The demo filler (flask seed-demo --phase …): a whole appraised year, every stage a separate record,
+points as the scoring engine computes them, results for all 31 units."""
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.assessments.models import Assessment, Explanation, ScoreEntry
+from portal.comments.models import Comment
+from portal.criteria.models import Criterion
+from portal.db import utcnow
+from portal.extensions import db
+from portal.results.models import SurveyScore, UnitResult
+from portal.scoring import compute_points
+from portal.seed import seed_demo
+from portal.years.models import AssessmentYear
+
+
+def _count(model, *where):
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_fill_through_synthesis_gives_a_ranked_year(ctx):
+    seed_demo(now=utcnow(), phase="synthesis")
+    db.session.commit()
+    year = db.session.scalar(select(AssessmentYear))
+    assert year.phase == "synthesis"
+    assert _count(Assessment, Assessment.status != "finalized") == 0
+    assert _count(UnitResult) == 31 and _count(UnitResult, UnitResult.rank == 1) >= 2   # one per unit type
+    for stage in ("self", "round1"):
+        assert _count(ScoreEntry, ScoreEntry.stage == stage) > 31 * 40
+    assert 0 < _count(ScoreEntry, ScoreEntry.stage == "round2") <= _count(Explanation, Explanation.stance == "disagree")
+    assert _count(Comment, Comment.sent_at.isnot(None)) > 0 and _count(SurveyScore) == 31 * 8
+    crits = {c.id: c for c in db.session.scalars(select(Criterion))}
+    for entry in db.session.scalars(select(ScoreEntry).where(ScoreEntry.not_applicable.is_(False))):
+        c = crits[entry.criterion_id]
+        assert entry.points == compute_points(c.method, c.config, c.max_points, entry.inputs).quantize(Decimal("0.01"))
+    for row in db.session.scalars(select(SurveyScore)):
+        assert 0 <= row.points <= crits[row.criterion_id].max_points
+
+
+@pytest.mark.parametrize("phase", ["self_assessment", "review_1", "explanation", "review_2"])
+def test_the_year_stands_in_the_requested_phase_with_earlier_work_done(ctx, phase):
+    seed_demo(now=utcnow(), phase=phase)
+    db.session.commit()
+    year = db.session.scalar(select(AssessmentYear))
+    assert year.phase == phase
+    window = year.window(phase)
+    assert window.opens_at <= utcnow() < window.closes_at        # the demo stands in an open phase
+    expected = {"self_assessment": "draft", "review_1": "submitted", "explanation": "review_1_done",
+                "review_2": "explanation_submitted"}[phase]
+    assert {a.status for a in db.session.scalars(select(Assessment))} == {expected}
+    assert _count(UnitResult) == 0
