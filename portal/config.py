@@ -55,6 +55,12 @@ class Config:
     UNIT_QUOTA_BYTES = 500 * 1024 * 1024
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SMTP_HOST = None
+    # Two-factor sign-in (TOTP, RFC 6238) for the admin and council accounts (security.md §1.4). On by
+    # default in production; off in the demo (`make run`, PORTAL_ENV=development) and in the test suite.
+    REQUIRE_TOTP = False
+    TOTP_ROLES = ("admin", "council_member", "council_chair")
+    TOTP_ISSUER = "Cổng Chỉ số CCHC"
+    TOTP_PENDING_SECONDS = 300                           # password accepted; the code must follow within 5 min
 
     def __init__(self, instance_path: str):
         instance = Path(instance_path)
@@ -77,6 +83,7 @@ class Config:
                 raise RuntimeError("SECRET_KEY must be set when PORTAL_ENV=production")
             secret = _instance_secret(instance)
         self.SECRET_KEY = secret
+        self.REQUIRE_TOTP = _bool("REQUIRE_TOTP", self.ENV_NAME == "production")
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", self.ENV_NAME == "production")
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         if self.SESSION_COOKIE_SECURE:
@@ -93,5 +100,6 @@ class TestConfig(Config):
 
     def __init__(self, instance_path: str, **overrides):
         super().__init__(instance_path)
+        self.REQUIRE_TOTP = False  # the security tests turn it on for themselves
         for key, value in overrides.items():
             setattr(self, key, value)

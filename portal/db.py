@@ -6,6 +6,7 @@ commands start with BEGIN IMMEDIATE, so a read-then-write never fails with SQLIT
 GET requests use a deferred BEGIN and never block writers.
 """
 import contextvars
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -85,5 +86,29 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
+_frozen_at: list[datetime] = []  # set only by frozen_clock() (tests and drills)
+
+
 def utcnow() -> datetime:
+    """The current UTC time: the one clock of the portal (deadlines, sessions, audit rows)."""
+    if _frozen_at:
+        return _frozen_at[-1]
     return datetime.now(timezone.utc)
+
+
+@contextmanager
+def frozen_clock(at: datetime):
+    """Stop the portal's clock at ``at`` (timezone-aware) inside the block, so deadline and session-timeout
+    rules are tested at T−1 s, T and T+1 s without waiting. ``set(new)`` on the yielded object moves it."""
+    if at.tzinfo is None:
+        raise ValueError("the frozen time must be timezone-aware")
+
+    class _Clock:
+        def set(self, new: datetime) -> None:
+            _frozen_at[-1] = new
+
+    _frozen_at.append(at)
+    try:
+        yield _Clock()
+    finally:
+        _frozen_at.pop()

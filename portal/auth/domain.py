@@ -66,6 +66,21 @@ def session_expired(*, created_at: datetime, last_seen_at: datetime, now: dateti
     return None
 
 
+def needs_second_factor(*, role: str, enrolled: bool, required: bool, required_roles) -> str | None:
+    """What a correct password leads to: 'code' (enrolled: ask the code), 'enrol' (the setting requires
+    two-factor sign-in for this role and it is not set up yet), or None (the password is enough)."""
+    if enrolled:
+        return "code"
+    if required and role in required_roles:
+        return "enrol"
+    return None
+
+
+def may_drop_second_factor(*, role: str, required: bool, required_roles) -> bool:
+    """A user may switch two-factor sign-in off only where the setting does not require it."""
+    return not (required and role in required_roles)
+
+
 def can_manage_accounts(role: str) -> bool:
     """Only the Sở Nội vụ secretariat manages units and accounts."""
     return role == "admin"

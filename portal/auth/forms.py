@@ -19,3 +19,10 @@ class ChangePasswordForm(BaseForm):
         validators=[DataRequired(_l("Hãy nhập lại mật khẩu mới.")),
                     EqualTo("new_password", _l("Hai lần nhập mật khẩu mới không khớp nhau."))],
     )
+
+
+class TwoFactorForm(BaseForm):
+    """The six-digit code of the authenticator app (spaces allowed: '123 456')."""
+    code = StringField(_l("Mã xác thực (6 chữ số)"),
+                       validators=[DataRequired(_l("Hãy nhập mã 6 chữ số đang hiện trên ứng dụng xác thực.")),
+                                   Length(max=12)])

@@ -9,8 +9,9 @@ from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.audit.services import record
-from portal.auth.domain import login_refusal, throttle_delay
+from portal.auth.domain import login_refusal, needs_second_factor, throttle_delay
 from portal.auth.models import LoginSession, User
+from portal.auth.totp import matching_step
 from portal.extensions import db
 
 log = logging.getLogger("portal.auth")
@@ -26,9 +27,10 @@ def find_user(username: str) -> User | None:
 
 
 def authenticate(username: str, password: str, *, now: datetime, ip: str | None) -> tuple[User | None, str | None, datetime | None]:
-    """Check a login. Returns (user, None, None) on success, else (None, reason, wait_until).
+    """Check a password. Returns (user, None, None) on success, else (None, reason, wait_until).
 
-    A throttled account is refused without looking at the password, so the right password waits too."""
+    A throttled account is refused without looking at the password, so the right password waits too.
+    The failure count is reset only by :func:`login_succeeded`, once every factor has passed."""
     user = find_user(username)
     if user is None:
         check_password_hash(_DUMMY_HASH, password)  # same work as a real check
@@ -39,27 +41,86 @@ def authenticate(username: str, password: str, *, now: datetime, ip: str | None)
         log.warning("login refused (%s) for %s from %s", refusal, user.username, ip)
         return None, refusal, user.throttled_until
     if not check_password_hash(user.password_hash, password):
-        user.failed_logins += 1
-        cfg = current_app.config
-        delay = throttle_delay(user.failed_logins, after=cfg["LOGIN_THROTTLE_AFTER"],
-                               base_seconds=cfg["LOGIN_THROTTLE_BASE_SECONDS"],
-                               max_seconds=cfg["LOGIN_THROTTLE_MAX_SECONDS"])
-        if delay:
-            user.throttled_until = now + timedelta(seconds=delay)
-            log.warning("login throttled: %s after %d wrong passwords, waits %d s (from %s)",
-                        user.username, user.failed_logins, delay, ip)
-        else:
-            log.warning("login failed: wrong password for %s (%d) from %s", user.username, user.failed_logins, ip)
+        _register_failure(user, now=now, ip=ip, what="wrong password")
         return None, "invalid", user.throttled_until
+    log.info("password accepted: %s from %s", user.username, ip)
+    return user, None, None
+
+
+def _register_failure(user: User, *, now: datetime, ip: str | None, what: str) -> None:
+    user.failed_logins += 1
+    cfg = current_app.config
+    delay = throttle_delay(user.failed_logins, after=cfg["LOGIN_THROTTLE_AFTER"],
+                           base_seconds=cfg["LOGIN_THROTTLE_BASE_SECONDS"],
+                           max_seconds=cfg["LOGIN_THROTTLE_MAX_SECONDS"])
+    if delay:
+        user.throttled_until = now + timedelta(seconds=delay)
+        log.warning("login throttled: %s after %d failures (%s), waits %d s (from %s)",
+                    user.username, user.failed_logins, what, delay, ip)
+    else:
+        log.warning("login failed: %s for %s (%d) from %s", what, user.username, user.failed_logins, ip)
+
+
+def second_factor_step(user: User) -> str | None:
+    """'code', 'enrol' or None: what must follow this user's correct password (see the domain rule)."""
+    cfg = current_app.config
+    return needs_second_factor(role=user.role, enrolled=bool(user.totp_secret),
+                               required=bool(cfg.get("REQUIRE_TOTP")), required_roles=cfg["TOTP_ROLES"])
+
+
+def second_factor_missing(user: User) -> bool:
+    """True when the setting requires two-factor sign-in of this account and it has none yet: such an
+    account cannot hold a session (one made before the setting was switched on stops working)."""
+    return second_factor_step(user) == "enrol"
+
+
+def check_second_factor(user: User, code: str | None, *, secret: str, now: datetime,
+                        ip: str | None) -> str | None:
+    """Check a TOTP code for ``secret`` (the enrolled one, or the one being enrolled). Returns None when
+    accepted (the step is remembered, so the same code cannot be used twice), else 'throttled',
+    'inactive' or 'invalid'. Wrong codes count towards the same throttle as wrong passwords."""
+    refusal = login_refusal(active=user.active, throttled_until=user.throttled_until, now=now)
+    if refusal:
+        log.warning("second factor refused (%s) for %s from %s", refusal, user.username, ip)
+        return refusal
+    step = matching_step(secret, code, now=now, last_step=user.totp_last_step)
+    if step is None:
+        _register_failure(user, now=now, ip=ip, what="wrong two-factor code")
+        return "invalid"
+    user.totp_last_step = step
+    return None
+
+
+def enrol_second_factor(user: User, secret: str, *, actor, now: datetime) -> None:
+    user.totp_secret = secret
+    record("totp_enrol", "user", user.id, actor=actor, unit_id=user.unit_id, new={"totp": True})
+
+
+def drop_second_factor(user: User, *, actor, now: datetime, reason: str) -> int:
+    """Remove the account's TOTP secret (the user's own choice, or the admin's recovery reset). The
+    account's sessions end, so the next sign-in goes through the new rule. Returns the sessions ended."""
+    had = bool(user.totp_secret)
+    user.totp_secret = None
+    user.totp_last_step = None
+    ended = end_all_sessions(user.id, now=now,
+                             except_id=user.login_session_id if getattr(actor, "id", None) == user.id else None)
+    record("totp_reset" if reason == "admin" else "totp_disable", "user", user.id, actor=actor,
+           unit_id=user.unit_id, old={"totp": had}, new={"totp": False, "sessions_ended": ended})
+    return ended
+
+
+def login_succeeded(user: User, *, now: datetime, ip: str | None) -> None:
+    """Every factor passed: the failure count starts again."""
     user.failed_logins = 0
     user.throttled_until = None
     user.last_login_at = now
     log.info("login: %s from %s", user.username, ip)
-    return user, None, None
 
 
 def start_session(user: User, *, now: datetime, ip: str | None, user_agent: str | None) -> None:
-    """A fresh session: the old cookie content is dropped and a new server-side id issued."""
+    """A fresh session: the old cookie content is dropped and a new server-side id issued (security.md
+    §2.2). Call only once every factor has passed."""
+    login_succeeded(user, now=now, ip=ip)
     lang = session.get("lang")
     session.clear()
     if lang:

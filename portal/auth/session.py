@@ -1,10 +1,15 @@
 """Login sessions kept on the server: the cookie holds a random session id, checked on every request.
 
 Logout, deactivation and the admin's "end all sessions" end the row, so a copied cookie stops working at
-once. The idle clock lives in the signed cookie (no database write on a GET); the absolute lifetime in the row.
+once. The idle clock lives in the signed cookie (no database write on a GET); the absolute lifetime in the
+row. Both read the portal's one clock (``portal.db.utcnow``), so the tests freeze it instead of waiting.
+
+When a session has run out in the middle of work, an htmx request gets 401 with ``HX-Redirect`` to the
+login page (never a login page swapped into an item); the redirect carries the page the user was on, and
+``static/js/portal.js`` keeps what was typed in the browser until the user is back on that page.
 """
-import time
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, redirect, request, session, url_for
 from flask_login import current_user
@@ -15,7 +20,29 @@ from portal.db import utcnow
 from portal.extensions import db, login_manager
 from portal.web.htmx import is_htmx
 
-EXEMPT_ENDPOINTS = {"auth.login", "auth.logout", "auth.change_password", "static", "home.set_language"}
+EXEMPT_ENDPOINTS = {"auth.login", "auth.logout", "auth.change_password", "auth.two_factor", "static",
+                    "home.set_language"}
+
+
+def _same_site_path(url: str | None) -> str | None:
+    """The path (and query) of a URL of this site, or None for anything else."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    path = parts.path or "/"
+    if not path.startswith("/") or path.startswith("//"):
+        return None
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
+def return_path() -> str | None:
+    """Where to come back to after logging in again: the page itself for a GET, and for an htmx request
+    the page the user was working on (htmx sends it as HX-Current-URL)."""
+    if is_htmx():
+        return _same_site_path(request.headers.get("HX-Current-URL"))
+    return request.full_path if request.method == "GET" else None
 
 
 def init_auth(app: Flask) -> None:
@@ -30,6 +57,9 @@ def init_auth(app: Flask) -> None:
         user = db.session.get(User, row.user_id)
         if user is None or not user.active:
             return None
+        from portal.auth.services import second_factor_missing
+        if second_factor_missing(user):
+            return None
         now = utcnow()
         last_seen = session.get("seen")
         seen_at = row.created_at if last_seen is None else datetime.fromtimestamp(last_seen, tz=now.tzinfo)
@@ -41,13 +71,16 @@ def init_auth(app: Flask) -> None:
         if expired:
             session["expired"] = expired
             return None
-        session["seen"] = int(time.time())
+        session["seen"] = int(now.timestamp())
         user.login_session_id = row.id
         return user
 
     @login_manager.unauthorized_handler
     def _unauthorized():
-        target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+        args = {"next": return_path()}
+        if session.pop("expired", None):
+            args["expired"] = "1"
+        target = url_for("auth.login", **args)
         if is_htmx():
             response = current_app.response_class("", status=401)
             response.headers["HX-Redirect"] = target

@@ -9,7 +9,8 @@ from werkzeug.security import check_password_hash
 from portal.auth import bp
 from portal.auth.domain import password_problems
 from portal.auth.forms import ChangePasswordForm, LoginForm
-from portal.auth.services import authenticate, change_password, end_session, start_session
+from portal.auth.services import (authenticate, change_password, end_session, second_factor_step,
+                                  start_session)
 from portal.db import utcnow
 from portal.extensions import db
 from portal.web.filters import format_datetime
@@ -18,10 +19,23 @@ from portal.web.messages import password_problem_text
 from portal.web.permissions import authenticated, public
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
     return url_for("home.index")
+
+
+def refusal_text(reason: str | None, wait_until, *, code: bool = False) -> str:
+    """The message of a refused login step: throttled (with the time to wait), inactive, or wrong."""
+    if reason == "throttled" or wait_until is not None:
+        return _("Tài khoản tạm bị khóa vì nhập sai nhiều lần. Hãy thử lại sau %(time)s.",
+                 time=format_datetime(wait_until) + ":" + wait_until.strftime("%S"))
+    if reason == "inactive":
+        return _("Tài khoản đã bị vô hiệu hóa. Hãy liên hệ Sở Nội vụ.")
+    if code:
+        return _("Mã xác thực không đúng hoặc đã dùng rồi. Hãy nhập mã đang hiện trên ứng dụng xác thực "
+                 "(mã đổi sau mỗi 30 giây) và kiểm tra giờ trên điện thoại.")
+    return _("Tên đăng nhập hoặc mật khẩu không đúng. Hãy kiểm tra lại (chú ý chữ hoa, chữ thường và bộ gõ tiếng Việt).")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -35,19 +49,18 @@ def login():
         now = utcnow()
         user, reason, wait_until = authenticate(form.username.data, form.password.data, now=now, ip=request.remote_addr)
         if user is not None:
+            step = second_factor_step(user)
+            if step is not None:
+                # The password is right; the session starts only once the code is checked too.
+                begin_second_factor(user, step, next_url=request.args.get("next"), now=now)
+                db.session.commit()
+                return redirect_after_post(url_for("auth.two_factor"))
             start_session(user, now=now, ip=request.remote_addr, user_agent=request.user_agent.string)
             db.session.commit()
-            return redirect_after_post(_safe_next(request.args.get("next")))
+            return redirect_after_post(safe_next(request.args.get("next")))
         db.session.commit()  # keep the failure count and the throttle
-        if reason == "throttled" or wait_until is not None:
-            error = _("Tài khoản tạm bị khóa vì nhập sai mật khẩu nhiều lần. Hãy thử lại sau %(time)s.",
-                      time=format_datetime(wait_until) + ":" + wait_until.strftime("%S"))
-        elif reason == "inactive":
-            error = _("Tài khoản đã bị vô hiệu hóa. Hãy liên hệ Sở Nội vụ.")
-        else:
-            error = _("Tên đăng nhập hoặc mật khẩu không đúng. Hãy kiểm tra lại (chú ý chữ hoa, chữ thường và bộ gõ tiếng Việt).")
-    expired = request.args.get("expired")
-    return render("auth/login.html", form=form, error=error, expired=expired,
+        error = refusal_text(reason, wait_until)
+    return render("auth/login.html", form=form, error=error, expired=request.args.get("expired"),
                   status=401 if error else 200)
 
 
@@ -81,3 +94,5 @@ def change_password_view():
     return render("auth/change_password.html", form=form,
                   status=422 if form.errors else 200)
 
+
+from portal.auth.views_totp import begin_second_factor  # noqa: E402  (more routes of the blueprint)
