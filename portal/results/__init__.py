@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("results", __name__, url_prefix="/results")
 
-from portal.results import views, views_approval, views_survey, web  # noqa: E402,F401
+from portal.results import views, views_approval, views_settings, views_survey, web  # noqa: E402,F401

@@ -14,7 +14,7 @@ from portal.audit.services import record
 from portal.extensions import db
 from portal.results.document import results_document
 from portal.results.models import Approval
-from portal.results.services import approved, current_approval
+from portal.results.services import approved, current_approval, results_stale
 from portal.years.deadlines import actor_for, check
 from portal.years.domain import Phase, can_approve_results, can_publish
 from portal.years.services import change_phase
@@ -24,6 +24,11 @@ class NothingToApprove(Exception):
     """No computed results yet: compute them before approving."""
 
 
+class StaleResults(Exception):
+    """A score, survey score, criterion or setting changed after the last computation: compute again
+    first, so that the decision freezes results that match the scores."""
+
+
 def approve(year, *, decision_number: str, decision_date: date, user, now) -> Approval:
     """Phê duyệt kết quả: freeze the current results under the decision number and date; audited."""
     check(can_approve_results(actor_for(user, year), phase=year.phase, approved=approved(year)),
@@ -31,6 +36,8 @@ def approve(year, *, decision_number: str, decision_date: date, user, now) -> Ap
     document = results_document(year)
     if not document["types"]:
         raise NothingToApprove()
+    if results_stale(year):
+        raise StaleResults()
     superseded = []
     for old in db.session.scalars(select(Approval).where(Approval.year_id == year.id,
                                                          Approval.superseded_at.is_(None))):

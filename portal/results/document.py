@@ -19,12 +19,13 @@ from portal.criteria.models import Criterion
 from portal.extensions import db
 from portal.results.domain import change_direction, index_change, rank_change
 from portal.results.models import Approval, UnitResult
-from portal.results.services import sets_of, settings_of
+from portal.results.services import current_approval, sets_of, settings_of
 from portal.scoring import RankedUnit, band_for, propose_rewards
 from portal.units.models import Unit
 from portal.years.models import AssessmentYear
 
 TYPE_ORDER = ("department", "district")
+PUBLIC_PHASES = ("published", "archived")
 
 
 def _dec(value) -> Decimal | None:
@@ -36,10 +37,14 @@ def _str(value) -> str | None:
 
 
 def published_approval(year) -> Approval | None:
-    """The approval whose snapshot is public: the latest not superseded one that was published."""
-    return db.session.scalar(select(Approval).where(
-        Approval.year_id == year.id, Approval.superseded_at.is_(None), Approval.published_at.is_not(None))
-        .order_by(Approval.approved_at.desc(), Approval.id.desc()).limit(1))
+    """The approval whose snapshot is public: the decision in force while the year is published or archived.
+
+    The year can only reach "published" with a decision in force (the years domain's transition rule), by
+    the publish button here or by the year page's phase move; either way that decision is what is public.
+    A year moved back hides its results again, and a recomputation supersedes the decision for good."""
+    if year is None or year.phase not in PUBLIC_PHASES:
+        return None
+    return current_approval(year)
 
 
 def previous_results(year) -> dict[str, dict]:

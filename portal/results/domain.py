@@ -7,6 +7,9 @@ the three readings of a unit's result besides its index:
   positive means the unit claimed more than the council granted;
 - the change against the previous year (index difference, places gained).
 
+It also reads the year's settings screen (bands, tie-breakers, rewards, policy without a survey) into a
+portal.scoring.YearSettings, and says when the results are out of date (INPUT_ACTIONS).
+
 No Flask, no SQLAlchemy. The index, band and rank themselves come only from portal.scoring.
 """
 import re
@@ -15,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from portal.scoring import Band, ScoringInputError, YearSettings, format_vi, parse_decimal, validate_bands
+from portal.scoring.settings import NO_SURVEY_POLICIES
 from portal.years.domain import (
     ALLOWED,
     COUNCIL_ROLES,
@@ -29,6 +34,12 @@ from portal.years.domain import (
 )
 
 GAP_LIMIT = 10
+
+# What the results are computed from: audit rows of these objects or actions after the last computation
+# mean the stored results are out of date (results_stale). Locking a set or reading a page changes nothing.
+INPUT_OBJECTS = ("score_entry", "criterion")
+INPUT_ACTIONS = ("survey_import", "survey_score_edit", "results_settings_update", "criteria_set_update",
+                 "criteria_set_import", "demo_fill")
 
 
 def approval_in_force(*, has_current_approval: bool, phase) -> bool:
@@ -118,12 +129,101 @@ def change_direction(value) -> str:
 _DECISION_NUMBER = re.compile(r"^[0-9]{1,6}/\S{1,60}$")
 
 
-def decision_problems(number: str, decision_date: date, today: date) -> list[str]:
-    """What is wrong with an approval decision: "number_format" (not like 1234/QĐ-UBND) and
-    "date_future" (a decision cannot be dated after today). Empty when it is fine."""
+def decision_problems(number: str, decision_date: date, today: date,
+                      year_number: int | None = None) -> list[str]:
+    """What is wrong with an approval decision: "number_format" (not like 1234/QĐ-UBND), "date_future" (a
+    decision cannot be dated after today) and "date_before_year" (the results of year N cannot be approved
+    before 1 January of year N). Empty when it is fine."""
     problems = []
     if not _DECISION_NUMBER.match(number or ""):
         problems.append("number_format")
     if decision_date > today:
         problems.append("date_future")
+    if year_number is not None and decision_date < date(year_number, 1, 1):
+        problems.append("date_before_year")
     return problems
+
+
+# ------------------------------------------------------------------------------ the year's settings
+
+#: The orders of tie-breakers offered on the settings screen (form value → YearSettings.tie_breakers).
+TIE_BREAKER_CHOICES: dict[str, tuple[str, ...]] = {
+    "appraisal_survey": ("appraisal_points", "survey_points"),
+    "survey_appraisal": ("survey_points", "appraisal_points"),
+    "appraisal": ("appraisal_points",),
+    "survey": ("survey_points",),
+    "none": (),
+}
+REWARD_TYPES = ("department", "district")
+MAX_REWARD_TOP = 99
+
+
+def can_edit_settings(actor: Actor, *, phase, approved: bool) -> Decision:
+    """Thiết lập tính kết quả (bands, tie-breakers, rewards, no-survey policy): admin, until the results are
+    approved; never once published or archived (the published snapshot was computed under them)."""
+    phase = Phase(phase)
+    if actor.role != Role.ADMIN:
+        return refuse("role")
+    if phase in (Phase.PUBLISHED, Phase.ARCHIVED):
+        return refuse("wrong_phase")
+    return refuse("approved") if approved else ALLOWED
+
+
+def tie_breaker_choice(tie_breakers: Iterable[str]) -> str:
+    """The settings screen's value for a tuple of tie-breakers ("appraisal_survey" when unknown)."""
+    wanted = tuple(tie_breakers)
+    return next((key for key, value in TIE_BREAKER_CHOICES.items() if value == wanted), "appraisal_survey")
+
+
+def settings_form_values(settings: YearSettings) -> dict[str, str]:
+    """A YearSettings as the settings form shows it (thresholds with a decimal comma)."""
+    values = {f"band-{i}-label": band.label for i, band in enumerate(settings.bands)}
+    values.update({f"band-{i}-min": format_vi(band.min_pct) for i, band in enumerate(settings.bands)})
+    values.update({f"reward-{kind}": str(settings.reward_top.get(kind, 0)) for kind in REWARD_TYPES})
+    values["tie_breakers"] = tie_breaker_choice(settings.tie_breakers)
+    values["no_survey_policy"] = settings.no_survey_policy
+    return values
+
+
+def read_settings(values: Mapping[str, str], current: YearSettings) -> tuple[YearSettings | None, dict]:
+    """The settings form → (new YearSettings, {}) or (None, problems).
+
+    The bands keep their keys and order (their colours and the stored results refer to them); the form
+    changes labels and thresholds only, and the last band always starts at 0. Problems map a form field
+    to (code, detail): "required", "number" (detail: the parser's Vietnamese message), "whole_number",
+    "choice"; "bands" maps to a list of the scoring module's Vietnamese sentences about the bands as a
+    whole (order, duplicates)."""
+    problems: dict = {}
+    bands = []
+    for i, band in enumerate(current.bands):
+        label = (values.get(f"band-{i}-label") or "").strip()
+        if not label:
+            problems[f"band-{i}-label"] = ("required", None)
+        threshold = Decimal(0)
+        if i < len(current.bands) - 1:
+            try:
+                threshold = parse_decimal(values.get(f"band-{i}-min") or "")
+            except ScoringInputError as error:
+                problems[f"band-{i}-min"] = ("number", error.message)
+        bands.append(Band(band.key, label or band.label, threshold))
+    reward_top = dict(current.reward_top)
+    for kind in REWARD_TYPES:
+        text = (values.get(f"reward-{kind}") or "").strip()
+        if not text.isascii() or not text.isdigit() or int(text) > MAX_REWARD_TOP:
+            problems[f"reward-{kind}"] = ("whole_number", None)
+        else:
+            reward_top[kind] = int(text)
+    choice = values.get("tie_breakers") or ""
+    if choice not in TIE_BREAKER_CHOICES:
+        problems["tie_breakers"] = ("choice", None)
+    policy = values.get("no_survey_policy") or ""
+    if policy not in NO_SURVEY_POLICIES:
+        problems["no_survey_policy"] = ("choice", None)
+    if not problems:
+        band_problems = validate_bands(bands)
+        if band_problems:
+            problems["bands"] = band_problems
+    if problems:
+        return None, problems
+    return YearSettings(bands=tuple(bands), tie_breakers=TIE_BREAKER_CHOICES[choice], reward_top=reward_top,
+                        no_survey_policy=policy, grace_seconds=current.grace_seconds), {}

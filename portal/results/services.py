@@ -10,15 +10,16 @@ summary, and it supersedes a decision left over from before the year was moved b
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, or_, select
 
 from portal.appraisal.services import entries_by_stage, final_entries
 from portal.assessments.models import Assessment
+from portal.audit.models import AuditLog
 from portal.audit.services import record
 from portal.criteria.models import CriteriaSet, Criterion
 from portal.criteria.nodes import build_nodes
 from portal.extensions import db
-from portal.results.domain import Leaf, approval_in_force, honesty_gaps, point_gaps
+from portal.results.domain import INPUT_ACTIONS, INPUT_OBJECTS, Leaf, approval_in_force, honesty_gaps, point_gaps
 from portal.results.models import Approval, SurveyScore, UnitResult
 from portal.scoring import ItemState, RankInput, YearSettings, evaluate, iter_nodes, rank_units
 from portal.units.models import Unit
@@ -26,6 +27,20 @@ from portal.years.deadlines import actor_for, check
 from portal.years.domain import can_compute_results
 
 ZERO = Decimal(0)
+
+
+def results_stale(year) -> bool:
+    """Whether something the results are computed from changed after the last computation: a score, a
+    survey score, the criteria or the year's settings (read from the audit log, where every such change
+    is recorded in the same transaction). False when nothing was computed yet."""
+    last = db.session.scalar(select(func.max(AuditLog.id)).where(
+        AuditLog.year_id == year.id, AuditLog.action == "results_compute"))
+    if last is None:
+        return False
+    changed = db.session.scalar(select(AuditLog.id).where(
+        AuditLog.id > last, AuditLog.year_id == year.id,
+        or_(AuditLog.object_type.in_(INPUT_OBJECTS), AuditLog.action.in_(INPUT_ACTIONS))).limit(1))
+    return changed is not None
 
 
 def current_approval(year) -> Approval | None:
@@ -129,6 +144,7 @@ def _evaluate_set(year, cset: CriteriaSet, settings: YearSettings, surveys) -> l
         own_states, own_counts = _states(by_id, own_entries)
         own = evaluate(fields, own_states, adjustments, own_counts, survey_available=False, **caps)
         out.append({"unit_id": assessment.unit_id, "unit_type": cset.unit_type, "final": final,
+                    "finalized": assessment.status == "finalized",
                     "fields": _field_data(fields, final, own), "gaps": point_gaps(_leaves(fields, final)),
                     "survey_available": bool(survey)})
     return out
@@ -172,7 +188,8 @@ def _summary(evaluated, ranked) -> dict:
         by_type[e["unit_type"]] += 1
     return {"units": len(evaluated), "by_type": dict(by_type),
             "without_survey": sorted(codes[e["unit_id"]] for e in evaluated if not e["survey_available"]),
-            "unranked": sorted(codes[u] for u, r in ranked.items() if r.rank is None)}
+            "unranked": sorted(codes[u] for u, r in ranked.items() if r.rank is None),
+            "not_finalized": sorted(codes[e["unit_id"]] for e in evaluated if not e["finalized"])}
 
 
 def _supersede_stale(year, *, user, now) -> None:

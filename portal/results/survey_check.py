@@ -3,8 +3,8 @@
 Pure: no Flask, no database. Every problem keeps its row number so the preview can list them all before
 anything is saved:
 
-- errors (nothing is saved while there is one): unit code missing or unknown, item code unknown for the
-  unit's type, points not a number, points outside 0 … the item's maximum, the same unit and item twice;
+- errors (nothing is saved while there is one): unit code missing or unknown, item code missing or
+  unknown for the unit's type, points not a number, points outside 0 … the item's maximum, the same unit and item twice;
 - warnings: a unit of the year without any row (it is treated by the year's no-survey policy), a unit
   with some survey items missing (those items count 0).
 
@@ -142,11 +142,13 @@ def _row_problems(row: RawRow, catalogue: Catalogue):
         problems.append(Problem("missing_unit_code", row.row))
     elif unit is None:
         problems.append(Problem("unknown_unit", row.row, {"unit": row.unit}))
-    if unit is not None:
+    if not row.item:
+        problems.append(Problem("missing_item_code", row.row))
+    elif unit is not None:
         items, field_code = catalogue.targets(unit.unit_type, row.item)
         if not items:
             problems.append(Problem("unknown_item", row.row, {"item": row.item, "unit_type": unit.unit_type}))
-    elif row.item and not catalogue.known_anywhere(row.item):
+    elif not catalogue.known_anywhere(row.item):
         problems.append(Problem("unknown_item", row.row, {"item": row.item, "unit_type": None}))
     points, _blank = read_points(row.points)
     if points is None:

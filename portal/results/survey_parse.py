@@ -27,6 +27,10 @@ MAX_UNZIPPED = 50 * 1024 * 1024
 TEMPLATE_SHEET = "Điều tra XHH"
 TEMPLATE_HEADER = ("Mã đơn vị", "Tên đơn vị", "Mã mục", "Nội dung", "Điểm tối đa", "Điểm")
 _FORMULA_START = ("=", "+", "-", "@")
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls), old Word (.doc)
+_BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf",
+                      b"{\\rtf", b"\x7fELF")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # Excel's "Unicode text": readable, but not UTF-8
 _HEADERS = {
     "unit": {"madonvi", "madv", "donvi", "unit", "unitcode"},
     "item": {"mamuc", "matieuchi", "muc", "tieuchi", "item", "itemcode", "malinhvuc"},
@@ -81,11 +85,24 @@ def read_table(data: bytes) -> tuple[list[RawRow], list[Problem]]:
         return [], [Problem("too_large")]
     if data.startswith(b"PK\x03\x04"):
         table, problem = _xlsx_cells(data)
+    elif data.startswith(_OLE2):
+        return [], [Problem("old_xls")]
+    elif data.startswith(_UTF16_BOMS):
+        return [], [Problem("not_utf8")]
+    elif _looks_binary(data):
+        return [], [Problem("bad_file")]
     else:
         table, problem = _csv_cells(data)
     if problem is not None:
         return [], [problem]
-    return _rows(table)
+    return _rows(table, csv_text=not data.startswith(b"PK\x03\x04"))
+
+
+def _looks_binary(data: bytes) -> bool:
+    """A PDF, an image, a Word file…: a known signature, or NUL bytes in the first kilobytes (a text CSV
+    never has them). Such a file is "not a spreadsheet", not "a CSV in the wrong encoding"."""
+    head = data[:8192]
+    return head.startswith(_BINARY_SIGNATURES) or b"\x00" in head
 
 
 def _csv_cells(data: bytes) -> tuple[list[tuple[int, list]], Problem | None]:
@@ -150,7 +167,10 @@ def _looks_numeric(value: object) -> bool:
     return bool(re.fullmatch(r"-?[0-9]+(?:[.,][0-9]+)?", cell_text(value)))
 
 
-def _rows(table: list[tuple[int, list]]) -> tuple[list[RawRow], list[Problem]]:
+def _rows(table: list[tuple[int, list]], *, csv_text: bool = False) -> tuple[list[RawRow], list[Problem]]:
+    """The data rows under the header. In a CSV, a row with more filled cells than the header has columns
+    is refused: "SNV,8.1,4,5" is a decimal comma in a comma-separated file, and reading it as 4 points
+    would be silently wrong."""
     table = [(n, cells) for n, cells in table if any(cell_text(c) for c in cells)]
     if not table:
         return [], [Problem("empty")]
@@ -169,12 +189,16 @@ def _rows(table: list[tuple[int, list]]) -> tuple[list[RawRow], list[Problem]]:
         index = columns[name]
         return cells[index] if index < len(cells) else None
 
-    rows = []
+    width = len(first) if data is not table else 3
+    rows, problems = [], []
     for number, cells in data:
+        if csv_text and any(cell_text(c) for c in cells[width:]):
+            problems.append(Problem("extra_cells", number, {"columns": width}))
+            continue
         points = cell(cells, "points")
         rows.append(RawRow(number, cell_text(cell(cells, "unit")), cell_text(cell(cells, "item")),
                            points if not isinstance(points, str) else cell_text(points)))
-    return rows, []
+    return (rows, []) if not problems else ([], problems)
 
 
 def _safe(text: str) -> str:

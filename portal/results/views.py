@@ -12,7 +12,7 @@ from portal.results.approval import approvals
 from portal.results.document import find_unit, published_approval, results_document
 from portal.results.domain import can_view_unit_result
 from portal.results.forms import ApprovalForm, PlainForm
-from portal.results.services import approved, compute_results, current_approval
+from portal.results.services import approved, compute_results, current_approval, results_stale
 from portal.results.surveys import current_import, scores_by_unit, year_units
 from portal.results.web import actor, load_year, refuse, refuse_decision, the_active_year
 from portal.web.htmx import is_htmx, redirect_after_post, render
@@ -36,18 +36,25 @@ def _decision_text(decision, year) -> str | None:
 
 
 def overview_context(year, *, message=None, approval_form=None) -> dict:
+    """Everything the overview page and its two htmx regions show. Before synthesis nobody sees numbers
+    (can_view_results): the page then says when they come, with the links that already make sense."""
     who, is_approved = actor(year), approved(year)
+    published = published_approval(year)
+    visible = can_view_results(who, phase=year.phase, published=published is not None)
     compute = can_compute_results(who, phase=year.phase, approved=is_approved)
     approve = can_approve_results(who, phase=year.phase, approved=is_approved)
     publish = can_publish(who, phase=year.phase, approved=is_approved)
     with_survey = scores_by_unit(year)
     return dict(
-        year=year, doc=results_document(year), phase_name=phase_label(year.phase), message=message,
+        year=year, doc=results_document(year) if visible else {"types": [], "bands": []},
+        hidden_reason=None if visible else _decision_text(visible, year),
+        phase_name=phase_label(year.phase), message=message,
         can_compute=bool(compute), compute_refusal=_decision_text(compute, year),
         can_approve=bool(approve), approve_refusal=_decision_text(approve, year),
         can_publish=bool(publish), publish_refusal=_decision_text(publish, year),
-        current=current_approval(year), published=published_approval(year), approvals=approvals(year),
+        current=current_approval(year), published=published, approvals=approvals(year),
         survey_import=current_import(year), units_total=len(year_units(year)), units_with_survey=len(with_survey),
+        stale=results_stale(year) and not is_approved,
         approval_form=approval_form or ApprovalForm(formdata=None), form=PlainForm(formdata=None),
         is_admin=current_user.role == "admin")
 
@@ -62,9 +69,6 @@ def index():
 @roles(*RESULT_ROLES)
 def overview(year_id: int):
     year = load_year(year_id)
-    refusal = _viewable(year)
-    if refusal is not None:
-        return refusal
     block = "results_panel" if request.headers.get("HX-Target") == "results-panel" else None
     return render(OVERVIEW, block=block, **overview_context(year))
 
@@ -85,6 +89,9 @@ def compute(year_id: int):
     message = _("Đã tính kết quả cho %(count)s đơn vị.", count=summary["units"])
     if summary["without_survey"]:
         message += " " + _("Không có điểm điều tra XHH: %(codes)s.", codes=", ".join(summary["without_survey"]))
+    if summary["not_finalized"]:
+        message += " " + _("Chưa thẩm định xong (tính theo điểm hiện có): %(codes)s.",
+                           codes=", ".join(summary["not_finalized"]))
     if is_htmx():
         return render(OVERVIEW, block="results_panel", **overview_context(year, message=message))
     flash(message, "success")
@@ -111,7 +118,7 @@ def unit_detail(year_id: int, unit_id: int):
     type_entry, unit = find_unit(results_document(year), unit_id=unit_id)
     if unit is None:
         return refuse(_("Chưa có kết quả của đơn vị này. Hãy tính kết quả trước."), 404)
-    return render("results/unit.html", year=year, type_entry=type_entry, unit=unit, approval=None,
+    return render("results/unit.html", year=year, type_entry=type_entry, unit=unit, approval=current_approval(year),
                   back_url=url_for("results.overview", year_id=year.id), internal=True)
 
 

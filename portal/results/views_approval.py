@@ -7,7 +7,7 @@ from flask_login import current_user
 from portal.db import utcnow
 from portal.extensions import db
 from portal.results import bp
-from portal.results.approval import NothingToApprove, approve, publish
+from portal.results.approval import NothingToApprove, StaleResults, approve, publish
 from portal.results.domain import decision_problems
 from portal.results.forms import ApprovalForm, PlainForm
 from portal.results.views import OVERVIEW, overview_context
@@ -31,11 +31,15 @@ def approve_results(year_id: int):
         db.session.rollback()
         return _panel(year, form)
     now = utcnow()
-    problems = decision_problems(form.decision_number.data, form.decision_date.date, now.astimezone(zone()).date())
+    problems = decision_problems(form.decision_number.data, form.decision_date.date, now.astimezone(zone()).date(),
+                                 year.year)
     if "number_format" in problems:
         form.decision_number.errors.append(_("Số quyết định phải có dạng số/ký hiệu, ví dụ 1234/QĐ-UBND."))
     if "date_future" in problems:
         form.decision_date.errors.append(_("Ngày quyết định không được sau ngày hôm nay."))
+    if "date_before_year" in problems:
+        form.decision_date.errors.append(_("Kết quả năm %(year)s không thể được phê duyệt trước ngày 01/01/%(year)s. "
+                                           "Hãy kiểm tra lại ngày ký quyết định.", year=year.year))
     if problems:
         return _panel(year, form)
     try:
@@ -47,6 +51,11 @@ def approve_results(year_id: int):
     except NothingToApprove:
         db.session.rollback()
         form.decision_number.errors.append(_("Chưa có kết quả để phê duyệt. Hãy tính kết quả trước."))
+        return _panel(year, form)
+    except StaleResults:
+        db.session.rollback()
+        form.decision_number.errors.append(_("Điểm đã thay đổi sau lần tính kết quả gần nhất. Quản trị cần bấm "
+                                             "“Tính lại kết quả” trước khi ghi nhận phê duyệt."))
         return _panel(year, form)
     db.session.commit()
     flash(_("Đã ghi nhận Quyết định %(number)s phê duyệt kết quả. Kết quả được giữ nguyên như lúc phê duyệt.",

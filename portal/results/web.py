@@ -68,9 +68,17 @@ def problem_text(problem) -> str:
         "too_large": lambda: _("Tệp quá lớn (tối đa 5 MB). Hãy chỉ giữ lại bảng điểm điều tra."),
         "too_many_rows": lambda: _("Tệp có quá %(max)s dòng. Hãy kiểm tra lại tệp.", max=p.get("max")),
         "not_utf8": lambda: _("Tệp CSV không ở bảng mã UTF-8. Hãy lưu lại bằng “CSV UTF-8” rồi tải lên lại."),
-        "bad_file": lambda: _("Không đọc được tệp. Hãy tải lên tệp .csv (UTF-8) hoặc .xlsx theo tệp mẫu."),
+        "bad_file": lambda: _("Tệp này không phải bảng tính CSV hay Excel (.xlsx), hoặc đã bị hỏng. Hãy tải lên "
+                              "tệp .csv (UTF-8) hoặc .xlsx theo tệp mẫu."),
+        "old_xls": lambda: _("Tệp Excel 97–2003 (.xls) chưa đọc được. Hãy mở tệp trong Excel, chọn Lưu thành "
+                             "“Excel Workbook (.xlsx)” rồi tải lên lại."),
         "no_header": lambda: _("Dòng tiêu đề phải có các cột “Mã đơn vị”, “Mã mục” và “Điểm”. Hãy dùng tệp mẫu."),
+        "extra_cells": lambda: _("Dòng có nhiều ô hơn %(columns)s cột của bảng: có thể điểm viết bằng dấu phẩy thập "
+                                 "phân (4,5) trong tệp CSV phân cách bằng dấu phẩy. Hãy ghi 4.5, hoặc lưu tệp với dấu "
+                                 "chấm phẩy (;) phân cách.", columns=p.get("columns")),
         "missing_unit_code": lambda: _("Thiếu mã đơn vị. Hãy điền mã đơn vị (xem tệp mẫu)."),
+        "missing_item_code": lambda: _("Thiếu mã mục. Hãy điền mã mục điều tra XHH (ví dụ 8.1) hoặc mã lĩnh vực "
+                                       "(ví dụ F8)."),
         "unknown_unit": lambda: _("Không có đơn vị mã “%(unit)s” trong năm đánh giá. Hãy sửa mã đơn vị theo tệp "
                                   "mẫu.", unit=p["unit"]),
         "unknown_item": lambda: _("“%(item)s” không phải mã mục điều tra XHH (ví dụ 8.1) hay mã lĩnh vực (ví dụ "
