@@ -18,7 +18,7 @@ from portal.extensions import db
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import authenticated
 from portal.years import domain as rules
-from portal.years.deadlines import actor_for, refusal_message, unit_window
+from portal.years.deadlines import actor_for, banner_state, phase_label, refusal_message, unit_window
 
 PHASE = "explanation"
 
@@ -28,7 +28,7 @@ def _decision(assessment, year, now, *, submit=False):
     check = rules.can_submit_explanation if submit else rules.can_explain
     return check(actor_for(current_user, year), unit_id=assessment.unit_id, phase=year.phase,
                  status=assessment.status, window=window, deadline=deadline, now=now), \
-        rules.editing_state(window, deadline, now)
+        banner_state(year, assessment.unit_id, PHASE, now)
 
 
 def _context(assessment, year, now, **extra):
@@ -45,7 +45,7 @@ def _context(assessment, year, now, **extra):
     return dict(assessment=assessment, year=year, items=items, stages=stages, explanations=explanations,
                 editable=bool(decision), refusal=None if decision else refusal_message(decision, phase=PHASE),
                 can_submit=bool(can_submit), deadline_state=state, unit_name=assessment.unit.name_in(year.id),
-                phase_label=rules.PHASE_LABELS[rules.Phase.EXPLANATION], errors={}, typed={}, saved=None,
+                phase_label=phase_label(PHASE), errors={}, typed={}, saved=None,
                 conflict=None, seen=seen) | extra
 
 

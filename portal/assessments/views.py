@@ -18,7 +18,7 @@ from portal.web.filters import format_datetime
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import authenticated
 from portal.years import domain as rules
-from portal.years.deadlines import actor_for, refusal_message, unit_window
+from portal.years.deadlines import actor_for, banner_state, phase_label, refusal_message, unit_window
 from portal.years.models import AssessmentYear
 from portal.years.services import active_year
 
@@ -45,7 +45,7 @@ def _edit_decision(assessment, year, now, *, submit: bool = False):
     check = rules.can_submit_self if submit else rules.can_edit_self_score
     decision = check(actor_for(current_user, year), unit_id=assessment.unit_id, phase=year.phase,
                      status=assessment.status, window=window, deadline=deadline, now=now)
-    return decision, rules.editing_state(window, deadline, now)
+    return decision, banner_state(year, assessment.unit_id, PHASE, now)
 
 
 def _page_context(assessment, year, now, **extra):
@@ -55,7 +55,7 @@ def _page_context(assessment, year, now, **extra):
     return dict(ws=workspace, assessment=assessment, year=year, editable=bool(decision),
                 refusal=None if decision else refusal_message(decision, phase=PHASE),
                 can_submit=bool(can_submit), deadline_state=deadline_state,
-                phase_label=rules.PHASE_LABELS[rules.Phase.SELF_ASSESSMENT],
+                phase_label=phase_label(PHASE),
                 unit_name=assessment.unit.name_in(year.id), errors={}, typed={}, conflict=None, **extra)
 
 

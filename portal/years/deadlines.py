@@ -146,12 +146,19 @@ def unit_window(year: AssessmentYear, unit_id: int | None, phase) -> tuple[Windo
 
 
 def banner_state(year: AssessmentYear, unit_id: int | None, phase, now: datetime) -> dict:
-    """What ``deadline_banner`` needs: :func:`domain.editing_state` plus ``phase``, ``phase_label`` and
-    ``remaining`` (the countdown in words, from server time). ``unit_id`` None: the phase as a whole."""
-    window, exception = unit_window(year, unit_id, phase)
+    """What ``deadline_banner`` needs: :func:`domain.editing_state` plus ``phase``, ``phase_label``,
+    ``remaining`` (the countdown in words, from server time), and the ``reason`` and ``exception_at`` of
+    the unit's extension or reopening. ``unit_id`` None: the phase as a whole."""
+    window = phase_window(year, phase)
+    row = exception_row(year, unit_id, phase) if unit_id is not None else None
+    exception = None if row is None else UnitDeadline(extended_until=row.extended_until,
+                                                       reopened=bool(row.reopened))
     state = domain.editing_state(window, exception, now)
     state.update(phase=str(domain.as_phase(phase)), phase_label=phase_label(phase),
-                 remaining=remaining_text(state["seconds_remaining"]))
+                 remaining=remaining_text(state["seconds_remaining"]),
+                 # the unit is told why it got its own deadline or was reopened (and since when)
+                 reason=row.reason if row is not None else None,
+                 exception_at=row.created_at if row is not None else None)
     return state
 
 

@@ -1,22 +1,50 @@
-"""Forms of the year page and the progress board: input shape only. Times are typed in Asia/Ho_Chi_Minh
-local time (``datetime-local``) and converted to UTC here; whether a phase may move, or a unit be extended
-or reopened, is the domain's question, asked by the services."""
+"""Forms of the year page and the progress board: input shape only. Times are typed as text in
+Asia/Ho_Chi_Minh local time, ``dd/mm/yyyy HH:MM`` in 24-hour time (:mod:`portal.years.timeinput`), and
+converted to UTC here; whether a phase may move, or a unit be extended or reopened, is the domain's
+question, asked by the services."""
 from datetime import datetime, timezone
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Form, FormField, IntegerField, SelectField, TextAreaField
+from wtforms import Field, Form, FormField, IntegerField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.fields import DateTimeLocalField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import TextInput
 
 from portal.web.forms import BaseForm
 from portal.years.deadlines import zone
 from portal.years.domain import PHASE_ORDER, WORKING_PHASES, phase_index
+from portal.years.timeinput import PLACEHOLDER, TimeInputError, format_local, parse_local
 
-#: Both the short (minutes) and the long (seconds) spelling browsers send for datetime-local.
-LOCAL_FORMATS = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
 WORKING = sorted(WORKING_PHASES, key=phase_index)
-BAD_TIME = _l("Ngày giờ không hợp lệ; hãy chọn ngày và giờ (giờ Việt Nam).")
+BAD_TIME = _l("Ngày giờ không hợp lệ; hãy nhập theo dạng ngày/tháng/năm giờ:phút, ví dụ 31/03/2023 17:00 "
+              "(giờ Việt Nam).")
+NO_TIME = _l("Hãy nhập cả giờ sau ngày, ví dụ 31/03/2023 17:00 (giờ Việt Nam, 24 giờ).")
+
+
+class LocalDateTimeField(Field):
+    """A deadline typed as text, ``dd/mm/yyyy HH:MM`` (24 h, Vietnam time). ``data`` is the naive
+    wall-clock time; a value that does not parse stays in the input exactly as typed, with the error."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"placeholder": PLACEHOLDER, "autocomplete": "off", "size": 18, "maxlength": 25,
+                     "inputmode": "text", **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        try:
+            self.data = parse_local(valuelist[0])
+        except TimeInputError as err:
+            self.data = None
+            raise ValueError(str(NO_TIME if err.code == "no_time" else BAD_TIME)) from None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return format_local(self.data)
 
 
 def to_utc(local: datetime | None) -> datetime | None:
@@ -27,7 +55,7 @@ def to_utc(local: datetime | None) -> datetime | None:
 
 
 def to_local(value: datetime | None) -> datetime | None:
-    """Aware UTC → naive wall-clock time in the portal's zone, for a datetime-local input."""
+    """Aware UTC → naive wall-clock time in the portal's zone, for a deadline input."""
     if value is None:
         return None
     return value.astimezone(zone()).replace(tzinfo=None)
@@ -36,9 +64,8 @@ def to_local(value: datetime | None) -> datetime | None:
 class WindowFields(Form):
     """One working phase: opening, closing (both optional) and grace in seconds."""
 
-    opens_at = DateTimeLocalField(_l("Mở lúc"), format=LOCAL_FORMATS, invalid_value_message=BAD_TIME, validators=[Optional()])
-    closes_at = DateTimeLocalField(_l("Hạn chót"), format=LOCAL_FORMATS, invalid_value_message=BAD_TIME,
-                                   validators=[Optional()])
+    opens_at = LocalDateTimeField(_l("Mở lúc"), validators=[Optional()])
+    closes_at = LocalDateTimeField(_l("Hạn chót"), validators=[Optional()])
     grace_seconds = IntegerField(_l("Thời gian ân hạn (giây)"), default=0, validators=[
         Optional(), NumberRange(min=0, max=86_400, message=_l("Thời gian ân hạn từ 0 đến 86400 giây."))])
 
@@ -85,7 +112,7 @@ class PhaseForm(BaseForm):
 class DeadlineForm(BaseForm):
     """Gia hạn or mở lại for one unit: the new closing time and the reason, both required."""
 
-    until = DateTimeLocalField(_l("Hạn mới"), format=LOCAL_FORMATS, invalid_value_message=BAD_TIME,
-                               validators=[DataRequired(_l("Hãy nhập hạn mới (ngày và giờ)."))])
+    until = LocalDateTimeField(_l("Hạn mới"), validators=[InputRequired(
+        _l("Hãy nhập hạn mới, ví dụ 31/03/2023 17:00 (giờ Việt Nam)."))])
     reason = TextAreaField(_l("Lý do"), validators=[DataRequired(_l("Hãy nêu lý do; đơn vị sẽ thấy lý do này.")),
                                                     Length(max=2000)])

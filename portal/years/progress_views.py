@@ -115,7 +115,7 @@ def _change_unit(year_id: int, unit_id: int, kind: str):
         db.session.rollback()
         return _row_response(year, unit, status=422, failed=form, kind=kind)
     now, until = utcnow(), to_utc(form.until.data)
-    if until <= now:
+    if until is None or until <= now:
         form.until.errors = [_("Hạn mới phải sau thời điểm hiện tại.")]
         return _row_response(year, unit, status=422, failed=form, kind=kind)
     service = extend_deadline if kind == "extension" else reopen_unit

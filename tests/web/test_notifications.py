@@ -154,7 +154,7 @@ def test_one_mail_per_event_through_smtp(app, world, client, sink):
     login(client, "quantri")
     unit = world.units["SYT"]
     response = client.post(f"/admin/year/{world.year_id}/units/{unit}/extension",
-                           data={f"u{unit}-extension-until": "2030-04-05T17:00",
+                           data={f"u{unit}-extension-until": "05/04/2030 17:00",
                                  f"u{unit}-extension-reason": "Mất điện kéo dài"})
     assert response.status_code == 303
     assert sorted(rcpt for _, rcpts, _ in sink.messages for rcpt in rcpts) == \

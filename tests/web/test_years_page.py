@@ -51,9 +51,12 @@ def test_page_lists_phases_in_order_with_the_current_one_highlighted(admin, worl
     assert current.group(1) == "self_assessment" and html.count('aria-current="step"') == 1
     assert "Giai đoạn hiện tại:" in page and "Chuyển sang: Thẩm định vòng 1" in html
     window = world.year().window("self_assessment")
-    local = (window.opens_at + timedelta(hours=7)).strftime("%Y-%m-%dT%H:%M:%S")
+    local = window.opens_at + timedelta(hours=7)
+    shown = local.strftime("%d/%m/%Y %H:%M") + (local.strftime(":%S") if local.second else "")
     inputs = re.findall(r"<input [^>]*self_assessment-opens_at[^>]*>", html)
-    assert len(inputs) == 1 and f'value="{local}"' in inputs[0] and 'type="datetime-local"' in inputs[0]
+    # A plain text input in dd/mm/yyyy HH:MM (24 h): datetime-local shows 12-hour US dates on many PCs.
+    assert len(inputs) == 1 and f'value="{shown}"' in inputs[0] and 'type="text"' in inputs[0]
+    assert 'placeholder="dd/mm/yyyy hh:mm"' in inputs[0]
     assert "Hạn chót:" in page  # the deadline banner of the current phase
 
 
@@ -142,9 +145,9 @@ def test_publishing_needs_the_approval_and_tells_everyone(admin, world):
 
 
 def test_windows_are_typed_in_local_time_and_stored_in_utc(admin, world):
-    data = {"self_assessment-opens_at": "2023-03-22T08:00", "self_assessment-closes_at": "2023-03-31T17:00:00",
+    data = {"self_assessment-opens_at": "22/03/2023 08:00", "self_assessment-closes_at": "31/03/2023 17:00:00",
             "self_assessment-grace_seconds": "30",
-            "review_1-opens_at": "2023-04-01T08:00", "review_1-closes_at": "2023-04-15T17:00",
+            "review_1-opens_at": "1/4/2023 8h00", "review_1-closes_at": "2023-04-15T17:00",
             "explanation-opens_at": "", "explanation-closes_at": "", "review_2-opens_at": "",
             "review_2-closes_at": ""}
     world.year().window("self_assessment").closing_notice_sent_at = datetime.now(UTC)
@@ -161,20 +164,25 @@ def test_windows_are_typed_in_local_time_and_stored_in_utc(admin, world):
     sa = next(r for r in rows if r.new["phase"] == "self_assessment")
     assert sa.new["closes_at"] == "2023-03-31T10:00:00+00:00" and sa.actor_id == world.users["quantri"]
     page = admin.get("/admin/year/").get_data(as_text=True)
-    assert 'value="2023-03-31T17:00:00"' in page and "Đã lưu thời hạn của 4 giai đoạn." in page
+    assert 'value="31/03/2023 17:00"' in page and 'value="01/04/2023 08:00"' in page
+    assert "Đã lưu thời hạn của 4 giai đoạn." in page
 
 
 def test_windows_as_htmx_and_their_errors(admin, world):
-    data = {"self_assessment-opens_at": "2023-03-31T17:00", "self_assessment-closes_at": "2023-03-22T08:00",
-            "review_1-opens_at": "31/03/2023"}
+    data = {"self_assessment-opens_at": "31/03/2023 17:00", "self_assessment-closes_at": "22/03/2023 08:00",
+            "review_1-opens_at": "31/03/2023", "review_1-closes_at": "31/02/2023 17:00",
+            "review_2-opens_at": "03/31/2023 05:00 PM"}
     response = admin.post(f"/admin/year/{world.year_id}/windows", data=data, htmx=True)
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and html.lstrip().startswith('<section id="year-plan"')
-    assert "Hạn chót phải sau thời điểm mở." in html and "Ngày giờ không hợp lệ" in html
-    assert 'value="2023-03-22T08:00"' in html  # the typed value stays
+    assert "Hạn chót phải sau thời điểm mở." in html
+    assert "Hãy nhập cả giờ sau ngày, ví dụ 31/03/2023 17:00" in html      # a date without its hour
+    assert html.count("Ngày giờ không hợp lệ") == 2                         # 31/02 and a US 12-hour time
+    for typed in ("22/03/2023 08:00", "31/02/2023 17:00", "03/31/2023 05:00 PM"):
+        assert f'value="{typed}"' in html  # the typed value stays, exactly as typed
     assert _audit("phase_window_update") == []
     ok = admin.post(f"/admin/year/{world.year_id}/windows", htmx=True, data={
-        "self_assessment-opens_at": "2023-03-22T08:00", "self_assessment-closes_at": "2023-03-31T17:00"})
+        "self_assessment-opens_at": "22/03/2023 08:00", "self_assessment-closes_at": "31/03/2023 17:00"})
     assert ok.status_code == 200 and "Đã lưu thời hạn" in ok.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(PhaseWindow)) == 4
 
@@ -182,7 +190,7 @@ def test_windows_as_htmx_and_their_errors(admin, world):
 def test_extensions_and_reopenings_are_listed_on_the_year_page(admin, world):
     unit = world.units["SYT"]
     admin.post(f"/admin/year/{world.year_id}/units/{unit}/extension",
-               data={f"u{unit}-extension-until": "2030-04-05T17:00", f"u{unit}-extension-reason": "Mất điện kéo dài"})
+               data={f"u{unit}-extension-until": "05/04/2030 17:00", f"u{unit}-extension-reason": "Mất điện kéo dài"})
     html = admin.get("/admin/year/").get_data(as_text=True)
     assert "Sở Y tế" in html and "Mất điện kéo dài" in html and "05/04/2030 17:00" in html
 

@@ -121,7 +121,7 @@ def test_filter_by_unit_type_as_page_and_fragment(admin, world):
     assert summary.get_data(as_text=True).lstrip().startswith('<section id="progress-summary"')
 
 
-def _deadline_data(unit_id, kind, until="2030-04-05T17:00", reason="Mất điện kéo dài"):
+def _deadline_data(unit_id, kind, until="05/04/2030 17:00", reason="Mất điện kéo dài"):
     return {f"u{unit_id}-{kind}-until": until, f"u{unit_id}-{kind}-reason": reason}
 
 
@@ -161,7 +161,7 @@ def test_extension_needs_a_reason_and_a_future_time(admin, world, htmx):
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "Hãy nêu lý do; đơn vị sẽ thấy lý do này." in html
     assert ("<html" in html) is (not htmx) and "<details open>" in html
-    past = admin.post(url, data=_deadline_data(unit, "extension", until="2020-01-01T08:00"), htmx=htmx)
+    past = admin.post(url, data=_deadline_data(unit, "extension", until="01/01/2020 08:00"), htmx=htmx)
     assert past.status_code == 422 and "Hạn mới phải sau thời điểm hiện tại." in past.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(UnitDeadline)) == 0 and _audit("deadline_extend") == []
 
