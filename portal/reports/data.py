@@ -109,10 +109,11 @@ def _evidence_items(assessment_id: int) -> set[int]:
 
 
 def sent_comments(assessment_id: int) -> dict[int, list[tuple[Comment, str]]]:
-    """{criterion_id: [(comment, author name)]} of the comments SENT to the unit — never internal ones."""
+    """{criterion_id: [(comment, author name)]} of the council's comments SENT to the unit — never internal
+    ones, nor the unit's own replies."""
     stmt = (select(Comment, User.full_name).join(User, User.id == Comment.author_id, isouter=True)
             .where(Comment.assessment_id == assessment_id, Comment.visibility == "unit",
-                   Comment.sent_at.is_not(None))
+                   Comment.sent_at.is_not(None), Comment.from_unit.is_(False))
             .order_by(Comment.criterion_id, Comment.sent_at, Comment.id))
     out: dict[int, list] = {}
     for comment, author in db.session.execute(stmt):

@@ -1,11 +1,13 @@
-"""Số liệu báo cáo toàn tỉnh — the queries behind the cross-unit reports (council appraisal report,
-synthesis report, XLSX), in a constant number of queries whatever the number of units:
-assessments with units and names, every criterion of the year's sets, every score entry, survey scores,
-stored results.
+"""Số liệu báo cáo toàn tỉnh — the data behind the cross-unit reports.
 
-Rankings come from the results module when it has computed them (UnitResult rows, authoritative once
-the council has computed the year); until then they are computed here with the same scoring core
-(portal.scoring evaluate / rank_units / band_for), so a draft synthesis can be printed at any time."""
+- The council's appraisal report (`council_data`): every unit's final appraised points per field, bonus
+  and deductions, evaluated with the scoring core from the score entries, in a constant number of
+  queries whatever the number of units (assessments with units and names, criteria, score entries).
+- The synthesis report and the annex (`result_blocks`): the results module's document — the live
+  results (portal.results.document.results_document, what the results screens show) or the frozen
+  snapshot of an approval. Nothing is recomputed or re-ranked here: the report prints the numbers the
+  screens and the decision show.
+"""
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,217 +19,178 @@ from portal.appraisal.services import entries_by_stage
 from portal.assessments.models import Assessment
 from portal.criteria.models import Criterion
 from portal.extensions import db
-from portal.reports.meta import UNIT_TYPE_HEADING
+from portal.reports.meta import UNIT_TYPE_HEADING, UNIT_TYPE_PLURAL
 from portal.reports.scores import SetTree, stage_evaluations
-from portal.results.models import SurveyScore, UnitResult
-from portal.scoring import RankInput, YearSettings, band_for, propose_rewards, rank_units
 from portal.text import fold_key
 from portal.units.models import Unit
 
 TYPE_ORDER = ("department", "district")
 
 
+def _type_key(kind: str) -> int:
+    return TYPE_ORDER.index(kind) if kind in TYPE_ORDER else len(TYPE_ORDER)
+
+
+# ------------------------------------------------------------------------------------- council report
+
+
 @dataclass
-class UnitLine:
-    """One unit of a cross-unit table: its final appraised points per field and its result."""
+class CouncilLine:
+    """One unit of the council's table: final appraised points per field, bonus and deductions."""
 
     unit_id: int
     unit_code: str
     unit_name: str
-    unit_type: str
-    assessment_id: int
-    field_points: dict[str, Decimal | None]
-    field_indexes: dict[str, Decimal | None]
+    field_points: dict[str, Decimal | None]   # None: the whole field is "không áp dụng"
     appraisal: Decimal
-    survey: Decimal
     bonus: Decimal
     deductions: Decimal
-    index: Decimal | None
-    band: str = ""
-    rank: int | None = None
-    tied: bool = False
-    by_item: dict = field(default_factory=dict, repr=False)
-
-
-@dataclass
-class TypeBlock:
-    unit_type: str
-    heading: str
-    fields: list[Criterion]          # every field of the set (appraisal and survey)
-    appraisal_fields: list[Criterion]
-    tree: SetTree
-    lines: list[UnitLine]            # ranked order
-    rewards: list[UnitLine] = field(default_factory=list)
-    reward_top: int = 0
-    tie_at_edge: bool = False
-    bands: list[tuple[str, int]] = field(default_factory=list)
-
-
-@dataclass
-class YearData:
-    year: object
-    blocks: list[TypeBlock]
-    stored: bool                     # rankings read from UnitResult rows
 
     @property
-    def lines(self) -> list[UnitLine]:
-        return [line for block in self.blocks for line in block.lines]
+    def total(self) -> Decimal:
+        return self.appraisal + self.bonus - self.deductions
 
 
-def _assessments(year_id: int) -> list[Assessment]:
+@dataclass
+class CouncilBlock:
+    unit_type: str
+    heading: str
+    plural: str
+    fields: list[Criterion]           # the appraised fields (survey-only fields left out)
+    lines: list[CouncilLine]          # by total appraised points, highest first
+
+
+@dataclass
+class CouncilData:
+    year: object
+    blocks: list[CouncilBlock]
+
+    @property
+    def unit_count(self) -> int:
+        return sum(len(b.lines) for b in self.blocks)
+
+
+def assessments_of(year_id: int) -> list[Assessment]:
     return list(db.session.scalars(select(Assessment).where(Assessment.year_id == year_id).options(
         selectinload(Assessment.unit).selectinload(Unit.names), selectinload(Assessment.criteria_set))))
 
 
-def _trees(set_ids) -> dict[int, SetTree]:
+def trees_of(set_ids) -> dict[int, SetTree]:
     by_set: dict[int, list] = defaultdict(list)
     for crit in db.session.scalars(select(Criterion).where(Criterion.set_id.in_(list(set_ids)))):
         by_set[crit.set_id].append(crit)
     return {set_id: SetTree(criteria) for set_id, criteria in by_set.items()}
 
 
-def _surveys(year_id: int) -> dict[int, dict[int, Decimal]]:
-    out: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for row in db.session.scalars(select(SurveyScore).where(SurveyScore.year_id == year_id)):
-        out[row.unit_id][row.criterion_id] = row.points
-    return out
-
-
-def _as_decimal(value) -> Decimal | None:
-    if isinstance(value, dict):
-        value = value.get("index")
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value))
-    except ArithmeticError:
-        return None
-
-
-def _line(assessment, year, tree: SetTree, by_item: dict, survey: dict, settings: YearSettings) -> UnitLine:
-    final = stage_evaluations(tree, by_item, assessment.criteria_set, year.settings, survey=survey)["final"]
-    points, indexes = {}, {}
+def _council_line(assessment, year, tree: SetTree, by_item: dict) -> CouncilLine:
+    final = stage_evaluations(tree, by_item, assessment.criteria_set, year.settings)["final"]
+    points = {}
     for crit in tree.fields:
         result = final.nodes.get(crit.code)
         usable = result is not None and not result.not_applicable and not result.survey_excluded
         points[crit.code] = result.points if usable else None
-        indexes[crit.code] = result.index if usable else None
     unit = assessment.unit
-    return UnitLine(unit.id, unit.code, unit.name_in(year.id), unit.unit_type, assessment.id, points, indexes,
-                    final.appraisal_points, final.survey_points, final.bonus, final.deductions, final.index,
-                    final.band.label if final.band else "", by_item=by_item)
+    return CouncilLine(unit.id, unit.code, unit.name_in(year.id), points, final.appraisal_points,
+                       final.bonus, final.deductions)
 
 
-def _band_label(value: str | None, settings: YearSettings) -> str:
-    for band in settings.bands:
-        if value in (band.key, band.label):
-            return band.label
-    return value or ""
-
-
-def _apply_stored(lines: list[UnitLine], stored: dict[int, UnitResult], settings: YearSettings) -> None:
-    """Overlay the results module's computed rows (index, rank, band, points) on the lines."""
-    for line in lines:
-        result = stored.get(line.unit_id)
-        if result is None:
-            continue
-        line.appraisal, line.survey = result.appraisal_points, result.survey_points
-        line.bonus, line.deductions, line.index, line.rank = (result.bonus, result.deductions, result.index,
-                                                              result.rank)
-        line.band = _band_label(result.band, settings)
-        line.tied = bool((result.details or {}).get("tied")) if hasattr(result, "details") else False
-        for code, value in (result.field_indexes or {}).items():
-            if code in line.field_indexes:
-                line.field_indexes[code] = _as_decimal(value)
-
-
-def _rank(lines: list[UnitLine], settings: YearSettings) -> None:
-    ranked = rank_units([RankInput(l.unit_id, l.index, l.appraisal, l.survey, l.unit_type) for l in lines],
-                        settings.tie_breakers)
-    by_id = {r.unit_id: r for r in ranked}
-    for line in lines:
-        line.rank, line.tied = by_id[line.unit_id].rank, by_id[line.unit_id].tied
-        band = band_for(line.index, settings.bands)
-        line.band = band.label if band else ""
-
-
-def _order(lines: list[UnitLine]) -> list[UnitLine]:
-    return sorted(lines, key=lambda l: (l.rank is None, l.rank or 0, fold_key(l.unit_name)))
-
-
-def _finish_block(block: TypeBlock, settings: YearSettings) -> None:
-    block.lines = _order(block.lines)
-    top = settings.reward_top.get(block.unit_type, 0)
-    proposal = propose_rewards([_ranked(l) for l in block.lines], {block.unit_type: top})[block.unit_type]
-    chosen = {u.unit_id for u in proposal}
-    block.rewards = [l for l in block.lines if l.unit_id in chosen]
-    block.reward_top, block.tie_at_edge = top, proposal.tie_at_edge
-    counts = defaultdict(int)
-    for line in block.lines:
-        if line.band:
-            counts[line.band] += 1
-    block.bands = [(band.label, counts[band.label]) for band in settings.bands]
-
-
-def _ranked(line: UnitLine):
-    from portal.scoring import RankedUnit
-    return RankedUnit(line.unit_id, line.unit_type, line.rank, line.index, line.appraisal, line.survey, line.tied)
-
-
-def year_data(year, unit_type: str | None = None) -> YearData:
-    """Every unit's final points, field indexes and ranking for the cross-unit reports."""
-    settings = YearSettings.from_dict(year.settings or {})
-    assessments = [a for a in _assessments(year.id) if unit_type in (None, a.unit.unit_type)]
-    trees = _trees({a.criteria_set_id for a in assessments})
+def council_data(year) -> CouncilData:
+    """Every unit's final appraised points per field (round 2 where re-scored, else round 1, else the
+    self-score the council accepted), grouped by unit type."""
+    assessments = assessments_of(year.id)
+    trees = trees_of({a.criteria_set_id for a in assessments})
     entries = entries_by_stage([a.id for a in assessments])
-    surveys = _surveys(year.id)
-    stored = {r.unit_id: r for r in db.session.scalars(select(UnitResult).where(UnitResult.year_id == year.id))}
-    lines_by_type: dict[str, list[UnitLine]] = defaultdict(list)
-    sets = {}
+    lines: dict[str, list[CouncilLine]] = defaultdict(list)
+    tree_of_type: dict[str, SetTree] = {}
     for assessment in assessments:
         tree = trees.get(assessment.criteria_set_id) or SetTree([])
-        line = _line(assessment, year, tree, entries.get(assessment.id, {}), surveys.get(assessment.unit_id),
-                     settings)
-        lines_by_type[line.unit_type].append(line)
-        sets[line.unit_type] = tree
-    all_lines = [l for lines in lines_by_type.values() for l in lines]
-    _rank(all_lines, settings)
-    if stored:
-        _apply_stored(all_lines, stored, settings)
+        kind = assessment.unit.unit_type
+        lines[kind].append(_council_line(assessment, year, tree, entries.get(assessment.id, {})))
+        tree_of_type[kind] = tree
     blocks = []
-    for kind in sorted(lines_by_type, key=lambda k: TYPE_ORDER.index(k) if k in TYPE_ORDER else 9):
-        tree = sets[kind]
-        block = TypeBlock(kind, UNIT_TYPE_HEADING.get(kind, kind), list(tree.fields),
-                          [f for f in tree.fields if not tree.is_survey_only(f)], tree, lines_by_type[kind])
-        _finish_block(block, settings)
-        blocks.append(block)
-    return YearData(year, blocks, bool(stored))
+    for kind in sorted(lines, key=_type_key):
+        tree = tree_of_type[kind]
+        ordered = sorted(lines[kind], key=lambda l: (-l.total, fold_key(l.unit_name)))
+        blocks.append(CouncilBlock(kind, UNIT_TYPE_HEADING.get(kind, kind), UNIT_TYPE_PLURAL.get(kind, kind),
+                                   [f for f in tree.fields if not tree.is_survey_only(f)], ordered))
+    return CouncilData(year, blocks)
+
+
+# ------------------------------------------------------------------------- synthesis report and annex
 
 
 @dataclass
-class AnnexBlock:
+class ResultUnit:
+    """One ranked unit of a results document, with its decimals read back from their string form."""
+
+    unit_id: int | None
+    code: str
+    name: str
+    rank: int | None
+    tied: bool
+    appraisal: Decimal | None
+    survey: Decimal | None
+    bonus: Decimal | None
+    deductions: Decimal | None
+    index: Decimal | None
+    band: str
+    band_label: str
+    reward: bool
+    applicable_max: Decimal | None = None
+    field_indexes: dict[str, Decimal | None] = field(default_factory=dict)
+
+
+@dataclass
+class ResultBlock:
+    unit_type: str
     heading: str
-    units: list[dict]
+    fields: list[dict]                # [{code, title}] — every field of the set, survey fields included
+    units: list[ResultUnit]           # in rank order
+    reward_top: int = 0
+    tie_at_edge: bool = False
+    bands: list[tuple[str, int]] = field(default_factory=list)   # (label, number of units)
+
+    @property
+    def rewards(self) -> list[ResultUnit]:
+        return [u for u in self.units if u.reward]
+
+    @property
+    def any_tied(self) -> bool:
+        return any(u.tied for u in self.units)
 
 
-def _dec_or_none(value) -> Decimal | None:
+def _dec(value) -> Decimal | None:
+    if isinstance(value, dict):
+        value = value.get("index")
     return None if value in (None, "") else Decimal(str(value))
 
 
-def annex_blocks(snapshot: dict) -> list[AnnexBlock]:
-    """The approved ranking of an Approval snapshot (portal.results.document shape), per unit type, with
-    decimals read back from their string form. The snapshot is frozen: nothing is recomputed here."""
+def _unit(entry: dict, labels: dict) -> ResultUnit:
+    return ResultUnit(
+        unit_id=entry.get("unit_id"), code=entry.get("code", ""), name=entry.get("name", ""),
+        rank=entry.get("rank"), tied=bool(entry.get("tied")), appraisal=_dec(entry.get("appraisal_points")),
+        survey=_dec(entry.get("survey_points")), bonus=_dec(entry.get("bonus")),
+        deductions=_dec(entry.get("deductions")), index=_dec(entry.get("index")), band=entry.get("band") or "",
+        band_label=entry.get("band_label") or labels.get(entry.get("band"), entry.get("band") or ""),
+        reward=bool(entry.get("reward")), applicable_max=_dec(entry.get("applicable_max")),
+        field_indexes={code: _dec(data) for code, data in (entry.get("fields") or {}).items()})
+
+
+def result_blocks(document: dict) -> list[ResultBlock]:
+    """The ranking per unit type of a results document (portal.results.document shape: the live
+    results or an approval's snapshot), in rank order, with the band counts and the reward proposal."""
+    bands = document.get("bands") or []
+    labels = {b.get("key"): b.get("label") for b in bands}
     blocks = []
-    for type_entry in snapshot.get("types", []):
-        units = []
-        for unit in type_entry.get("units", []):
-            units.append({"rank": unit.get("rank"), "name": unit.get("name", ""),
-                          "appraisal": _dec_or_none(unit.get("appraisal_points")),
-                          "survey": _dec_or_none(unit.get("survey_points")),
-                          "bonus": _dec_or_none(unit.get("bonus")), "deductions": _dec_or_none(unit.get("deductions")),
-                          "index": _dec_or_none(unit.get("index")),
-                          "band": unit.get("band_label") or unit.get("band") or "", "reward": bool(unit.get("reward"))})
-        units.sort(key=lambda u: (u["rank"] is None, u["rank"] or 0, fold_key(u["name"])))
+    for type_entry in sorted(document.get("types", []), key=lambda t: _type_key(t.get("unit_type", ""))):
+        units = [_unit(u, labels) for u in type_entry.get("units", [])]
+        units.sort(key=lambda u: (u.rank is None, u.rank or 0, fold_key(u.name)))
+        counts: dict[str, int] = defaultdict(int)
+        for unit in units:
+            counts[unit.band] += 1
+        rewards = type_entry.get("rewards") or {}
         kind = type_entry.get("unit_type", "")
-        blocks.append(AnnexBlock(UNIT_TYPE_HEADING.get(kind, kind), units))
+        blocks.append(ResultBlock(kind, UNIT_TYPE_HEADING.get(kind, kind), list(type_entry.get("fields", [])),
+                                  units, int(rewards.get("top") or 0), bool(rewards.get("tie_at_edge")),
+                                  [(b.get("label", ""), counts.get(b.get("key"), 0)) for b in bands]))
     return blocks

@@ -90,7 +90,7 @@ def appraisal_report(assessment, year, *, today: date, visibility: Visibility = 
 
 def council_report(year, *, today: date) -> Report:
     """3. Báo cáo thẩm định of the council: per unit type, units × fields of final appraised points."""
-    d = data_year.year_data(year)
+    d = data_year.council_data(year)
     settings = meta.report_settings(year.report_settings)
     doc = meta.council_meta(
         settings, today=today, landscape=True, doc_type="BÁO CÁO",
@@ -102,10 +102,11 @@ def council_report(year, *, today: date) -> Report:
     return Report(f"bao-cao-tham-dinh-{year.year}.pdf", to_pdf("reports/council.html", doc=doc, d=d))
 
 
-def synthesis_report(year, *, today: date) -> Report:
-    """4. Báo cáo kết quả Chỉ số CCHC: rankings, field sub-indexes, bands, chart and reward proposals."""
-    d = data_year.year_data(year)
+def synthesis_report(year, document: dict, *, today: date) -> Report:
+    """4. Báo cáo kết quả Chỉ số CCHC: rankings, field sub-indexes, bands, chart and reward proposals, from
+    the year's computed results (`document`: portal.results.document.results_document)."""
     settings = meta.report_settings(year.report_settings)
+    blocks = data_year.result_blocks(document)
     doc = meta.agency_meta(
         settings, today=today, landscape=True, doc_type="BÁO CÁO",
         title=f"Báo cáo kết quả Chỉ số CCHC năm {year.year}",
@@ -114,17 +115,17 @@ def synthesis_report(year, *, today: date) -> Report:
         recipients=["UBND tỉnh (để báo cáo);", "Các sở, ban, ngành tỉnh;", "UBND các huyện, thị xã, thành phố;",
                     "Lưu: VT, CCHC."])
     return Report(f"bao-cao-ket-qua-chi-so-cchc-{year.year}.pdf",
-                  to_pdf("reports/synthesis.html", doc=doc, d=d))
+                  to_pdf("reports/synthesis.html", doc=doc, year=year, blocks=blocks,
+                         unit_count=sum(len(b.units) for b in blocks), bands=document.get("bands") or []))
 
 
 def annex_report(year, approval) -> Report:
-    """5. Phụ lục of the approval decision: the approved ranking from the Approval snapshot."""
+    """5. Phụ lục of the approval decision: the approved ranking from the frozen Approval snapshot."""
     settings = meta.report_settings(year.report_settings)
     snapshot = approval.snapshot or {}
-    decision_date = approval.decision_date
-    doc = meta.DocMeta(title=f"Phụ lục Quyết định số {approval.decision_number}", doc_type="", subject="",
-                       parent_agency="", agency_lines=["ỦY BAN NHÂN DÂN", f"TỈNH {settings['place'].upper()}"])
-    pdf = to_pdf("reports/annex.html", doc=doc, blocks=data_year.annex_blocks(snapshot),
+    doc = meta.DocMeta(title=f"Phụ lục Quyết định số {approval.decision_number}", doc_type="PHỤ LỤC", subject="",
+                       agency_lines=meta.decision_issuer(settings))
+    pdf = to_pdf("reports/annex.html", doc=doc, blocks=data_year.result_blocks(snapshot),
                  year_number=snapshot.get("year", year.year), decision_number=approval.decision_number,
-                 decision_date=decision_date.strftime("%d/%m/%Y"), place=settings["place"])
+                 decision_date=approval.decision_date.strftime("%d/%m/%Y"), place=settings["place"])
     return Report(f"phu-luc-quyet-dinh-{year.year}-{slug(approval.decision_number)}.pdf", pdf)

@@ -1,13 +1,16 @@
-"""Ai được tải báo cáo nào — who may download which official report, and what a unit's appraisal result
-may show. Pure: roles, phases and plain facts in, a Decision out (no Flask, no SQLAlchemy).
+"""Ai được tải báo cáo nào — who may download which official report or spreadsheet, when, and what a
+unit's appraisal result may show. Pure: roles, phases and plain facts in, a Decision out (no Flask, no
+SQLAlchemy).
 
-- The admin (Sở Nội vụ secretariat) and the council chair: every report, the XLSX and the bulk export
-  (the export page is the admin's).
+- The admin (Sở Nội vụ secretariat) and the council chair: every report and spreadsheet of the year,
+  each from the phase its content exists in; the bulk export (one PDF per unit, zipped) is the admin's.
 - A council member: the council's appraisal report only.
 - A unit account: only its own unit's self-assessment report, and its own appraisal result once round 1
   is closed (explanation phase or later), showing only what the unit may see
   (portal.appraisal.domain.can_see). Another unit's report is reported as missing (404), never as
   forbidden, so unit ids cannot be probed.
+
+Refusal order: role → own unit → phase → content not there yet (results not computed, no approval).
 """
 from dataclasses import dataclass
 
@@ -15,10 +18,15 @@ from portal.appraisal.domain import can_see
 from portal.years.domain import ALLOWED, Decision, Phase, as_phase, phase_index, refuse
 
 UNIT_REPORTS = ("self", "appraisal")
-YEAR_REPORTS = ("council", "synthesis", "annex", "scores_xlsx")
-NOT_FOUND = "not_found"  # the view answers 404 for this refusal, never 403
+YEAR_REPORTS = ("council", "synthesis", "annex", "scores_xlsx", "rankings_xlsx")
+REPORTS = UNIT_REPORTS + YEAR_REPORTS
+EXPORT_KINDS = {"unit_self": "self", "unit_appraisal": "appraisal"}  # bulk export kind → per-unit report
 
-_ALL = frozenset(UNIT_REPORTS + YEAR_REPORTS)
+NOT_FOUND = "not_found"          # the view answers 404 for this refusal, never 403
+NOT_COMPUTED = "not_computed"    # the synthesis needs computed results
+NOT_APPROVED = "no_approval"     # the annex needs a recorded approval decision
+
+_ALL = frozenset(REPORTS)
 _BY_ROLE = {
     "admin": _ALL,
     "council_chair": _ALL,
@@ -29,25 +37,64 @@ _BY_ROLE = {
 _UNIT_ROLES = ("unit_staff", "unit_leader")
 _RELATION = {"admin": "admin", "council_chair": "chair"}
 
+# The first phase in which a report has content, for the secretariat and the council.
+FIRST_PHASE = {
+    "self": Phase.SELF_ASSESSMENT,
+    "appraisal": Phase.REVIEW_1,
+    "council": Phase.REVIEW_2,
+    "synthesis": Phase.SYNTHESIS,
+    "annex": Phase.APPROVAL,
+    "scores_xlsx": Phase.SELF_ASSESSMENT,
+    "rankings_xlsx": Phase.SYNTHESIS,
+}
+# A unit sees the council's round-1 result only once round 1 is closed.
+UNIT_FIRST_PHASE = {"self": Phase.SELF_ASSESSMENT, "appraisal": Phase.EXPLANATION}
 
-def can_download_report(role: str, report: str, *, phase, own_unit: bool = False) -> Decision:
-    """May this role download this report now? `own_unit` tells whether a per-unit report is of the
-    reader's own unit (ignored for year-wide reports)."""
+
+def first_phase(role: str, report: str) -> Phase:
+    """The phase from which the report has content for this reader."""
+    return UNIT_FIRST_PHASE[report] if role in _UNIT_ROLES and report in UNIT_FIRST_PHASE else FIRST_PHASE[report]
+
+
+def _reached(phase, first: Phase) -> bool:
+    return phase_index(as_phase(phase)) >= phase_index(first)
+
+
+def can_download_report(role: str, report: str, *, phase, own_unit: bool = False, computed: bool = False,
+                        approved: bool = False) -> Decision:
+    """May this role download this report now?
+
+    `own_unit`: a per-unit report is of the reader's own unit (ignored for year-wide reports);
+    `computed`: the year's results have been computed; `approved`: an approval decision is in force."""
     if report not in _ALL:
         raise ValueError(f"unknown report {report!r}")
+    as_phase(phase)  # an unknown phase is a bug whoever asks
     allowed = _BY_ROLE.get(role, frozenset())
     if role in _UNIT_ROLES and report in UNIT_REPORTS and not own_unit:
         return Decision(False, NOT_FOUND)
     if report not in allowed:
         return refuse("role")
-    if role in _UNIT_ROLES and report == "appraisal" \
-            and phase_index(as_phase(phase)) < phase_index(Phase.EXPLANATION):
-        return refuse("not_ready")
+    if not _reached(phase, first_phase(role, report)):
+        return refuse("wrong_phase")
+    if report in ("synthesis", "rankings_xlsx") and not computed:
+        return Decision(False, NOT_COMPUTED)
+    if report == "annex" and not approved:
+        return Decision(False, NOT_APPROVED)
     return ALLOWED
 
 
-def can_export_all(role: str) -> Decision:
-    """The bulk export (one PDF per unit, zipped) is run from the admin's export page."""
+def can_export_all(role: str, kind: str, *, phase) -> Decision:
+    """The bulk export (one PDF per unit, zipped) is run from the admin's reports page, once the
+    per-unit report it bundles has content."""
+    if kind not in EXPORT_KINDS:
+        raise ValueError(f"unknown export kind {kind!r}")
+    if role != "admin":
+        return refuse("role")
+    return can_download_report(role, EXPORT_KINDS[kind], phase=phase)
+
+
+def can_edit_report_settings(role: str) -> Decision:
+    """The names printed on the reports (agency, signer, number suffixes) are the secretariat's."""
     return ALLOWED if role == "admin" else refuse("role")
 
 

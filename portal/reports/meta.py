@@ -11,6 +11,7 @@ DEFAULT_REPORT_SETTINGS = {
     "agency": "SỞ NỘI VỤ",
     "council": "HỘI ĐỒNG THẨM ĐỊNH CHỈ SỐ CCHC TỈNH",
     "place": "An Giang",
+    "signer_authority": "",
     "signer_title": "GIÁM ĐỐC",
     "signer_name": "",
     "number_suffix": "BC-SNV",
@@ -20,7 +21,7 @@ DEFAULT_REPORT_SETTINGS = {
 }
 
 _UBND = re.compile(r"^(?:UBND|[UỦ][yỷ] ban nhân dân)\s+(.+)$", re.IGNORECASE)
-UNIT_TYPE_PLURAL = {"department": "các sở, ban, ngành tỉnh", "district": "UBND các huyện, thị xã, thành phố"}
+UNIT_TYPE_PLURAL = {"department": "sở, ban, ngành tỉnh", "district": "UBND huyện, thị xã, thành phố"}
 UNIT_TYPE_HEADING = {"department": "Các sở, ban, ngành tỉnh", "district": "UBND các huyện, thị xã, thành phố"}
 
 
@@ -94,22 +95,38 @@ def unit_header(unit_name: str, unit_type: str, settings: dict) -> tuple[str, li
         if match:
             return "", ["ỦY BAN NHÂN DÂN", match.group(1).upper()]
         return "", [unit_name.upper()]
-    return settings["parent_agency"], [unit_name.upper()]
+    return upper(settings["parent_agency"]), [unit_name.upper()]
+
+
+def upper(text: str) -> str:
+    """Header and signature lines are printed in capitals (Decree 30/2020); str.upper keeps the marks."""
+    return (text or "").upper()
 
 
 def agency_meta(settings: dict, *, today: date, **kwargs) -> DocMeta:
-    """A document of the Department of Home Affairs (Sở Nội vụ), signed by its director."""
-    meta = DocMeta(parent_agency=settings["parent_agency"], agency_lines=[settings["agency"]],
+    """A document of the Department of Home Affairs (Sở Nội vụ), signed by its director, or by a deputy
+    "KT. GIÁM ĐỐC" when the settings name that authority."""
+    authority = [upper(line) for line in (settings["signer_authority"], settings["signer_title"]) if line]
+    return DocMeta(parent_agency=upper(settings["parent_agency"]), agency_lines=[upper(settings["agency"])],
                    number_line=number_line(settings["number_suffix"]),
                    date_line=date_line(settings["place"], today),
-                   authority_lines=[settings["signer_title"]], signer_name=settings["signer_name"], **kwargs)
-    return meta
+                   authority_lines=authority, signer_name=settings["signer_name"], **kwargs)
 
 
 def council_meta(settings: dict, *, today: date, **kwargs) -> DocMeta:
     """A document of the appraisal council, signed by its chair on behalf of the council."""
-    return DocMeta(parent_agency=settings["parent_agency"], agency_lines=[settings["council"]],
+    return DocMeta(parent_agency=upper(settings["parent_agency"]), agency_lines=[upper(settings["council"])],
                    number_line=number_line(settings["council_number_suffix"]),
                    date_line=date_line(settings["place"], today),
-                   authority_lines=["TM. HỘI ĐỒNG", settings["council_signer_title"]],
+                   authority_lines=["TM. HỘI ĐỒNG", upper(settings["council_signer_title"])],
                    signer_name=settings["council_signer_name"], **kwargs)
+
+
+def decision_issuer(settings: dict) -> list[str]:
+    """The issuing body of the Chairman's approval decision, from the parent agency line:
+    "UBND TỈNH AN GIANG" → ["ỦY BAN NHÂN DÂN", "TỈNH AN GIANG"]."""
+    parent = settings["parent_agency"]
+    match = _UBND.match(parent)
+    if match:
+        return ["ỦY BAN NHÂN DÂN", upper(match.group(1))]
+    return [upper(parent)] if parent else ["ỦY BAN NHÂN DÂN", upper(f"tỉnh {settings['place']}")]

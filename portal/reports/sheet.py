@@ -1,0 +1,101 @@
+"""Ô bảng tính — the cell rules of every exported spreadsheet, pure (openpyxl only, no Flask, no SQL).
+
+- Text that a spreadsheet would run as a formula (it begins with =, +, -, @, a tab or a carriage return:
+  CSV/XLSX injection, security.md §7) is written with a leading apostrophe, as the other exports of the
+  portal do (criteria, progress, survey template); `unsafe_text` reads it back.
+- Control characters openpyxl refuses are dropped; text is NFC (portal.text.clean_text keeps newlines).
+- Scores stay exact: a Decimal is written as a number and shown with two decimals; "không áp dụng" is
+  the text KAD, a score not entered is an empty cell.
+"""
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from portal.text import clean_text
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ESCAPED_START = FORMULA_START + ("'",)
+NOT_APPLICABLE = "KAD"
+POINTS_FORMAT = "0.00"
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="E8E8E8")
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def safe_text(value: str) -> str:
+    """A text cell that can never become a live formula: illegal characters dropped, a formula start
+    (or an apostrophe, so the escape stays reversible) prefixed with "'"."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", clean_text(value, multiline=True))
+    return "'" + text if text.startswith(ESCAPED_START) else text
+
+
+def unsafe_text(value: str) -> str:
+    """The text as typed, from a cell written by safe_text."""
+    return value[1:] if value.startswith("'") and value[1:2] in ESCAPED_START else value
+
+
+def cell_value(value):
+    """What goes into a cell: numbers stay numbers (Decimal exact), text is neutralised, None empty."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, (int, Decimal)):
+        return value
+    if isinstance(value, float):  # scores are never floats; refuse rather than round silently
+        raise TypeError("spreadsheet numbers are Decimal or int, never float")
+    return safe_text(str(value))
+
+
+def score_value(points: Decimal | None, not_applicable: bool = False):
+    """A score cell: the points, KAD for "không áp dụng", empty when nothing was entered."""
+    if not_applicable:
+        return NOT_APPLICABLE
+    return points
+
+
+def append_row(sheet, values, *, number_format: str = POINTS_FORMAT, bold: bool = False) -> None:
+    """Append one row; Decimal cells get the two-decimal format."""
+    sheet.append([cell_value(v) for v in values])
+    row = sheet._current_row  # the row just appended (max_row scans every cell: quadratic on long sheets)
+    for column, value in enumerate(values, start=1):
+        cell = sheet.cell(row=row, column=column)
+        if isinstance(value, Decimal):
+            cell.number_format = number_format
+        if bold:
+            cell.font = HEADER_FONT
+
+
+def header_row(sheet, titles, *, row: int, start: int = 1) -> None:
+    """A bold, shaded, wrapped header row written at `row` from column `start` (None leaves a cell empty,
+    for the part of a merged range)."""
+    for column, title in enumerate(titles, start=start):
+        cell = sheet.cell(row=row, column=column, value=cell_value(title))
+        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, CENTER
+
+
+def widths(sheet, sizes) -> None:
+    """Column widths, from column A on."""
+    for column, size in enumerate(sizes, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = size
+
+
+def new_workbook() -> Workbook:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    return workbook
+
+
+def sheet_title(text: str) -> str:
+    """A valid, neutral sheet name (at most 31 characters, none of []:*?/\\)."""
+    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in clean_text(text)).strip("' ")
+    return cleaned[:31] or "Trang"
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
