@@ -1,4 +1,5 @@
-"""What every template gets: the active year, the navigation of the user's role, labels, static versions."""
+"""What every template gets: the active year, the navigation of the user's role, labels, static versions;
+how responses leave: versioned static files cached for a year, text compressed (portal.web.compress)."""
 import hashlib
 import os
 
@@ -7,20 +8,29 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.web.compress import init_compression
 from portal.web.messages import role_label, unit_type_label
 
 _static_versions: dict[str, str] = {}
 
 
-def static_url(filename: str) -> str:
-    """URL of a static file with a content hash, so browsers may cache it for a year."""
+def static_version(filename: str) -> str | None:
+    """The content hash of a static file (computed once per process), None when there is no such file."""
     version = _static_versions.get(filename)
     if version is None:
         path = os.path.join(current_app.static_folder, filename)
-        with open(path, "rb") as fh:
-            version = hashlib.sha256(fh.read()).hexdigest()[:10]
+        try:
+            with open(path, "rb") as fh:
+                version = hashlib.sha256(fh.read()).hexdigest()[:10]
+        except OSError:
+            return None
         _static_versions[filename] = version
-    return url_for("static", filename=filename, v=version)
+    return version
+
+
+def static_url(filename: str) -> str:
+    """URL of a static file with a content hash, so browsers may cache it for a year."""
+    return url_for("static", filename=filename, v=static_version(filename))
 
 
 def navigation() -> list[tuple[str, str, str]]:
@@ -69,6 +79,15 @@ def init_context(app: Flask) -> None:
 
     @app.after_request
     def _cache_static(response):
-        if request.path.startswith("/static/") and request.args.get("v"):
+        # A URL carrying the file's current hash never changes meaning: cache it for a year. Any other
+        # static URL (no version, or an old one) is revalidated with its ETag on each use.
+        if request.endpoint != "static" or response.status_code not in (200, 304):
+            return response
+        wanted = request.args.get("v")
+        if wanted and wanted == static_version((request.view_args or {}).get("filename", "")):
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        else:
+            response.headers["Cache-Control"] = "no-cache"
         return response
+
+    init_compression(app)
