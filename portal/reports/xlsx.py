@@ -17,7 +17,6 @@ from openpyxl.utils import get_column_letter
 
 from portal.appraisal.services import entries_by_stage
 from portal.reports import data_year
-from portal.reports.meta import UNIT_TYPE_HEADING
 from portal.reports.scores import effective_entries, stage_evaluations
 from portal.reports.sheet import (
     WRAP, append_row, header_row, new_workbook, score_value, sheet_title, widths, workbook_bytes,
@@ -33,6 +32,7 @@ MATRIX_HEAD = ("Mã đơn vị", "Đơn vị")
 DETAIL_SHEET = "Chi tiết điểm"
 DETAIL_HEAD = ("Mã đơn vị", "Đơn vị", "Mã mục", "Nội dung", "Điểm tối đa", "Vòng", "Điểm", "Không áp dụng",
                "Số lần", "Ghi chú, nhận xét")
+SHEET_TITLES = {"department": "Sở, ban, ngành tỉnh", "district": "UBND cấp huyện"}
 RANKING_HEAD = ("Xếp hạng", "Đồng hạng", "Mã đơn vị", "Đơn vị", "Điểm thẩm định", "Điểm điều tra XHH",
                 "Điểm thưởng", "Điểm trừ", "Điểm tối đa áp dụng", "Chỉ số CCHC (%)", "Xếp loại",
                 "Đề xuất khen thưởng")
@@ -55,7 +55,7 @@ class Column:
         maximum = f" (tối đa {format(c.max_points.normalize(), 'f')})" if c.max_points is not None else ""
         if self.kind == "adjustment":
             label = "Điểm thưởng" if c.method == "bonus" else "Điểm trừ"
-            return f"{label}: {c.title} — số lần"
+            return f"{c.code} {label}: {c.title} — số lần"
         return f"{c.code} {c.title}{maximum}" + (" — điều tra XHH" if self.kind == "survey" else "")
 
 
@@ -96,7 +96,7 @@ def _info_sheet(workbook, year, title: str, lines) -> None:
 
 
 def _matrix_sheet(workbook, kind, units, tree, entries, surveys, year) -> None:
-    sheet = workbook.create_sheet(sheet_title(UNIT_TYPE_HEADING.get(kind, kind)))
+    sheet = workbook.create_sheet(sheet_title(SHEET_TITLES.get(kind, kind)))
     cols = _columns(tree)
     header_row(sheet, MATRIX_HEAD, row=1)
     header_row(sheet, (None, None), row=2)
@@ -200,7 +200,7 @@ def rankings(year, document: dict, *, now: datetime, approval=None) -> bytes:
     lines.append(("Xếp loại", bands))
     _info_sheet(workbook, year, f"Bảng xếp hạng Chỉ số CCHC năm {year.year}", lines)
     for block in data_year.result_blocks(document):
-        sheet = workbook.create_sheet(sheet_title(block.heading))
+        sheet = workbook.create_sheet(sheet_title(SHEET_TITLES.get(block.unit_type, block.heading)))
         header_row(sheet, list(RANKING_HEAD) + [f"{f['code']} {f['title']} (%)" for f in block.fields], row=1)
         for u in block.units:
             append_row(sheet, [u.rank, "Có" if u.tied else "", u.code, u.name, u.appraisal, u.survey, u.bonus,
