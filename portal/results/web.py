@@ -10,7 +10,7 @@ from flask_login import current_user
 from portal.extensions import db
 from portal.results import bp
 from portal.results.charts import field_chart, index_chart
-from portal.web.filters import format_datetime
+from portal.web.filters import format_datetime, format_points
 from portal.web.htmx import is_htmx, render
 from portal.web.messages import unit_type_label
 from portal.years.deadlines import actor_for, refusal_message
@@ -54,7 +54,8 @@ def decimal_sep() -> str:
 
 
 def _num(value) -> str:
-    return str(value).replace(".", decimal_sep())
+    """A number in a message as people write it: 6 (not 6,00), 4,5."""
+    return format_points(value)
 
 
 def problem_text(problem) -> str:
