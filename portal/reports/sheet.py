@@ -4,27 +4,28 @@
   CSV/XLSX injection, security.md §7) is written with a leading apostrophe, as the other exports of the
   portal do (criteria, progress, survey template); `unsafe_text` reads it back.
 - Control characters openpyxl refuses are dropped; text is NFC (portal.text.clean_text keeps newlines).
-- Scores stay exact: a Decimal is written as a number and shown with two decimals; "không áp dụng" is
-  the text KAD, a score not entered is an empty cell.
+- Scores stay exact: a Decimal is written as a number (General format); "không áp dụng" is the text
+  KAD, a score not entered is an empty cell.
 """
 import io
 from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 
 from portal.text import clean_text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ESCAPED_START = FORMULA_START + ("'",)
 NOT_APPLICABLE = "KAD"
-POINTS_FORMAT = "0.00"
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E8E8E8")
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+HEADER_STYLE = "Tiêu đề bảng"
 
 
 def safe_text(value: str) -> str:
@@ -57,15 +58,12 @@ def score_value(points: Decimal | None, not_applicable: bool = False):
     return points
 
 
-def append_row(sheet, values, *, number_format: str = POINTS_FORMAT, bold: bool = False) -> None:
-    """Append one row; Decimal cells get the two-decimal format."""
+def append_row(sheet, values, *, bold: bool = False) -> None:
+    """Append one row. Numbers keep the General format (6.5, 13.92 as stored): a number format set cell
+    by cell costs a style lookup per cell, more than writing the value."""
     sheet.append([cell_value(v) for v in values])
-    row = sheet._current_row  # the row just appended (max_row scans every cell: quadratic on long sheets)
-    for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=column)
-        if isinstance(value, Decimal):
-            cell.number_format = number_format
-        if bold:
+    if bold:
+        for cell in sheet[sheet._current_row]:  # the row just appended (max_row scans every cell)
             cell.font = HEADER_FONT
 
 
@@ -74,7 +72,13 @@ def header_row(sheet, titles, *, row: int, start: int = 1) -> None:
     for the part of a merged range)."""
     for column, title in enumerate(titles, start=start):
         cell = sheet.cell(row=row, column=column, value=cell_value(title))
-        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, CENTER
+        cell.style = HEADER_STYLE   # one named style: setting font, fill and alignment per cell is slow
+
+
+def merge(sheet, *, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
+    """Merge a header range whose other cells are empty. Worksheet.merge_cells also redraws borders
+    cell by cell, which costs more than the whole rest of the matrix; the header has no borders."""
+    sheet.merged_cells.add(CellRange(min_row=start_row, min_col=start_column, max_row=end_row, max_col=end_column))
 
 
 def widths(sheet, sizes) -> None:
@@ -86,6 +90,7 @@ def widths(sheet, sizes) -> None:
 def new_workbook() -> Workbook:
     workbook = Workbook()
     workbook.remove(workbook.active)
+    workbook.add_named_style(NamedStyle(HEADER_STYLE, font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER))
     return workbook
 
 

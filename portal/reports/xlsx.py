@@ -19,7 +19,7 @@ from portal.appraisal.services import entries_by_stage
 from portal.reports import data_year
 from portal.reports.scores import effective_entries, stage_evaluations
 from portal.reports.sheet import (
-    WRAP, append_row, header_row, new_workbook, score_value, sheet_title, widths, workbook_bytes,
+    WRAP, append_row, header_row, merge, new_workbook, score_value, sheet_title, widths, workbook_bytes,
 )
 from portal.results.services import survey_rows
 from portal.text import fold_key
@@ -106,13 +106,13 @@ def _matrix_sheet(workbook, kind, units, tree, entries, surveys, year) -> None:
         header_row(sheet, ["Điều tra XHH"] if col.kind == "survey" else [s for _k, s in STAGES], row=2,
                    start=column)
         if col.width > 1:
-            sheet.merge_cells(start_row=1, start_column=column, end_row=1, end_column=column + col.width - 1)
+            merge(sheet, start_row=1, start_column=column, end_row=1, end_column=column + col.width - 1)
         column += col.width
     header_row(sheet, ["Tổng hợp"] + [None] * (len(TOTALS) - 1), row=1, start=column)
-    sheet.merge_cells(start_row=1, start_column=column, end_row=1, end_column=column + len(TOTALS) - 1)
+    merge(sheet, start_row=1, start_column=column, end_row=1, end_column=column + len(TOTALS) - 1)
     header_row(sheet, TOTALS, row=2, start=column)
     for index in (1, 2):
-        sheet.merge_cells(start_row=1, start_column=index, end_row=2, end_column=index)
+        merge(sheet, start_row=1, start_column=index, end_row=2, end_column=index)
     for assessment in units:
         by_item = entries.get(assessment.id, {})
         survey = surveys.get(assessment.unit_id, {})
