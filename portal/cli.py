@@ -1,8 +1,9 @@
-"""Flask commands: seed-demo, create-admin."""
+"""Flask commands: seed-demo, create-admin, set-password, notify-deadlines, send-digest, and the operations
+commands: check (invariants), audit-verify, backup, restore, sweep-uploads."""
 import getpass
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from portal.auth.domain import password_problems
@@ -23,6 +24,10 @@ def register_cli(app: Flask) -> None:
                        "(synthesis: also survey scores and computed results, ready for approval).")
     def seed_demo_command(if_empty: bool, phase: str | None):
         """Create the demo year 2022 of An Giang: units, criteria sets, council, accounts, deadlines."""
+        if current_app.config.get("ENV_NAME") == "production":
+            # Demo accounts share a published password (security.md §1.5): never on a real server.
+            raise click.ClickException("seed-demo is refused when PORTAL_ENV=production: demo accounts share a "
+                                       "published password. Create real accounts with create-admin instead.")
         if if_empty and db.session.scalar(select(func.count()).select_from(User)):
             click.echo("The database already has data; the demo year was not seeded.")
             return
@@ -86,3 +91,84 @@ def register_cli(app: Flask) -> None:
             return
         mails, items = send_digest(now=utcnow())
         click.echo(f"{mails} digest mail(s) sent with {items} notification(s).")
+
+    register_operations(app)
+
+
+def register_operations(app: Flask) -> None:
+    """check, audit-verify, backup, restore, sweep-uploads: exit status 1 whenever something is wrong."""
+
+    @app.cli.command("check")
+    def check_command():
+        """Check the invariants of the data: scores within range, results consistent, every file's blob
+        present with its sha256, links inside their unit, no change after finalisation, audit chain."""
+        from portal.audit.invariants import check_all
+        results = check_all()
+        total = sum(len(v) for v in results.values())
+        for name, violations in results.items():
+            click.echo(f"{name:<9} {'ok' if not violations else str(len(violations)) + ' violation(s)'}")
+            for line in violations:
+                click.echo(f"    {line}")
+        if total:
+            raise click.ClickException(f"{total} invariant violation(s).")
+        click.echo("All invariants hold.")
+
+    @app.cli.command("audit-verify")
+    def audit_verify_command():
+        """Recompute the hash chain of the audit log and name every row altered after it was written."""
+        from portal.audit.models import AuditLog
+        from portal.audit.services import chain_problems
+        rows = db.session.scalar(select(func.count()).select_from(AuditLog))
+        problems = chain_problems()
+        if not problems:
+            click.echo(f"Audit log intact: {rows} row(s), hash chain verified.")
+            return
+        for row_id, why in problems:
+            row = db.session.get(AuditLog, row_id)
+            click.echo(f"audit row {row_id} ({row.action}, {row.at.isoformat()}): "
+                       + ("its content was changed" if why == "content" else "the row before it is missing or was replaced"))
+        raise click.ClickException(f"{len(problems)} of {rows} audit row(s) altered after writing.")
+
+    @app.cli.command("backup")
+    @click.argument("destination", type=click.Path(file_okay=False))
+    def backup_command(destination: str):
+        """Online backup of the database and the evidence files into a new folder under DESTINATION."""
+        from portal.backup import BackupError, make_backup, read_manifest
+        try:
+            folder = make_backup(destination)
+            manifest = read_manifest(folder)
+        except BackupError as err:
+            raise click.ClickException(str(err)) from None
+        click.echo(f"Backup written to {folder}: {manifest['database']} database, {manifest['blobs']} file(s), "
+                   f"{manifest['blob_bytes']} bytes of evidence.")
+        if manifest["missing_blobs"]:
+            raise click.ClickException(f"{len(manifest['missing_blobs'])} file(s) the database refers to are missing "
+                                       "from the store; run `flask check`.")
+
+    @app.cli.command("restore")
+    @click.argument("folder", type=click.Path(exists=True, file_okay=False))
+    @click.option("--yes", is_flag=True, help="Confirm: the current database is replaced by the backup.")
+    def restore_command(folder: str, yes: bool):
+        """Restore a backup folder (stop the portal first), then check integrity and invariants."""
+        from portal.backup import BackupError, restore_backup
+        if not yes:
+            raise click.ClickException("Restoring replaces the current database. Stop the portal, then run again "
+                                       "with --yes.")
+        try:
+            report = restore_backup(folder)
+        except BackupError as err:
+            raise click.ClickException(str(err)) from None
+        violations = {k: v for k, v in report["violations"].items() if v}
+        click.echo(f"Restored {folder} (made {report['manifest']['created_at']}). Integrity: {report['integrity']}.")
+        for name, lines in violations.items():
+            click.echo(f"{name}: " + "; ".join(lines[:5]))
+        if report["integrity"] != "ok" or violations:
+            raise click.ClickException("The restored data fails its checks (see above).")
+        click.echo("All invariants hold; no file reference is dangling.")
+
+    @app.cli.command("sweep-uploads")
+    def sweep_uploads_command():
+        """Remove temp files and stored files no row refers to, once they are more than an hour old."""
+        from portal.evidence.storage import sweep_orphans
+        removed = sweep_orphans(utcnow())
+        click.echo(f"Removed {removed['temp']} temp file(s) and {removed['blobs']} orphan file(s).")

@@ -30,12 +30,13 @@ def _plain(value):
     return json.loads(json.dumps(value, default=_json_default, ensure_ascii=False))
 
 
-def row_digest(row: AuditLog, prev_hash: str | None) -> str:
+def row_digest(row, prev_hash: str | None) -> str:
+    """sha256 of every column of an audit row (an AuditLog or a plain result row) and the previous hash."""
     payload = {
         "at": row.at.isoformat(), "actor_id": row.actor_id, "action": row.action,
         "object_type": row.object_type, "object_id": row.object_id, "unit_id": row.unit_id,
         "year_id": row.year_id, "old": row.old, "new": row.new, "reason": row.reason,
-        "prev": prev_hash,
+        "request_id": row.request_id, "ip": row.ip, "prev": prev_hash,
     }
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -71,9 +72,22 @@ def record(action: str, object_type: str, object_id=None, *, actor=None, unit_id
 
 def verify_chain() -> list[int]:
     """Ids of audit rows whose content or link no longer matches the chain (empty when intact)."""
-    bad, prev = [], None
-    for row in db.session.scalars(select(AuditLog).order_by(AuditLog.id)):
-        if row.prev_hash != prev or row.hash != row_digest(row, row.prev_hash):
-            bad.append(row.id)
-        prev = row.hash
-    return bad
+    return [row_id for row_id, _why in chain_problems()]
+
+
+def chain_problems(batch: int = 2000) -> list[tuple[int, str]]:
+    """(id, 'content' | 'link') of every audit row altered after it was written: 'content' when the row's
+    own hash no longer matches what it holds, 'link' when it no longer follows the row before it (a row
+    deleted or inserted in between). Reads the log in batches, so a long log needs little memory."""
+    problems, prev, last_id = [], None, 0
+    while True:
+        table = AuditLog.__table__
+        rows = db.session.execute(select(table).where(table.c.id > last_id).order_by(table.c.id).limit(batch)).all()
+        if not rows:
+            return problems
+        for row in rows:
+            if row.hash != row_digest(row, row.prev_hash):
+                problems.append((row.id, "content"))
+            elif row.prev_hash != prev:
+                problems.append((row.id, "link"))
+            prev, last_id = row.hash, row.id

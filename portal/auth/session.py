@@ -8,6 +8,7 @@ When a session has run out in the middle of work, an htmx request gets 401 with 
 login page (never a login page swapped into an item); the redirect carries the page the user was on, and
 ``static/js/portal.js`` keeps what was typed in the browser until the user is back on that page.
 """
+import logging
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -20,6 +21,7 @@ from portal.db import utcnow
 from portal.extensions import db, login_manager
 from portal.web.htmx import is_htmx
 
+log = logging.getLogger("portal.auth")
 EXEMPT_ENDPOINTS = {"auth.login", "auth.logout", "auth.change_password", "auth.two_factor", "static",
                     "home.set_language"}
 
@@ -77,6 +79,7 @@ def init_auth(app: Flask) -> None:
 
     @login_manager.unauthorized_handler
     def _unauthorized():
+        log.info("login required: %s %s from %s", request.method, request.path, request.remote_addr)
         args = {"next": return_path()}
         if session.pop("expired", None):
             args["expired"] = "1"

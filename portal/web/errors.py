@@ -33,6 +33,13 @@ def _error_response(code: int, detail: str | None = None):
                   code=code, title=title, message=message, request_id=g.get("request_id", ""))
 
 
+def _who() -> str:
+    from flask_login import current_user
+    if getattr(current_user, "is_authenticated", False):
+        return f"{current_user.username} ({current_user.role})"
+    return f"anonymous from {request.remote_addr}"
+
+
 def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error):
@@ -43,11 +50,21 @@ def init_errors(app: Flask) -> None:
     def _http(error):
         if error.code is None or error.code < 400:
             return error
+        if error.code in (403, 404, 405):
+            # A refused or unknown address: one line each, with who asked (security.md §8.3).
+            log.warning("refused %d: %s %s by %s, request %s", error.code, request.method, request.path,
+                        _who(), g.get("request_id", ""))
         return _error_response(error.code)
 
     @app.errorhandler(Exception)
     def _unexpected(error):
-        log.exception("unhandled error, request %s", g.get("request_id", ""))
+        log.exception("unhandled error, request %s: %s %s", g.get("request_id", ""), request.method, request.path)
         from portal.extensions import db
-        db.session.rollback()
-        return _error_response(500)
+        try:
+            db.session.rollback()
+            return _error_response(500)
+        except Exception:  # the error page itself failed (database gone…): the last resort is plain text
+            log.exception("error page failed, request %s", g.get("request_id", ""))
+            body = ("Lỗi hệ thống. Dữ liệu đã lưu trước đó không bị ảnh hưởng. Hãy thử lại sau ít phút hoặc báo "
+                    f"cho Sở Nội vụ, kèm mã yêu cầu: {g.get('request_id', '')}\n")
+            return app.response_class(body, status=500, mimetype="text/plain")
