@@ -49,6 +49,8 @@ def navigation() -> list[tuple[str, str, str]]:
         items.append(("results.index", url_for("results.index"), _("Kết quả")))
     if current_user.role in ("unit_staff", "unit_leader"):
         items.append(("results.mine", url_for("results.mine"), _("Kết quả")))
+    if current_user.role in ("admin", "council_chair"):
+        items.append(("reports.year_page", url_for("reports.index"), _("Báo cáo")))
     if current_user.role == "admin":
         items += [
             ("units.list_units", url_for("units.list_units"), _("Đơn vị")),

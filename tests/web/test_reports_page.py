@@ -1,0 +1,110 @@
+"""The reports page and its neighbours: the list of reports with their state for each role, the "Báo cáo"
+menu entry, the per-unit links on a unit's own pages, and the admin's form for the names printed on the
+reports (validation in Vietnamese with the typed values kept, saved with an audit row, printed in the
+next PDF)."""
+import io
+
+import pypdf
+import pytest
+from sqlalchemy import select
+
+from portal.assessments.models import Assessment
+from portal.audit.models import AuditLog
+from portal.db import utcnow
+from portal.extensions import db
+from portal.reports import documents
+from portal.results.document import results_document
+from tests.factories import login
+from tests.web.reports_setup import small_year
+
+PASSWORD = "demo-cchc-2022"
+VALID = {"parent_agency": "UBND TỈNH AN GIANG", "agency": "SỞ NỘI VỤ", "council": "HỘI ĐỒNG THẨM ĐỊNH CHỈ SỐ CCHC TỈNH",
+         "place": "An Giang", "number_suffix": "BC-SNV", "council_number_suffix": "BC-HĐTĐ",
+         "signer_authority": "KT. GIÁM ĐỐC", "signer_title": "PHÓ GIÁM ĐỐC", "signer_name": "Lê Thị Hồng Nhung",
+         "council_signer_title": "CHỦ TỊCH", "council_signer_name": "Phạm Văn Đức"}
+
+
+@pytest.fixture
+def world(app, ctx, monkeypatch):
+    monkeypatch.setitem(app.config, "REPORTS_WORKER", "external")
+    return small_year()
+
+
+def _client(app, username):
+    client = app.test_client()
+    login(client, username, PASSWORD)
+    return client
+
+
+def test_admin_page_lists_every_report_with_its_state(app, world):
+    html = _client(app, "admin").get(f"/reports/{world.year_id}").get_data(as_text=True)
+    for title in ("Báo cáo thẩm định của Hội đồng", "Báo cáo kết quả Chỉ số CCHC", "Phụ lục quyết định phê duyệt kết quả",
+                  "Bảng điểm đầy đủ", "Bảng xếp hạng", "Mẫu nhập điểm điều tra XHH", "Xuất tất cả đơn vị (ZIP)",
+                  "Báo cáo của từng đơn vị", "UBND huyện Tịnh Biên", "Sửa thông tin in trên báo cáo"):
+        assert title in html, title
+    assert f"/reports/{world.year_id}/synthesis.pdf" in html
+    assert "Chưa có quyết định phê duyệt" not in html            # synthesis phase: the annex waits for its phase
+    assert "Báo cáo này có từ giai đoạn “Phê duyệt”" in html
+    assert f"/results/{world.year_id}/survey/template.xlsx" in html
+
+
+def test_member_sees_only_the_council_report(app, world):
+    html = _client(app, "tv.stp").get(f"/reports/{world.year_id}").get_data(as_text=True)
+    assert "Báo cáo thẩm định của Hội đồng" in html and f"/reports/{world.year_id}/council.pdf" in html
+    for hidden in ("Báo cáo kết quả Chỉ số CCHC", "Bảng điểm đầy đủ", "Xuất tất cả đơn vị", "Báo cáo của từng đơn vị"):
+        assert hidden not in html
+
+
+@pytest.mark.parametrize("username, shown", [("admin", True), ("chutich", True), ("tv.stp", False),
+                                             ("stp.canbo", False)])
+def test_menu_entry_for_admin_and_chair(app, world, username, shown):
+    html = _client(app, username).get("/").get_data(as_text=True)
+    assert ('href="/reports/"' in html) == shown
+
+
+def test_the_unit_finds_its_own_reports_on_its_workspace(app, world):
+    assessment = db.session.scalar(select(Assessment).where(Assessment.unit_id == world.units["STP"]))
+    html = _client(app, "stp.canbo").get(f"/assessment/{assessment.id}").get_data(as_text=True)
+    assert f"/reports/{world.year_id}/units/{world.units['STP']}/self.pdf" in html
+    assert f"/reports/{world.year_id}/units/{world.units['STP']}/appraisal.pdf" in html   # synthesis: round 1 closed
+    world.year().phase = "review_1"
+    db.session.commit()
+    html = _client(app, "stp.canbo").get(f"/assessment/{assessment.id}").get_data(as_text=True)
+    assert "self.pdf" in html and "appraisal.pdf" not in html
+
+
+def test_settings_form_refuses_bad_input_in_vietnamese_and_keeps_it(app, world):
+    admin = _client(app, "admin")
+    bad = dict(VALID, agency="", number_suffix="BC SNV/2023", signer_name="Lê Thị Hồng Nhung")
+    response = admin.post(f"/reports/{world.year_id}/settings", data=bad)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Hãy nhập cơ quan ban hành, ví dụ SỞ NỘI VỤ." in html
+    assert "Ký hiệu chỉ gồm chữ, số và dấu gạch ngang" in html
+    assert 'value="BC SNV/2023"' in html and 'value="Lê Thị Hồng Nhung"' in html
+    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "report_settings")) is None
+
+
+def test_settings_are_saved_audited_and_printed(app, world):
+    admin = _client(app, "admin")
+    response = admin.post(f"/reports/{world.year_id}/settings", data=VALID)
+    assert response.status_code == 303
+    db.session.expire_all()
+    year = world.year()
+    assert year.report_settings["signer_name"] == "Lê Thị Hồng Nhung"
+    row = db.session.scalar(select(AuditLog).where(AuditLog.action == "report_settings"))
+    assert row.new["signer_authority"] == "KT. GIÁM ĐỐC" and row.old["signer_name"] == "Nguyễn Văn Thành"
+    assert admin.post(f"/reports/{world.year_id}/settings", data=VALID).status_code == 303   # no change, no row
+    assert db.session.query(AuditLog).filter_by(action="report_settings").count() == 1
+    pdf = admin.get(f"/reports/{world.year_id}/council.pdf").data
+    text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Phạm Văn Đức" in text and "/BC-HĐTĐ" in text
+    report = documents.synthesis_report(year, results_document(year), today=documents.local_today(utcnow()))
+    last = " ".join(pypdf.PdfReader(io.BytesIO(report.pdf)).pages[-1].extract_text().split())
+    assert "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC" in last and "Lê Thị Hồng Nhung" in last
+
+
+def test_settings_are_the_admins(app, world):
+    chair = _client(app, "chutich")
+    assert chair.get(f"/reports/{world.year_id}/settings").status_code == 403
+    assert chair.post(f"/reports/{world.year_id}/settings", data=VALID).status_code == 403
