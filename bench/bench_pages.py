@@ -1,0 +1,233 @@
+"""Server time, queries and bytes of the pages people wait on, for the provincial year (31 units × 56
+items) and the national-scale year (2,000 units × 100 items), plus the results computation and the
+first-load weight of the unit workspace.
+
+Pages, measured in process (Flask test client, SQLite, gzip accepted as a browser does):
+  * the unit workspace (Tự đánh giá) of a unit whose file is full of its own work, reopened in
+    self-assessment — the whole page, and one item as an htmx fragment;
+  * an item save as htmx (the fragment the browser swaps in) and as a plain form post (303, no JS);
+  * the council board (Thẩm định) as the chair and as a member — whole page and the table fragment;
+  * the ranking page (Kết quả) as the admin — whole page and the results panel fragment;
+  * the results computation (Tính kết quả) of the whole year, in process.
+Each figure is the median and p95 of N requests after warm-up, the SQL statements per request (BEGIN and
+COMMIT not counted) and the body size as sent (gzip) and uncompressed. Nothing is asserted.
+
+Run from the repository root:  .venv/bin/python bench/bench_pages.py [--quick] [--only provincial|national]
+"""
+import argparse
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import (VERSION_RE, Sample, bench_app, kb, machine, measure, percentile,  # noqa: E402
+                          text_of, QueryCounter)
+from bench.world import PASSWORD, cached_world, place_synthesis, reopen_self_assessment, working_copy  # noqa: E402
+
+GOALS = {"workspace_p95_ms": 150, "workspace_queries": 20, "save_p95_ms": 50, "fragment_bytes": 5 * 1024,
+         "first_load_bytes": 60 * 1024}
+NATIONAL_FACTOR = 2      # the national-scale year may take twice the provincial goals' times
+ASSET_RE = re.compile(r'<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src)="([^"]+)"')
+
+
+def _runs(quick: bool, kind: str) -> dict:
+    if kind == "provincial":
+        return {"page": 15 if quick else 40, "board": 10 if quick else 30, "compute": 3 if quick else 5}
+    return {"page": 8 if quick else 20, "board": 3 if quick else 8, "compute": 1 if quick else 2}
+
+
+def _people(kind: str) -> dict:
+    if kind == "provincial":
+        return {"admin": "admin", "chair": "chutich", "member": "tv.stp"}
+    return {"admin": "admin", "chair": "chutich", "member": "tv.2"}
+
+
+def _save_target(app, assessment_id: int):
+    """A yes/no (or levels) item of the assessment's set and two inputs that give different points."""
+    from sqlalchemy import select
+    from portal.assessments.models import Assessment
+    from portal.criteria.models import Criterion
+    from portal.extensions import db
+    with app.app_context():
+        a = db.session.get(Assessment, assessment_id)
+        crits = db.session.scalars(select(Criterion).where(Criterion.set_id == a.criteria_set_id,
+                                                           Criterion.kind == "item")
+                                   .order_by(Criterion.position, Criterion.id)).all()
+        crit = next(c for c in crits if c.method == "yes_no")
+        return crit.id, ({"yes": "1", "note": "Đã ban hành đúng hạn."}, {"yes": "0", "note": "Chưa ban hành."})
+
+
+def first_load(client, html: str) -> dict:
+    """Bytes on the wire (gzip as served) of the page's HTML and of every stylesheet and script it loads."""
+    out = {"html": len(html.encode()), "css": 0, "js": 0, "assets": []}
+    for url in ASSET_RE.findall(html):
+        response = client.get(url.replace("&amp;", "&"))
+        size = len(response.get_data())
+        out["css" if ".css" in url else "js"] += size
+        out["assets"].append((url.split("?")[0], size, response.headers.get("Content-Encoding", "identity")))
+    return out
+
+
+def bench_world(kind: str, *, quick: bool, now, log=print) -> dict:
+    path, world, generated = cached_world(kind, now=now, log=log)
+    workdir = Path(tempfile.mkdtemp(prefix="cchc-bench-pages-"))
+    copy = working_copy(path, workdir)
+    app = bench_app(f"sqlite:///{copy}", instance=str(workdir / "instance"))
+    from portal.extensions import db
+    with app.app_context():
+        counter = QueryCounter(db.engine)
+        place_synthesis(world, now=now)
+        db.session.commit()
+    runs, who = _runs(quick, kind), _people(kind)
+    samples: dict[str, Sample] = {}
+    admin = app.test_client().log_in(who["admin"], PASSWORD)
+    chair = app.test_client().log_in(who["chair"], PASSWORD)
+    member = app.test_client().log_in(who["member"], PASSWORD)
+
+    # ---- synthesis: the council board and the ranking, as generated (every round done, results computed)
+    samples["board_chair"] = measure("council board, chair (page)", counter, lambda: chair.get("/appraisal/"),
+                                     runs=runs["board"])
+    samples["board_fragment"] = measure(
+        "council board, chair (htmx table)", counter,
+        lambda: chair.get("/appraisal/?type=district", htmx=True, headers={"HX-Target": "board-table"}),
+        runs=runs["board"])
+    samples["board_member"] = measure("council board, member (page)", counter,
+                                      lambda: member.get("/appraisal/"), runs=runs["board"])
+    year_id = world.year_id
+    samples["ranking"] = measure("ranking page, admin (page)", counter,
+                                 lambda: admin.get(f"/results/{year_id}"), runs=runs["board"])
+    samples["ranking_fragment"] = measure(
+        "ranking page (htmx results panel)", counter,
+        lambda: admin.get(f"/results/{year_id}", htmx=True, headers={"HX-Target": "results-panel"}),
+        runs=runs["board"])
+    compute = _compute(app, counter, world, runs["compute"], now)
+
+    # ---- self-assessment: one unit's full file reopened as a draft
+    index = 2 if kind == "provincial" else len(world.assessment_ids) // 2
+    assessment_id, username = world.assessment_ids[index], world.staff[index]
+    with app.app_context():
+        reopen_self_assessment(world, [assessment_id], now=now)
+        db.session.commit()
+    staff = app.test_client().log_in(username, PASSWORD)
+    url = f"/assessment/{assessment_id}"
+    samples["workspace"] = measure("unit workspace (page)", counter, lambda: staff.get(url), runs=runs["page"])
+    weight = first_load(app.test_client().log_in(username, PASSWORD), text_of(staff.get(url)))
+    weight["html"] = samples["workspace"].wire_bytes
+    crit_id, forms = _save_target(app, assessment_id)
+    item_url = f"{url}/items/{crit_id}"
+    samples["item_fragment"] = measure("unit workspace, one item (htmx GET)", counter,
+                                       lambda: staff.get(item_url, htmx=True), runs=runs["page"])
+    state = {"n": 0, "version": int(VERSION_RE.search(text_of(staff.get(item_url, htmx=True))).group(1))}
+
+    def save(htmx: bool):
+        state["n"] += 1
+        response = staff.post(item_url, htmx=htmx, data={**forms[state["n"] % 2], "version": state["version"]})
+        if htmx and response.status_code == 200:
+            state["version"] = int(VERSION_RE.search(text_of(response)).group(1))
+        elif response.status_code == 303:
+            state["version"] += 1
+        return response
+
+    samples["save"] = measure("item save (htmx fragment)", counter, lambda: save(True), runs=runs["page"])
+    samples["save_nojs"] = measure("item save (form post, 303)", counter, lambda: save(False),
+                                   runs=runs["page"], expect=(303,))
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    return {"kind": kind, "world": world.label, "generated": generated, "samples": samples,
+            "compute": compute, "weight": weight, "unit": username}
+
+
+def _compute(app, counter, world, runs: int, now) -> Sample:
+    """Tính kết quả for the whole year, in process (rolled back, so each run starts from the same rows)."""
+    from portal.auth.models import User
+    from portal.extensions import db
+    from portal.results.services import compute_results
+    from portal.years.models import AssessmentYear
+    from sqlalchemy import select
+    sample = Sample("results computation (whole year)")
+    with app.app_context():
+        admin = db.session.scalar(select(User).where(User.username == "admin"))
+        for _ in range(runs):
+            year = db.session.get(AssessmentYear, world.year_id)
+            counter.reset()
+            started = time.perf_counter()
+            compute_results(year, user=admin, now=now)
+            db.session.flush()
+            sample.seconds.append(time.perf_counter() - started)
+            sample.queries.append(counter.count)
+            db.session.rollback()
+    return sample
+
+
+# ------------------------------------------------------------------------------------------ report
+
+
+def _row(s: Sample) -> str:
+    size = f"{kb(s.wire_bytes):>9} {kb(s.raw_bytes):>9}" if s.raw_bytes else f"{'—':>9} {'—':>9}"
+    return (f"  {s.name:<38} {len(s.seconds):>4} {s.median_ms:>8.1f} {s.p95_ms:>8.1f} {s.query_range:>8} {size}")
+
+
+def goal_checks(result: dict) -> list[tuple[str, str, str, bool]]:
+    """(what, goal, measured, met) for one world; the national year gets twice the times."""
+    s, factor = result["samples"], (1 if result["kind"] == "provincial" else NATIONAL_FACTOR)
+    w = result["weight"]
+    total = w["html"] + w["css"] + w["js"]
+    checks = [
+        ("unit workspace p95", f"< {GOALS['workspace_p95_ms'] * factor} ms", f"{s['workspace'].p95_ms:.0f} ms",
+         s["workspace"].p95_ms < GOALS["workspace_p95_ms"] * factor),
+        ("unit workspace queries", f"< {GOALS['workspace_queries']}", s["workspace"].query_range,
+         max(s["workspace"].queries) < GOALS["workspace_queries"]),
+        ("item save p95", f"< {GOALS['save_p95_ms'] * factor} ms", f"{s['save'].p95_ms:.0f} ms",
+         s["save"].p95_ms < GOALS["save_p95_ms"] * factor),
+        ("item save fragment (gzip / raw)", "< 5 KB", f"{kb(s['save'].wire_bytes)} / {kb(s['save'].raw_bytes)}",
+         s["save"].wire_bytes < GOALS["fragment_bytes"]),
+    ]
+    if result["kind"] == "provincial":
+        checks.append(("first load of the workspace (HTML+CSS+JS, gzip)", "< 60 KB", kb(total),
+                       total < GOALS["first_load_bytes"]))
+    return checks
+
+
+def report(result: dict) -> None:
+    print(f"\n{result['kind'].capitalize()} year — {result['world']} (SQLite; unit {result['unit']})"
+          + ("  [generated this run]" if result["generated"] else ""))
+    print(f"  {'page':<38} {'runs':>4} {'med ms':>8} {'p95 ms':>8} {'queries':>8} {'gzip':>9} {'raw':>9}")
+    for s in result["samples"].values():
+        print(_row(s))
+    c = result["compute"]
+    print(f"  {c.name:<38} {len(c.seconds):>4} {c.median_ms:>8.0f} {percentile(c.seconds, 95) * 1e3:>8.0f} "
+          f"{c.query_range:>8}")
+    w = result["weight"]
+    total = w["html"] + w["css"] + w["js"]
+    print(f"  first load of the workspace: HTML {kb(w['html'])} + CSS {kb(w['css'])} + JS {kb(w['js'])} "
+          f"= {kb(total)} on the wire")
+    for url, size, encoding in w["assets"]:
+        print(f"    {url:<44} {kb(size):>9} ({encoding})")
+    print("  goals:")
+    for what, goal, measured, met in goal_checks(result):
+        print(f"    {what:<48} {goal:<10} {measured:<20} {'met' if met else 'NOT met'}")
+
+
+def main(argv=None) -> list[dict]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs (the figures are noisier)")
+    parser.add_argument("--only", choices=("provincial", "national"), help="measure one year only")
+    args = parser.parse_args(argv)
+    from portal.db import utcnow
+    print(f"Page bench — {machine()}")
+    results = []
+    for kind in ("provincial", "national"):
+        if args.only and kind != args.only:
+            continue
+        result = bench_world(kind, quick=args.quick, now=utcnow())
+        report(result)
+        results.append(result)
+    return results
+
+
+if __name__ == "__main__":
+    main()
