@@ -1,16 +1,24 @@
-"""Bảng theo dõi thẩm định — the council board: units × fields with status and counts, in a constant number
-of queries whatever the number of units and items."""
-from collections import defaultdict
-from dataclasses import dataclass
+"""Bảng theo dõi thẩm định — the council board: units × the fields the council appraises, each cell with
+its status (chưa thẩm định / đang thẩm định / đã xong), the items appraised and the unread comments, plus
+counts per status and per unit; filterable by unit type. A member sees only the units and fields it
+appraises (never its own agency); the chair and the admin see every field. A constant number of queries
+whatever the number of units and items."""
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
-from portal.appraisal.domain import field_status, member_fields
+from portal.appraisal.domain import ADJUSTMENTS, council_scored, field_of, field_status, member_fields
 from portal.appraisal.models import AppraisalOverride, CouncilAssignment, FieldReview
-from portal.appraisal.rounds import COUNCIL_METHODS
 from portal.assessments.models import Assessment, ScoreEntry
 from portal.criteria.models import Criterion
 from portal.extensions import db
+from portal.text import fold_key
+from portal.units.models import Unit
+
+UNIT_TYPES = ("department", "district")
+STATUSES = ("chua", "dang", "xong")
 
 
 @dataclass
@@ -18,8 +26,13 @@ class Cell:
     field_code: str
     appraised: int
     total: int
-    status: str          # chua | dang | xong
+    status: str          # chua | dang | xong ("" where the set has no such field)
     mine: bool           # the viewer appraises this field of this unit
+    unread: int = 0      # comments of the field the viewer may read and has not opened
+
+    @property
+    def applies(self) -> bool:
+        return self.total > 0
 
 
 @dataclass
@@ -28,44 +41,101 @@ class Row:
     unit_name: str
     cells: list[Cell]
 
+    @property
+    def done_fields(self) -> int:
+        return sum(1 for c in self.cells if c.applies and c.status == "xong")
 
-def board(year, user, *, unit_type: str | None, round_no: int) -> tuple[list[str], list[Row]]:
-    assessments = list(db.session.scalars(select(Assessment).where(Assessment.year_id == year.id)))
+    @property
+    def fields(self) -> int:
+        return sum(1 for c in self.cells if c.applies)
+
+    @property
+    def all_done(self) -> bool:
+        return self.fields > 0 and self.done_fields == self.fields
+
+
+@dataclass
+class Board:
+    codes: list[str]
+    rows: list[Row]
+    round_no: int
+    unit_type: str | None
+    counts: dict = field(default_factory=dict)          # status → cells the viewer appraises
+    column_done: dict = field(default_factory=dict)     # field → units done (among the viewer's cells)
+    units_done: int = 0
+
+    @property
+    def cells_total(self) -> int:
+        return sum(self.counts.values())
+
+
+def _ordered_codes(fields_of_set: dict) -> list[str]:
+    codes, seen = [], set()
+    for positions in fields_of_set.values():
+        for _pos, code in sorted(positions):
+            if code not in seen:
+                seen.add(code)
+                codes.append(code)
+    plain = sorted((c for c in codes if c != ADJUSTMENTS), key=lambda c: (len(c), c))
+    return plain + ([ADJUSTMENTS] if ADJUSTMENTS in seen else [])
+
+
+def build(year, user, *, unit_type: str | None, round_no: int) -> Board:
+    stmt = select(Assessment).where(Assessment.year_id == year.id).options(
+        selectinload(Assessment.unit).selectinload(Unit.names))
+    assessments = list(db.session.scalars(stmt))
     if unit_type:
         assessments = [a for a in assessments if a.unit.unit_type == unit_type]
     set_ids = {a.criteria_set_id for a in assessments}
     totals = defaultdict(int)     # (set_id, field) → items the council scores
     fields_of_set = defaultdict(list)
+    field_position = {}
     for crit in db.session.scalars(select(Criterion).where(Criterion.set_id.in_(set_ids))):
         if crit.kind == "field":
-            fields_of_set[crit.set_id].append((crit.position, crit.code))
-        elif crit.kind == "item" and crit.method in COUNCIL_METHODS:
-            totals[(crit.set_id, crit.field_code)] += 1
+            field_position[(crit.set_id, crit.code)] = crit.position
+        elif council_scored(crit.kind, crit.method):
+            code = field_of(crit.kind, crit.field_code)
+            totals[(crit.set_id, code)] += 1
+    for (set_id, code), _n in totals.items():
+        fields_of_set[set_id].append((field_position.get((set_id, code), 10_000), code))
+    ids = [a.id for a in assessments]
     stage = f"round{round_no}"
-    counts = dict(((aid, code), n) for aid, code, n in db.session.execute(
-        select(ScoreEntry.assessment_id, Criterion.field_code, func.count())
-        .join(Criterion, Criterion.id == ScoreEntry.criterion_id)
-        .where(ScoreEntry.assessment_id.in_([a.id for a in assessments]), ScoreEntry.stage == stage)
-        .group_by(ScoreEntry.assessment_id, Criterion.field_code)))
+    counts = Counter()
+    for aid, kind, code, n in db.session.execute(
+            select(ScoreEntry.assessment_id, Criterion.kind, Criterion.field_code, func.count())
+            .join(Criterion, Criterion.id == ScoreEntry.criterion_id)
+            .where(ScoreEntry.assessment_id.in_(ids), ScoreEntry.stage == stage)
+            .group_by(ScoreEntry.assessment_id, Criterion.kind, Criterion.field_code)):
+        counts[(aid, field_of(kind, code))] += n
     done = {(r.assessment_id, r.field_code) for r in db.session.scalars(select(FieldReview).where(
-        FieldReview.assessment_id.in_([a.id for a in assessments]), FieldReview.round == round_no))}
-    field_codes = sorted({code for fl in fields_of_set.values() for _p, code in fl},
-                         key=lambda c: (len(c), c))
-    rows = []
+        FieldReview.assessment_id.in_(ids), FieldReview.round == round_no))}
+    from portal.comments.counts import unread_counts  # the comments module counts what a reader may open
+    unread = unread_counts(user, ids)
+    codes = _ordered_codes(fields_of_set)
     fields_for = viewer_fields(year, user)
-    for a in sorted(assessments, key=lambda a: (a.unit.unit_type, a.unit.name_key)):
+    rows = []
+    for a in sorted(assessments, key=lambda a: (UNIT_TYPES.index(a.unit.unit_type)
+                                                if a.unit.unit_type in UNIT_TYPES else 9,
+                                                fold_key(a.unit.name_in(year.id)))):
         mine = fields_for(a)
         cells = []
-        for code in field_codes:
+        for code in codes:
             total = totals.get((a.criteria_set_id, code), 0)
             appraised = counts.get((a.id, code), 0)
-            cells.append(Cell(code, appraised, total,
-                              field_status(appraised=appraised, total=total, done=(a.id, code) in done),
-                              "*" in mine or code in mine))
+            status = field_status(appraised=appraised, total=total, done=(a.id, code) in done) if total else ""
+            is_mine = total > 0 and ("*" in mine or code in mine)
+            cells.append(Cell(code, appraised, total, status, is_mine,
+                              unread.get((a.id, None if code == ADJUSTMENTS else code), 0) if is_mine else 0))
         rows.append(Row(a, a.unit.name_in(year.id), cells))
     if user.role == "council_member":
         rows = [r for r in rows if any(c.mine for c in r.cells)]
-    return field_codes, rows
+    board = Board(codes, rows, round_no, unit_type)
+    board.counts = {status: sum(1 for r in rows for c in r.cells if c.mine and c.status == status)
+                    for status in STATUSES}
+    board.column_done = {code: sum(1 for r in rows for c in r.cells if c.field_code == code and c.mine
+                                   and c.status == "xong") for code in codes}
+    board.units_done = sum(1 for r in rows if r.all_done)
+    return board
 
 
 def viewer_fields(year, user):
@@ -73,7 +143,8 @@ def viewer_fields(year, user):
     if user.role == "admin":
         return lambda a: frozenset({"*"})
     if user.role == "council_chair":
-        return lambda a: frozenset() if a.unit_id == user.unit_id else frozenset({"*"})
+        # Every field of every unit; on its own agency the pages are read-only (the conflict rule).
+        return lambda a: frozenset({"*"})
     assigned = {(code, kind) for code, kind in db.session.execute(
         select(CouncilAssignment.field_code, CouncilAssignment.unit_type).where(
             CouncilAssignment.year_id == year.id, CouncilAssignment.user_id == user.id))}

@@ -1,31 +1,56 @@
 """Thẩm định — pure rules of the appraisal council: who sees what of a unit's file, in which phase, and
-the final appraised score of an item. One policy table decides visibility; views, templates and the
-comment threads all ask `can_see`. No Flask, no SQLAlchemy."""
+the final appraised score of an item. One policy table decides visibility; views, templates, the comment
+threads, the item histories and the reports all ask `can_see`. No Flask, no SQLAlchemy.
+
+The table is indexed by *moment*, not only by the year's phase: review round 1 is split, for each unit,
+into ``review_1`` (the council is still scoring the unit) and ``review_1_closed`` (round 1 is over for that
+unit — closed by the chair, or for every unit when the secretariat moved the year on to explanation). From
+that moment the unit sees its round-1 scores, the items flagged for an explanation and its explanation
+page; :func:`moment` derives it from the phase and the unit's file status.
+
+Round-2 scores are shown under the ``final_score`` rule: the final appraised score is round 2 where it
+exists (:func:`final_entry`), so whoever may see the final score may see round 2, and nobody else.
+"""
 from collections.abc import Mapping
 from decimal import Decimal
 
 PHASES = ("setup", "self_assessment", "review_1", "explanation", "review_2", "synthesis", "approval",
           "published", "archived")
+#: The phases, with review round 1 split per unit into "still open" and "closed for this unit".
+MOMENTS = ("setup", "self_assessment", "review_1", "review_1_closed", "explanation", "review_2", "synthesis",
+           "approval", "published", "archived")
 RELATIONS = ("own_unit", "other_unit", "assigned_member", "unassigned_member", "chair", "admin", "anonymous")
 OBJECTS = ("self_score", "round1_score", "internal_comment", "sent_comment", "explanation", "final_score")
+#: File statuses from which round 1 is over for the unit (brief §3.2).
+ROUND1_CLOSED = frozenset({"review_1_done", "explanation_submitted", "finalized"})
 
 
-def _from(phase: str) -> frozenset[str]:
-    """This phase and every later one."""
-    return frozenset(PHASES[PHASES.index(phase):])
+def moment(phase: str, unit_status: str | None = None) -> str:
+    """The moment of the visibility table for a unit's file: the phase, except that review round 1 is
+    ``review_1_closed`` once round 1 is over for that unit."""
+    if phase == "review_1" and unit_status in ROUND1_CLOSED:
+        return "review_1_closed"
+    return phase
 
 
-ALL = frozenset(PHASES)
+def _from(start: str) -> frozenset[str]:
+    """This moment and every later one."""
+    return frozenset(MOMENTS[MOMENTS.index(start):])
+
+
+ALL = frozenset(MOMENTS)
 NEVER: frozenset[str] = frozenset()
 
-# relation → object → the phases in which it is visible. `sent_comment` additionally needs the comment to
-# have been sent to the unit (checked by can_see). Until publication a unit sees only its own file and of
-# the council's work only what was sent to it: round-1 scores once round 1 is closed (explanation phase),
-# never the internal comments, never another unit's anything.
+# relation → object → the moments in which it is visible. `sent_comment` additionally needs the comment to
+# have been sent to the unit (checked by can_see). Until publication a unit sees only its own file and, of
+# the council's work, only what was sent to it: the comments a member sent, and its round-1 scores once
+# round 1 is closed for it; never the internal comments, never round 2 before publication, never another
+# unit's anything. A member sees the fields it appraises from review round 1 on; the chair and the
+# secretariat see everything.
 POLICY: Mapping[str, Mapping[str, frozenset[str]]] = {
     "own_unit": {
-        "self_score": ALL, "round1_score": _from("explanation"), "internal_comment": NEVER,
-        "sent_comment": ALL, "explanation": _from("explanation"), "final_score": _from("published"),
+        "self_score": ALL, "round1_score": _from("review_1_closed"), "internal_comment": NEVER,
+        "sent_comment": ALL, "explanation": _from("review_1_closed"), "final_score": _from("published"),
     },
     "other_unit": {
         "self_score": NEVER, "round1_score": NEVER, "internal_comment": NEVER, "sent_comment": NEVER,
@@ -69,15 +94,36 @@ def relation(*, role: str, actor_unit_id, unit_id, field_code: str | None, assig
     return "anonymous"
 
 
-def can_see(rel: str, obj: str, phase: str, *, sent: bool = False) -> bool:
-    """The one visibility rule. Unknown relations, objects or phases are refused (fail closed)."""
+def can_see(rel: str, obj: str, phase: str, *, sent: bool = False, unit_status: str | None = None) -> bool:
+    """The one visibility rule: may a reader standing ``rel`` to a unit's file see ``obj`` of it now?
+
+    ``phase`` is the year's phase (or already a moment); ``unit_status`` the file's status, which turns
+    review round 1 into ``review_1_closed`` for a unit whose round 1 is over. Unknown relations, objects,
+    phases or moments are refused (fail closed)."""
     try:
-        visible = phase in POLICY[rel][obj]
-    except KeyError:
+        visible = moment(phase, unit_status) in POLICY[rel][obj]
+    except (KeyError, TypeError):
         return False
     if obj == "sent_comment" and rel == "own_unit":
         return visible and sent
     return visible
+
+
+#: The pseudo-field of the bonus and deduction items (điểm cộng, điểm trừ), which hang under no field:
+#: the council appraises them like a field (the chair, or a member the admin assigns "ADJ").
+ADJUSTMENTS = "ADJ"
+#: Methods the council re-scores (survey items come from the survey import, not from the council).
+COUNCIL_METHODS = ("levels", "percentage", "ratio", "yes_no", "number", "bonus", "deduction")
+
+
+def field_of(kind: str, field_code: str | None) -> str | None:
+    """The appraisal field of a criterion: its field, or ADJ for a bonus/deduction item."""
+    return ADJUSTMENTS if kind == "adjustment" else field_code
+
+
+def council_scored(kind: str, method: str | None) -> bool:
+    """Whether the council enters an appraised score for this criterion."""
+    return kind in ("item", "adjustment") and method in COUNCIL_METHODS
 
 
 def final_entry(round1, round2):
@@ -110,3 +156,50 @@ def member_fields(assignments, overrides: Mapping[str, object], *, user_id, unit
         else:
             mine.discard(code)
     return frozenset(mine)
+
+
+# ------------------------------------------------------------------------------------ council assignments
+
+#: How a member is assigned a field: not at all, for both unit types, or for one of them.
+ASSIGN_CHOICES = ("", "all", "department", "district")
+
+
+def assignment_value(kinds) -> str:
+    """The grid value of a member's assignment rows for one field (their unit_type values)."""
+    kinds = set(kinds)
+    if not kinds:
+        return ""
+    if None in kinds or {"department", "district"} <= kinds:
+        return "all"
+    return next(iter(kinds))
+
+
+def assignment_rows(value: str) -> list[str | None]:
+    """The unit_type values of the rows that store a grid value ("all" is one row with None)."""
+    if value not in ASSIGN_CHOICES:
+        raise ValueError(f"unknown assignment {value!r}")
+    return {"": [], "all": [None], "department": ["department"], "district": ["district"]}[value]
+
+
+def field_appraisers(assignments, overrides: Mapping[str, object], *, field_code: str, unit_id, unit_type: str,
+                     agency: Mapping[object, object]) -> tuple[list, list]:
+    """(eligible, conflicted) members for one field of one unit: those assigned the field for the unit's
+    type — or the one the admin reassigned it to, which replaces them — split by the conflict rule (a
+    member never appraises its own agency's unit). ``assignments``: (user_id, field, unit_type) rows;
+    ``agency``: user_id → the member's own agency (unit id)."""
+    if field_code in overrides:
+        members = [overrides[field_code]]
+    else:
+        members = sorted({user for user, code, kind in assignments
+                          if code == field_code and (kind is None or kind == unit_type)}, key=str)
+    eligible = [m for m in members if agency.get(m) != unit_id]
+    conflicted = [m for m in members if agency.get(m) == unit_id]
+    return eligible, conflicted
+
+
+def needs_reassignment(eligible, conflicted, *, chair_is_own_agency: bool) -> bool:
+    """A field of a unit must be given to someone else when the members assigned to it belong to the unit
+    itself, or when nobody is assigned and the chair (who otherwise covers it) belongs to it too."""
+    if eligible:
+        return False
+    return bool(conflicted) or chair_is_own_agency

@@ -1,15 +1,18 @@
-"""What the appraisal page of one unit and field shows: every item with its stages, evidence and
-explanation, loaded in a constant number of queries."""
+"""What the appraisal page of one unit and field shows: every item with its stages, the unit's explanation
+and evidence (with its files, to open inline or download), its history and its comment count, loaded in a
+constant number of queries whatever the number of items."""
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from portal.appraisal.domain import can_see, final_entry, relation
-from portal.appraisal.rounds import COUNCIL_METHODS
+from portal.appraisal.domain import ADJUSTMENTS, can_see, council_scored, final_entry, relation
 from portal.appraisal.services import entries_by_stage
 from portal.assessments.models import Explanation, ScoreEntry
 from portal.criteria.models import Criterion
 from portal.extensions import db
+from portal.years.domain import N_
+
+ADJUSTMENTS_TITLE = N_("Điểm cộng, điểm trừ")
 
 
 @dataclass
@@ -18,8 +21,11 @@ class AppraisalItem:
     depth: int
     stages: dict = field(default_factory=dict)       # stage → ScoreEntry
     explanation: Explanation | None = None
-    documents: list = field(default_factory=list)
+    documents: list = field(default_factory=list)    # attached at self-assessment
+    added: list = field(default_factory=list)        # added with the explanation (tài liệu bổ sung)
     entry: ScoreEntry | None = None                  # the entry of the round being edited (for the form)
+    history: object = None                           # portal.appraisal.history.ItemHistory
+    comments: object = None                          # portal.comments.counts.ItemCount
 
     @property
     def is_leaf(self) -> bool:
@@ -27,18 +33,36 @@ class AppraisalItem:
 
     @property
     def unit_scored(self) -> bool:
-        return self.criterion.method in COUNCIL_METHODS
+        return council_scored(self.criterion.kind, self.criterion.method)
 
     @property
     def final(self) -> ScoreEntry | None:
         return final_entry(self.stages.get("round1"), self.stages.get("round2"))
 
 
-def field_items(assessment, field_code: str, round_no: int, evidence: dict) -> list[AppraisalItem]:
+def field_criteria(assessment, field_code: str) -> list[Criterion]:
+    """The criteria of one appraisal field (or of ADJ, the bonus and deduction items), in tree order."""
+    stmt = select(Criterion).where(Criterion.set_id == assessment.criteria_set_id)
+    if field_code == ADJUSTMENTS:
+        stmt = stmt.where(Criterion.kind == "adjustment")
+    else:
+        stmt = stmt.where(Criterion.field_code == field_code)
+    return list(db.session.scalars(stmt.order_by(Criterion.position, Criterion.id)))
+
+
+def field_node(assessment, field_code: str):
+    """The field's own criterion (its title and max), or a stand-in for ADJ; None for an unknown code."""
+    if field_code == ADJUSTMENTS:
+        if not field_criteria(assessment, ADJUSTMENTS):
+            return None
+        return Criterion(code=ADJUSTMENTS, title=ADJUSTMENTS_TITLE, kind="field", max_points=None)
+    return next((c for c in assessment.criteria_set.criteria if c.kind == "field" and c.code == field_code), None)
+
+
+def field_items(assessment, field_code: str, round_no: int, evidence: dict, *, added: dict | None = None,
+                histories: dict | None = None, comments: dict | None = None) -> list[AppraisalItem]:
     """The field's nodes in tree order, each leaf with its self, round-1 and round-2 entries."""
-    criteria = list(db.session.scalars(select(Criterion).where(
-        Criterion.set_id == assessment.criteria_set_id, Criterion.field_code == field_code)
-        .order_by(Criterion.position, Criterion.id)))
+    criteria = field_criteria(assessment, field_code)
     stages = entries_by_stage([assessment.id]).get(assessment.id, {})
     explanations = {e.criterion_id: e for e in db.session.scalars(select(Explanation).where(
         Explanation.assessment_id == assessment.id))}
@@ -46,13 +70,16 @@ def field_items(assessment, field_code: str, round_no: int, evidence: dict) -> l
     for crit in criteria:
         children.setdefault(crit.parent_id, []).append(crit)
     ids = {c.id for c in criteria}
-    roots = [c for c in criteria if c.parent_id not in ids]
+    roots = [c for c in criteria if c.parent_id not in ids and c.kind != "field"]
+    roots = [child for c in criteria if c.kind == "field" for child in children.get(c.id, [])] or roots
     out: list[AppraisalItem] = []
 
     def walk(crit, depth):
         item = AppraisalItem(crit, depth, dict(stages.get(crit.id, {})), explanations.get(crit.id),
-                             evidence.get(crit.id, []))
+                             evidence.get(crit.id, []), (added or {}).get(crit.id, []))
         item.entry = item.stages.get(f"round{round_no}")
+        item.history = (histories or {}).get(crit.id)
+        item.comments = (comments or {}).get(crit.id)
         out.append(item)
         for child in children.get(crit.id, []):
             walk(child, depth + 1)
@@ -62,8 +89,13 @@ def field_items(assessment, field_code: str, round_no: int, evidence: dict) -> l
 
 
 def visibility(user, assessment, field_code, fields, phase) -> dict:
-    """What this viewer may see of the field, from the one policy table."""
-    rel = relation(role=user.role if user.is_authenticated else "anonymous", actor_unit_id=user.unit_id,
-                   unit_id=assessment.unit_id, field_code=field_code, assigned_fields=fields)
-    return {obj: can_see(rel, obj, phase) for obj in
-            ("self_score", "round1_score", "internal_comment", "explanation", "final_score")} | {"relation": rel}
+    """What this viewer may see of the field, from the one policy table (with the unit's round-1 state:
+    the unit sees its round-1 scores from the moment round 1 is closed for it)."""
+    role = user.role if getattr(user, "is_authenticated", False) else "anonymous"
+    rel = relation(role=role, actor_unit_id=getattr(user, "unit_id", None), unit_id=assessment.unit_id,
+                   field_code=field_code, assigned_fields=fields)
+    seen = {obj: can_see(rel, obj, phase, unit_status=assessment.status) for obj in
+            ("self_score", "round1_score", "internal_comment", "explanation", "final_score")}
+    seen["sent_comment"] = can_see(rel, "sent_comment", phase, sent=True, unit_status=assessment.status)
+    seen["round2_score"] = seen["final_score"]  # round 2 is shown under the final-score rule
+    return seen | {"relation": rel}

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from portal.appraisal.domain import differs
+from portal.appraisal.domain import ADJUSTMENTS, COUNCIL_METHODS, council_scored, differs, field_of
 from portal.appraisal.models import FieldReview
 from portal.assessments.domain import N_, read_item_form
 from portal.assessments.models import Assessment, Explanation, ScoreEntry
@@ -18,8 +18,9 @@ from portal.assessments.services import ItemInvalid, save_entry, stage_entry
 from portal.audit.services import record
 from portal.criteria.models import Criterion
 from portal.extensions import db
+from portal.years.models import AssessmentYear
 
-COUNCIL_METHODS = ("levels", "percentage", "ratio", "yes_no", "number", "bonus", "deduction")
+__all__ = ["COUNCIL_METHODS", "ADJUSTMENTS"]  # re-exported for the pages and the board
 
 
 def save_round_item(assessment: Assessment, criterion: Criterion, round_no: int, form, *, expected_version: int,
@@ -59,12 +60,87 @@ def mark_field(assessment: Assessment, field_code: str, round_no: int, done: boo
            unit_id=assessment.unit_id, year_id=assessment.year_id, new={"field": field_code, "round": round_no})
 
 
-def close_round1(assessment: Assessment, *, actor, now) -> None:
-    """Kết thúc thẩm định lần 1 for a unit: the unit now sees its round-1 scores and flagged items."""
+def council_fields(criteria) -> list[str]:
+    """The fields of a criteria set the council marks done, in tree order: every field with at least one
+    item it scores (a survey-only field such as F8/F9 has nothing to appraise), then ADJ when the set has
+    bonus or deduction items."""
+    codes = {field_of(c.kind, c.field_code) for c in criteria if council_scored(c.kind, c.method)}
+    ordered = [c.code for c in sorted(criteria, key=lambda c: (c.position, c.id))
+               if c.kind == "field" and c.code in codes]
+    return ordered + ([ADJUSTMENTS] if ADJUSTMENTS in codes else [])
+
+
+def all_fields_done(assessment: Assessment, round_no: int) -> bool:
+    """Every field the council appraises for this unit is marked done in this round."""
+    done = set(db.session.scalars(select(FieldReview.field_code).where(
+        FieldReview.assessment_id == assessment.id, FieldReview.round == round_no)))
+    return all(code in done for code in council_fields(assessment.criteria_set.criteria))
+
+
+def _explain_link(assessment) -> str:
+    from flask import has_request_context, url_for
+    if has_request_context():
+        return url_for("assessments.explain", assessment_id=assessment.id)
+    return f"/assessment/{assessment.id}/explain"
+
+
+def _tell_unit_round1(assessment: Assessment, to_explain: int, *, now) -> None:
+    """The unit's staff and leader learn that round 1 is over, and how many items ask for an answer."""
+    from flask_babel import gettext as _
+    from portal.notifications.services import notify, portal_language, unit_user_ids
+    from portal.years.deadlines import format_local, phase_window
+    year = db.session.get(AssessmentYear, assessment.year_id)
+    close = phase_window(year, "explanation").closes_at
+    with portal_language():
+        text = _("Hội đồng thẩm định đã kết thúc thẩm định lần 1 hồ sơ của đơn vị.")
+        if to_explain:
+            text += " " + _("Có %(n)d mục Hội đồng yêu cầu giải trình hoặc chấm khác điểm tự chấm; đơn vị xem "
+                            "kết quả, ý kiến đã gửi và giải trình trong giai đoạn giải trình.", n=to_explain)
+            if close is not None:
+                text += " " + _("Hạn chót giải trình: %(time)s.", time=format_local(close, seconds=False))
+            kind = "explanation_requested"
+        else:
+            text += " " + _("Không có mục nào cần giải trình; đơn vị xem kết quả thẩm định lần 1 trên cổng.")
+            kind = "round1_closed"
+    notify(unit_user_ids([assessment.unit_id]), kind, text, _explain_link(assessment), now=now)
+
+
+def close_round1(assessment: Assessment, *, actor, now, reason: str | None = None) -> int:
+    """Kết thúc thẩm định lần 1 for a unit: the unit now sees its round-1 scores, the comments sent to it
+    and the items to explain, and is told so. ``reason`` says how it closed (the chair's decision, or the
+    move of the year to explanation). Returns the number of items the unit may explain."""
     old = assessment.status
     assessment.status = "review_1_done"
+    criteria = assessment.criteria_set.criteria
+    from portal.appraisal.services import entries_by_stage
+    stages = entries_by_stage([assessment.id]).get(assessment.id, {})
+    to_explain = len(explanation_items(assessment, criteria, stages))
     record("round1_close", "assessment", assessment.id, actor=actor, unit_id=assessment.unit_id,
-           year_id=assessment.year_id, old={"status": old}, new={"status": "review_1_done", "at": now})
+           year_id=assessment.year_id, old={"status": old},
+           new={"status": "review_1_done", "at": now, "items_to_explain": to_explain}, reason=reason)
+    _tell_unit_round1(assessment, to_explain, now=now)
+    return to_explain
+
+
+#: Why round 1 closed for a unit when the year moved on (the audit row's reason).
+PHASE_CHANGE_REASON = "Kết thúc thẩm định lần 1 khi chuyển sang giai đoạn giải trình"
+
+
+def units_to_close(year) -> list[Assessment]:
+    """Files whose round 1 is still open (not yet closed by the chair): they close when the year moves on."""
+    return list(db.session.scalars(select(Assessment).where(
+        Assessment.year_id == year.id, Assessment.status.in_(("draft", "submitted"))).order_by(Assessment.id)))
+
+
+def close_round1_for_year(year, *, actor, now) -> int:
+    """Round 1 closes at the deadline for everyone: when the admin moves the year from review round 1 to
+    explanation, every file whose round 1 the chair had not closed yet is closed now (audited per unit,
+    each unit told). Returns the number of files closed."""
+    files = units_to_close(year)
+    for assessment in files:
+        close_round1(assessment, actor=actor, now=now, reason=PHASE_CHANGE_REASON)
+    db.session.flush()
+    return len(files)
 
 
 def explanation_items(assessment: Assessment, criteria, stages) -> list[Criterion]:

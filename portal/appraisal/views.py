@@ -1,24 +1,29 @@
 """The council's screens: the board (units × fields), the appraisal page of one unit and field with inline
-saves (htmx) and plain posts, field done marks, closing round 1 and finalising a unit."""
-from flask import abort, flash, request, url_for
+saves (htmx) and plain posts, field done marks, closing round 1 and finalising a unit, and the export of a
+unit's item histories. Every view: load (404: another unit's file, or a field the viewer may not open,
+looks missing) → authorise (the `can_*` rules) → validate → service → respond."""
+from flask import Response, abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.appraisal import bp
-from portal.appraisal.board import board, viewer_fields
-from portal.appraisal.pages import field_items, visibility
-from portal.appraisal.rounds import close_round1, field_done, finalize, mark_field, save_round_item
+from portal.appraisal.board import UNIT_TYPES, build, viewer_fields
+from portal.appraisal.history import histories, history_xlsx
+from portal.appraisal.pages import field_criteria, field_items, field_node, visibility
+from portal.appraisal.rounds import all_fields_done, close_round1, field_done, finalize, mark_field, save_round_item
 from portal.appraisal.services import appraisal_actor
-from portal.assessments.models import Assessment
-from portal.assessments.services import EditConflict, ItemInvalid
+from portal.assessments.models import Assessment, Explanation
+from portal.assessments.services import EditConflict, ItemInvalid, set_criteria
+from portal.comments.counts import counts_by_item
 from portal.criteria.models import Criterion
 from portal.db import utcnow
 from portal.evidence.services import evidence_by_item
 from portal.extensions import db
+from portal.web.filters import format_datetime
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
 from portal.years import domain as rules
-from portal.years.deadlines import refusal_message, unit_window
+from portal.years.deadlines import phase_label, refusal_message, unit_window
 from portal.years.models import AssessmentYear
 from portal.years.services import active_year
 
@@ -38,11 +43,16 @@ def _load(assessment_id: int, field_code: str | None = None):
     year = db.session.get(AssessmentYear, assessment.year_id)
     fields = viewer_fields(year, current_user)(assessment)
     if field_code is not None:
-        field = next((c for c in assessment.criteria_set.criteria if c.kind == "field" and c.code == field_code), None)
+        field = field_node(assessment, field_code)
         if field is None or not visibility(current_user, assessment, field_code, fields, year.phase)["self_score"]:
             abort(404)
         return assessment, year, field, fields
     return assessment, year, None, fields
+
+
+def _unit_type() -> str | None:
+    value = request.args.get("type") or None
+    return value if value in UNIT_TYPES else None
 
 
 @bp.route("/")
@@ -51,11 +61,11 @@ def council_board(status: int = 200):
     year = active_year()
     if year is None:
         abort(404)
-    unit_type = request.args.get("type") or None
-    round_no = _round(year)
-    codes, rows = board(year, current_user, unit_type=unit_type, round_no=round_no)
-    return render("appraisal/board.html", block="board_table" if request.headers.get("HX-Target") == "board-table"
-                  else None, status=status, year=year, codes=codes, rows=rows, unit_type=unit_type, round_no=round_no)
+    unit_type = _unit_type()
+    board = build(year, current_user, unit_type=unit_type, round_no=_round(year))
+    block = "board_table" if is_htmx() and request.headers.get("HX-Target") == "board-table" else None
+    return render("appraisal/board.html", block=block, status=status, year=year, board=board,
+                  unit_type=unit_type, round_no=board.round_no, phase_text=phase_label(year.phase))
 
 
 def _decision(assessment, year, field_code, now):
@@ -72,12 +82,17 @@ def _decision(assessment, year, field_code, now):
 def _page(assessment, year, field, fields, now, *, status=200, block=None, **extra):
     decision, round_no = _decision(assessment, year, field.code, now)
     shown_round = round_no or _round(year)
-    items = field_items(assessment, field.code, shown_round, evidence_by_item(assessment.id))
+    seen = visibility(current_user, assessment, field.code, fields, year.phase)
+    criteria = field_criteria(assessment, field.code)
+    items = field_items(assessment, field.code, shown_round, evidence_by_item(assessment.id, stage="self"),
+                        added=evidence_by_item(assessment.id, stage="explanation"),
+                        histories=histories(assessment, criteria, rel=seen["relation"], phase=year.phase),
+                        comments=counts_by_item(assessment.id, current_user, year.phase))
     context = dict(assessment=assessment, year=year, field=field, items=items, round_no=shown_round,
                    editable=bool(decision), refusal=None if decision else refusal_message(decision, phase=year.phase),
-                   seen=visibility(current_user, assessment, field.code, fields, year.phase),
-                   done=field_done(assessment, field.code, shown_round), unit_name=assessment.unit.name_in(year.id),
-                   errors={}, typed={}, conflict=None, saved=None, explanation_only=shown_round == 2)
+                   seen=seen, done=field_done(assessment, field.code, shown_round),
+                   unit_name=assessment.unit.name_in(year.id), errors={}, typed={}, conflict=None, saved=None,
+                   explanation_only=shown_round == 2, done_message=None)
     context.update(extra)
     return render("appraisal/field.html", block=block, status=status, **context)
 
@@ -89,13 +104,19 @@ def field_page(assessment_id: int, field_code: str):
     return _page(assessment, year, field, fields, utcnow())
 
 
+def _item_criterion(assessment, field_code: str, criterion_id: int) -> Criterion:
+    criterion = db.session.get(Criterion, criterion_id)
+    if criterion is None or criterion.set_id != assessment.criteria_set_id or \
+            criterion not in field_criteria(assessment, field_code) or criterion.kind == "field":
+        abort(404)
+    return criterion
+
+
 @bp.route("/<int:assessment_id>/<field_code>/items/<int:criterion_id>", methods=["GET", "POST"])
 @roles(*COUNCIL)
 def item(assessment_id: int, field_code: str, criterion_id: int):
     assessment, year, field, fields = _load(assessment_id, field_code)
-    criterion = db.session.get(Criterion, criterion_id)
-    if criterion is None or criterion.set_id != assessment.criteria_set_id or criterion.field_code != field_code:
-        abort(404)
+    criterion = _item_criterion(assessment, field_code, criterion_id)
     now = utcnow()
     block = "item_response" if is_htmx() else None
     focus = {"criterion_id": criterion.id}
@@ -136,7 +157,6 @@ def item(assessment_id: int, field_code: str, criterion_id: int):
 
 
 def _explained(assessment, criterion) -> bool:
-    from portal.assessments.models import Explanation
     from sqlalchemy import select
     return db.session.scalar(select(Explanation.id).where(Explanation.assessment_id == assessment.id,
                                                           Explanation.criterion_id == criterion.id)) is not None
@@ -145,37 +165,53 @@ def _explained(assessment, criterion) -> bool:
 @bp.route("/<int:assessment_id>/<field_code>/done", methods=["POST"])
 @roles(*COUNCIL)
 def mark_done(assessment_id: int, field_code: str):
+    """Đánh dấu đã thẩm định xong lĩnh vực (or reopen it); htmx swaps the field's status box."""
     assessment, year, field, fields = _load(assessment_id, field_code)
     now = utcnow()
+    block = "field_done" if is_htmx() else None
     decision, round_no = _decision(assessment, year, field_code, now)
     if not decision:
+        db.session.rollback()
+        if is_htmx():
+            return _page(assessment, year, field, fields, now, status=409, block=block,
+                         done_message=refusal_message(decision, phase=year.phase))
         flash(refusal_message(decision, phase=year.phase), "error")
         return redirect_after_post(url_for("appraisal.field_page", assessment_id=assessment.id, field_code=field_code))
-    mark_field(assessment, field_code, round_no, request.form.get("done") == "1", actor=current_user, now=now)
+    done = request.form.get("done") == "1"
+    mark_field(assessment, field_code, round_no, done, actor=current_user, now=now)
     db.session.commit()
-    flash(_("Đã cập nhật trạng thái lĩnh vực %(code)s.", code=field_code), "success")
+    message = (_("Đã đánh dấu lĩnh vực %(code)s thẩm định xong.", code=field.code) if done
+               else _("Đã mở lại lĩnh vực %(code)s để thẩm định tiếp.", code=field.code))
+    if is_htmx():
+        return _page(assessment, year, field, fields, now, block=block, done_message=message)
+    flash(message, "success")
     return redirect_after_post(url_for("appraisal.field_page", assessment_id=assessment.id, field_code=field_code))
 
 
-def _all_fields_done(assessment, round_no) -> bool:
-    codes = [c.code for c in assessment.criteria_set.criteria if c.kind == "field"]
-    return all(field_done(assessment, code, round_no) for code in codes)
+def _back_to_board():
+    target = request.form.get("type")
+    return url_for("appraisal.council_board", type=target if target in UNIT_TYPES else None)
 
 
 @bp.route("/<int:assessment_id>/close-round-1", methods=["POST"])
 @roles("council_chair", "admin")
 def close_first_round(assessment_id: int):
+    """Kết thúc thẩm định lần 1 for one unit (the chair's decision, before the phase deadline)."""
     assessment, year, _f, _fields = _load(assessment_id)
-    ok = (year.phase == "review_1" and assessment.status == "submitted"
-          and current_user.unit_id != assessment.unit_id and _all_fields_done(assessment, 1))
-    if not ok:
-        flash(_("Chỉ kết thúc thẩm định lần 1 khi hồ sơ đã chốt, đang trong thẩm định lần 1 và mọi lĩnh vực đã xong."), "error")
+    decision = rules.can_close_round1(appraisal_actor(current_user, year, assessment), phase=year.phase,
+                                      unit_status=assessment.status,
+                                      all_fields_done=all_fields_done(assessment, 1), unit_id=assessment.unit_id)
+    if not decision:
+        db.session.rollback()
+        flash(refusal_message(decision, phase=year.phase), "error")
         return council_board(status=409)
-    close_round1(assessment, actor=current_user, now=utcnow())
+    close_round1(assessment, actor=current_user, now=utcnow(),
+                 reason=_("Chủ tịch Hội đồng kết thúc thẩm định lần 1") if current_user.role == "council_chair"
+                 else _("Sở Nội vụ kết thúc thẩm định lần 1"))
     db.session.commit()
-    flash(_("Đã kết thúc thẩm định lần 1 của %(unit)s; đơn vị đã xem được kết quả và ý kiến đã gửi.",
-            unit=assessment.unit.name_in(year.id)), "success")
-    return redirect_after_post(url_for("appraisal.council_board"))
+    flash(_("Đã kết thúc thẩm định lần 1 của %(unit)s; đơn vị đã xem được kết quả, ý kiến đã gửi và các mục cần "
+            "giải trình.", unit=assessment.unit.name_in(year.id)), "success")
+    return redirect_after_post(_back_to_board())
 
 
 @bp.route("/<int:assessment_id>/finalize", methods=["POST"])
@@ -183,12 +219,47 @@ def close_first_round(assessment_id: int):
 def finalize_unit(assessment_id: int):
     assessment, year, _f, _fields = _load(assessment_id)
     decision = rules.can_finalize_unit(appraisal_actor(current_user, year, assessment), phase=year.phase,
-                                       all_fields_done=_all_fields_done(assessment, 2), unit_id=assessment.unit_id,
+                                       all_fields_done=all_fields_done(assessment, 2), unit_id=assessment.unit_id,
                                        unit_status=assessment.status)
     if not decision:
+        db.session.rollback()
         flash(refusal_message(decision, phase=year.phase), "error")
         return council_board(status=409)
-    finalize(assessment, actor=current_user, now=utcnow())
+    now = utcnow()
+    finalize(assessment, actor=current_user, now=now)
     db.session.commit()
-    flash(_("Đã hoàn tất thẩm định %(unit)s; hồ sơ đã khóa.", unit=assessment.unit.name_in(year.id)), "success")
-    return redirect_after_post(url_for("appraisal.council_board"))
+    flash(_("Đã hoàn tất thẩm định %(unit)s lúc %(time)s; hồ sơ đã khóa.", unit=assessment.unit.name_in(year.id),
+            time=format_datetime(now)), "success")
+    return redirect_after_post(_back_to_board())
+
+
+@bp.route("/<int:assessment_id>/history.xlsx")
+@roles(*COUNCIL)
+def history_export(assessment_id: int):
+    """Lịch sử chấm điểm of every item of the unit (self, round 1, explanation, round 2, final, each with
+    who and when, and every change) as XLSX, for the chair, the admin and members on their fields."""
+    assessment, year, _f, fields = _load(assessment_id)
+    criteria = [c for c in set_criteria(assessment.criteria_set_id) if c.kind in ("item", "adjustment")]
+    from portal.appraisal.domain import field_of
+    rows = []
+    by_rel: dict = {}
+    for crit in criteria:
+        code = field_of(crit.kind, crit.field_code)
+        seen = visibility(current_user, assessment, code, fields, year.phase)
+        if not seen["self_score"]:
+            continue  # a member exports only the fields it appraises
+        rel = seen["relation"]
+        if rel not in by_rel:
+            by_rel[rel] = histories(assessment, criteria, rel=rel, phase=year.phase)
+        rows.append((crit, by_rel[rel][crit.id]))
+    if not rows:
+        abort(404)
+    unit_name = assessment.unit.name_in(year.id)
+    data = history_xlsx(_("Lịch sử chấm điểm Chỉ số CCHC năm %(year)s — %(unit)s", year=year.year, unit=unit_name),
+                        rows)
+    name = f"lich-su-cham-diem-{assessment.unit.code.lower()}-{year.year}.xlsx"
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+from portal.appraisal import assignments  # noqa: E402,F401  (the admin's council assignment routes)

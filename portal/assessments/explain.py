@@ -1,10 +1,16 @@
-"""Giải trình (round 2, the unit's side): on each flagged or contested item the unit agrees or disagrees,
-explains and adds evidence; the leader submits. Deadlines and locks as in round 1."""
+"""Giải trình (round 2, the unit's side): once round 1 is closed for the unit, it sees its round-1 scores,
+the comments the council sent it and the items to explain. On each flagged or contested item the unit
+agrees or disagrees, explains and adds evidence (tài liệu bổ sung), and replies to the council's comments;
+the leader submits. Deadlines and locks as in round 1. Each item is a live region (htmx) and every form
+also works by an ordinary post."""
+from dataclasses import dataclass, field
+
 from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from portal.appraisal.history import histories
 from portal.appraisal.pages import visibility
 from portal.appraisal.rounds import explanation_items, save_explanation, submit_explanations
 from portal.appraisal.services import entries_by_stage
@@ -12,8 +18,11 @@ from portal.assessments import bp
 from portal.assessments.models import Explanation
 from portal.assessments.services import EditConflict, ItemInvalid, set_criteria
 from portal.assessments.views import _load
+from portal.comments.counts import counts_by_item
+from portal.comments.web import build_thread, record_visit
 from portal.criteria.models import Criterion
 from portal.db import utcnow
+from portal.evidence.services import documents_for, evidence_by_item
 from portal.extensions import db
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import authenticated
@@ -21,6 +30,26 @@ from portal.years import domain as rules
 from portal.years.deadlines import actor_for, banner_state, phase_label, refusal_message, unit_window
 
 PHASE = "explanation"
+TEMPLATE = "assessments/explain.html"
+
+
+@dataclass
+class ExplainItem:
+    """One item of the page: the stages, the unit's answer, its evidence and the thread."""
+
+    criterion: Criterion
+    explainable: bool                       # flagged or contested: the unit may answer and add evidence
+    documents: list = field(default_factory=list)   # tài liệu bổ sung (stage "explanation")
+    original: list = field(default_factory=list)    # attached at self-assessment
+    history: object = None
+    thread: object = None
+
+
+def explainable(assessment) -> list[Criterion]:
+    """The items the unit may explain: flagged by the council, or appraised differently (contested)."""
+    criteria = set_criteria(assessment.criteria_set_id)
+    stages = entries_by_stage([assessment.id]).get(assessment.id, {})
+    return explanation_items(assessment, criteria, stages)
 
 
 def _decision(assessment, year, now, *, submit=False):
@@ -31,50 +60,83 @@ def _decision(assessment, year, now, *, submit=False):
         banner_state(year, assessment.unit_id, PHASE, now)
 
 
+def _items(assessment, year, now, seen) -> list[ExplainItem]:
+    """The explainable items, then the other items on which the council sent the unit a comment."""
+    criteria = set_criteria(assessment.criteria_set_id)
+    to_explain = {c.id for c in explainable(assessment)}
+    counts = counts_by_item(assessment.id, current_user, year.phase)
+    chosen = [c for c in criteria if c.id in to_explain or (counts.get(c.id) and counts[c.id].total)]
+    added = evidence_by_item(assessment.id, stage="explanation")
+    original = evidence_by_item(assessment.id, stage="self")
+    history = histories(assessment, chosen, rel=seen["relation"], phase=year.phase)
+    return [ExplainItem(c, c.id in to_explain, added.get(c.id, []), original.get(c.id, []), history.get(c.id),
+                        build_thread(assessment, c, current_user, now=now, year=year,
+                                     next_url=url_for("assessments.explain", assessment_id=assessment.id)
+                                     + f"#item-{c.id}"))
+            for c in chosen]
+
+
 def _context(assessment, year, now, **extra):
     seen = visibility(current_user, assessment, None, frozenset(), year.phase)
     if not seen["round1_score"]:
-        abort(404)      # before round 1 is closed a unit sees nothing of the council's work
-    criteria = set_criteria(assessment.criteria_set_id)
-    stages = entries_by_stage([assessment.id]).get(assessment.id, {})
-    items = explanation_items(assessment, criteria, stages)
+        abort(404)      # before round 1 is closed for it, a unit sees nothing of the council's work
+    items = _items(assessment, year, now, seen)
     explanations = {e.criterion_id: e for e in db.session.scalars(select(Explanation).where(
         Explanation.assessment_id == assessment.id))}
     decision, state = _decision(assessment, year, now)
     can_submit, _s = _decision(assessment, year, now, submit=True)
-    return dict(assessment=assessment, year=year, items=items, stages=stages, explanations=explanations,
+    return dict(assessment=assessment, year=year, items=items, explanations=explanations,
+                to_explain=[i for i in items if i.explainable], others=[i for i in items if not i.explainable],
                 editable=bool(decision), refusal=None if decision else refusal_message(decision, phase=PHASE),
                 can_submit=bool(can_submit), deadline_state=state, unit_name=assessment.unit.name_in(year.id),
-                phase_label=phase_label(PHASE), errors={}, typed={}, saved=None,
-                conflict=None, seen=seen) | extra
+                phase_label=phase_label(PHASE), library=documents_for(assessment.unit_id, year.id) if decision else [],
+                errors={}, typed={}, saved=None, notice=None, conflict=None, seen=seen, focus=None) | extra
+
+
+def _view_allowed():
+    if current_user.role not in ("unit_staff", "unit_leader", "admin", "council_chair"):
+        abort(404)
 
 
 @bp.route("/<int:assessment_id>/explain")
 @authenticated
 def explain(assessment_id: int):
     assessment, year = _load(assessment_id)
-    if current_user.role not in ("unit_staff", "unit_leader", "admin", "council_chair"):
-        abort(404)
-    return render("assessments/explain.html", **_context(assessment, year, utcnow()))
+    _view_allowed()
+    now = utcnow()
+    context = _context(assessment, year, now)
+    response = render(TEMPLATE, **context)
+    for item in context["items"]:  # the unit has now been shown these comments ("seen by the unit at …")
+        record_visit(assessment, item.criterion, current_user, item.thread, now=now)
+    return response
+
+
+def explain_item_response(assessment, year, criterion, now, *, status=200, error=None, notice=None, **extra):
+    """One item of the page (htmx) or the whole page, after a change of its evidence or explanation."""
+    context = _context(assessment, year, now, focus=criterion.id, **extra)
+    if error:
+        context["errors"] = {criterion.id: {"evidence": error}}
+    if notice:
+        context.update(saved=criterion.id, notice=notice)
+    return render(TEMPLATE, block="explain_item" if is_htmx() else None, status=status, **context)
 
 
 @bp.route("/<int:assessment_id>/explain/<int:criterion_id>", methods=["POST"])
 @authenticated
 def explain_item(assessment_id: int, criterion_id: int):
     assessment, year = _load(assessment_id)
+    _view_allowed()
     criterion = db.session.get(Criterion, criterion_id)
     if criterion is None or criterion.set_id != assessment.criteria_set_id:
         abort(404)
     now = utcnow()
-    block = "explain_item" if is_htmx() else None
     decision, _state = _decision(assessment, year, now)
     if not decision:
         db.session.rollback()
-        return render("assessments/explain.html", block=block, status=409, focus=criterion.id,
-                      **_context(assessment, year, now, typed={criterion.id: request.form},
-                                 errors={criterion.id: {"_": refusal_message(decision, phase=PHASE)}}))
-    ctx_items = _context(assessment, year, now)["items"]
-    if criterion not in ctx_items:
+        return explain_item_response(assessment, year, criterion, now, status=409,
+                                     typed={criterion.id: request.form},
+                                     errors={criterion.id: {"_": refusal_message(decision, phase=PHASE)}})
+    if criterion not in explainable(assessment):
         abort(404)
     try:
         expected = int(request.form.get("version", "0"))
@@ -85,35 +147,36 @@ def explain_item(assessment_id: int, criterion_id: int):
                          text=request.form.get("text", ""), expected_version=expected, actor=current_user, now=now)
     except ItemInvalid as err:
         db.session.rollback()
-        return render("assessments/explain.html", block=block, status=422, focus=criterion.id,
-                      **_context(assessment, year, now, typed={criterion.id: request.form},
-                                 errors={criterion.id: {k: _(v) for k, v in err.item.errors.items()}}))
+        return explain_item_response(assessment, year, criterion, now, status=422, typed={criterion.id: request.form},
+                                     errors={criterion.id: {k: _(v) for k, v in err.item.errors.items()}})
     except EditConflict:
         db.session.rollback()
-        return render("assessments/explain.html", block=block, status=409, focus=criterion.id,
-                      **_context(assessment, year, now, typed={criterion.id: request.form},
-                                 errors={criterion.id: {"_": _("Giải trình này vừa được người khác lưu. Hãy tải lại trang để xem bản mới nhất; nội dung bạn nhập vẫn còn trong ô.")}}))
+        return explain_item_response(
+            assessment, year, criterion, now, status=409, typed={criterion.id: request.form},
+            errors={criterion.id: {"_": _("Giải trình này vừa được người khác lưu. Nội dung đã lưu hiện ở phần "
+                                          "lịch sử; nội dung bạn nhập vẫn còn trong ô, bấm lưu lại nếu muốn giữ.")}},
+            conflict={"criterion_id": criterion.id})
     db.session.commit()
     if not is_htmx():
         flash(_("Đã lưu giải trình mục %(code)s.", code=criterion.code), "success")
         return redirect_after_post(url_for("assessments.explain", assessment_id=assessment.id) + f"#item-{criterion.id}")
-    return render("assessments/explain.html", block=block, focus=criterion.id,
-                  **_context(assessment, year, now, saved=criterion.id))
+    return explain_item_response(assessment, year, criterion, now, saved=criterion.id)
 
 
 @bp.route("/<int:assessment_id>/explain/submit", methods=["POST"])
 @authenticated
 def explain_submit(assessment_id: int):
     assessment, year = _load(assessment_id)
+    _view_allowed()
     now = utcnow()
     decision, _state = _decision(assessment, year, now, submit=True)
     if not decision:
         db.session.rollback()
         flash(refusal_message(decision, phase=PHASE), "error")
-        return render("assessments/explain.html", status=409, **_context(assessment, year, now))
+        return render(TEMPLATE, status=409, **_context(assessment, year, now))
     if request.form.get("confirm") != "1":
         flash(_("Hãy đánh dấu ô xác nhận trước khi chốt giải trình."), "error")
-        return render("assessments/explain.html", status=422, **_context(assessment, year, now))
+        return render(TEMPLATE, status=422, **_context(assessment, year, now))
     submit_explanations(assessment, actor=current_user, now=now)
     db.session.commit()
     flash(_("Đã chốt giải trình. Hội đồng sẽ thẩm định lần 2 các mục đã giải trình."), "success")

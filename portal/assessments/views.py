@@ -12,7 +12,9 @@ from portal.assessments.services import (EditConflict, ItemInvalid, load_workspa
                                          submit_self)
 from portal.criteria.models import Criterion
 from portal.db import utcnow
-from portal.evidence.services import evidence_by_item
+from portal.appraisal.history import histories
+from portal.comments.counts import counts_by_item
+from portal.evidence.services import documents_for, evidence_by_item
 from portal.extensions import db
 from portal.web.filters import format_datetime
 from portal.web.htmx import is_htmx, redirect_after_post, render
@@ -52,11 +54,18 @@ def _page_context(assessment, year, now, **extra):
     workspace = load_workspace(assessment, year, evidence_by_item(assessment.id, stage="self"))
     decision, deadline_state = _edit_decision(assessment, year, now)
     can_submit, _state = _edit_decision(assessment, year, now, submit=True)
+    seen = visibility(current_user, assessment, None, frozenset(), year.phase)
+    leaves = [v.criterion for v in workspace.leaves()]
     return dict(ws=workspace, assessment=assessment, year=year, editable=bool(decision),
                 refusal=None if decision else refusal_message(decision, phase=PHASE),
                 can_submit=bool(can_submit), deadline_state=deadline_state,
-                phase_label=phase_label(PHASE),
-                unit_name=assessment.unit.name_in(year.id), errors={}, typed={}, conflict=None, **extra)
+                phase_label=phase_label(PHASE), seen=seen,
+                # the unit's evidence library (the picker of each item) while the unit may attach
+                library=documents_for(assessment.unit_id, year.id) if decision else [],
+                histories=histories(assessment, leaves, rel=seen["relation"], phase=year.phase),
+                comments=counts_by_item(assessment.id, current_user, year.phase),
+                unit_name=assessment.unit.name_in(year.id), errors={}, typed={}, conflict=None, notice=None,
+                **extra)
 
 
 @bp.route("/")
@@ -126,9 +135,9 @@ def item(assessment_id: int, criterion_id: int):
 
 
 def _item_response(assessment, year, criterion, now, *, status=200, errors=None, typed=None, conflict=None,
-                   saved=None):
+                   saved=None, notice=None):
     context = _page_context(assessment, year, now)
-    context.update(errors=errors or {}, typed=typed or {}, conflict=conflict, saved=saved)
+    context.update(errors=errors or {}, typed=typed or {}, conflict=conflict, saved=saved, notice=notice)
     if is_htmx():
         context["view"] = context["ws"].items[criterion.id]
         return render("assessments/workspace.html", block="item_response", status=status, **context)
@@ -159,4 +168,4 @@ def submit(assessment_id: int):
     return render("assessments/submit.html", **context)
 
 
-from portal.assessments import explain, views_xlsx  # noqa: E402,F401  (more routes of the same blueprint)
+from portal.assessments import explain, views_evidence, views_xlsx  # noqa: E402,F401  (more routes)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from portal.appraisal.domain import can_see, relation
+from portal.appraisal.domain import can_see, field_of, relation
 from portal.appraisal.services import effective_fields
 from portal.years import domain as rules
 from portal.years.deadlines import actor_for, unit_window
@@ -32,6 +32,11 @@ def member_fields(user, assessment) -> frozenset[str]:
     if role_of(user) != "council_member" or user.unit_id == assessment.unit_id:
         return frozenset()
     return effective_fields(assessment.year_id, user.id, assessment.unit_id, assessment.unit.unit_type)
+
+
+def item_field(criterion) -> str | None:
+    """The appraisal field an item's thread belongs to (ADJ for a bonus or deduction item)."""
+    return field_of(criterion.kind, criterion.field_code)
 
 
 def relation_for(user, assessment, field_code: str | None, fields: frozenset[str] | None = None) -> str:
@@ -75,7 +80,7 @@ def comment_decision(user, assessment, criterion, *, year, now: datetime) -> rul
         return rules.refuse("role")
     phase = year.phase
     window, deadline = unit_window(year, assessment.unit_id, phase)
-    return rules.can_appraise(council_actor(user, assessment), unit_id=assessment.unit_id, field_code=criterion.field_code or "",
+    return rules.can_appraise(council_actor(user, assessment), unit_id=assessment.unit_id, field_code=item_field(criterion) or "",
                               round=REVIEW_PHASES.get(phase, 1), phase=phase, unit_status=assessment.status,
                               window=window, deadline=deadline, now=now)
 

@@ -55,7 +55,8 @@ def unread_counts(user, assessment_ids) -> dict[tuple[int, str | None], int]:
         return {}
     rows = db.session.execute(
         select(Comment.assessment_id, Assessment.unit_id, Assessment.year_id, Unit.unit_type,
-               AssessmentYear.phase, Criterion.field_code, Comment.visibility, func.count(Comment.id))
+               AssessmentYear.phase, Criterion.kind, Criterion.field_code, Comment.visibility,
+               func.count(Comment.id))
         .join(Assessment, Assessment.id == Comment.assessment_id)
         .join(Unit, Unit.id == Assessment.unit_id)
         .join(AssessmentYear, AssessmentYear.id == Assessment.year_id)
@@ -63,14 +64,15 @@ def unread_counts(user, assessment_ids) -> dict[tuple[int, str | None], int]:
         .outerjoin(CommentRead, and_(CommentRead.comment_id == Comment.id, CommentRead.user_id == user.id))
         .where(Comment.assessment_id.in_(ids), CommentRead.id.is_(None), Comment.author_id != user.id)
         .group_by(Comment.assessment_id, Assessment.unit_id, Assessment.year_id, Unit.unit_type,
-                  AssessmentYear.phase, Criterion.field_code, Comment.visibility)).all()
+                  AssessmentYear.phase, Criterion.kind, Criterion.field_code, Comment.visibility)).all()
     fields = _fields_lookup(user, {(r[2], r[1]) for r in rows})
     out: dict[tuple[int, str | None], int] = defaultdict(int)
-    for aid, unit_id, year_id, unit_type, phase, field_code, visibility, n in rows:
+    for aid, unit_id, year_id, unit_type, phase, kind, field_code, visibility, n in rows:
         rel = appraisal.relation(role=user.role, actor_unit_id=user.unit_id, unit_id=unit_id,
-                                 field_code=field_code, assigned_fields=fields(year_id, unit_id, unit_type))
+                                 field_code=appraisal.field_of(kind, field_code),
+                                 assigned_fields=fields(year_id, unit_id, unit_type))
         if access.visible(rel, visibility, phase):
-            out[(aid, field_code)] += n
+            out[(aid, field_code)] += n  # key: the criterion's field (None for bonus/deduction items)
     return dict(out)
 
 
@@ -81,16 +83,16 @@ def counts_by_item(assessment_id: int, viewer, phase: str) -> dict[int, ItemCoun
         return {}
     unread = and_(CommentRead.id.is_(None), Comment.author_id != viewer.id)
     rows = db.session.execute(
-        select(Comment.criterion_id, Criterion.field_code, Comment.visibility,
+        select(Comment.criterion_id, Criterion.kind, Criterion.field_code, Comment.visibility,
                func.count(Comment.id), func.sum(case((unread, 1), else_=0)))
         .join(Criterion, Criterion.id == Comment.criterion_id)
         .outerjoin(CommentRead, and_(CommentRead.comment_id == Comment.id, CommentRead.user_id == viewer.id))
         .where(Comment.assessment_id == assessment_id)
-        .group_by(Comment.criterion_id, Criterion.field_code, Comment.visibility)).all()
+        .group_by(Comment.criterion_id, Criterion.kind, Criterion.field_code, Comment.visibility)).all()
     fields = access.member_fields(viewer, assessment) if rows else frozenset()
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for criterion_id, field_code, visibility, n, m in rows:
-        rel = access.relation_for(viewer, assessment, field_code, fields)
+    for criterion_id, kind, field_code, visibility, n, m in rows:
+        rel = access.relation_for(viewer, assessment, appraisal.field_of(kind, field_code), fields)
         if access.visible(rel, visibility, phase):
             totals[criterion_id][0] += n
             totals[criterion_id][1] += int(m or 0)

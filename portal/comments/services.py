@@ -111,7 +111,7 @@ def as_unit_sees(c: Comment, *, sent_at: datetime) -> CommentView:
 
 def thread_for(assessment, criterion, viewer, *, phase: str) -> list[CommentView]:
     """The comments of this item that ``viewer`` may see, as a tree of roots, oldest first."""
-    rel = access.relation_for(viewer, assessment, criterion.field_code)
+    rel = access.relation_for(viewer, assessment, access.item_field(criterion))
     if not access.may_see_thread(rel, phase):
         return []
     viewer_id = getattr(viewer, "id", None)
@@ -250,7 +250,7 @@ def reopen(comment: Comment, *, actor, now: datetime) -> Comment:
 def mark_seen_by_unit(assessment, criterion, *, user, now: datetime) -> int:
     """A unit account opened the thread: stamp the sent council comments it had not seen yet."""
     year = _year(assessment)
-    rel = access.relation_for(user, assessment, criterion.field_code)
+    rel = access.relation_for(user, assessment, access.item_field(criterion))
     if rel != "own_unit":
         return 0
     rows = [c for c in db.session.scalars(select(Comment).where(
@@ -289,9 +289,7 @@ def thread_path(assessment_id: int, criterion_id: int) -> str:
 
 
 def _notify(user_ids, kind: str, message_fn, link: str, now: datetime) -> None:
-    from portal.notifications.services import KINDS, notify, portal_language
-    if kind not in KINDS:  # until the inbox knows "comment_reply" (asked of the lead), file it with comments
-        kind = "comment_sent"
+    from portal.notifications.services import notify, portal_language
     with portal_language():
         message = message_fn()
     notify(user_ids, kind, message, link, now=now)

@@ -40,7 +40,7 @@ class Loaded:
         self.criterion = db.session.get(Criterion, criterion_id)
         if self.criterion is None or self.criterion.set_id != self.assessment.criteria_set_id:
             abort(404)
-        self.rel = access.relation_for(current_user, self.assessment, self.criterion.field_code)
+        self.rel = access.relation_for(current_user, self.assessment, access.item_field(self.criterion))
         if not access.may_see_thread(self.rel, self.year.phase):
             _forbidden(no_access_text(self.rel))
 

@@ -90,7 +90,7 @@ def build_thread(assessment, criterion, user, *, now: datetime, year: Assessment
                  next_url: str | None = None, **extra) -> ThreadState:
     """The widget's state for ``user``: the visible comments and what the person may do now."""
     year = year or db.session.get(AssessmentYear, assessment.year_id)
-    rel = access.relation_for(user, assessment, criterion.field_code)
+    rel = access.relation_for(user, assessment, access.item_field(criterion))
     council = access.council_side(rel)
     state = ThreadState(dom_id(assessment, criterion), thread_for(assessment, criterion, user, phase=year.phase),
                         council, next=next_url or thread_url(assessment, criterion))

@@ -1,14 +1,40 @@
-"""The home page shows each role where its work is; the language switch keeps the user's choice."""
+"""The home page shows each role where its work is — the current phase and its deadline, the unit's file
+and what to do next, the council's board, the secretariat's screens; the language switch keeps the
+user's choice."""
 from flask import redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from portal.db import utcnow
 from portal.extensions import db
 from portal.home import bp
 from portal.units.models import Unit
-from portal.years.services import active_year
 from portal.web.htmx import render
 from portal.web.permissions import authenticated, public
+from portal.years import domain as rules
+from portal.years.deadlines import banner_state, phase_label
+from portal.years.services import active_year
+
+UNIT_PHASES = ("self_assessment", "explanation")
+
+
+def _unit_work(year, unit_id: int) -> dict:
+    """The unit's file this year and the deadline of the phase in which the unit acts (if any)."""
+    from portal.appraisal.domain import ROUND1_CLOSED
+    from portal.assessments.models import Assessment
+    assessment = db.session.scalar(select(Assessment).where(Assessment.year_id == year.id,
+                                                            Assessment.unit_id == unit_id))
+    banner = banner_state(year, unit_id, year.phase, utcnow()) if year.phase in UNIT_PHASES else None
+    return {"assessment": assessment, "banner": banner,
+            "round1_closed": assessment is not None and assessment.status in ROUND1_CLOSED}
+
+
+def _council_work(year) -> dict:
+    from portal.appraisal.board import build
+    round_no = 2 if rules.phase_index(year.phase) >= rules.phase_index("review_2") else 1
+    board = build(year, current_user, unit_type=None, round_no=round_no)
+    banner = banner_state(year, None, year.phase, utcnow()) if year.phase in ("review_1", "review_2") else None
+    return {"board": board, "banner": banner, "round_no": round_no}
 
 
 @bp.route("/")
@@ -18,7 +44,17 @@ def index():
     counts = dict(db.session.execute(
         select(Unit.unit_type, func.count()).where(Unit.active.is_(True)).group_by(Unit.unit_type)).all())
     unit = current_user.unit
-    return render("home/index.html", year=year, counts=counts, unit=unit)
+    work = {}
+    if year is not None:
+        if current_user.role in ("unit_staff", "unit_leader") and unit is not None:
+            work = _unit_work(year, unit.id)
+        elif current_user.role in ("council_member", "council_chair") and \
+                rules.phase_index(year.phase) >= rules.phase_index("review_1"):
+            work = _council_work(year)
+        elif current_user.role == "admin" and rules.is_working_phase(year.phase):
+            work = {"banner": banner_state(year, None, year.phase, utcnow())}
+    return render("home/index.html", year=year, counts=counts, unit=unit, work=work,
+                  phase_text=phase_label(year.phase) if year else None)
 
 
 @bp.route("/language/<lang>", methods=["POST"])

@@ -32,6 +32,8 @@ KIND_LABELS = {
     "phase_opening": _l("Mở giai đoạn"),
     "phase_closing": _l("Sắp hết hạn"),
     "explanation_requested": _l("Yêu cầu giải trình"),
+    "round1_closed": _l("Kết quả thẩm định lần 1"),
+    "comment_reply": _l("Trả lời của đơn vị"),
     "results_published": _l("Công bố kết quả"),
     "deadline_extended": _l("Gia hạn"),
     "unit_reopened": _l("Mở lại hồ sơ"),

@@ -245,6 +245,31 @@ def can_appraise(
     return _window(window, deadline, now)
 
 
+#: Statuses from which round 1 is over for the unit (review_1_done and later).
+_ROUND1_OVER = frozenset({UnitStatus.REVIEW_1_DONE, UnitStatus.EXPLANATION_SUBMITTED, UnitStatus.FINALIZED})
+
+
+def can_close_round1(
+    actor: Actor, *, phase: PhaseLike, unit_status: str, all_fields_done: bool, unit_id: object = None,
+) -> Decision:
+    """Kết thúc thẩm định lần 1 for one unit (the unit then sees its round-1 scores, the comments sent to
+    it and the items flagged for an explanation): chair or admin, during review round 1, once every field
+    of the unit is marked done; never the chair's own agency; not twice. Round 1 also closes for every
+    unit when the admin moves the year on to explanation (portal.years.services.change_phase)."""
+    phase, unit_status = as_phase(phase), UnitStatus(unit_status)
+    if actor.role not in (Role.COUNCIL_CHAIR, Role.ADMIN):
+        return refuse("role")
+    if phase != Phase.REVIEW_1:
+        return refuse("wrong_phase")
+    if _is_own_agency(actor, unit_id):
+        return refuse("own_agency")
+    if unit_status in _ROUND1_OVER:
+        return refuse("round1_closed")
+    if not all_fields_done:
+        return refuse("fields_pending")
+    return ALLOWED
+
+
 def can_finalize_unit(
     actor: Actor, *, phase: PhaseLike, all_fields_done: bool,
     unit_id: object = None, unit_status: str | None = None,

@@ -219,6 +219,7 @@ REASON_MESSAGES: dict[str, str] = {
     ),
     "finalized": N_("Hồ sơ đã thẩm định xong nên không thay đổi được."),
     "fields_pending": N_("Còn lĩnh vực chưa thẩm định xong; hoàn tất tất cả lĩnh vực rồi kết thúc."),
+    "round1_closed": N_("Thẩm định lần 1 của đơn vị này đã kết thúc; đơn vị đã xem được kết quả."),
     "reason_required": N_("Vui lòng nêu lý do khi đưa đợt đánh giá về giai đoạn trước."),
     "same_phase": N_("Đợt đánh giá đang ở giai đoạn {phase}."),
     "skip_phase": N_("Chỉ chuyển được sang giai đoạn kế tiếp, không bỏ qua giai đoạn nào."),

@@ -55,9 +55,13 @@ def phase_decision(year: AssessmentYear, user, target, reason: str | None = None
                                    approved=is_approved(year))
 
 
-def change_phase(year: AssessmentYear, target, *, user, reason: str | None, now: datetime) -> None:
+def change_phase(year: AssessmentYear, target, *, user, reason: str | None, now: datetime) -> int:
     """Move the year to ``target`` (next phase, or back with a reason), audit it and notify: units when
-    self-assessment or explanation opens, the council when a review round opens, everyone on publication."""
+    self-assessment or explanation opens, the council when a review round opens, everyone on publication.
+
+    Moving from review round 1 to explanation is the deadline of round 1: every unit whose round 1 the
+    chair has not closed yet is closed now (each audited and told), so that it sees its round-1 scores,
+    the comments sent to it and the items to explain. Returns the number of files closed that way."""
     target = domain.as_phase(target)
     check(phase_decision(year, user, target, reason), phase=year.phase)
     old = year.phase
@@ -67,7 +71,18 @@ def change_phase(year: AssessmentYear, target, *, user, reason: str | None, now:
     record("year_phase_change", "assessment_year", year.id, actor=user, year_id=year.id,
            old={"phase": old}, new={"phase": str(target), "direction": "back" if back else "forward"},
            reason=(reason or "").strip() or None)
+    closed = 0
+    if target == Phase.EXPLANATION and not back:
+        from portal.appraisal.rounds import close_round1_for_year  # lazy: appraisal builds on years
+        closed = close_round1_for_year(year, actor=user, now=now)
     notices.announce_phase(year, target, reason=reason if back else None, now=now)
+    return closed
+
+
+def round1_still_open(year: AssessmentYear) -> int:
+    """How many files would have round 1 closed by moving the year to explanation now."""
+    from portal.appraisal.rounds import units_to_close
+    return len(units_to_close(year)) if year.phase == str(Phase.REVIEW_1) else 0
 
 
 def phase_history(year: AssessmentYear, limit: int = 50) -> list[AuditLog]:

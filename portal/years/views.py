@@ -23,6 +23,7 @@ from portal.years.services import (
     change_phase,
     phase_decision,
     phase_history,
+    round1_still_open,
     save_windows,
     unit_exceptions,
 )
@@ -76,6 +77,7 @@ def _plan_context(year: AssessmentYear, *, windows_form=None, phase_form=None, p
         next_label=phase_label(following) if following else None,
         next_allowed=bool(next_decision), next_refusal=next_refusal,
         back_choices=[(str(p), phase_label(p)) for p in PHASE_ORDER[:domain.phase_index(year.phase)]],
+        round1_open=round1_still_open(year),
         history=history, actors=_names(User, User.full_name, [h.actor_id for h in history]),
         phase_label=phase_label)
 
@@ -120,7 +122,7 @@ def move_phase(year_id: int):
     target = domain.as_phase(form.target.data)
     back = domain.phase_index(target) < domain.phase_index(year.phase)
     try:
-        change_phase(year, target, user=current_user, reason=form.reason.data, now=utcnow())
+        closed = change_phase(year, target, user=current_user, reason=form.reason.data, now=utcnow())
     except Refused as refusal:
         db.session.rollback()
         year = load_year(year_id)
@@ -128,6 +130,9 @@ def move_phase(year_id: int):
                      error_direction="back" if back else "forward")
     db.session.commit()
     message = _("Đã chuyển đợt đánh giá sang giai đoạn %(phase)s.", phase=phase_label(target))
+    if closed:
+        message += " " + _("Đã kết thúc thẩm định lần 1 của %(n)d đơn vị; các đơn vị đã được thông báo kết quả.",
+                           n=closed)
     if is_htmx():
         return _plan(year, message=message)
     flash(message, "success")

@@ -79,6 +79,9 @@ ACTIONS = {
     "finalize": lambda a, p: d.can_finalize_unit(
         a, phase=p, all_fields_done=True, unit_id=UNIT, unit_status="explanation_submitted"
     ),
+    "close_round1": lambda a, p: d.can_close_round1(
+        a, phase=p, unit_status="submitted", all_fields_done=True, unit_id=UNIT
+    ),
     "manage_year": lambda a, p: d.can_manage_year(a),
     "extend_deadline": lambda a, p: d.can_extend_deadline(a, phase=p),
     "reopen_unit": lambda a, p: d.can_reopen_unit(a, phase=p),
@@ -122,10 +125,10 @@ def expected_policy(action, persona, phase):
         if persona in OWN_AGENCY:
             return "own_agency"
         return "not_assigned" if persona == "member_unassigned" else None
-    if action == "finalize":
+    if action in ("finalize", "close_round1"):
         if persona not in CHAIRS | {"admin"}:
             return "role"
-        if phase != "review_2":
+        if phase != ("review_2" if action == "finalize" else "review_1"):
             return "wrong_phase"
         return "own_agency" if persona == "chair_own_agency" else None
     admin_phases = {
@@ -349,6 +352,21 @@ def test_finalize_needs_all_fields_and_a_unit_not_yet_finalized():
     assert twice.reason == "finalized"
 
 
+@pytest.mark.parametrize("status, done, reason", [
+    ("draft", True, None),                  # a unit that never submitted: its self-scores stand as they are
+    ("submitted", True, None),
+    ("submitted", False, "fields_pending"),
+    ("review_1_done", True, "round1_closed"),
+    ("explanation_submitted", True, "round1_closed"),
+    ("finalized", True, "round1_closed"),
+])
+def test_close_round1_needs_every_field_done_and_only_once(status, done, reason):
+    for persona in ("chair", "admin"):
+        decision = d.can_close_round1(PERSONAS[persona], phase="review_1", unit_status=status,
+                                      all_fields_done=done, unit_id=UNIT)
+        assert decision.reason == reason and bool(decision) is (reason is None)
+
+
 def test_compute_approve_and_publish_follow_the_approval():
     admin, chair = PERSONAS["admin"], PERSONAS["chair"]
     assert d.can_compute_results(admin, phase="approval", approved=True).reason == "approved"
@@ -530,7 +548,7 @@ def test_every_reason_the_matrix_can_give_has_a_message():
         expected_policy(action, persona, phase)
         for action, persona, phase in itertools.product(ACTIONS, PERSONAS, PHASES)
     }
-    reasons |= {"closed", "not_open_yet", "submitted", "not_ready", "finalized", "fields_pending",
+    reasons |= {"closed", "not_open_yet", "submitted", "not_ready", "finalized", "fields_pending", "round1_closed",
                 "same_phase", "skip_phase", "reason_required", "approved", "not_approved"}
     assert reasons - {None} == d.REASON_CODES
 

@@ -1,0 +1,138 @@
+"""Phân công Hội đồng (admin, /appraisal/assignments): the grid of members × fields, the units whose field
+must go to someone else (the conflict rule), and the reassignments. Forms post without JavaScript and
+redirect back; htmx swaps the grid or the reassignment list in place."""
+from flask import abort, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.appraisal import bp
+from portal.appraisal.council import (AssignmentError, conflicts, grid, members, reassign, reassignments,
+                                      remove_reassignment, save_grid, year_fields)
+from portal.appraisal.domain import ASSIGN_CHOICES
+from portal.appraisal.models import AppraisalOverride
+from portal.auth.models import User
+from portal.db import utcnow
+from portal.extensions import db
+from portal.units.models import Unit
+from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.web.permissions import roles
+from portal.years.deadlines import Refused
+from portal.years.services import active_year
+
+TEMPLATE = "appraisal/assignments.html"
+
+
+def _year():
+    year = active_year()
+    if year is None:
+        abort(404)
+    return year
+
+
+def _error_text(code: str) -> str:
+    return {
+        "not_member": _("Chỉ phân công được cho tài khoản thành viên Hội đồng đang hoạt động."),
+        "unknown_field": _("Lĩnh vực này không có trong bộ tiêu chí của năm đánh giá."),
+        "bad_value": _("Hãy chọn một trong các mức phân công của danh sách."),
+        "not_assessed": _("Đơn vị này không có hồ sơ đánh giá trong năm."),
+    }.get(code, _("Không lưu được phân công; hãy tải lại trang rồi thử lại."))
+
+
+def _units(year) -> list[tuple[Unit, str]]:
+    from portal.assessments.models import Assessment
+    from portal.text import fold_key
+    units = db.session.scalars(select(Unit).join(Assessment, Assessment.unit_id == Unit.id)
+                               .where(Assessment.year_id == year.id))
+    return sorted(((u, u.name_in(year.id)) for u in units), key=lambda p: fold_key(p[1]))
+
+
+def _context(year, **extra) -> dict:
+    return dict(year=year, members=members(), fields=year_fields(year), grid=grid(year), units=_units(year),
+                conflicts=conflicts(year), reassignments=reassignments(year), choices=ASSIGN_CHOICES,
+                grid_message=None, grid_error=None, reassign_message=None, reassign_error=None, typed=None,
+                **extra)
+
+
+@bp.route("/assignments")
+@roles("admin")
+def assignments():
+    year = _year()
+    return render(TEMPLATE, **_context(year))
+
+
+@bp.route("/assignments", methods=["POST"])
+@roles("admin")
+def save_assignments():
+    year = _year()
+    values = {}
+    for member in members():
+        for code, _title in year_fields(year):
+            key = f"a-{member.id}-{code}"
+            if key in request.form:
+                values[(member.id, code)] = request.form.get(key, "")
+    block = "assignment_grid" if is_htmx() else None
+    try:
+        changed = save_grid(year, values, user=current_user, now=utcnow())
+    except (AssignmentError, Refused) as err:
+        db.session.rollback()
+        message = err.message if isinstance(err, Refused) else _error_text(err.code)
+        return render(TEMPLATE, block=block, status=422, **_context(year, grid_error=message, typed=values))
+    db.session.commit()
+    message = (_("Đã lưu phân công của %(n)d thành viên.", n=changed) if changed else _("Phân công không thay đổi."))
+    if is_htmx():
+        return render(TEMPLATE, block=block, **_context(year, grid_message=message))
+    flash(message, "success")
+    return redirect_after_post(url_for("appraisal.assignments"))
+
+
+def _int(name: str) -> int | None:
+    try:
+        return int(request.form.get(name, ""))
+    except ValueError:
+        return None
+
+
+@bp.route("/reassign", methods=["POST"])
+@roles("admin")
+def reassign_field():
+    """Give one unit's field to another member (from the conflict list or the free form)."""
+    year = _year()
+    block = "reassign_list" if is_htmx() else None
+    unit = db.session.get(Unit, _int("unit_id") or 0)
+    member = db.session.get(User, _int("user_id") or 0)
+    code = request.form.get("field_code", "")
+    if unit is None or member is None or not code:
+        db.session.rollback()
+        return render(TEMPLATE, block=block, status=422, **_context(
+            year, reassign_error=_("Hãy chọn đơn vị, lĩnh vực và thành viên nhận phân công.")))
+    try:
+        reassign(year, unit, code, member, user=current_user, now=utcnow())
+    except (AssignmentError, Refused) as err:
+        db.session.rollback()
+        message = (_("%(member)s thuộc chính đơn vị này nên không thẩm định được; hãy chọn thành viên khác.",
+                     member=member.full_name) if isinstance(err, Refused) else _error_text(err.code))
+        return render(TEMPLATE, block=block, status=422, **_context(year, reassign_error=message))
+    db.session.commit()
+    message = _("Đã giao lĩnh vực %(field)s của %(unit)s cho %(member)s.", field=code, unit=unit.name_in(year.id),
+                member=member.full_name)
+    if is_htmx():
+        return render(TEMPLATE, block=block, **_context(year, reassign_message=message))
+    flash(message, "success")
+    return redirect_after_post(url_for("appraisal.assignments") + "#reassignments")
+
+
+@bp.route("/reassign/<int:override_id>/delete", methods=["POST"])
+@roles("admin")
+def remove_reassign(override_id: int):
+    year = _year()
+    row = db.session.get(AppraisalOverride, override_id)
+    if row is None or row.year_id != year.id:
+        abort(404)
+    remove_reassignment(year, row, user=current_user, now=utcnow())
+    db.session.commit()
+    message = _("Đã bỏ phân công lại; lĩnh vực trở về theo bảng phân công.")
+    if is_htmx():
+        return render(TEMPLATE, block="reassign_list", **_context(year, reassign_message=message))
+    flash(message, "success")
+    return redirect_after_post(url_for("appraisal.assignments") + "#reassignments")

@@ -1,0 +1,261 @@
+"""Lịch sử chấm điểm — the history of each item of a unit's file: the self-score, round 1, the unit's
+explanation, round 2 and the final appraised score, each with who and when, and every audited change
+before them (old → new). Nothing is overwritten: each stage is its own row and each save writes an audit
+row, so the history is read, never reconstructed.
+
+What a reader gets is filtered by the one policy table (:func:`portal.appraisal.domain.can_see`): a unit
+sees its own self-scores and explanations, its round-1 scores once round 1 is closed for it, round 2 and
+the final score only once published; and it reads "Hội đồng thẩm định" where the council acted, never a
+member's name (as in the comment threads). The same rows feed the XLSX export of the unit's history.
+"""
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from sqlalchemy import select
+
+from portal.appraisal.domain import can_see, final_entry
+from portal.assessments.models import Explanation, ScoreEntry
+from portal.audit.models import AuditLog
+from portal.auth.models import User
+from portal.extensions import db
+from portal.years.domain import N_
+
+#: The five steps of an item's history, in order, with the policy object that decides who sees each.
+STEPS = (
+    ("self", N_("Tự chấm"), "self_score"),
+    ("round1", N_("Thẩm định lần 1"), "round1_score"),
+    ("explanation", N_("Giải trình"), "explanation"),
+    ("round2", N_("Thẩm định lần 2"), "final_score"),
+    ("final", N_("Kết quả cuối cùng"), "final_score"),
+)
+STEP_OBJECT = {key: obj for key, _label, obj in STEPS}
+#: Audit actions of an item's changes → the step they belong to.
+ACTION_STEP = {"self_score": "self", "appraise_round1": "round1", "explanation": "explanation",
+               "appraise_round2": "round2"}
+COUNCIL_STEPS = frozenset({"round1", "round2", "final"})
+COUNCIL_READERS = frozenset({"assigned_member", "chair", "admin"})
+
+
+@dataclass
+class Step:
+    """One step of an item's history as one reader may see it (``visible`` False: shown as "—")."""
+
+    key: str
+    label: str
+    visible: bool
+    entry: ScoreEntry | None = None
+    explanation: Explanation | None = None
+    who: str | None = None
+    when: datetime | None = None
+    source: str | None = None           # for "final": which round it comes from (round1 | round2 | self)
+
+    @property
+    def present(self) -> bool:
+        return self.visible and (self.entry is not None or self.explanation is not None)
+
+
+@dataclass
+class Change:
+    """One audited change of an item: who, when, which step, old → new points (or stance)."""
+
+    step: str
+    label: str
+    who: str | None
+    when: datetime
+    old: dict | None
+    new: dict | None
+
+
+@dataclass
+class ItemHistory:
+    steps: list[Step]
+    changes: list[Change] = field(default_factory=list)
+
+
+def user_names(ids) -> dict[int, str]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all())
+
+
+def _visible(rel: str, step: str, phase: str, status: str) -> bool:
+    return can_see(rel, STEP_OBJECT[step], phase, unit_status=status)
+
+
+def _who(step: str, user_id, names, rel: str) -> str | None:
+    if user_id is None:
+        return None
+    if step in COUNCIL_STEPS and rel not in COUNCIL_READERS:
+        return _("Hội đồng thẩm định")  # a unit never reads a council member's name
+    return names.get(user_id)
+
+
+def item_steps(stages: dict, explanation: Explanation | None, *, names: dict, rel: str, phase: str,
+               status: str) -> list[Step]:
+    """The five steps of one item for one reader (``stages``: {stage: ScoreEntry})."""
+    self_e, r1, r2 = stages.get("self"), stages.get("round1"), stages.get("round2")
+    final = final_entry(r1, r2)
+    if final is None and status == "finalized":
+        final = self_e  # never re-scored by the council: the self-score stands as declared
+    steps = []
+    for key, label, _obj in STEPS:
+        step = Step(key, _(label), _visible(rel, key, phase, status))
+        if key == "explanation":
+            step.explanation = explanation
+            row = explanation
+        else:
+            row = {"self": self_e, "round1": r1, "round2": r2, "final": final}[key]
+            step.entry = row
+        if key == "final" and final is not None:
+            step.source = final.stage
+        if row is not None and step.visible:
+            step.who = _who(key, row.updated_by_id, names, rel)
+            step.when = row.updated_at
+        if not step.visible:
+            step.entry = step.explanation = None
+        steps.append(step)
+    return steps
+
+
+def audit_changes(assessment) -> dict[str, list[AuditLog]]:
+    """{criterion code: audit rows of its score and explanation changes, oldest first} — one query."""
+    rows = db.session.scalars(select(AuditLog).where(
+        AuditLog.unit_id == assessment.unit_id, AuditLog.year_id == assessment.year_id,
+        AuditLog.action.in_(tuple(ACTION_STEP))).order_by(AuditLog.id))
+    out: dict[str, list[AuditLog]] = defaultdict(list)
+    for row in rows:
+        code = (row.new or {}).get("criterion")
+        if code:
+            out[code].append(row)
+    return out
+
+
+def item_changes(rows: list[AuditLog], *, names: dict, rel: str, phase: str, status: str) -> list[Change]:
+    labels = {key: label for key, label, _obj in STEPS}
+    changes = []
+    for row in rows:
+        step = ACTION_STEP[row.action]
+        if not _visible(rel, step, phase, status):
+            continue
+        changes.append(Change(step, _(labels[step]), _who(step, row.actor_id, names, rel), row.at, row.old,
+                              row.new))
+    return changes
+
+
+def histories(assessment, criteria, *, rel: str, phase: str) -> dict[int, ItemHistory]:
+    """{criterion_id: ItemHistory} of these items of one file for one reader, in three queries."""
+    from portal.appraisal.services import entries_by_stage
+    stages = entries_by_stage([assessment.id]).get(assessment.id, {})
+    explanations = {e.criterion_id: e for e in db.session.scalars(select(Explanation).where(
+        Explanation.assessment_id == assessment.id))}
+    audit = audit_changes(assessment)
+    ids = {e.updated_by_id for items in stages.values() for e in items.values()}
+    ids |= {e.updated_by_id for e in explanations.values()}
+    ids |= {row.actor_id for rows in audit.values() for row in rows}
+    names = user_names(ids)
+    result = {}
+    for crit in criteria:
+        result[crit.id] = ItemHistory(
+            item_steps(stages.get(crit.id, {}), explanations.get(crit.id), names=names, rel=rel, phase=phase,
+                       status=assessment.status),
+            item_changes(audit.get(crit.code, []), names=names, rel=rel, phase=phase, status=assessment.status))
+    return result
+
+
+# ------------------------------------------------------------------------------------------------ XLSX
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _points(entry) -> str:
+    if entry is None:
+        return ""
+    if entry.not_applicable:
+        return _("Không áp dụng")
+    return "" if entry.points is None else format(entry.points.normalize(), "f").replace(".", ",")
+
+
+def _stamp(when: datetime | None) -> str:
+    from portal.years.deadlines import format_local
+    return format_local(when, seconds=False) if when else ""
+
+
+def history_xlsx(title: str, items: list[tuple[object, ItemHistory]]) -> bytes:
+    """The unit's history as a workbook: one row per item with the five steps (value, who, when), then a
+    second sheet with every audited change. Formula-looking text is neutralised."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Lịch sử")[:31]
+    sheet.append([_safe(title)])
+    sheet["A1"].font = Font(bold=True, size=13)
+    head = [_("Mã"), _("Nội dung")]
+    for _key, label, _obj in STEPS:
+        head += [_(label), _("Người thực hiện"), _("Thời điểm")]
+    head += [_("Nhận xét / giải trình")]
+    sheet.append(head)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="EEF0F3")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for crit, history in items:
+        row = [crit.code, crit.title]
+        notes = []
+        for step in history.steps:
+            if step.key == "explanation":
+                value = "" if step.explanation is None else (
+                    _("Đồng ý") if step.explanation.stance == "agree" else _("Không đồng ý"))
+                if step.explanation is not None and step.explanation.text:
+                    notes.append(_("Giải trình: %(text)s", text=step.explanation.text))
+            else:
+                value = _points(step.entry)
+                if step.key in ("round1", "round2") and step.entry is not None and step.entry.note:
+                    notes.append(f"{step.label}: {step.entry.note}")
+            row += [value, step.who or "", _stamp(step.when)]
+        row.append("\n".join(notes))
+        sheet.append([_safe(v) for v in row])
+    for letter, width in zip("ABCDEFGHIJKLMNOPQR", (8, 48) + (10, 20, 16) * 5 + (50,)):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "C3"
+    changes = book.create_sheet(_("Các lần thay đổi")[:31])
+    changes.append([_("Mã"), _("Bước"), _("Người thực hiện"), _("Thời điểm"), _("Trước"), _("Sau")])
+    for cell in changes[1]:
+        cell.font = Font(bold=True)
+    for crit, history in items:
+        for change in history.changes:
+            changes.append([_safe(v) for v in (crit.code, change.label, change.who or "", _stamp(change.when),
+                                                describe_change(change.old), describe_change(change.new))])
+    for letter, width in zip("ABCDEF", (8, 18, 24, 16, 30, 30)):
+        changes.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def describe_change(values: dict | None) -> str:
+    """'1,5 điểm', 'Không áp dụng', 'Không đồng ý: …' — the readable side of one audited change."""
+    if not values:
+        return "—"
+    if "stance" in values:
+        stance = _("Đồng ý") if values.get("stance") == "agree" else _("Không đồng ý")
+        return f"{stance}: {values.get('text')}" if values.get("text") else stance
+    if values.get("not_applicable"):
+        return _("Không áp dụng")
+    points = values.get("points")
+    if points in (None, ""):
+        return "—"
+    return _("%(p)s điểm", p=str(points).rstrip("0").rstrip(".").replace(".", ",") if "." in str(points)
+             else str(points))
