@@ -5,12 +5,12 @@ HTML page (portal/web/security.py)."""
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.public import bp
 from portal.results.document import find_unit, published_approval
 from portal.web.htmx import render
 from portal.web.permissions import public
 from portal.years.domain import Actor, can_view_results
 from portal.years.models import AssessmentYear
-from portal.public import bp
 
 ANONYMOUS = Actor("anonymous")
 

@@ -19,7 +19,14 @@ from portal.audit.services import record
 from portal.criteria.models import CriteriaSet, Criterion
 from portal.criteria.nodes import build_nodes
 from portal.extensions import db
-from portal.results.domain import INPUT_ACTIONS, INPUT_OBJECTS, Leaf, approval_in_force, honesty_gaps, point_gaps
+from portal.results.domain import (
+    INPUT_ACTIONS,
+    INPUT_OBJECTS,
+    Leaf,
+    approval_in_force,
+    honesty_gaps,
+    point_gaps,
+)
 from portal.results.models import Approval, SurveyScore, UnitResult
 from portal.scoring import ItemState, RankInput, YearSettings, evaluate, iter_nodes, rank_units
 from portal.units.models import Unit

@@ -77,6 +77,9 @@ def overview(year_id: int):
 @roles(*RESULT_ROLES)
 def compute(year_id: int):
     year = load_year(year_id)
+    decision = can_compute_results(actor(year), phase=year.phase, approved=approved(year))
+    if not decision:
+        return refuse_decision(decision, year)
     form = PlainForm()
     if not form.validate_on_submit():
         return refuse(_("Biểu mẫu đã cũ. Hãy tải lại trang rồi thử lại."), 400)

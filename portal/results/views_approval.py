@@ -10,11 +10,13 @@ from portal.results import bp
 from portal.results.approval import NothingToApprove, StaleResults, approve, publish
 from portal.results.domain import decision_problems
 from portal.results.forms import ApprovalForm, PlainForm
+from portal.results.services import approved
 from portal.results.views import OVERVIEW, overview_context
-from portal.results.web import load_year, refuse
+from portal.results.web import actor, load_year, refuse, refuse_decision
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
 from portal.years.deadlines import Refused, zone
+from portal.years.domain import can_approve_results, can_publish
 
 
 def _panel(year, form, status=422):
@@ -26,6 +28,9 @@ def _panel(year, form, status=422):
 @roles("admin", "council_chair")
 def approve_results(year_id: int):
     year = load_year(year_id)
+    decision = can_approve_results(actor(year), phase=year.phase, approved=approved(year))
+    if not decision:  # authorise before validating: a refused actor learns nothing about the form
+        return refuse_decision(decision, year)
     form = ApprovalForm()
     if not form.validate_on_submit():
         db.session.rollback()
@@ -67,6 +72,9 @@ def approve_results(year_id: int):
 @roles("admin")
 def publish_results(year_id: int):
     year = load_year(year_id)
+    decision = can_publish(actor(year), phase=year.phase, approved=approved(year))
+    if not decision:
+        return refuse_decision(decision, year)
     if not PlainForm().validate_on_submit():
         return refuse(_("Biểu mẫu đã cũ. Hãy tải lại trang rồi thử lại."), 400)
     try:

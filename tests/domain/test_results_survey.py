@@ -11,7 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from portal.results.survey_check import Catalogue, SurveyItem, UnitRef, check_entries, check_rows, split_points
+from portal.results.survey_check import (
+    Catalogue,
+    SurveyItem,
+    UnitRef,
+    check_entries,
+    check_rows,
+    split_points,
+)
 from portal.results.survey_parse import TEMPLATE_HEADER, build_template, read_table
 
 ITEMS = [SurveyItem("8.1", "Đánh giá của lãnh đạo", D("5"), "F8"), SurveyItem("8.2", "Đánh giá của CBCC", D("5"), "F8"),

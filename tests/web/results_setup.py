@@ -55,6 +55,14 @@ DISTRICTS = (("H1", "UBND huyện Một"), ("H2", "UBND huyện Hai"))
 APPRAISED = ("1.1", "1.2", "1.3", "2.1.1", "2.1.2", "2.2")
 
 
+def FINALIZED(now):  # noqa: N802 - read as a constant: when the council finalised every unit of the year
+    return now - timedelta(hours=1)
+
+
+def ENTERED(now):  # noqa: N802 - scores were entered before the units were finalised (flask check)
+    return now - timedelta(hours=2)
+
+
 @dataclass
 class World:
     year_id: int
@@ -81,7 +89,7 @@ class World:
             assessment_id=self.assessments[unit], criterion_id=crit.id, stage=stage,
             inputs={"count": count} if count is not None else {},
             points=None if points is None or na else Decimal(str(points)), not_applicable=na,
-            note="" if stage == "self" else "Hội đồng thẩm định điều chỉnh", updated_at=utcnow()))
+            note="" if stage == "self" else "Hội đồng thẩm định điều chỉnh", updated_at=ENTERED(utcnow())))
 
     def scores(self, unit: str, values: dict, *, stage: str = "self") -> None:
         for code, points in values.items():
@@ -114,6 +122,7 @@ def build_world(*, year: int = 2022, phase: str = "synthesis", settings: dict | 
                 units: tuple | None = None, with_accounts: bool = True, existing_units: dict | None = None) -> World:
     """The year with both sets, the units (created, or reused from `existing_units` for a second year),
     their finalized assessments and, unless told otherwise, the accounts."""
+    now = utcnow()
     row = AssessmentYear(year=year, title=f"Chỉ số cải cách hành chính năm {year}", phase=phase,
                          settings=dict(YearSettings().to_dict(), **(settings or {})))
     db.session.add(row)
@@ -127,7 +136,8 @@ def build_world(*, year: int = 2022, phase: str = "synthesis", settings: dict | 
         if unit_id is None:
             unit_id = make_unit(name, code=code, unit_type=kind).id
         db.session.add(UnitName(unit_id=unit_id, year_id=row.id, name=name))
-        assessment = Assessment(year_id=row.id, unit_id=unit_id, criteria_set_id=sets[kind], status="finalized")
+        assessment = Assessment(year_id=row.id, unit_id=unit_id, criteria_set_id=sets[kind], status="finalized",
+                                self_submitted_at=now - timedelta(days=40), finalized_at=FINALIZED(now))
         db.session.add(assessment)
         db.session.flush()
         unit_ids[code], assessment_ids[code] = unit_id, assessment.id

@@ -4,15 +4,15 @@ new approval supersedes the old one, which is kept; the decision form's checks; 
 be approved."""
 import re
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 from decimal import Decimal as D
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
 from portal.audit.models import AuditLog
 from portal.extensions import db
-from portal.results.models import Approval, UnitResult
+from portal.results.models import Approval, SurveyScore, UnitResult
 from tests.factories import login
 from tests.web.results_setup import approve_and_publish, compute, golden_world
 
@@ -76,18 +76,20 @@ def test_after_publication_everyone_sees_the_snapshot_and_a_unit_only_its_own(ap
 def test_the_published_page_is_the_frozen_snapshot_even_after_scores_change_and_are_recomputed(app, world):
     approve_and_publish(world)
     before = client_for(app).get("/cong-bo/2022/GA").get_data(as_text=True)
-    # After publication a score changes and the stored results are rewritten with what a recomputation
-    # gives (compute_results itself refuses once approved, see the next test): GA 1.1 → 0, appraisal 5,
-    # (5 + 9 + 2 − 0.5) / 18 = 86.11. The published snapshot does not move.
-    world.score("GA", "1.1", 0, stage="round2")
+    # After publication GA's survey score 3.1 changes (5,5 → 4) and the stored results are rewritten with
+    # what a recomputation gives (compute_results itself refuses once approved, see the next test):
+    # (7 + 7.5 + 2 − 0.5) / 18 × 100 = 16 / 18 × 100 = 88.89. The published snapshot does not move.
+    score = db.session.scalar(select(SurveyScore).where(SurveyScore.unit_id == world.units["GA"],
+                                                        SurveyScore.criterion_id == world.crit("3.1").id))
+    score.points = D("4")
     ga = db.session.scalar(select(UnitResult).where(UnitResult.unit_id == world.units["GA"]))
-    ga.index, ga.appraisal_points, ga.band = D("86.11"), D("5"), "tot"
+    ga.index, ga.survey_points, ga.band = D("88.89"), D("7.5"), "tot"
     db.session.commit()
     after = client_for(app).get("/cong-bo/2022/GA").get_data(as_text=True)
     strip = lambda html: re.sub(r'name="csrf_token" value="[^"]+"|"X-CSRFToken": "[^"]+"', "", html)  # noqa: E731
-    assert strip(after) == strip(before) and "97,22%" in after and "86,11" not in after
+    assert strip(after) == strip(before) and "97,22%" in after and "88,89" not in after
     mine = client_for(app, "ga.canbo").get("/results/mine").get_data(as_text=True)
-    assert "97,22%" in mine and "86,11" not in mine
+    assert "97,22%" in mine and "88,89" not in mine
     assert "97,22" in ranking_row(client_for(app).get("/cong-bo/2022").get_data(as_text=True), "department", "GA")
 
 
@@ -103,11 +105,12 @@ def test_a_new_approval_supersedes_the_old_one_which_is_kept(app, world):
     admin, chair = client_for(app, "qt"), client_for(app, "chutich")
     # back to synthesis with a reason, a council correction, recompute: the old decision no longer matches
     back = admin.post(f"/admin/year/{world.year_id}/phase", data={"target": "synthesis",
-                                                                 "reason": "Sửa điểm 1.1 của Sở Alpha theo kết luận"})
+                                                                 "reason": "Sửa điểm điều tra XHH của Sở Alpha"})
     assert back.status_code == 303
     assert client_for(app).get("/cong-bo/2022").status_code == 404  # a year moved back hides its results
-    world.score("GA", "1.1", 0, stage="round2")
-    db.session.commit()
+    corrected = admin.post(f"/results/{world.year_id}/survey/units/{world.units['GA']}",
+                           data={f"item-{world.crit('3.1').id}": "4", f"item-{world.crit('3.2').id}": "3,5"})
+    assert corrected.status_code == 303
     assert admin.post(f"/results/{world.year_id}/compute").status_code == 303
     db.session.refresh(first)
     assert first.superseded_at is not None
@@ -119,17 +122,17 @@ def test_a_new_approval_supersedes_the_old_one_which_is_kept(app, world):
     approvals = list(db.session.scalars(select(Approval).order_by(Approval.id)))
     assert [(a.decision_number, a.superseded_at is None) for a in approvals] == [
         ("456/QĐ-UBND", False), ("789/QĐ-UBND", True)]
-    # GA: 1.1 now 0 → appraisal 5: (5 + 9 + 2 − 0.5) / 18 × 100 = 15.5 / 18 × 100 = 86.11
+    # GA: survey 4 + 3.5 = 7.5: (7 + 7.5 + 2 − 0.5) / 18 × 100 = 16 / 18 × 100 = 88.89
     public = client_for(app).get("/cong-bo/2022").get_data(as_text=True)
-    assert "789/QĐ-UBND" in public and "86,11" in ranking_row(public, "department", "GA")
+    assert "789/QĐ-UBND" in public and "88,89" in ranking_row(public, "department", "GA")
     assert approvals[0].snapshot["types"][0]["units"][0]["index"] == "97.22"  # the old one, unchanged
     page = admin.get(f"/results/{world.year_id}").get_data(as_text=True)
     history = page[page.index("Các quyết định phê duyệt"):]
     assert "456/QĐ-UBND" in history and "789/QĐ-UBND" in history
     actions = [a for a in db.session.scalars(select(AuditLog.action).order_by(AuditLog.id))
-               if a.startswith("results_")]
-    assert actions == ["results_compute", "results_approve", "results_publish", "results_compute",
-                       "results_approval_supersede", "results_approve", "results_publish"]
+               if a.startswith("results_") or a == "survey_score_edit"]
+    assert actions == ["results_compute", "results_approve", "results_publish", "survey_score_edit",
+                       "results_compute", "results_approval_supersede", "results_approve", "results_publish"]
 
 
 def approve_form(client, world, number="456/QĐ-UBND", when=YESTERDAY, **kwargs):

@@ -133,11 +133,12 @@ def test_compute_is_audited_with_a_summary(world):
 
 def test_recompute_replaces_the_results(world):
     compute(world)
-    world.score("GB", "1.3", 0, stage="round1")  # the council lowers 1.3 of GB from 2 to 0
+    world.survey("GB", {"3.1": 6, "3.2": 4})  # GB's survey arrives late
     from portal.extensions import db
     db.session.commit()
     compute(world)
     gb = result(world, "GB")
-    # (8.5 − 2 − 1.5) / 10 × 100 = 50.00 → Trung bình
-    assert (gb.appraisal_points, gb.index, gb.band) == (D("6.5"), D("50.00"), "trung_binh")
+    # the survey now counts: (8.5 + 10 − 1.5) / 20 × 100 = 85.00 → Tốt, second after GA
+    assert (gb.survey_points, gb.applicable_max, gb.index, gb.band, gb.rank) == (
+        D("10"), D("20"), D("85.00"), "tot", 2)
     assert db.session.scalar(select(db.func.count(UnitResult.id)).where(UnitResult.year_id == world.year_id)) == 7

@@ -212,7 +212,7 @@ def test_manual_correction_without_javascript(admin, world):
     assert stored() == {(world.units["GA"], c31): D("5.25")}
     audit = db.session.scalar(select(AuditLog).where(AuditLog.action == "survey_score_edit"))
     assert audit.old == {"3.1": None} and audit.new == {"3.1": "5.25"} and audit.unit_id == world.units["GA"]
-    assert f'value="5,25"' in admin.get(unit_url(world)).get_data(as_text=True)
+    assert 'value="5,25"' in admin.get(unit_url(world)).get_data(as_text=True)
 
 
 def test_manual_correction_keeps_what_was_typed_when_it_is_wrong(admin, world):

@@ -8,6 +8,7 @@ moves the year to approval, the chair records the decision, the admin publishes;
     index = (60,2 + 25,4 + 1 − 0,5) / 95,5 × 100 = 86,1 / 95,5 × 100 = 90,157… → 90,16 % → Xuất sắc
 """
 import io
+from datetime import timedelta
 from decimal import Decimal as D
 
 from sqlalchemy import select
@@ -40,7 +41,9 @@ def build():
     db.session.flush()
     cset = create_set_from_spec(year, "department", load_demo_specs()[0])
     unit = make_unit("Sở Khoa học và Công nghệ", code="SKHCN")
-    assessment = Assessment(year_id=year.id, unit_id=unit.id, criteria_set_id=cset.id, status="finalized")
+    now = utcnow()
+    assessment = Assessment(year_id=year.id, unit_id=unit.id, criteria_set_id=cset.id, status="finalized",
+                            self_submitted_at=now - timedelta(days=40), finalized_at=now - timedelta(hours=1))
     db.session.add(assessment)
     db.session.flush()
     criteria = list(db.session.scalars(select(Criterion).where(Criterion.set_id == cset.id)))
@@ -53,11 +56,11 @@ def build():
         points = None if na else LOWER.get(crit.code, crit.max_points)
         for stage in ("self", "round1"):
             db.session.add(ScoreEntry(assessment_id=assessment.id, criterion_id=crit.id, stage=stage, inputs={},
-                                      points=points, not_applicable=na, updated_at=utcnow()))
+                                      points=points, not_applicable=na, updated_at=now - timedelta(days=2)))
     for code, count in (("B1", 1), ("D1", 1)):
         crit = next(c for c in criteria if c.code == code)
         db.session.add(ScoreEntry(assessment_id=assessment.id, criterion_id=crit.id, stage="self",
-                                  inputs={"count": count}, updated_at=utcnow()))
+                                  inputs={"count": count}, updated_at=now - timedelta(days=2)))
     make_user("admin", username="qt")
     make_user("council_chair", username="chutich")
     db.session.commit()
