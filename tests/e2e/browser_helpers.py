@@ -1,0 +1,95 @@
+"""Helpers of the accessibility, keyboard, no-JavaScript and slow-network browser tests.
+
+These modules seed the demo year once per module (in the phase they need) instead of once per test, to
+keep the browser tier fast: each of them replaces tests/conftest.py's per-test table cleaning with
+`keep_tables` and calls `seed_year` from a module-scoped fixture. The tests of one module then work on
+different units, so their order does not matter.
+"""
+import json
+from pathlib import Path
+
+from portal.db import utcnow
+from portal.extensions import db
+
+VENDOR = Path(__file__).parent / "vendor"
+PASSWORD = "demo-cchc-2022"
+
+
+def seed_year(app, phase: str | None = None) -> dict:
+    """Empty every table and seed the demo year standing in `phase` (None: self-assessment, nothing filled)."""
+    from portal.seed import seed_demo
+    from tests.conftest import _empty_tables
+    with app.app_context():
+        _empty_tables()
+        info = seed_demo(now=utcnow(), phase=phase)
+        db.session.commit()
+        ids = ids_of(info["year"].id)
+        db.session.remove()
+    return ids
+
+
+def ids_of(year_id: int) -> dict:
+    """{"year": id, "assessments": {unit code: assessment id}, "units": {unit code: unit id}}."""
+    from sqlalchemy import select
+    from portal.assessments.models import Assessment
+    from portal.units.models import Unit
+    rows = db.session.execute(select(Unit.code, Unit.id, Assessment.id).join(
+        Assessment, Assessment.unit_id == Unit.id).where(Assessment.year_id == year_id)).all()
+    return {"year": year_id, "assessments": {code: aid for code, _uid, aid in rows},
+            "units": {code: uid for code, uid, _aid in rows}}
+
+
+def log_in(page, base: str, username: str, password: str = PASSWORD) -> None:
+    """Log in through the form (works with and without JavaScript)."""
+    page.goto(base + "/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(base + "/")
+
+
+def item(page, code: str):
+    """The article of one item of the workspace or an appraisal page, by its code."""
+    return page.locator("article.item").filter(has=page.locator(f"h4 .code:text-is('{code}')"))
+
+
+# ------------------------------------------------------------------------------------------- axe-core
+
+
+def axe_source() -> str:
+    return (VENDOR / "axe.min.js").read_text(encoding="utf-8")
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core on the page as it is now; violations of the given impacts, in a readable shape."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(content=axe_source())   # the context needs bypass_csp=True (no inline scripts)
+    found = page.evaluate("""async () => {
+        const result = await axe.run(document, {resultTypes: ["violations"]});
+        return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.map(n => ({target: n.target.join(" "), html: n.html.slice(0, 200),
+                                      summary: n.failureSummary}))}));
+    }""")
+    return [v for v in found if v["impact"] in impacts]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    return json.dumps(violations, ensure_ascii=False, indent=1)
+
+
+UNLABELLED_JS = """() => {
+    const out = [];
+    for (const el of document.querySelectorAll("input, select, textarea")) {
+        const type = (el.getAttribute("type") || "").toLowerCase();
+        if (["hidden", "submit", "button", "reset", "image"].includes(type)) continue;
+        const named = (el.labels && el.labels.length > 0) || el.getAttribute("aria-label")
+            || el.getAttribute("aria-labelledby") || el.getAttribute("title");
+        if (!named) out.push(el.outerHTML.slice(0, 160));
+    }
+    return out;
+}"""
+
+
+def unlabelled_inputs(page) -> list[str]:
+    """Form controls a screen reader cannot name (no <label>, aria-label, aria-labelledby or title)."""
+    return page.evaluate(UNLABELLED_JS)

@@ -1,0 +1,103 @@
+"""Accessibility of the main pages of each role, checked by axe-core (vendored, tests only) in Chromium:
+no serious or critical violation, and every form control has a name a screen reader can read out.
+
+The demo year is seeded once per phase the pages need (self-assessment, round-1 appraisal, explanation,
+synthesis); each role keeps one logged-in browser context while the phase lasts.
+"""
+import pytest
+
+from tests.e2e.browser_helpers import (axe_violations, describe_violations, item, log_in, seed_year,
+                                       unlabelled_inputs)
+
+pytestmark = pytest.mark.e2e
+
+# (phase to seed, who — None for anonymous, the page: a path with {ids} fields, or a callable step)
+PAGES = [
+    ("self_assessment", None, "/login"),
+    ("self_assessment", None, "/cong-bo/"),
+    ("self_assessment", "stp.canbo", "/"),
+    ("self_assessment", "stp.canbo", "/assessment/{STP}"),
+    ("self_assessment", "stp.canbo", "/evidence/"),
+    ("self_assessment", "stp.canbo", "/notifications/"),
+    ("self_assessment", "stp.lanhdao", "/assessment/{STP}/submit"),
+    ("self_assessment", "admin", "/"),
+    ("self_assessment", "admin", "/admin/units/"),
+    ("self_assessment", "admin", "/admin/users/"),
+    ("self_assessment", "admin", "/admin/year/"),
+    ("self_assessment", "admin", "/admin/year/progress"),
+    ("self_assessment", "admin", "/admin/criteria/"),
+    ("review_1", "tv.stp", "/appraisal/"),
+    ("review_1", "tv.stp", "/appraisal/{SYT}/F2"),
+    ("review_1", "tv.stp", "comment thread of 2.1.1 (SYT)"),
+    ("review_1", "chutich", "/appraisal/"),
+    ("review_1", "chutich", "/assessment/"),
+    ("explanation", "syt.canbo", "/assessment/{SYT}/explain"),
+    ("synthesis", "admin", "/results/{year}"),
+    ("synthesis", "admin", "/results/{year}/heatmap"),
+    ("synthesis", "admin", "/reports/"),
+    ("synthesis", "chutich", "/results/{year}"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _clean_db():
+    """Replaces tests/conftest.py's per-test cleaning: this module seeds once per phase (see `pages`)."""
+    yield
+
+
+@pytest.fixture(scope="module")
+def pages(app, _server, browser):
+    """page_for(phase, who) → a Playwright page logged in as `who` on the demo year in `phase`."""
+    state = {"phase": None, "ids": None, "contexts": {}}
+
+    def page_for(phase, who):
+        if state["phase"] != phase:
+            for context in state["contexts"].values():
+                context.close()
+            state.update(phase=phase, ids=seed_year(app, phase), contexts={})
+        if who not in state["contexts"]:
+            context = browser.new_context(locale="vi-VN", bypass_csp=True, viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            if who:
+                log_in(page, _server, who)
+            state["contexts"][who] = context
+        return state["contexts"][who].pages[0], state["ids"]
+
+    yield page_for
+    for context in state["contexts"].values():
+        context.close()
+
+
+def _open(page, base, ids, target):
+    if target.startswith("/"):
+        fields = {"year": ids["year"], **ids["assessments"]}
+        response = page.goto(base + target.format(**fields))
+        assert response.status == 200, f"{target}: HTTP {response.status}"
+        return
+    # the comment thread of an item, opened from the appraisal page as a person would
+    page.goto(base + f"/appraisal/{ids['assessments']['SYT']}/F2")
+    item(page, "2.1.1").get_by_role("link", name="Ý kiến").click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("phase, who, target", PAGES, ids=[f"{p}-{w or 'anonymous'}-{t}" for p, w, t in PAGES])
+def test_page_has_no_serious_accessibility_violation(pages, _server, phase, who, target):
+    page, ids = pages(phase, who)
+    _open(page, _server, ids, target)
+    violations = axe_violations(page)
+    assert violations == [], f"{target} as {who or 'anonymous'}:\n{describe_violations(violations)}"
+    assert unlabelled_inputs(page) == [], f"{target}: form controls without a label"
+
+
+def test_axe_does_find_a_violation_when_there_is_one(pages, _server):
+    """The check above can fail: an input without a label and an image without text are reported."""
+    page, _ids = pages("synthesis", None)
+    page.goto(_server + "/login")
+    page.evaluate("""() => {
+        const bad = document.createElement("div");
+        bad.innerHTML = '<input id="x-unlabelled" type="text"><img src="/static/nothing.png">';
+        document.querySelector("main").appendChild(bad);
+    }""")
+    found = {v["id"] for v in axe_violations(page)}
+    assert {"label", "image-alt"} <= found
+    assert any("x-unlabelled" in html for html in unlabelled_inputs(page))
