@@ -67,8 +67,9 @@ def self_report(assessment, year, *, today: date) -> Report:
     doc = meta.DocMeta(
         title=f"Báo cáo tự đánh giá Chỉ số CCHC năm {year.year} — {r.unit_name}", doc_type="BÁO CÁO",
         subject=f"Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {year.year}",
-        parent_agency=parent, agency_lines=agency, number_line=meta.number_line("BC"),
-        date_line=meta.date_line(settings["place"], today),
+        parent_agency=parent, agency_lines=agency,
+        number_line=meta.number_line(meta.unit_number_suffix(r.unit.unit_type)),
+        date_line=meta.date_line(meta.unit_place(r.unit_name, r.unit.unit_type, settings), today),
         authority_lines=meta.unit_authority(r.unit_name, r.unit.unit_type), signer_name=r.leader_name,
         recipients=["Sở Nội vụ (Hội đồng thẩm định);", "Lưu: VT."])
     pdf = to_pdf("reports/self.html", doc=doc, r=r, appraisal_max=_appraisal_max(r))

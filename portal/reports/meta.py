@@ -20,6 +20,7 @@ DEFAULT_REPORT_SETTINGS = {
     "council_signer_name": "",
 }
 
+_DISTRICT = re.compile(r"^(?:UBND|[UỦ][yỷ] ban nhân dân)\s+(?:huyện|thị xã|thành phố|quận)\s+(.+)$", re.IGNORECASE)
 _UBND = re.compile(r"^(?:UBND|[UỦ][yỷ] ban nhân dân)\s+(.+)$", re.IGNORECASE)
 UNIT_TYPE_PLURAL = {"department": "sở, ban, ngành tỉnh", "district": "UBND huyện, thị xã, thành phố"}
 UNIT_TYPE_HEADING = {"department": "Các sở, ban, ngành tỉnh", "district": "UBND các huyện, thị xã, thành phố"}
@@ -86,6 +87,22 @@ def unit_authority(unit_name: str, unit_type: str) -> list[str]:
         if lowered.startswith(prefix):
             return [title]
     return ["GIÁM ĐỐC"]
+
+
+def unit_place(unit_name: str, unit_type: str, settings: dict) -> str:
+    """The place of a unit's own document (Decree 30: where the issuing body is): the district's own
+    name for a district UBND ("Tịnh Biên, ngày …"), the province for a department."""
+    if unit_type == "district":
+        match = _DISTRICT.match(unit_name)
+        if match:
+            return match.group(1)
+    return settings["place"]
+
+
+def unit_number_suffix(unit_type: str) -> str:
+    """The report's symbol of a unit's own document: BC-UBND for a district committee; a department's own
+    abbreviation is not known to the portal, so only the document type (BC)."""
+    return "BC-UBND" if unit_type == "district" else "BC"
 
 
 def unit_header(unit_name: str, unit_type: str, settings: dict) -> tuple[str, list[str]]:
