@@ -101,7 +101,10 @@ def report_settings(year_id: int):
     if not decision:
         return refuse(refusal_message(decision))
     if request.method == "GET":
-        return render("reports/settings.html", year=year, form=ReportSettingsForm(formdata=None).load(settings_of(year)))
+        values = settings_of(year)
+        # the chair's name defaults to the director's when printed; the form shows what is stored (empty)
+        values["council_signer_name"] = (year.report_settings or {}).get("council_signer_name", "")
+        return render("reports/settings.html", year=year, form=ReportSettingsForm(formdata=None).load(values))
     form = ReportSettingsForm()
     if not form.validate_on_submit():
         return render("reports/settings.html", status=422, year=year, form=form)
