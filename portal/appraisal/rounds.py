@@ -129,7 +129,7 @@ PHASE_CHANGE_REASON = "Kết thúc thẩm định lần 1 khi chuyển sang giai
 def units_to_close(year) -> list[Assessment]:
     """Files whose round 1 is still open (not yet closed by the chair): they close when the year moves on."""
     return list(db.session.scalars(select(Assessment).where(
-        Assessment.year_id == year.id, Assessment.status.in_(("draft", "submitted"))).order_by(Assessment.id)))
+        Assessment.year_id == year.id, Assessment.status == "submitted").order_by(Assessment.id)))
 
 
 def close_round1_for_year(year, *, actor, now) -> int:

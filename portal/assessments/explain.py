@@ -27,7 +27,7 @@ from portal.extensions import db
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import authenticated
 from portal.years import domain as rules
-from portal.years.deadlines import actor_for, banner_state, phase_label, refusal_message, unit_window
+from portal.years.deadlines import actor_for, banner_state, page_refusal, phase_label, unit_window
 
 PHASE = "explanation"
 TEMPLATE = "assessments/explain.html"
@@ -43,6 +43,21 @@ class ExplainItem:
     original: list = field(default_factory=list)    # attached at self-assessment
     history: object = None
     thread: object = None
+
+
+def tree_order(criteria) -> list[Criterion]:
+    """The criteria in the order of the tree (1.1.1, 1.1.2, 1.2 … then the bonus and deduction items)."""
+    children: dict = {}
+    for crit in criteria:
+        children.setdefault(crit.parent_id, []).append(crit)
+    out: list[Criterion] = []
+
+    def walk(parent_id):
+        for crit in sorted(children.get(parent_id, []), key=lambda c: (c.kind == "adjustment", c.position, c.id)):
+            out.append(crit)
+            walk(crit.id)
+    walk(None)
+    return out
 
 
 def explainable(assessment) -> list[Criterion]:
@@ -62,7 +77,7 @@ def _decision(assessment, year, now, *, submit=False):
 
 def _items(assessment, year, now, seen) -> list[ExplainItem]:
     """The explainable items, then the other items on which the council sent the unit a comment."""
-    criteria = set_criteria(assessment.criteria_set_id)
+    criteria = tree_order(set_criteria(assessment.criteria_set_id))
     to_explain = {c.id for c in explainable(assessment)}
     counts = counts_by_item(assessment.id, current_user, year.phase)
     chosen = [c for c in criteria if c.id in to_explain or (counts.get(c.id) and counts[c.id].total)]
@@ -87,7 +102,7 @@ def _context(assessment, year, now, **extra):
     can_submit, _s = _decision(assessment, year, now, submit=True)
     return dict(assessment=assessment, year=year, items=items, explanations=explanations,
                 to_explain=[i for i in items if i.explainable], others=[i for i in items if not i.explainable],
-                editable=bool(decision), refusal=None if decision else refusal_message(decision, phase=PHASE),
+                editable=bool(decision), refusal=None if decision else page_refusal(decision, phase=PHASE, year=year),
                 can_submit=bool(can_submit), deadline_state=state, unit_name=assessment.unit.name_in(year.id),
                 phase_label=phase_label(PHASE), library=documents_for(assessment.unit_id, year.id) if decision else [],
                 errors={}, typed={}, saved=None, notice=None, conflict=None, seen=seen, focus=None) | extra
@@ -135,7 +150,7 @@ def explain_item(assessment_id: int, criterion_id: int):
         db.session.rollback()
         return explain_item_response(assessment, year, criterion, now, status=409,
                                      typed={criterion.id: request.form},
-                                     errors={criterion.id: {"_": refusal_message(decision, phase=PHASE)}})
+                                     errors={criterion.id: {"_": page_refusal(decision, phase=PHASE, year=year)}})
     if criterion not in explainable(assessment):
         abort(404)
     try:
@@ -172,7 +187,7 @@ def explain_submit(assessment_id: int):
     decision, _state = _decision(assessment, year, now, submit=True)
     if not decision:
         db.session.rollback()
-        flash(refusal_message(decision, phase=PHASE), "error")
+        flash(page_refusal(decision, phase=PHASE, year=year), "error")
         return render(TEMPLATE, status=409, **_context(assessment, year, now))
     if request.form.get("confirm") != "1":
         flash(_("Hãy đánh dấu ô xác nhận trước khi chốt giải trình."), "error")

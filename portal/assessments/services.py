@@ -221,3 +221,34 @@ def submit_self(assessment: Assessment, *, actor, now: datetime) -> None:
     assessment.self_submitted_by_id = actor.id
     record("self_submit", "assessment", assessment.id, actor=actor, unit_id=assessment.unit_id,
            year_id=assessment.year_id, old=old, new={"status": "submitted", "at": now})
+
+
+#: Why a file was locked without its leader (the audit row's reason).
+AUTO_LOCK_REASON = "Tự động chốt khi kết thúc giai đoạn tự đánh giá (đơn vị chưa chốt)"
+
+
+def unsubmitted(year) -> list[Assessment]:
+    """Files of the year still in draft (their leader never submitted)."""
+    return list(db.session.scalars(select(Assessment).where(
+        Assessment.year_id == year.id, Assessment.status == "draft").order_by(Assessment.id)))
+
+
+def lock_at_deadline(year, *, actor, now: datetime) -> int:
+    """The self-assessment is over (the admin moved the year to review round 1): every file still in draft
+    is locked as it stands, like a submission but without a leader (``self_submitted_by_id`` None), audited
+    and the unit told. The council then appraises what the unit had entered by the deadline."""
+    from flask_babel import gettext as _
+    from portal.notifications.services import notify, portal_language, unit_user_ids
+    files = unsubmitted(year)
+    for assessment in files:
+        assessment.status, assessment.self_submitted_at, assessment.self_submitted_by_id = "submitted", now, None
+        record("self_submit", "assessment", assessment.id, actor=actor, unit_id=assessment.unit_id,
+               year_id=assessment.year_id, old={"status": "draft"},
+               new={"status": "submitted", "at": now, "automatic": True}, reason=AUTO_LOCK_REASON)
+        with portal_language():
+            text = _("Giai đoạn tự đánh giá đã kết thúc; hồ sơ của đơn vị chưa được chốt nên đã được khóa tự động "
+                     "như đang có. Hội đồng thẩm định sẽ thẩm định theo số liệu đơn vị đã nhập.")
+        notify(unit_user_ids([assessment.unit_id]), "self_locked", text,
+               f"/assessment/{assessment.id}", now=now)
+    db.session.flush()
+    return len(files)

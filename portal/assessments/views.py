@@ -20,7 +20,7 @@ from portal.web.filters import format_datetime
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import authenticated
 from portal.years import domain as rules
-from portal.years.deadlines import actor_for, banner_state, phase_label, refusal_message, unit_window
+from portal.years.deadlines import actor_for, banner_state, page_refusal, phase_label, refusal_message, unit_window
 from portal.years.models import AssessmentYear
 from portal.years.services import active_year
 
@@ -50,6 +50,10 @@ def _edit_decision(assessment, year, now, *, submit: bool = False):
     return decision, banner_state(year, assessment.unit_id, PHASE, now)
 
 
+def _refusal(decision, year) -> str:
+    return page_refusal(decision, phase=PHASE, year=year)
+
+
 def _page_context(assessment, year, now, **extra):
     workspace = load_workspace(assessment, year, evidence_by_item(assessment.id, stage="self"))
     decision, deadline_state = _edit_decision(assessment, year, now)
@@ -57,7 +61,7 @@ def _page_context(assessment, year, now, **extra):
     seen = visibility(current_user, assessment, None, frozenset(), year.phase)
     leaves = [v.criterion for v in workspace.leaves()]
     return dict(ws=workspace, assessment=assessment, year=year, editable=bool(decision),
-                refusal=None if decision else refusal_message(decision, phase=PHASE),
+                refusal=None if decision else _refusal(decision, year),
                 can_submit=bool(can_submit), deadline_state=deadline_state,
                 phase_label=phase_label(PHASE), seen=seen,
                 # the unit's evidence library (the picker of each item) while the unit may attach
@@ -109,7 +113,7 @@ def item(assessment_id: int, criterion_id: int):
     if not decision:
         db.session.rollback()
         return _item_response(assessment, year, criterion, now, status=409,
-                              errors={criterion.id: {"_": refusal_message(decision, phase=PHASE)}},
+                              errors={criterion.id: {"_": _refusal(decision, year)}},
                               typed={criterion.id: request.form})
     try:
         expected = int(request.form.get("version", "0"))
@@ -154,7 +158,7 @@ def submit(assessment_id: int):
     if request.method == "POST":
         if not decision:
             db.session.rollback()
-            flash(refusal_message(decision, phase=PHASE), "error")
+            flash(_refusal(decision, year), "error")
             return render("assessments/submit.html", status=409, **context)
         if request.form.get("confirm") != "1":
             flash(_("Hãy đánh dấu ô xác nhận trước khi chốt điểm."), "error")

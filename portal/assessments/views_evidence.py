@@ -18,7 +18,7 @@ from portal.evidence.services import EvidenceNotFound, actor_of, attach, detach,
 from portal.extensions import db
 from portal.web.htmx import is_htmx, redirect_after_post
 from portal.web.permissions import authenticated
-from portal.years.deadlines import refusal_message
+from portal.years.deadlines import page_refusal
 
 
 def _target(assessment_id: int, criterion_id: int):
@@ -62,7 +62,7 @@ def _change(assessment_id: int, criterion_id: int, document_id: int | None, serv
     decision, stage = _decision(assessment, year, criterion)
     if not decision:
         db.session.rollback()
-        message = refusal_message(decision, phase=year.phase if stage else PHASE)
+        message = page_refusal(decision, phase=year.phase if stage else PHASE, year=year)
         if not is_htmx():
             flash(message, "error")
             return redirect_after_post(_back(assessment, criterion, year))

@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.web import pending
 from portal.web.htmx import redirect_after_post, render
 from portal.web.permissions import authenticated
-from portal.years.deadlines import refusal_message
+from portal.years.deadlines import page_refusal
 
 
 def _views(assessment, year):
@@ -47,7 +47,7 @@ def xlsx_import(assessment_id: int):
     now = utcnow()
     decision, _s = _edit_decision(assessment, year, now)
     if not decision:
-        flash(refusal_message(decision, phase=PHASE), "error")
+        flash(page_refusal(decision, phase=PHASE, year=year), "error")
         return redirect_after_post(url_for("assessments.workspace", assessment_id=assessment.id))
     upload = request.files.get("file")
     data = upload.read() if upload else b""
@@ -70,7 +70,7 @@ def xlsx_confirm(assessment_id: int):
     now = utcnow()
     decision, _s = _edit_decision(assessment, year, now)
     if not decision:
-        flash(refusal_message(decision, phase=PHASE), "error")
+        flash(page_refusal(decision, phase=PHASE, year=year), "error")
         return redirect_after_post(url_for("assessments.workspace", assessment_id=assessment.id))
     data = pending.take(current_app.instance_path, request.form.get("token", ""), now=now,
                         expect={"purpose": "self_xlsx", "assessment_id": assessment.id, "user_id": current_user.id})

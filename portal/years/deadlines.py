@@ -83,6 +83,24 @@ def refusal_message(decision: Decision, *, phase=None) -> str:
                            opens_at=format_local(decision.opens_at))
 
 
+def page_refusal(decision: Decision, *, phase, year: AssessmentYear) -> str:
+    """Why a page of ``phase`` (self-assessment, explanation…) is read-only, for its banner: a rule that
+    refused because the year is in another phase says whether that phase is over or not open yet, and
+    which phase the year is in now; any other refusal is :func:`refusal_message`."""
+    if decision.reason != "wrong_phase":
+        return refusal_message(decision, phase=phase)
+    label, current = _in_sentence(phase_label(phase)), phase_label(year.phase)
+    if domain.phase_index(year.phase) > domain.phase_index(phase):
+        return _("Giai đoạn %(phase)s đã kết thúc; trang chỉ xem. Giai đoạn hiện tại: %(current)s.",
+                 phase=label, current=current)
+    opens = phase_window(year, phase).opens_at
+    if opens is not None:
+        return _("Giai đoạn %(phase)s chưa mở (mở lúc %(time)s); trang chỉ xem đến lúc đó. Giai đoạn hiện tại: "
+                 "%(current)s.", phase=label, time=format_local(opens, seconds=False), current=current)
+    return _("Giai đoạn %(phase)s chưa mở; trang chỉ xem đến lúc đó. Giai đoạn hiện tại: %(current)s.",
+             phase=label, current=current)
+
+
 def check(decision: Decision, *, phase=None) -> Decision:
     """Return ``decision`` if allowed; otherwise raise :class:`DeadlineRefused` (window closed or not yet
     open) or :class:`Refused` (any other code). ``phase`` fills ``{phase}`` in the message. Call it before

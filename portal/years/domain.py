@@ -265,6 +265,8 @@ def can_close_round1(
         return refuse("own_agency")
     if unit_status in _ROUND1_OVER:
         return refuse("round1_closed")
+    if unit_status == UnitStatus.DRAFT:
+        return refuse("not_ready")  # locked at the end of self-assessment; a draft here is not appraised yet
     if not all_fields_done:
         return refuse("fields_pending")
     return ALLOWED

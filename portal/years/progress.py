@@ -104,10 +104,10 @@ def headers() -> list[str]:
             _("Gia hạn / mở lại")]
 
 
-def _cell_text(code: str, phase: Phase, stamp: datetime | None) -> str:
+def _cell_text(code: str, phase: Phase, stamp: datetime | None, automatic: bool = False) -> str:
     unit_phase = phase in UNIT_PHASES
     if code == "done":
-        text = _("Đã chốt") if unit_phase else _("Đã thẩm định")
+        text = (_("Khóa tự động") if automatic else _("Đã chốt")) if unit_phase else _("Đã thẩm định")
         return f"{text} {format_local(stamp, seconds=False)}" if stamp else text
     return {
         "pending": _("Chưa chốt") if unit_phase else _("Đang thẩm định"),
@@ -139,7 +139,10 @@ def _cell(year_phase: Phase, column: Phase, assessment, window, exception, now) 
     else:
         state, _close = domain.window_state(window, exception, now)
         code = "overdue" if state == domain.CLOSED else "pending"
-    return Cell(code, _cell_text(code, column, _stamp(assessment, column)))
+    # A file locked at the end of self-assessment has a submission time but no leader who submitted it.
+    automatic = (column == Phase.SELF_ASSESSMENT and assessment is not None
+                 and assessment.self_submitted_at is not None and assessment.self_submitted_by_id is None)
+    return Cell(code, _cell_text(code, column, _stamp(assessment, column), automatic))
 
 
 def _exception_text(row: UnitDeadline | None) -> str:

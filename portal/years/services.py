@@ -59,9 +59,11 @@ def change_phase(year: AssessmentYear, target, *, user, reason: str | None, now:
     """Move the year to ``target`` (next phase, or back with a reason), audit it and notify: units when
     self-assessment or explanation opens, the council when a review round opens, everyone on publication.
 
-    Moving from review round 1 to explanation is the deadline of round 1: every unit whose round 1 the
-    chair has not closed yet is closed now (each audited and told), so that it sees its round-1 scores,
-    the comments sent to it and the items to explain. Returns the number of files closed that way."""
+    Moving from self-assessment to review round 1 ends the self-assessment: every file still in draft is
+    locked as it stands (audited, the unit told). Moving from review round 1 to explanation is the
+    deadline of round 1: every unit whose round 1 the chair has not closed yet is closed now (each audited
+    and told), so that it sees its round-1 scores, the comments sent to it and the items to explain.
+    Returns the number of files locked or closed that way."""
     target = domain.as_phase(target)
     check(phase_decision(year, user, target, reason), phase=year.phase)
     old = year.phase
@@ -72,6 +74,9 @@ def change_phase(year: AssessmentYear, target, *, user, reason: str | None, now:
            old={"phase": old}, new={"phase": str(target), "direction": "back" if back else "forward"},
            reason=(reason or "").strip() or None)
     closed = 0
+    if target == Phase.REVIEW_1 and not back:
+        from portal.assessments.services import lock_at_deadline  # lazy: assessments build on years
+        closed = lock_at_deadline(year, actor=user, now=now)
     if target == Phase.EXPLANATION and not back:
         from portal.appraisal.rounds import close_round1_for_year  # lazy: appraisal builds on years
         closed = close_round1_for_year(year, actor=user, now=now)
@@ -79,10 +84,16 @@ def change_phase(year: AssessmentYear, target, *, user, reason: str | None, now:
     return closed
 
 
-def round1_still_open(year: AssessmentYear) -> int:
-    """How many files would have round 1 closed by moving the year to explanation now."""
-    from portal.appraisal.rounds import units_to_close
-    return len(units_to_close(year)) if year.phase == str(Phase.REVIEW_1) else 0
+def closing_effect(year: AssessmentYear) -> int:
+    """How many files moving to the next phase would lock (self-assessment → review 1: drafts) or close
+    round 1 for (review 1 → explanation: files the chair has not closed yet)."""
+    if year.phase == str(Phase.SELF_ASSESSMENT):
+        from portal.assessments.services import unsubmitted
+        return len(unsubmitted(year))
+    if year.phase == str(Phase.REVIEW_1):
+        from portal.appraisal.rounds import units_to_close
+        return len(units_to_close(year))
+    return 0
 
 
 def phase_history(year: AssessmentYear, limit: int = 50) -> list[AuditLog]:

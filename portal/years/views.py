@@ -23,7 +23,7 @@ from portal.years.services import (
     change_phase,
     phase_decision,
     phase_history,
-    round1_still_open,
+    closing_effect,
     save_windows,
     unit_exceptions,
 )
@@ -77,7 +77,7 @@ def _plan_context(year: AssessmentYear, *, windows_form=None, phase_form=None, p
         next_label=phase_label(following) if following else None,
         next_allowed=bool(next_decision), next_refusal=next_refusal,
         back_choices=[(str(p), phase_label(p)) for p in PHASE_ORDER[:domain.phase_index(year.phase)]],
-        round1_open=round1_still_open(year),
+        closing_effect=closing_effect(year),
         history=history, actors=_names(User, User.full_name, [h.actor_id for h in history]),
         phase_label=phase_label)
 
@@ -130,7 +130,9 @@ def move_phase(year_id: int):
                      error_direction="back" if back else "forward")
     db.session.commit()
     message = _("Đã chuyển đợt đánh giá sang giai đoạn %(phase)s.", phase=phase_label(target))
-    if closed:
+    if closed and target == domain.Phase.REVIEW_1:
+        message += " " + _("Đã khóa tự động %(n)d hồ sơ chưa chốt; các đơn vị đã được thông báo.", n=closed)
+    elif closed:
         message += " " + _("Đã kết thúc thẩm định lần 1 của %(n)d đơn vị; các đơn vị đã được thông báo kết quả.",
                            n=closed)
     if is_htmx():

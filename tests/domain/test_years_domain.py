@@ -353,7 +353,7 @@ def test_finalize_needs_all_fields_and_a_unit_not_yet_finalized():
 
 
 @pytest.mark.parametrize("status, done, reason", [
-    ("draft", True, None),                  # a unit that never submitted: its self-scores stand as they are
+    ("draft", True, "not_ready"),           # locked when the year moves to review 1; never closed as a draft
     ("submitted", True, None),
     ("submitted", False, "fields_pending"),
     ("review_1_done", True, "round1_closed"),

@@ -53,3 +53,16 @@ def build(phase: str = "self_assessment", closes_in=timedelta(days=10)) -> Setup
     make_user("council_chair", unit_c, username="chair")
     db.session.commit()
     return Setup(year.id, cset.id, a.id, b.id, unit_a.id, unit_b.id)
+
+
+def set_status(assessment, status: str, now=None) -> None:
+    """Put a file in ``status`` with the stamps a real workflow leaves (the data invariants require them):
+    submitted or later has a submission time, an explanation submission from then on, finalized its time."""
+    from portal.assessments.models import Assessment  # noqa: F401  (for readers: the model changed here)
+    now = now or utcnow()
+    assessment.status = status
+    later = status != "draft"
+    assessment.self_submitted_at = (assessment.self_submitted_at or now) if later else None
+    explained = status in ("explanation_submitted", "finalized")
+    assessment.explanation_submitted_at = (assessment.explanation_submitted_at or now) if explained else None
+    assessment.finalized_at = (assessment.finalized_at or now) if status == "finalized" else None

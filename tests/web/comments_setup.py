@@ -14,7 +14,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.years.models import AssessmentYear, PhaseWindow
 from tests.factories import make_unit, make_user
-from tests.web.assess_setup import Setup, build
+from tests.web.assess_setup import Setup, build, set_status
 
 PHASES = ("setup", "self_assessment", "review_1", "explanation", "review_2", "synthesis", "approval",
           "published", "archived")
@@ -54,7 +54,7 @@ class World:
         year = db.session.get(AssessmentYear, self.s.year_id)
         year.phase = phase
         for aid in (self.s.a_id, self.s.b_id):
-            db.session.get(Assessment, aid).status = status or STATUS[phase]
+            set_status(db.session.get(Assessment, aid), status or STATUS[phase])
         db.session.commit()
 
     def comment(self, body: str, *, author: str = "member", sent: bool = False, parent: Comment | None = None,

@@ -14,7 +14,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.years.models import AssessmentYear, PhaseWindow
 from tests.factories import login, make_user
-from tests.web.assess_setup import build
+from tests.web.assess_setup import build, set_status
 
 
 def set_phase(s, phase):
@@ -32,7 +32,7 @@ def s(ctx):
     setup = build()
     member = db.session.scalar(select(User).where(User.username == "member"))
     db.session.add(CouncilAssignment(year_id=setup.year_id, user_id=member.id, field_code="F1"))
-    db.session.get(Assessment, setup.a_id).status = "submitted"
+    set_status(db.session.get(Assessment, setup.a_id), "submitted")
     db.session.add(ScoreEntry(assessment_id=setup.a_id, criterion_id=setup.crit("1.2").id, stage="self",
                               inputs={"yes": True}, points=Decimal("1")))
     db.session.commit()

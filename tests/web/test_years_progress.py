@@ -100,11 +100,13 @@ def test_later_phases(admin, world):
     year.phase = "explanation"
     world.assessment("STP").status = "explanation_submitted"
     world.assessment("STP").explanation_submitted_at = utcnow()
-    world.assessment("SYT").status = "review_1_done"
+    syt = world.assessment("SYT")
+    syt.status, syt.self_submitted_at = "review_1_done", utcnow()  # locked at the end of self-assessment
     db.session.commit()
     rows = _rows_by_code(admin.get("/admin/year/progress").get_data(as_text=True))
     assert rows["STP"][4:8][1:3] == ["Đã thẩm định", rows["STP"][6]] and rows["STP"][6].startswith("Đã chốt")
-    assert rows["SYT"][4:8] == ["Đã chốt", "Đã thẩm định", "Chưa chốt", "Chưa mở"]
+    assert rows["SYT"][4].startswith("Khóa tự động ")  # a submission time, but no leader submitted it
+    assert rows["SYT"][5:8] == ["Đã thẩm định", "Chưa chốt", "Chưa mở"]
     assert rows["STC"][4:8] == ["Không chốt", "Chưa thẩm định xong", "Chờ thẩm định vòng 1", "Chưa mở"]
 
 
@@ -218,7 +220,7 @@ def test_reopen_in_explanation_goes_back_to_review_1_done_only_from_later(admin,
 
 def test_a_finalized_file_is_not_reopened(admin, world):
     world.year().phase = "review_2"
-    world.assessment("STP").status = "finalized"
+    world.assessment("STP").status, world.assessment("STP").finalized_at = "finalized", utcnow()
     db.session.commit()
     unit = world.units["STP"]
     response = admin.post(f"/admin/year/{world.year_id}/units/{unit}/reopen", data=_deadline_data(unit, "reopen"))

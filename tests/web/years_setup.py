@@ -58,12 +58,15 @@ def build_world(phase: str = "self_assessment", *, sa_closes_in=timedelta(days=1
                                       ("883", "UBND thành phố Long Xuyên", "district", "draft")):
         unit = make_unit(name, code=code, unit_type=kind)
         units[code] = unit.id
-        db.session.add(Assessment(year_id=year.id, unit_id=unit.id, criteria_set_id=sets[kind].id, status=status,
-                                  self_submitted_at=now - day if status == "submitted" else None))
+        assessment = Assessment(year_id=year.id, unit_id=unit.id, criteria_set_id=sets[kind].id, status=status,
+                                self_submitted_at=now - day if status == "submitted" else None)
+        db.session.add(assessment)
         for role, suffix in (("unit_staff", "canbo"), ("unit_leader", "lanhdao")):
             user = make_user(role, unit, username=f"{code.lower()}.{suffix}")
             user.email = f"{code.lower()}.{suffix}@example.vn"
             users[user.username] = user.id
+        if status == "submitted":
+            assessment.self_submitted_by_id = users[f"{code.lower()}.lanhdao"]  # submitted by its leader
     units["OLD"] = make_unit("Sở Cũ", code="OLD", active=False).id
     for role, username, agency in (("admin", "quantri", None), ("council_member", "tv.stc", "STC"),
                                    ("council_chair", "chutich", "STC")):
