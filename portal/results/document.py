@@ -14,6 +14,7 @@ snapshot (what the public page and the units see). Decimals are strings; templat
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal.criteria.models import Criterion
 from portal.extensions import db
@@ -95,7 +96,8 @@ def results_document(year) -> dict:
     settings = settings_of(year)
     labels = {b.key: b.label for b in settings.bands}
     rows = list(db.session.execute(select(UnitResult, Unit).join(Unit, Unit.id == UnitResult.unit_id)
-                                   .where(UnitResult.year_id == year.id)).all())
+                                   .where(UnitResult.year_id == year.id)
+                                   .options(selectinload(Unit.names))).all())  # name_in without a query each
     previous = previous_results(year)
     by_type: dict[str, list[dict]] = {}
     ranked: list[RankedUnit] = []

@@ -219,7 +219,7 @@ def read_settings(values: Mapping[str, str], current: YearSettings) -> tuple[Yea
     policy = values.get("no_survey_policy") or ""
     if policy not in NO_SURVEY_POLICIES:
         problems["no_survey_policy"] = ("choice", None)
-    if not problems:
+    if not any(name.startswith("band-") for name in problems):  # the bands as a whole, once each one reads
         band_problems = validate_bands(bands)
         if band_problems:
             problems["bands"] = band_problems

@@ -5,6 +5,7 @@ XLSX template. Parsing and checking are pure (survey_parse.py, survey_check.py);
 from decimal import Decimal
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
 
 from portal.assessments.models import Assessment
 from portal.audit.services import record
@@ -22,7 +23,7 @@ from portal.years.domain import can_import_survey
 def year_units(year) -> list[Unit]:
     """The units assessed in the year (those with an assessment file), departments first, by code."""
     units = db.session.scalars(select(Unit).join(Assessment, Assessment.unit_id == Unit.id)
-                               .where(Assessment.year_id == year.id))
+                               .where(Assessment.year_id == year.id).options(selectinload(Unit.names)))
     return sorted(units, key=lambda u: (u.unit_type != "department", u.code))
 
 

@@ -9,8 +9,8 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.results import bp
 from portal.results.approval import approvals
-from portal.results.document import find_unit, published_approval, results_document
-from portal.results.domain import can_view_unit_result
+from portal.results.document import PUBLIC_PHASES, find_unit, published_approval, results_document
+from portal.results.domain import approval_in_force, can_view_unit_result
 from portal.results.forms import ApprovalForm, PlainForm
 from portal.results.services import approved, compute_results, current_approval, results_stale
 from portal.results.surveys import current_import, scores_by_unit, year_units
@@ -38,13 +38,14 @@ def _decision_text(decision, year) -> str | None:
 def overview_context(year, *, message=None, approval_form=None) -> dict:
     """Everything the overview page and its two htmx regions show. Before synthesis nobody sees numbers
     (can_view_results): the page then says when they come, with the links that already make sense."""
-    who, is_approved = actor(year), approved(year)
-    published = published_approval(year)
+    who, current = actor(year), current_approval(year)
+    is_approved = approval_in_force(has_current_approval=current is not None, phase=year.phase)
+    published = current if year.phase in PUBLIC_PHASES else None  # as published_approval(year)
     visible = can_view_results(who, phase=year.phase, published=published is not None)
     compute = can_compute_results(who, phase=year.phase, approved=is_approved)
     approve = can_approve_results(who, phase=year.phase, approved=is_approved)
     publish = can_publish(who, phase=year.phase, approved=is_approved)
-    with_survey = scores_by_unit(year)
+    with_survey, units = scores_by_unit(year), year_units(year)
     return dict(
         year=year, doc=results_document(year) if visible else {"types": [], "bands": []},
         hidden_reason=None if visible else _decision_text(visible, year),
@@ -52,8 +53,8 @@ def overview_context(year, *, message=None, approval_form=None) -> dict:
         can_compute=bool(compute), compute_refusal=_decision_text(compute, year),
         can_approve=bool(approve), approve_refusal=_decision_text(approve, year),
         can_publish=bool(publish), publish_refusal=_decision_text(publish, year),
-        current=current_approval(year), published=published, approvals=approvals(year),
-        survey_import=current_import(year), units_total=len(year_units(year)), units_with_survey=len(with_survey),
+        current=current, published=published, approvals=approvals(year),
+        survey_import=current_import(year), units_total=len(units), units_with_survey=len(with_survey),
         stale=results_stale(year) and not is_approved,
         approval_form=approval_form or ApprovalForm(formdata=None), form=PlainForm(formdata=None),
         is_admin=current_user.role == "admin")

@@ -201,6 +201,10 @@ def test_settings_form_refuses_bands_out_of_order_with_the_scoring_rule_in_words
     new, problems = read_settings(dict(settings_form_values(DEFAULTS), **{"band-1-min": "95"}), DEFAULTS)
     assert new is None and list(problems) == ["bands"]
     assert problems["bands"] == ["Các mức xếp loại phải xếp theo ngưỡng giảm dần. Hãy sắp xếp lại."]
+    # reported together with the other fields' problems, so one correction round is enough
+    _new, problems = read_settings(dict(settings_form_values(DEFAULTS), **{"band-1-min": "95",
+                                                                          "reward-district": "ba"}), DEFAULTS)
+    assert set(problems) == {"bands", "reward-district"}
 
 
 @pytest.mark.parametrize("tie_breakers, choice", [
