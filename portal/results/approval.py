@@ -14,7 +14,7 @@ from portal.audit.services import record
 from portal.extensions import db
 from portal.results.document import results_document
 from portal.results.models import Approval
-from portal.results.services import approved, current_approval, results_stale
+from portal.results.services import approved, current_approval, lock_year, results_stale
 from portal.years.deadlines import actor_for, check
 from portal.years.domain import Phase, can_approve_results, can_publish
 from portal.years.services import change_phase
@@ -31,6 +31,7 @@ class StaleResults(Exception):
 
 def approve(year, *, decision_number: str, decision_date: date, user, now) -> Approval:
     """Phê duyệt kết quả: freeze the current results under the decision number and date; audited."""
+    lock_year(year)
     check(can_approve_results(actor_for(user, year), phase=year.phase, approved=approved(year)),
           phase=year.phase)
     document = results_document(year)
@@ -58,6 +59,7 @@ def approve(year, *, decision_number: str, decision_date: date, user, now) -> Ap
 
 def publish(year, *, user, now) -> Approval:
     """Công bố kết quả: stamp the approval and move the year to "published" (audited and notified)."""
+    lock_year(year)
     check(can_publish(actor_for(user, year), phase=year.phase, approved=approved(year)), phase=year.phase)
     approval = current_approval(year)
     approval.published_at = now

@@ -36,6 +36,16 @@ from portal.years.domain import can_compute_results
 ZERO = Decimal(0)
 
 
+def lock_year(year) -> None:
+    """Serialise the year's result writes (compute, approve, publish): on PostgreSQL the year row is locked
+    until the request commits, so two admins pressing "Tính kết quả" at once, or a double-clicked approval,
+    run one after the other and the second sees the first's outcome. SQLite already serialises writers
+    (BEGIN IMMEDIATE); SQLAlchemy leaves FOR UPDATE out there. The year is reloaded under the lock, so a
+    request that waited sees the phase the other one left."""
+    db.session.flush()
+    db.session.refresh(year, with_for_update=True)
+
+
 def results_stale(year) -> bool:
     """Whether something the results are computed from changed after the last computation: a score, a
     survey score, the criteria or the year's settings (read from the audit log, where every such change
@@ -161,6 +171,7 @@ def compute_results(year, *, user, now) -> dict:
     """Tính kết quả: evaluate and rank every unit of the year, replace the stored results, audit a summary.
 
     Raises portal.years.deadlines.Refused when the rule says no (not admin, wrong phase, approved)."""
+    lock_year(year)
     check(can_compute_results(actor_for(user, year), phase=year.phase, approved=approved(year)),
           phase=year.phase)
     settings = settings_of(year)

@@ -219,3 +219,39 @@ def test_the_snapshot_keeps_the_document_shape_the_reports_read(world):
             "survey_points", "bonus", "deductions", "applicable_max", "survey_available", "reward", "fields",
             "gaps", "prev_index", "prev_rank", "index_change", "rank_change"} <= set(unit)
     assert (unit["code"], unit["index"], unit["band_label"], unit["reward"]) == ("GA", "97.22", "Xuất sắc", True)
+
+
+def _at_once(calls):
+    """Run the calls in parallel threads, started together; their responses in order."""
+    import threading
+    barrier, out = threading.Barrier(len(calls)), [None] * len(calls)
+
+    def run(i, call):
+        barrier.wait()
+        out[i] = call()
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return out
+
+
+def test_two_computations_and_a_double_approval_at_once(app, world):
+    admins = [client_for(app, "qt"), client_for(app, "qt")]
+    db.session.commit()
+    responses = _at_once([lambda c=c: c.post(f"/results/{world.year_id}/compute") for c in admins])
+    assert [r.status_code for r in responses] == [303, 303]
+    assert db.session.scalar(select(db.func.count(UnitResult.id))) == 7
+    world.set_phase("approval")
+    chairs = [client_for(app, "chutich"), client_for(app, "qt")]
+    responses = _at_once([lambda c=c: approve_form(c, world) for c in chairs])
+    assert sorted(r.status_code for r in responses) == [303, 403]  # the second sees the first's decision
+    assert db.session.scalar(select(db.func.count(Approval.id))) == 1
+
+
+def test_approval_with_htmx_redirects_the_whole_page(app, world):
+    world.set_phase("approval")
+    response = approve_form(client_for(app, "chutich"), world, htmx=True)
+    assert response.status_code == 200 and response.headers["HX-Redirect"].endswith(f"/results/{world.year_id}")
+    assert db.session.scalar(select(Approval)).decision_number == "456/QĐ-UBND"
