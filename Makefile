@@ -39,8 +39,10 @@ browser:
 test: setup browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: setup
-	$(BIN)/python bench/bench_scoring.py
+# Every benchmark in sequence and a summary (bench/run_all.py); `make bench BENCH_ARGS=--quick` measures the
+# provincial year only. The national-scale year is generated once and cached in bench/out/cache/.
+bench: setup browser
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 # Refresh the message catalogue after changing user-facing strings.
 extract: $(STAMP)

@@ -93,3 +93,8 @@ UNLABELLED_JS = """() => {
 def unlabelled_inputs(page) -> list[str]:
     """Form controls a screen reader cannot name (no <label>, aria-label, aria-labelledby or title)."""
     return page.evaluate(UNLABELLED_JS)
+
+
+def menu(page, name: str) -> None:
+    """Follow a link of the main menu (the home page repeats some of them as tiles)."""
+    page.locator("nav.site-nav").get_by_role("link", name=name, exact=True).click()

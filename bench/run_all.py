@@ -1,0 +1,146 @@
+"""`make bench`: every benchmark in sequence, then one summary with the goals, written also as a Markdown
+table for the README (bench/out/latest.md) and as JSON (bench/out/latest.json).
+
+  1. the pure scoring core at 2,000 units × 100 items (bench_scoring.py)
+  2. pages: workspace, item save, council board, ranking; results computation; first-load weight —
+     provincial year, then the national-scale year (bench_pages.py)
+  3. throughput against gunicorn next to a minimal Flask page (bench_throughput.py)
+  4. the workspace on a throttled browser: CPU 4×, Slow 3G (slow_browser.py)
+  5. the other benchmark scripts of bench/ (reports, load test), when present, as they are
+
+--quick: the provincial year only, fewer runs and shorter load windows (about a minute and a half).
+The national-scale year is generated once (about two minutes) and cached in bench/out/cache/.
+"""
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.common import kb, machine  # noqa: E402  (after the sys.path insertion)
+
+OUT = ROOT / "bench" / "out"
+OTHERS = ("bench_reports.py", "load_test.py")    # written by other work; run as they are, if present
+
+
+def _section(title: str) -> None:
+    print(f"\n{'=' * 100}\n{title}\n{'=' * 100}", flush=True)
+
+
+def run_scoring() -> None:
+    import bench.bench_scoring as scoring
+    scoring.main()
+
+
+def run_others(quick: bool) -> list[tuple[str, int, float]]:
+    done = []
+    for name in OTHERS:
+        script = ROOT / "bench" / name
+        if not script.exists():
+            continue
+        _section(f"bench/{name}")
+        started = time.perf_counter()
+        code = subprocess.call([sys.executable, str(script), *(["--quick"] if quick and _takes_quick(script)
+                                                                   else [])], cwd=ROOT)
+        done.append((name, code, time.perf_counter() - started))
+    return done
+
+
+def _takes_quick(script: Path) -> bool:
+    return "--quick" in script.read_text(encoding="utf-8")
+
+
+def summary_rows(pages: list[dict], load: dict | None, browser: dict | None) -> list[tuple[str, str, str, str]]:
+    """(figure, goal, measured, verdict) rows of the README table."""
+    from bench.bench_pages import goal_checks
+    rows = []
+    for result in pages:
+        label = "provincial" if result["kind"] == "provincial" else "national"
+        s = result["samples"]
+        for what, goal, measured, met in goal_checks(result):
+            rows.append((f"{label}: {what}", goal, measured, "met" if met else "NOT met"))
+        for key, name in (("board_chair", "council board (chair), p95 / queries"),
+                          ("ranking", "ranking page (admin), p95 / queries")):
+            rows.append((f"{label}: {name}", "—", f"{s[key].p95_ms:.0f} ms / {s[key].query_range} q, "
+                                                  f"{kb(s[key].wire_bytes)} gzip", ""))
+        c = result["compute"]
+        rows.append((f"{label}: results computation (whole year)", "—",
+                     f"{c.median_ms / 1000:.2f} s / {c.query_range} q", ""))
+    if load:
+        from bench.bench_throughput import GOAL_RATIO, baseline_rps
+        base = baseline_rps(load)
+        for key in ("workspace", "save", "login_page"):
+            r = load[key]
+            ratio = r.rps / base
+            rows.append((f"throughput: {r.name.replace('portal: ', '')}", "≥ 1/3 of baseline" if key != "login_page"
+                         else "—", f"{r.rps:.0f} req/s = {ratio:.2f} × {base:.0f} req/s",
+                         ("met" if ratio >= GOAL_RATIO else "NOT met") if key != "login_page" else ""))
+    if browser:
+        rows.append(("throttled browser (CPU 4×, Slow 3G): usable workspace / saved item", "printed",
+                     f"{browser['usable_s']:.1f} s / {browser['saved_s']:.1f} s "
+                     f"({kb(browser['wire_bytes'])} on the wire)", ""))
+    return rows
+
+
+def write_outputs(rows, started: float, quick: bool) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    when = time.strftime("%Y-%m-%d")
+    lines = [f"Measured {when} on {machine()}{' (--quick)' if quick else ''}.", "",
+             "| figure | goal | measured | |", "|---|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    (OUT / "latest.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (OUT / "latest.json").write_text(json.dumps({"date": when, "machine": machine(), "quick": quick,
+                                                 "seconds": round(time.perf_counter() - started),
+                                                 "rows": rows}, ensure_ascii=False, indent=1),
+                                     encoding="utf-8")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="provincial year only, fewer runs")
+    parser.add_argument("--no-browser", action="store_true", help="skip the throttled-browser run")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    print(f"make bench — {machine()}")
+
+    _section("1. Scoring core (pure Python, no database)")
+    run_scoring()
+
+    _section("2. Pages, results computation and first-load weight (in process)")
+    import bench.bench_pages as pages
+    page_results = pages.main(["--only", "provincial", "--quick"] if args.quick else [])
+
+    _section("3. Throughput: gunicorn on loopback, against a minimal Flask page")
+    import bench.bench_throughput as throughput
+    load = throughput.main(["--quick"] if args.quick else [])
+
+    browser = None
+    if not args.no_browser:
+        _section("4. Throttled browser: CPU 4×, Slow 3G")
+        import bench.slow_browser as slow
+        try:
+            browser = slow.main(["--runs", "1" if args.quick else "3"])
+        except Exception as error:          # no Chromium on this machine: say so, keep the other figures
+            print(f"  skipped: {error}")
+
+    others = run_others(args.quick)
+
+    rows = summary_rows(page_results, load, browser)
+    _section(f"Summary — {machine()}")
+    width = max(len(r[0]) for r in rows)
+    for figure, goal, measured, verdict in rows:
+        print(f"  {figure:<{width}}  {goal:<18} {measured:<40} {verdict}")
+    for name, code, seconds in others:
+        print(f"  bench/{name}: exit {code} after {seconds:.0f} s")
+    write_outputs(rows, started, args.quick)
+    print(f"\n  README table written to {OUT.relative_to(ROOT)}/latest.md; "
+          f"total {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
