@@ -48,10 +48,11 @@ def _units(year) -> list[tuple[Unit, str]]:
 
 
 def _context(year, **extra) -> dict:
-    return dict(year=year, members=members(), fields=year_fields(year), grid=grid(year), units=_units(year),
-                conflicts=conflicts(year), reassignments=reassignments(year), choices=ASSIGN_CHOICES,
-                grid_message=None, grid_error=None, reassign_message=None, reassign_error=None, typed=None,
-                **extra)
+    context = dict(year=year, members=members(), fields=year_fields(year), grid=grid(year), units=_units(year),
+                   conflicts=conflicts(year), reassignments=reassignments(year), choices=ASSIGN_CHOICES,
+                   grid_message=None, grid_error=None, reassign_message=None, reassign_error=None, typed=None)
+    context.update(extra)
+    return context
 
 
 @bp.route("/assignments")

@@ -92,7 +92,7 @@ def _page(assessment, year, field, fields, now, *, status=200, block=None, **ext
                    editable=bool(decision), refusal=None if decision else refusal_message(decision, phase=year.phase),
                    seen=seen, done=field_done(assessment, field.code, shown_round),
                    unit_name=assessment.unit.name_in(year.id), errors={}, typed={}, conflict=None, saved=None,
-                   explanation_only=shown_round == 2, done_message=None)
+                   explanation_only=shown_round == 2, done_message=None, done_error=False)
     context.update(extra)
     return render("appraisal/field.html", block=block, status=status, **context)
 
@@ -172,11 +172,8 @@ def mark_done(assessment_id: int, field_code: str):
     decision, round_no = _decision(assessment, year, field_code, now)
     if not decision:
         db.session.rollback()
-        if is_htmx():
-            return _page(assessment, year, field, fields, now, status=409, block=block,
-                         done_message=refusal_message(decision, phase=year.phase))
-        flash(refusal_message(decision, phase=year.phase), "error")
-        return redirect_after_post(url_for("appraisal.field_page", assessment_id=assessment.id, field_code=field_code))
+        return _page(assessment, year, field, fields, now, status=409, block=block,
+                     done_message=refusal_message(decision, phase=year.phase), done_error=True)
     done = request.form.get("done") == "1"
     mark_field(assessment, field_code, round_no, done, actor=current_user, now=now)
     db.session.commit()
