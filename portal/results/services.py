@@ -9,11 +9,12 @@ summary, and it supersedes a decision left over from before the year was moved b
 """
 from collections import defaultdict
 from decimal import Decimal
+from typing import NamedTuple
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, insert, or_, select
 
-from portal.appraisal.services import entries_by_stage, final_entries
-from portal.assessments.models import Assessment
+from portal.appraisal.domain import final_entry
+from portal.assessments.models import Assessment, ScoreEntry
 from portal.audit.models import AuditLog
 from portal.audit.services import record
 from portal.criteria.models import CriteriaSet, Criterion
@@ -88,9 +89,47 @@ def criteria_of(cset: CriteriaSet) -> list[Criterion]:
 def survey_rows(year_id: int) -> dict[int, dict[int, Decimal]]:
     """{unit_id: {criterion_id: points}} of the year's survey scores."""
     out: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for row in db.session.scalars(select(SurveyScore).where(SurveyScore.year_id == year_id)):
-        out[row.unit_id][row.criterion_id] = row.points
+    for unit_id, criterion_id, points in db.session.execute(
+            select(SurveyScore.unit_id, SurveyScore.criterion_id, SurveyScore.points)
+            .where(SurveyScore.year_id == year_id)):
+        out[unit_id][criterion_id] = points
     return out
+
+
+class Entry(NamedTuple):
+    """What the computation reads of a ScoreEntry (plain values: a national year has ~600,000 entries,
+    and building ORM objects for them cost most of the computation's time)."""
+
+    points: Decimal | None
+    not_applicable: bool
+    inputs: dict
+
+
+def _entries(assessment_ids: list[int], adjustment_ids: set[int]) -> dict[int, dict[int, dict[str, Entry]]]:
+    """{assessment_id: {criterion_id: {stage: Entry}}}. Only adjustments need their inputs (the count), so
+    the JSON column is read for those rows alone."""
+    out: dict[int, dict[int, dict[str, Entry]]] = defaultdict(lambda: defaultdict(dict))
+    if not assessment_ids:
+        return out
+    rows = db.session.execute(select(ScoreEntry.assessment_id, ScoreEntry.criterion_id, ScoreEntry.stage,
+                                     ScoreEntry.points, ScoreEntry.not_applicable)
+                              .where(ScoreEntry.assessment_id.in_(assessment_ids)))
+    for aid, cid, stage, points, na in rows:
+        out[aid][cid][stage] = Entry(points, bool(na), {})
+    if adjustment_ids:
+        rows = db.session.execute(select(ScoreEntry.assessment_id, ScoreEntry.criterion_id, ScoreEntry.stage,
+                                         ScoreEntry.inputs)
+                                  .where(ScoreEntry.assessment_id.in_(assessment_ids),
+                                         ScoreEntry.criterion_id.in_(adjustment_ids)))
+        for aid, cid, stage, inputs in rows:
+            out[aid][cid][stage] = out[aid][cid][stage]._replace(inputs=inputs or {})
+    return out
+
+
+def _final(stages: dict[str, Entry]) -> Entry | None:
+    """The final appraised entry (portal.appraisal's rule: round 2, else round 1), else the self-score the
+    council accepted by leaving it as declared."""
+    return final_entry(stages.get("round1"), stages.get("round2")) or stages.get("self")
 
 
 def _states(by_id: dict[int, Criterion], entries) -> tuple[dict, dict]:
@@ -144,12 +183,13 @@ def _evaluate_set(year, cset: CriteriaSet, settings: YearSettings, surveys) -> l
     fields, adjustments = build_nodes(criteria)
     assessments = list(db.session.scalars(select(Assessment).where(
         Assessment.year_id == year.id, Assessment.criteria_set_id == cset.id)))
-    ids = [a.id for a in assessments]
-    finals, stages = final_entries(ids), entries_by_stage(ids)
+    stages = _entries([a.id for a in assessments], {c.id for c in criteria if c.kind == "adjustment"})
     caps = {"bonus_cap": cset.bonus_cap, "deduction_cap": cset.deduction_cap, "settings": settings}
     out = []
     for assessment in assessments:
-        states, counts = _states(by_id, finals.get(assessment.id, {}))
+        own_stages = stages.get(assessment.id, {})
+        finals = {cid: entry for cid, st in own_stages.items() if (entry := _final(st)) is not None}
+        states, counts = _states(by_id, finals)
         survey = surveys.get(assessment.unit_id, {})
         for cid, points in survey.items():
             crit = by_id.get(cid)
@@ -157,7 +197,7 @@ def _evaluate_set(year, cset: CriteriaSet, settings: YearSettings, surveys) -> l
                 na = states.get(crit.code, ItemState(None)).not_applicable
                 states[crit.code] = ItemState(points, na)
         final = evaluate(fields, states, adjustments, counts, survey_available=bool(survey), **caps)
-        own_entries = {cid: st["self"] for cid, st in stages.get(assessment.id, {}).items() if "self" in st}
+        own_entries = {cid: st["self"] for cid, st in own_stages.items() if "self" in st}
         own_states, own_counts = _states(by_id, own_entries)
         own = evaluate(fields, own_states, adjustments, own_counts, survey_available=False, **caps)
         out.append({"unit_id": assessment.unit_id, "unit_type": cset.unit_type, "final": final,
@@ -181,9 +221,10 @@ def compute_results(year, *, user, now) -> dict:
         [RankInput(e["unit_id"], e["final"].index, e["final"].appraisal_points, e["final"].survey_points,
                    e["unit_type"]) for e in evaluated], settings.tie_breakers)}
     db.session.execute(delete(UnitResult).where(UnitResult.year_id == year.id))
+    rows = []
     for e in evaluated:
         final, rank = e["final"], ranked[e["unit_id"]]
-        db.session.add(UnitResult(
+        rows.append(dict(
             year_id=year.id, unit_id=e["unit_id"], appraisal_points=final.appraisal_points,
             survey_points=final.survey_points, bonus=final.bonus, deductions=final.deductions,
             applicable_max=final.applicable_max, index=final.index,
@@ -191,6 +232,8 @@ def compute_results(year, *, user, now) -> dict:
             details={"unit_type": e["unit_type"], "tied": rank.tied, "survey_available": e["survey_available"],
                      "gaps": e["gaps"], "warnings": final.warnings[:20]},
             computed_at=now))
+    if rows:
+        db.session.execute(insert(UnitResult), rows)  # one executemany, not one INSERT per unit
     db.session.flush()
     summary = _summary(evaluated, ranked)
     record("results_compute", "assessment_year", year.id, actor=user, year_id=year.id, new=summary)
