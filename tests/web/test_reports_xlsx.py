@@ -65,9 +65,13 @@ def exported(app):
 
 
 def _book(exported, name):
-    response = exported["files"][name]
-    assert response.status_code == 200
-    return load_workbook(io.BytesIO(response.data))
+    """The downloaded workbook, opened once for the module (read-only: no test changes it)."""
+    books = exported.setdefault("books", {})
+    if name not in books:
+        response = exported["files"][name]
+        assert response.status_code == 200
+        books[name] = load_workbook(io.BytesIO(response.data))
+    return books[name]
 
 
 def test_downloads_are_private_xlsx_attachments(exported):
@@ -162,8 +166,7 @@ def test_detail_sheet_lists_every_score_entry_with_its_note(exported):
 @pytest.mark.parametrize("name", ("scores", "rankings"))
 def test_no_cell_is_a_live_formula(exported, name):
     data = exported["files"][name].data
-    book = load_workbook(io.BytesIO(data))
-    for sheet in book.worksheets:
+    for sheet in _book(exported, name).worksheets:
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
