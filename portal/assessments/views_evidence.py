@@ -60,21 +60,15 @@ def _decision(assessment, year, criterion):
 def _change(assessment_id: int, criterion_id: int, document_id: int | None, service, notice):
     assessment, year, criterion = _target(assessment_id, criterion_id)
     decision, stage = _decision(assessment, year, criterion)
-    if not decision:
+    if not decision:  # the item (htmx) or the whole page, with the reason next to the item's evidence
         db.session.rollback()
         message = page_refusal(decision, phase=year.phase if stage else PHASE, year=year)
-        if not is_htmx():
-            flash(message, "error")
-            return redirect_after_post(_back(assessment, criterion, year))
         return _respond(assessment, year, criterion, status=409, error=message)
     document = load_document(document_id) if document_id else None
     if document is None:
         db.session.rollback()
-        message = _("Hãy chọn một tài liệu trong thư viện của đơn vị.")
-        if not is_htmx():
-            flash(message, "error")
-            return redirect_after_post(_back(assessment, criterion, year))
-        return _respond(assessment, year, criterion, status=422, error=message)
+        return _respond(assessment, year, criterion, status=422,
+                        error=_("Hãy chọn một tài liệu trong thư viện của đơn vị."))
     try:
         service(assessment, criterion, document, stage=stage, actor=current_user, now=utcnow())
     except EvidenceNotFound:
