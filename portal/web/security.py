@@ -13,14 +13,16 @@ plain token; anything else is replaced by our own.
 import logging
 import re
 import secrets
+from urllib.parse import urlsplit
 
-from flask import Flask, g, request
+from flask import Flask, abort, g, request
 from flask_login import current_user
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
+log = logging.getLogger("portal.security")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
@@ -53,6 +55,17 @@ def init_security(app: Flask) -> None:
     @app.before_request
     def _request_id():
         g.request_id = request_id()
+
+    @app.before_request
+    def _same_origin():
+        # Beside the CSRF token: a browser's Origin on a state change must be this site (security.md §9).
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return None
+        origin = request.headers.get("Origin")
+        if origin is not None and urlsplit(origin).netloc != request.host:
+            log.warning("cross-origin %s %s refused (Origin %r)", request.method, request.path, origin[:100])
+            abort(403)
+        return None
 
     @app.after_request
     def _headers(response):
