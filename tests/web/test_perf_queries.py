@@ -160,11 +160,6 @@ def test_ranking_pages_do_not_grow_with_units(app, ctx):
     assert_constant(per_size(app, _results_probe))
 
 
-@pytest.mark.xfail(strict=True, reason="compute_results writes one INSERT per unit (UnitResult added one by one "
-                   "in portal/results/services.py compute_results): insert the rows with one "
-                   "db.session.execute(insert(UnitResult), rows). The time goes elsewhere too: _evaluate_set loads "
-                   "every score entry twice as ORM objects (final_entries() and entries_by_stage() in "
-                   "portal/appraisal/services.py) — load once, as column tuples")
 def test_results_computation_queries_do_not_grow_with_units(app, ctx):
     from portal.auth.models import User
     from portal.results.services import compute_results
