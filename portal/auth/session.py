@@ -44,7 +44,7 @@ def return_path() -> str | None:
     the page the user was working on (htmx sends it as HX-Current-URL)."""
     if is_htmx():
         return _same_site_path(request.headers.get("HX-Current-URL"))
-    return request.full_path if request.method == "GET" else None
+    return request.full_path.rstrip("?") if request.method == "GET" else None
 
 
 def init_auth(app: Flask) -> None:
@@ -71,6 +71,10 @@ def init_auth(app: Flask) -> None:
             absolute=current_app.config["PERMANENT_SESSION_LIFETIME"],
         )
         if expired:
+            # Run out: end it on the server too, so the cookie can never come back to life.
+            row.ended_at = now
+            db.session.commit()
+            log.info("session of %s ended (%s timeout)", user.username, expired)
             session["expired"] = expired
             return None
         session["seen"] = int(now.timestamp())
