@@ -23,9 +23,24 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import (VERSION_RE, Sample, bench_app, kb, machine, measure, percentile,  # noqa: E402
-                          text_of, QueryCounter)
-from bench.world import PASSWORD, cached_world, place_synthesis, reopen_self_assessment, working_copy  # noqa: E402
+from bench.common import (  # noqa: E402
+    VERSION_RE,
+    QueryCounter,
+    Sample,
+    bench_app,
+    kb,
+    machine,
+    measure,
+    percentile,
+    text_of,
+)
+from bench.world import (  # noqa: E402
+    PASSWORD,
+    cached_world,
+    place_synthesis,
+    reopen_self_assessment,
+    working_copy,
+)
 
 GOALS = {"workspace_p95_ms": 150, "workspace_queries": 20, "save_p95_ms": 50, "fragment_bytes": 5 * 1024,
          "first_load_bytes": 60 * 1024}
@@ -51,6 +66,7 @@ def _people(kind: str) -> dict:
 def _save_target(app, assessment_id: int):
     """A yes/no (or levels) item of the assessment's set and two inputs that give different points."""
     from sqlalchemy import select
+
     from portal.assessments.models import Assessment
     from portal.criteria.models import Criterion
     from portal.extensions import db
@@ -60,7 +76,8 @@ def _save_target(app, assessment_id: int):
                                                            Criterion.kind == "item")
                                    .order_by(Criterion.position, Criterion.id)).all()
         crit = next(c for c in crits if c.method == "yes_no")
-        return crit.id, ({"yes": "1", "note": "Đã ban hành đúng hạn."}, {"yes": "0", "note": "Chưa ban hành."})
+        return crit.id, ({"yes": "1", "note": "Đã ban hành đúng hạn."},
+                         {"yes": "0", "note": "Chưa ban hành."})
 
 
 def first_load(client, html: str) -> dict:
@@ -117,7 +134,8 @@ def bench_world(kind: str, *, quick: bool, now, log=print) -> dict:
         db.session.commit()
     staff = app.test_client().log_in(username, PASSWORD)
     url = f"/assessment/{assessment_id}"
-    samples["workspace"] = measure("unit workspace (page)", counter, lambda: staff.get(url), runs=runs["page"])
+    samples["workspace"] = measure("unit workspace (page)", counter, lambda: staff.get(url),
+                                   runs=runs["page"])
     weight = first_load(app.test_client().log_in(username, PASSWORD), text_of(staff.get(url)))
     weight["html"] = samples["workspace"].wire_bytes
     crit_id, forms = _save_target(app, assessment_id)
@@ -128,7 +146,8 @@ def bench_world(kind: str, *, quick: bool, now, log=print) -> dict:
 
     def save(htmx: bool):
         state["n"] += 1
-        response = staff.post(item_url, htmx=htmx, data={**forms[state["n"] % 2], "version": state["version"]})
+        form = {**forms[state["n"] % 2], "version": state["version"]}
+        response = staff.post(item_url, htmx=htmx, data=form)
         if htmx and response.status_code == 200:
             state["version"] = int(VERSION_RE.search(text_of(response)).group(1))
         elif response.status_code == 303:
@@ -147,11 +166,12 @@ def bench_world(kind: str, *, quick: bool, now, log=print) -> dict:
 
 def _compute(app, counter, world, runs: int, now) -> Sample:
     """Tính kết quả for the whole year, in process (rolled back, so each run starts from the same rows)."""
+    from sqlalchemy import select
+
     from portal.auth.models import User
     from portal.extensions import db
     from portal.results.services import compute_results
     from portal.years.models import AssessmentYear
-    from sqlalchemy import select
     sample = Sample("results computation (whole year)")
     with app.app_context():
         admin = db.session.scalar(select(User).where(User.username == "admin"))
@@ -172,7 +192,8 @@ def _compute(app, counter, world, runs: int, now) -> Sample:
 
 def _row(s: Sample) -> str:
     size = f"{kb(s.wire_bytes):>9} {kb(s.raw_bytes):>9}" if s.raw_bytes else f"{'—':>9} {'—':>9}"
-    return (f"  {s.name:<38} {len(s.seconds):>4} {s.median_ms:>8.1f} {s.p95_ms:>8.1f} {s.query_range:>8} {size}")
+    return (f"  {s.name:<38} {len(s.seconds):>4} {s.median_ms:>8.1f} {s.p95_ms:>8.1f} "
+            f"{s.query_range:>8} {size}")
 
 
 def goal_checks(result: dict) -> list[tuple[str, str, str, bool]]:
@@ -181,13 +202,15 @@ def goal_checks(result: dict) -> list[tuple[str, str, str, bool]]:
     w = result["weight"]
     total = w["html"] + w["css"] + w["js"]
     checks = [
-        ("unit workspace p95", f"< {GOALS['workspace_p95_ms'] * factor} ms", f"{s['workspace'].p95_ms:.0f} ms",
+        ("unit workspace p95", f"< {GOALS['workspace_p95_ms'] * factor} ms",
+         f"{s['workspace'].p95_ms:.0f} ms",
          s["workspace"].p95_ms < GOALS["workspace_p95_ms"] * factor),
         ("unit workspace queries", f"< {GOALS['workspace_queries']}", s["workspace"].query_range,
          max(s["workspace"].queries) < GOALS["workspace_queries"]),
         ("item save p95", f"< {GOALS['save_p95_ms'] * factor} ms", f"{s['save'].p95_ms:.0f} ms",
          s["save"].p95_ms < GOALS["save_p95_ms"] * factor),
-        ("item save fragment (gzip / raw)", "< 5 KB", f"{kb(s['save'].wire_bytes)} / {kb(s['save'].raw_bytes)}",
+        ("item save fragment (gzip / raw)", "< 5 KB",
+         f"{kb(s['save'].wire_bytes)} / {kb(s['save'].raw_bytes)}",
          s["save"].wire_bytes < GOALS["fragment_bytes"]),
     ]
     if result["kind"] == "provincial":

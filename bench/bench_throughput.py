@@ -163,6 +163,7 @@ def run_load(name: str, users: list, step, *, seconds: float, warmup: float = 1.
 def _prepare(now, concurrency: int, workdir: Path) -> tuple[Path, list[tuple[str, int, int]]]:
     """A working copy of the provincial year with the load's units reopened; [(staff, assessment, item)]."""
     from sqlalchemy import select
+
     from bench.common import bench_app
     from portal.criteria.models import Criterion
     from portal.extensions import db
@@ -193,12 +194,13 @@ def main(argv=None) -> dict:
     parser.add_argument("--seconds", type=float, default=None)
     args = parser.parse_args(argv)
     seconds = args.seconds or (4.0 if args.quick else 8.0)
-    from portal.db import utcnow
     import os
+
+    from portal.db import utcnow
     workdir = Path(tempfile.mkdtemp(prefix="cchc-bench-load-"))
     copy, targets = _prepare(utcnow(), args.concurrency, workdir)
-    env = {**os.environ, "BENCH_DATABASE_URL": f"sqlite:///{copy}", "BENCH_INSTANCE": str(workdir / "instance"),
-           "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "BENCH_DATABASE_URL": f"sqlite:///{copy}",
+           "BENCH_INSTANCE": str(workdir / "instance"), "PYTHONPATH": str(ROOT)}
     print(f"Throughput bench — {machine()}")
     print(f"  gunicorn {WORKERS} sync workers on loopback; {args.concurrency} users in a closed loop; "
           f"{seconds:.0f} s per scenario after 1 s warm-up")

@@ -44,7 +44,8 @@ def bench_app(database_url: str, *, instance: str | None = None):
     config.UPLOAD_DIR = os.path.join(instance, "uploads")
     app = create_app(config)
     logging.getLogger().setLevel(logging.WARNING)
-    logging.getLogger("portal.errors").setLevel(logging.ERROR)   # refusals (a browser's favicon 404) are noise here
+    # Refusals (a browser's favicon 404) are logged as warnings: noise among the figures.
+    logging.getLogger("portal.errors").setLevel(logging.ERROR)
     app.test_client_class = BenchClient
     return app
 

@@ -8,7 +8,8 @@ table for the README (bench/out/latest.md) and as JSON (bench/out/latest.json).
   4. the workspace on a throttled browser: CPU 4×, Slow 3G (slow_browser.py)
   5. the other benchmark scripts of bench/ (reports, load test), when present, as they are
 
---quick: the provincial year only, fewer runs and shorter load windows (about a minute and a half).
+--quick: the provincial year only, fewer runs and shorter load windows, and of the other scripts only those
+with a quick mode (about two minutes).
 The national-scale year is generated once (about two minutes) and cached in bench/out/cache/.
 """
 import argparse
@@ -36,25 +37,25 @@ def run_scoring() -> None:
     scoring.main()
 
 
-def run_others(quick: bool) -> list[tuple[str, int, float]]:
+def run_others(quick: bool) -> list[tuple[str, str, float]]:
+    """Run the other benchmark scripts as they are; with --quick only those that have a --quick option."""
     done = []
     for name in OTHERS:
         script = ROOT / "bench" / name
         if not script.exists():
             continue
+        if quick and "--quick" not in script.read_text(encoding="utf-8"):
+            done.append((name, "skipped (--quick; it has no quick mode)", 0.0))
+            continue
         _section(f"bench/{name}")
         started = time.perf_counter()
-        code = subprocess.call([sys.executable, str(script), *(["--quick"] if quick and _takes_quick(script)
-                                                                   else [])], cwd=ROOT)
-        done.append((name, code, time.perf_counter() - started))
+        code = subprocess.call([sys.executable, str(script), *(["--quick"] if quick else [])], cwd=ROOT)
+        done.append((name, f"exit {code}", time.perf_counter() - started))
     return done
 
 
-def _takes_quick(script: Path) -> bool:
-    return "--quick" in script.read_text(encoding="utf-8")
-
-
-def summary_rows(pages: list[dict], load: dict | None, browser: dict | None) -> list[tuple[str, str, str, str]]:
+def summary_rows(pages: list[dict], load: dict | None,
+                 browser: dict | None) -> list[tuple[str, str, str, str]]:
     """(figure, goal, measured, verdict) rows of the README table."""
     from bench.bench_pages import goal_checks
     rows = []
@@ -65,8 +66,8 @@ def summary_rows(pages: list[dict], load: dict | None, browser: dict | None) -> 
             rows.append((f"{label}: {what}", goal, measured, "met" if met else "NOT met"))
         for key, name in (("board_chair", "council board (chair), p95 / queries"),
                           ("ranking", "ranking page (admin), p95 / queries")):
-            rows.append((f"{label}: {name}", "—", f"{s[key].p95_ms:.0f} ms / {s[key].query_range} q, "
-                                                  f"{kb(s[key].wire_bytes)} gzip", ""))
+            measured = f"{s[key].p95_ms:.0f} ms / {s[key].query_range} q, {kb(s[key].wire_bytes)} gzip"
+            rows.append((f"{label}: {name}", "—", measured, ""))
         c = result["compute"]
         rows.append((f"{label}: results computation (whole year)", "—",
                      f"{c.median_ms / 1000:.2f} s / {c.query_range} q", ""))
@@ -76,13 +77,15 @@ def summary_rows(pages: list[dict], load: dict | None, browser: dict | None) -> 
         for key in ("workspace", "save", "login_page"):
             r = load[key]
             ratio = r.rps / base
-            rows.append((f"throughput: {r.name.replace('portal: ', '')}", "≥ 1/3 of baseline" if key != "login_page"
-                         else "—", f"{r.rps:.0f} req/s = {ratio:.2f} × {base:.0f} req/s",
-                         ("met" if ratio >= GOAL_RATIO else "NOT met") if key != "login_page" else ""))
+            goal = "≥ 1/3 of baseline" if key != "login_page" else "—"
+            verdict = ("met" if ratio >= GOAL_RATIO else "NOT met") if key != "login_page" else ""
+            rows.append((f"throughput: {r.name.replace('portal: ', '')}", goal,
+                         f"{r.rps:.0f} req/s = {ratio:.2f} × {base:.0f} req/s", verdict))
     if browser:
+        measured = (f"{browser['usable_s']:.1f} s / {browser['saved_s']:.1f} s "
+                    f"({kb(browser['wire_bytes'])} on the wire)")
         rows.append(("throttled browser (CPU 4×, Slow 3G): usable workspace / saved item", "printed",
-                     f"{browser['usable_s']:.1f} s / {browser['saved_s']:.1f} s "
-                     f"({kb(browser['wire_bytes'])} on the wire)", ""))
+                     measured, ""))
     return rows
 
 
@@ -124,7 +127,7 @@ def main(argv=None) -> int:
         import bench.slow_browser as slow
         try:
             browser = slow.main(["--runs", "1" if args.quick else "3"])
-        except Exception as error:          # no Chromium on this machine: say so, keep the other figures
+        except Exception as error:  # noqa: BLE001  (no Chromium here, or it crashed: keep the other figures)
             print(f"  skipped: {error}")
 
     others = run_others(args.quick)
@@ -134,8 +137,8 @@ def main(argv=None) -> int:
     width = max(len(r[0]) for r in rows)
     for figure, goal, measured, verdict in rows:
         print(f"  {figure:<{width}}  {goal:<18} {measured:<40} {verdict}")
-    for name, code, seconds in others:
-        print(f"  bench/{name}: exit {code} after {seconds:.0f} s")
+    for name, outcome, seconds in others:
+        print(f"  bench/{name}: {outcome}" + (f" after {seconds:.0f} s" if seconds else ""))
     write_outputs(rows, started, args.quick)
     print(f"\n  README table written to {OUT.relative_to(ROOT)}/latest.md; "
           f"total {time.perf_counter() - started:.0f} s")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-MINIMAL_PAGE = ("<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Cổng Chỉ số CCHC</title>"
-                "</head><body><h1>Cổng Chỉ số cải cách hành chính</h1><p>Trang tối giản để so sánh.</p>"
-                "</body></html>")
+MINIMAL_PAGE = ("<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
+                "<title>Cổng Chỉ số CCHC</title></head><body><h1>Cổng Chỉ số cải cách hành chính</h1>"
+                "<p>Trang tối giản để so sánh.</p></body></html>")
 
 
 def portal():

@@ -16,7 +16,7 @@ PASSWORD = "demo-cchc-2022"
 
 
 def seed_year(app, phase: str | None = None) -> dict:
-    """Empty every table and seed the demo year standing in `phase` (None: self-assessment, nothing filled)."""
+    """Empty every table and seed the demo year standing in `phase` (None: self-assessment, empty)."""
     from portal.seed import seed_demo
     from tests.conftest import _empty_tables
     with app.app_context():
@@ -31,6 +31,7 @@ def seed_year(app, phase: str | None = None) -> dict:
 def ids_of(year_id: int) -> dict:
     """{"year": id, "assessments": {unit code: assessment id}, "units": {unit code: unit id}}."""
     from sqlalchemy import select
+
     from portal.assessments.models import Assessment
     from portal.units.models import Unit
     rows = db.session.execute(select(Unit.code, Unit.id, Assessment.id).join(

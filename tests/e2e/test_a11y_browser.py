@@ -6,8 +6,14 @@ synthesis); each role keeps one logged-in browser context while the phase lasts.
 """
 import pytest
 
-from tests.e2e.browser_helpers import (axe_violations, describe_violations, item, log_in, seed_year,
-                                       unlabelled_inputs)
+from tests.e2e.browser_helpers import (
+    axe_violations,
+    describe_violations,
+    item,
+    log_in,
+    seed_year,
+    unlabelled_inputs,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -56,7 +62,8 @@ def pages(app, _server, browser):
                 context.close()
             state.update(phase=phase, ids=seed_year(app, phase), contexts={})
         if who not in state["contexts"]:
-            context = browser.new_context(locale="vi-VN", bypass_csp=True, viewport={"width": 1280, "height": 900})
+            context = browser.new_context(locale="vi-VN", bypass_csp=True,
+                                          viewport={"width": 1280, "height": 900})
             page = context.new_page()
             if who:
                 log_in(page, _server, who)
@@ -80,7 +87,8 @@ def _open(page, base, ids, target):
     page.wait_for_load_state()
 
 
-@pytest.mark.parametrize("phase, who, target", PAGES, ids=[f"{p}-{w or 'anonymous'}-{t}" for p, w, t in PAGES])
+@pytest.mark.parametrize("phase, who, target", PAGES,
+                         ids=[f"{p}-{w or 'anonymous'}-{t}" for p, w, t in PAGES])
 def test_page_has_no_serious_accessibility_violation(pages, _server, phase, who, target):
     page, ids = pages(phase, who)
     _open(page, _server, ids, target)

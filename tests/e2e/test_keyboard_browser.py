@@ -7,6 +7,12 @@ from tests.e2e.browser_helpers import PASSWORD, item, seed_year
 
 pytestmark = pytest.mark.e2e
 MAX_TABS = 150
+FOCUS_LOST = (
+    "after an htmx save the item is swapped (outerHTML) and the focus falls back to <body>; Tab then "
+    "resumes after the field, skipping its other items. Fix: give the Lưu button an id "
+    "(id=\"save-{{ c.id }}\") in templates/assessments/_macros.html item_widget, and likewise in "
+    "templates/appraisal/_macros.html appraisal_item: htmx 2 puts the focus back on the element with the "
+    "same id after the swap (this test passes with that change)")
 
 
 @pytest.fixture(autouse=True)
@@ -86,11 +92,7 @@ def test_staff_scores_and_saves_items_with_the_keyboard_alone(browser, world, _s
     context.close()
 
 
-@pytest.mark.xfail(strict=True, reason="after an htmx save the item is swapped (outerHTML) and the focus falls "
-                   "back to <body>; Tab then resumes after the field, skipping its other items. Fix: give the "
-                   "Lưu button an id (id=\"save-{{ c.id }}\") in templates/assessments/_macros.html item_widget, "
-                   "and likewise in templates/appraisal/_macros.html appraisal_item: htmx 2 puts the focus "
-                   "back on the element with the same id after the swap (this test passes with that change)")
+@pytest.mark.xfail(strict=True, reason=FOCUS_LOST)
 def test_focus_stays_on_the_saved_item_after_an_htmx_save(browser, world, _server):
     context = browser.new_context(locale="vi-VN")
     page = context.new_page()

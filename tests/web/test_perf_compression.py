@@ -100,7 +100,7 @@ def test_htmx_fragment_is_compressed_and_varies_on_both_headers(app, ctx):
     url = f"/assessment/{s.a_id}/items/{crit.id}"
     response = staff.post(url, htmx=True, headers=GZIP, data={"yes": "1", "note": "", "version": "0"})
     assert response.status_code == 200 and response.headers["Content-Encoding"] == "gzip"
-    assert {"HX-Request", "Accept-Encoding"} <= set(v.strip() for v in response.headers["Vary"].split(","))
+    assert {"HX-Request", "Accept-Encoding"} <= {v.strip() for v in response.headers["Vary"].split(",")}
     fragment = gzip.decompress(response.get_data()).decode()
     assert fragment.lstrip().startswith("<article") and "Đã lưu" in fragment and "<html" not in fragment
 
@@ -125,7 +125,8 @@ def _run(app, response, accept="gzip", path="/x"):
 
 @pytest.mark.parametrize("mimetype", [
     "application/pdf", "application/zip", "image/png", "image/jpeg",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/octet-stream", "font/ttf",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/octet-stream",
+    "font/ttf",
 ])
 def test_already_compressed_types_are_left_alone(app, mimetype):
     response = _run(app, Response(b"x" * 5000, mimetype=mimetype))
