@@ -13,6 +13,7 @@ Each figure is the median and p95 of N requests after warm-up, the SQL statement
 COMMIT not counted) and the body size as sent (gzip) and uncompressed. Nothing is asserted.
 
 Run from the repository root:  .venv/bin/python bench/bench_pages.py [--quick] [--only provincial|national]
+                               [--postgres postgresql://postgres@127.0.0.1:5432/cchc_perf]
 """
 import argparse
 import re
@@ -37,6 +38,7 @@ from bench.common import (  # noqa: E402
 from bench.world import (  # noqa: E402
     PASSWORD,
     cached_world,
+    fresh_postgres_world,
     place_synthesis,
     reopen_self_assessment,
     working_copy,
@@ -91,11 +93,15 @@ def first_load(client, html: str) -> dict:
     return out
 
 
-def bench_world(kind: str, *, quick: bool, now, log=print) -> dict:
-    path, world, generated = cached_world(kind, now=now, log=log)
+def bench_world(kind: str, *, quick: bool, now, log=print, postgres: str | None = None) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="cchc-bench-pages-"))
-    copy = working_copy(path, workdir)
-    app = bench_app(f"sqlite:///{copy}", instance=str(workdir / "instance"))
+    if postgres:
+        world, generated = fresh_postgres_world(kind, postgres, now=now, log=log), True
+        app = bench_app(postgres, instance=str(workdir / "instance"))
+    else:
+        path, world, generated = cached_world(kind, now=now, log=log)
+        copy = working_copy(path, workdir)
+        app = bench_app(f"sqlite:///{copy}", instance=str(workdir / "instance"))
     from portal.extensions import db
     with app.app_context():
         counter = QueryCounter(db.engine)
@@ -161,7 +167,8 @@ def bench_world(kind: str, *, quick: bool, now, log=print) -> dict:
         db.session.remove()
         db.engine.dispose()
     return {"kind": kind, "world": world.label, "generated": generated, "samples": samples,
-            "compute": compute, "weight": weight, "unit": username}
+            "compute": compute, "weight": weight, "unit": username,
+            "database": "PostgreSQL" if postgres else "SQLite"}
 
 
 def _compute(app, counter, world, runs: int, now) -> Sample:
@@ -220,7 +227,8 @@ def goal_checks(result: dict) -> list[tuple[str, str, str, bool]]:
 
 
 def report(result: dict) -> None:
-    print(f"\n{result['kind'].capitalize()} year — {result['world']} (SQLite; unit {result['unit']})"
+    print(f"\n{result['kind'].capitalize()} year — {result['world']} ({result['database']}; "
+          f"unit {result['unit']})"
           + ("  [generated this run]" if result["generated"] else ""))
     print(f"  {'page':<38} {'runs':>4} {'med ms':>8} {'p95 ms':>8} {'queries':>8} {'gzip':>9} {'raw':>9}")
     for s in result["samples"].values():
@@ -243,6 +251,8 @@ def main(argv=None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs (the figures are noisier)")
     parser.add_argument("--only", choices=("provincial", "national"), help="measure one year only")
+    parser.add_argument("--postgres", metavar="URL", help="measure on PostgreSQL instead of SQLite: the database "
+                        "named in URL is dropped and generated afresh (no cache; the national year takes minutes)")
     args = parser.parse_args(argv)
     from portal.db import utcnow
     print(f"Page bench — {machine()}")
@@ -250,7 +260,7 @@ def main(argv=None) -> list[dict]:
     for kind in ("provincial", "national"):
         if args.only and kind != args.only:
             continue
-        result = bench_world(kind, quick=args.quick, now=utcnow())
+        result = bench_world(kind, quick=args.quick, now=utcnow(), postgres=args.postgres)
         report(result)
         results.append(result)
     return results

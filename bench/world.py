@@ -352,6 +352,33 @@ def cached_world(kind: str, *, now, units: int = 2000, items: int = 100,
     return path, world, True
 
 
+def fresh_postgres_world(kind: str, url: str, *, now, units: int = 2000, items: int = 100,
+                         log=print) -> World:
+    """Generate the year into a PostgreSQL database created afresh (dropped first if it exists): no cache,
+    the server's own files are the working copy. `url` names the database, e.g.
+    postgresql://postgres@127.0.0.1:5432/cchc_perf (its server must accept CREATE DATABASE)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from bench.common import bench_app
+    from portal.extensions import db
+    target = make_url(url)
+    admin_dsn = target.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
+        conn.execute(f"CREATE DATABASE \"{target.database}\" ENCODING 'UTF8' TEMPLATE template0")
+    app = bench_app(url)
+    with app.app_context():
+        db.create_all()
+        log(f"  generating the {kind} year into PostgreSQL database {target.database}…")
+        world = provincial_year(now=now) if kind == "provincial" else build_year(now=now, units=units,
+                                                                                   items=items)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return world
+
+
 def working_copy(path: Path, directory: Path) -> Path:
     """A copy of a cached file to measure on (the benchmarks save items)."""
     target = directory / path.name
