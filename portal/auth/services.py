@@ -93,6 +93,7 @@ def check_second_factor(user: User, code: str | None, *, secret: str, now: datet
 
 def enrol_second_factor(user: User, secret: str, *, actor, now: datetime) -> None:
     user.totp_secret = secret
+    log.info("two-factor sign-in enrolled: %s", user.username)
     record("totp_enrol", "user", user.id, actor=actor, unit_id=user.unit_id, new={"totp": True})
 
 
@@ -100,6 +101,7 @@ def drop_second_factor(user: User, *, actor, now: datetime, reason: str) -> int:
     """Remove the account's TOTP secret (the user's own choice, or the admin's recovery reset). The
     account's sessions end, so the next sign-in goes through the new rule. Returns the sessions ended."""
     had = bool(user.totp_secret)
+    log.warning("two-factor sign-in removed for %s by %s (%s)", user.username, getattr(actor, "username", actor), reason)
     user.totp_secret = None
     user.totp_last_step = None
     ended = end_all_sessions(user.id, now=now,
@@ -154,7 +156,8 @@ def end_all_sessions(user_id: int, *, now: datetime, except_id: str | None = Non
 def change_password(user: User, new_password: str, *, now: datetime) -> None:
     user.password_hash = hash_password(new_password)
     user.must_change_password = False
-    end_all_sessions(user.id, now=now, except_id=user.login_session_id)
+    ended = end_all_sessions(user.id, now=now, except_id=user.login_session_id)
+    log.info("password changed: %s (%d other session(s) ended)", user.username, ended)
     record("password_change", "user", user.id, actor=user, new={"must_change_password": False})
 
 
