@@ -118,6 +118,7 @@ def make_backup(dest_root: str | os.PathLike, *, now: datetime | None = None) ->
         try:
             with copy:
                 source.backup(copy)        # an online, consistent snapshot (pages copied under a read lock)
+            copy.execute("PRAGMA journal_mode=DELETE")   # one self-contained file, no -wal beside it
         finally:
             copy.close()
             source.close()
@@ -145,7 +146,7 @@ def make_backup(dest_root: str | os.PathLike, *, now: datetime | None = None) ->
 
 
 def _referenced_from_sqlite(path: Path) -> set[str]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
     try:
         return {row[0] for row in conn.execute("SELECT DISTINCT sha256 FROM evidence_file")}
     except sqlite3.OperationalError:
@@ -180,7 +181,7 @@ def restore_backup(folder: str | os.PathLike) -> dict:
     db.session.remove()
     db.engine.dispose()
     if kind == "sqlite":
-        source = sqlite3.connect(f"file:{folder / SQLITE_FILE}?mode=ro", uri=True)
+        source = sqlite3.connect(f"file:{folder / SQLITE_FILE}?mode=ro&immutable=1", uri=True)
         target = sqlite3.connect(_sqlite_path())
         try:
             with target:
