@@ -18,6 +18,7 @@ from portal.assessments.services import ItemInvalid, save_entry, stage_entry
 from portal.audit.services import record
 from portal.criteria.models import Criterion
 from portal.extensions import db
+from portal.text import clean_text
 from portal.years.models import AssessmentYear
 
 __all__ = ["COUNCIL_METHODS", "ADJUSTMENTS"]  # re-exported for the pages and the board
@@ -163,6 +164,7 @@ def save_explanation(assessment: Assessment, criterion: Criterion, *, stance: st
     """The unit's answer on one item: agree or disagree, and its explanation (required when disagreeing)."""
     from portal.assessments.services import EditConflict
     from portal.assessments.domain import ItemInput
+    text = clean_text(text, multiline=True)  # NFC, no control or bidi characters
     errors = {}
     if stance not in ("agree", "disagree"):
         errors["stance"] = N_("Hãy chọn đồng ý hoặc không đồng ý với điểm thẩm định.")

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from portal.scoring import ScoringInputError, compute_points, parse_decimal, round2
+from portal.text import clean_text
 
 
 
@@ -36,10 +37,10 @@ def read_item_form(method: str, max_points: Decimal | None, config: Mapping, for
     """Turn the submitted fields of one item into inputs and points, collecting every error by field.
 
     Numbers are stored canonically ("0,5" → "0.5"), so the saved inputs never depend on how they were typed."""
-    note = (form.get("note") or "").strip()
+    note = clean_text(form.get("note"), multiline=True)  # NFC, no control or bidi characters
     errors: dict[str, str] = {}
     if form.get("not_applicable") in ("1", "on", "true"):
-        reason = (form.get("na_reason") or "").strip()
+        reason = clean_text(form.get("na_reason"))
         if not na_allowed:
             errors["not_applicable"] = N_("Mục này không được chọn “không áp dụng”. Hãy chấm điểm theo hướng dẫn.")
         elif not reason:

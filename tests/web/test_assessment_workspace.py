@@ -274,3 +274,15 @@ def test_permission_matrix(app, s, username):
     assert (codes[0], 200 if save_ok else codes[1], codes[2]) == expected
     if not save_ok:
         assert entry(s, "1.2") is None
+
+
+def test_typed_text_is_stored_nfc_without_control_characters(staff, s):
+    import unicodedata
+    nfd = unicodedata.normalize("NFD", "Báo cáo quý IV của Sở Tư pháp")
+    assert nfd != unicodedata.normalize("NFC", nfd)
+    response = staff.post(url(s, "1.2"), data={"yes": "1", "version": "0", "note": nfd + "\u202e\x07 "})
+    assert response.status_code == 303
+    assert entry(s, "1.2").note == "Báo cáo quý IV của Sở Tư pháp"
+    na = staff.post(url(s, "1.3.1"), data={"not_applicable": "1", "na_reason": unicodedata.normalize(
+        "NFD", "Không có  đơn vị trực thuộc"), "version": "0"})
+    assert na.status_code == 303 and entry(s, "1.3.1").na_reason == "Không có đơn vị trực thuộc"
