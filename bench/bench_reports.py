@@ -113,8 +113,9 @@ def main() -> None:
         }
         print(f"Load average before the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores)")
         print(f"\n{'report':<16}{'median s':>10}{'min s':>8}{'CPU s':>8}{'peak MiB':>10}{'size KiB':>10}{'pages':>7}")
-        import pypdf
         import io
+
+        import pypdf
         outputs = {}
         for name, build in year_reports.items():
             runs, cpus = [], []
@@ -135,7 +136,7 @@ def main() -> None:
         biggest = {}
         for assessment in assessments:
             for kind, build in (("self", documents.self_report), ("appraisal", documents.appraisal_report)):
-                seconds, report = timed(lambda: build(assessment, year, today=TODAY))
+                seconds, report = timed(lambda b=build, a=assessment: b(a, year, today=TODAY))
                 per_unit[kind].append((seconds, assessment.unit.name_in(year.id), timed.cpu))
                 if len(report.pdf) > len(biggest.get(kind, (b"", None))[0]):
                     biggest[kind] = (report.pdf, assessment)
@@ -149,7 +150,7 @@ def main() -> None:
             slowest = max(rows)
             assessment = biggest[kind][1]
             builder = documents.self_report if kind == "self" else documents.appraisal_report
-            memory = peak_mib(lambda: builder(assessment, year, today=TODAY))
+            memory = peak_mib(lambda b=builder, a=assessment: b(a, year, today=TODAY))
             over = sum(1 for t in times if t >= GOALS["unit"])
             print(f"{kind:<16}{len(times):>6}{statistics.median(times):>10.2f}{max(times):>8.2f}"
                   f"{statistics.median(cpus):>8.2f}{max(cpus):>8.2f}{sum(times):>9.1f}{memory:>10.1f}  {slowest[1]}"

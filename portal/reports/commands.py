@@ -10,9 +10,15 @@ from portal.reports import bp
 from portal.reports.jobs import run_pending
 
 
+def _interval(_ctx, _param, value: float) -> float:
+    if value < 0.2:
+        raise click.BadParameter("cần ít nhất 0,2 giây")
+    return value
+
+
 @bp.cli.command("worker")
 @click.option("--once", is_flag=True, help="Chạy các yêu cầu xuất đang chờ rồi thoát.")
-@click.option("--interval", default=2.0, show_default=True, type=click.FloatRange(min=0.2),
+@click.option("--interval", default=2.0, show_default=True, type=float, callback=_interval,
               help="Số giây giữa hai lần kiểm tra hàng đợi.")
 def worker(once: bool, interval: float) -> None:
     """Chạy các yêu cầu xuất báo cáo hàng loạt (ZIP) đang chờ."""

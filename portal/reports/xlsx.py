@@ -19,7 +19,15 @@ from portal.appraisal.services import entries_by_stage
 from portal.reports import data_year
 from portal.reports.scores import effective_entries, stage_evaluations
 from portal.reports.sheet import (
-    WRAP, append_row, header_row, merge, new_workbook, score_value, sheet_title, widths, workbook_bytes,
+    WRAP,
+    append_row,
+    header_row,
+    merge,
+    new_workbook,
+    score_value,
+    sheet_title,
+    widths,
+    workbook_bytes,
 )
 from portal.results.services import survey_rows
 from portal.text import fold_key

@@ -8,12 +8,27 @@ import pytest
 
 from portal.appraisal.domain import PHASES
 from portal.reports.domain import (
-    NOT_APPROVED, NOT_COMPUTED, NOT_FOUND, REPORTS, appraisal_columns, can_download_report, can_edit_report_settings,
+    NOT_APPROVED,
+    NOT_COMPUTED,
+    NOT_FOUND,
+    REPORTS,
+    appraisal_columns,
+    can_download_report,
+    can_edit_report_settings,
     can_export_all,
 )
 from portal.reports.meta import (
-    agency_meta, council_meta, date_line, decision_issuer, number_line, report_settings, unit_authority, unit_header,
-    unit_number_suffix, unit_place, vn_number,
+    agency_meta,
+    council_meta,
+    date_line,
+    decision_issuer,
+    number_line,
+    report_settings,
+    unit_authority,
+    unit_header,
+    unit_number_suffix,
+    unit_place,
+    vn_number,
 )
 from portal.reports.sheet import cell_value, safe_text, sheet_title, unsafe_text
 
@@ -108,7 +123,7 @@ def test_number_line_leaves_the_number_blank_for_the_records_office():
 
 
 @pytest.mark.parametrize("value, places, text", [
-    (Decimal("8.50"), None, "8,5"), (Decimal("0"), None, "0"), (Decimal("96.4"), 2, "96,40"), (None, None, ""),
+    (Decimal("8.50"), None, "8,5"), (Decimal(0), None, "0"), (Decimal("96.4"), 2, "96,40"), (None, None, ""),
     ("12.25", None, "12,25")])
 def test_numbers_use_the_decimal_comma(value, places, text):
     assert vn_number(value, places) == text

@@ -30,7 +30,7 @@ def reports_world(app, live_server, monkeypatch):
 
 
 def test_admin_exports_all_units_with_a_live_progress_bar(browser, reports_world, tmp_path):
-    base, world = reports_world
+    base, _world = reports_world
     SCREENS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()

@@ -17,7 +17,6 @@ from portal.reports import documents
 from portal.reports.pdf import render_pdf as real_render_pdf
 from portal.results.document import results_document
 from portal.results.services import current_approval
-from portal.units.models import Unit
 from tests.web.reports_setup import DECISION_NUMBER, demo_year
 
 TODAY = date(2023, 5, 15)
@@ -266,8 +265,9 @@ def test_long_tables_are_cut_in_chunks_with_repeated_headers(app, ctx, monkeypat
 
 def test_nfd_text_is_normalised_before_rendering(app, ctx):
     import unicodedata
-    from portal.reports.pdf import render_pdf
+
     from portal.reports.documents import render_html  # noqa: F401  (the same path the reports take)
+    from portal.reports.pdf import render_pdf
     nfd = unicodedata.normalize("NFD", "Thẩm định Tịnh Biên")
     html = f"<html><head><style>{documents.font_face_css(app.static_folder)} body {{ font-family: Tinos; }}</style>" \
            f"</head><body><p>{nfd}</p></body></html>"

@@ -44,7 +44,7 @@ def _queue(admin, world, kind="unit_self") -> int:
 
 
 def _widget(html: str) -> str:
-    match = re.search(r'<article id="export-job-\d+".*?</article>', html, re.S)
+    match = re.search(r'<article id="export-job-\d+".*?</article>', html, re.DOTALL)
     assert match, html[:500]
     return match.group(0)
 

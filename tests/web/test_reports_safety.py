@@ -36,7 +36,7 @@ def _connections(sock) -> int:
     while True:
         try:
             conn, _addr = sock.accept()
-        except (socket.timeout, TimeoutError):
+        except TimeoutError:
             return count
         conn.close()
         count += 1

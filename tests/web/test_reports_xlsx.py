@@ -75,7 +75,7 @@ def _book(exported, name):
 
 
 def test_downloads_are_private_xlsx_attachments(exported):
-    for name, response in exported["files"].items():
+    for response in exported["files"].values():
         assert response.headers["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
         assert response.headers["Content-Disposition"].startswith("attachment;")
         assert response.headers["Cache-Control"] == "no-store"
@@ -196,9 +196,9 @@ def test_rankings_hold_the_results_document(exported):
 
 
 def _screen_row(html: str, unit_type: str, code: str) -> list[str]:
-    match = re.search(rf'<tr id="rank-{unit_type}-{re.escape(code)}"[^>]*>(.*?)</tr>', html, re.S)
+    match = re.search(rf'<tr id="rank-{unit_type}-{re.escape(code)}"[^>]*>(.*?)</tr>', html, re.DOTALL)
     assert match, code
-    cells = re.findall(r'<td class="num[^"]*">(.*?)</td>', match.group(1), re.S)
+    cells = re.findall(r'<td class="num[^"]*">(.*?)</td>', match.group(1), re.DOTALL)
     return [" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in cells]
 
 
