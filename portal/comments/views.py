@@ -85,15 +85,17 @@ def _respond(ld: Loaded, *, status=200, page=PAGE, **extra):
     return response
 
 
-def _authorise(ld: Loaded, decision):
-    """403 for who the person is, 409 (the widget with the reason) for the phase, deadline or state."""
+def _authorise(ld: Loaded, decision, *, reply_to=None):
+    """403 for who the person is, 409 (the widget with the reason) for the phase, deadline or state; the
+    text the person typed comes back with the reason, so nothing typed is lost."""
     if decision:
         return
     message = refusal_text(decision, ld.year.phase)
     if access.refusal_status(decision) == 403:
         _forbidden(message)
     db.session.rollback()
-    raise Stop(_respond(ld, status=409, error=message))
+    typed = request.form.get("body", "") if request.method == "POST" else ""
+    raise Stop(_respond(ld, status=409, error=message, body=typed, reply_to=reply_to))
 
 
 def _done(ld: Loaded, notice: str):
@@ -135,9 +137,9 @@ def reply(assessment_id: int, criterion_id: int, comment_id: int):
     parent = ld.comment(comment_id)
     now = utcnow()
     if access.role_of(current_user) in access.UNIT_ROLES:
-        _authorise(ld, access.reply_decision(current_user, ld.assessment, year=ld.year, now=now))
+        _authorise(ld, access.reply_decision(current_user, ld.assessment, year=ld.year, now=now), reply_to=parent.id)
     else:
-        _authorise(ld, ld.council_decision(now))
+        _authorise(ld, ld.council_decision(now), reply_to=parent.id)
     return _write(ld, parent=parent)
 
 

@@ -412,3 +412,14 @@ def test_only_the_chair_or_admin_closes_or_finalises(app, w):
         assert client.post(f"/appraisal/{w.a_id}/finalize").status_code == 403
     assert w.assessment().status == "submitted"
     make_user("council_member", username="extra")
+
+
+def test_remove_a_reassignment_as_fragment(app, w):
+    admin = client_for(app, "admin1")
+    admin.post("/appraisal/reassign", data={"unit_id": w.unit_b, "field_code": "F2", "user_id": w.user("member").id})
+    override = db.session.scalar(select(AppraisalOverride))
+    response = admin.post(f"/appraisal/reassign/{override.id}/delete", htmx=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and html.lstrip().startswith('<section id="reassignments"')
+    assert "Đã bỏ phân công lại" in html and "Chưa giao lại lĩnh vực nào." in html
+    assert admin.post(f"/appraisal/reassign/{override.id}/delete").status_code == 404
