@@ -417,9 +417,9 @@ def test_only_the_chair_or_admin_closes_or_finalises(app, w):
 def test_remove_a_reassignment_as_fragment(app, w):
     admin = client_for(app, "admin1")
     admin.post("/appraisal/reassign", data={"unit_id": w.unit_b, "field_code": "F2", "user_id": w.user("member").id})
-    override = db.session.scalar(select(AppraisalOverride))
-    response = admin.post(f"/appraisal/reassign/{override.id}/delete", htmx=True)
+    override_id = db.session.scalar(select(AppraisalOverride.id))
+    response = admin.post(f"/appraisal/reassign/{override_id}/delete", htmx=True)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and html.lstrip().startswith('<section id="reassignments"')
     assert "Đã bỏ phân công lại" in html and "Chưa giao lại lĩnh vực nào." in html
-    assert admin.post(f"/appraisal/reassign/{override.id}/delete").status_code == 404
+    assert admin.post(f"/appraisal/reassign/{override_id}/delete").status_code == 404
