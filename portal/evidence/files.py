@@ -11,6 +11,8 @@ versions of a replaced file included, since they stay stored and downloadable.
 """
 from __future__ import annotations
 
+import logging
+
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -24,6 +26,8 @@ from portal.evidence.models import EvidenceDocument, EvidenceFile
 from portal.evidence.sniff import Detected, Refused, detect
 from portal.extensions import db
 from portal.units.models import Unit
+
+log = logging.getLogger("portal.evidence")
 
 
 class UploadRefused(ValueError):
@@ -87,7 +91,19 @@ def _named(uploads) -> list:
 
 
 def add_files(document: EvidenceDocument, uploads, *, actor, now, replaces: EvidenceFile | None = None):
-    """Store every upload or none; returns the new rows. :class:`UploadRefused` names the bad file."""
+    """Store every upload or none; returns the new rows. :class:`UploadRefused` names the bad file.
+    Every refusal is logged (who, which unit, why, the names given) — quarantine by refusal: nothing of a
+    refused file stays on disk."""
+    try:
+        return _add_files(document, uploads, actor=actor, now=now, replaces=replaces)
+    except UploadRefused as err:
+        names = [getattr(u, "filename", None) for u in uploads or () if u is not None]
+        log.warning("upload refused (%s) for unit %s by %s: %r", err.code, document.unit_id,
+                    getattr(actor, "username", actor), [n[:120] for n in names if n][:10])
+        raise
+
+
+def _add_files(document: EvidenceDocument, uploads, *, actor, now, replaces: EvidenceFile | None = None):
     uploads = _named(uploads)
     if not uploads:
         raise _refused(Refused("no_file"))
