@@ -423,3 +423,17 @@ def test_remove_a_reassignment_as_fragment(app, w):
     assert response.status_code == 200 and html.lstrip().startswith('<section id="reassignments"')
     assert "Đã bỏ phân công lại" in html and "Chưa giao lại lĩnh vực nào." in html
     assert admin.post(f"/appraisal/reassign/{override_id}/delete").status_code == 404
+
+
+def test_each_role_finds_its_work_on_the_home_page(app, w):
+    unit = client_for(app, "a.staff").get("/").get_data(as_text=True)
+    assert "Hội đồng thẩm định đang thẩm định lần 1" in unit and "Hồ sơ tự đánh giá" in unit
+    assert "Kết quả thẩm định lần 1 và giải trình" not in unit
+    member = client_for(app, "member").get("/").get_data(as_text=True)
+    assert "Bảng theo dõi thẩm định lần 1" in member and "2 đơn vị · 4 lĩnh vực chưa thẩm định" in member
+    admin = client_for(app, "admin1").get("/").get_data(as_text=True)
+    assert "Phân công Hội đồng" in admin and "Tiến độ các đơn vị" in admin
+    set_status(w.assessment(), "review_1_done")
+    db.session.commit()
+    unit = client_for(app, "a.staff").get("/").get_data(as_text=True)
+    assert "Kết quả thẩm định lần 1 và giải trình" in unit and "đang thẩm định lần 1" not in unit
