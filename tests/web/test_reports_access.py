@@ -1,14 +1,17 @@
 """Who may download what, through the real routes: reader (admin, chair, member, the unit's own staff and
 leader, another unit's staff, anonymous) × report × phase, against a table written out here. Another
 unit's report answers 404 (never 403), a refused role or a phase before the report exists 403 with the
-reason in words, anonymous goes to the login page. The year is small (3 units) and xhtml2pdf is replaced
-by a stub in this module only: rendering is checked in test_reports_documents.py; here every route still
-loads, decides and renders its print template."""
+reason in words, anonymous goes to the login page. The year is small (3 units), and xhtml2pdf and the
+two workbook builders are replaced by stubs in this module only (they are checked in
+test_reports_documents.py and test_reports_xlsx.py): every route still loads, decides and, for a PDF,
+renders its print template with what the reader may see."""
 import pytest
+from sqlalchemy import select
 
 from portal.appraisal.domain import PHASES
+from portal.assessments.models import Assessment
 from portal.extensions import db
-from portal.reports import documents
+from portal.reports import documents, xlsx
 from portal.reports.pdf import PdfResult
 from portal.years.models import AssessmentYear
 from tests.factories import login
@@ -30,6 +33,7 @@ FIRST = {
     "890.canbo": {},
 }
 FAKE_PDF = b"%PDF-1.4\n% stub of the access tests\n"
+FAKE_XLSX = b"PK stub of the access tests"
 
 
 def expected_status(reader, report, phase) -> int:
@@ -49,6 +53,8 @@ def statuses(app):
     seen = {}
     with app.app_context(), pytest.MonkeyPatch.context() as mp:
         mp.setattr(documents, "render_pdf", lambda html, **kw: PdfResult(FAKE_PDF, 0, 0))
+        mp.setattr(xlsx, "score_matrix", lambda year, **kw: FAKE_XLSX)    # built for real in test_reports_xlsx
+        mp.setattr(xlsx, "rankings", lambda year, document, **kw: FAKE_XLSX)
         _empty_tables()
         world = small_year(approved=True)
         unit = world.units["STP"]
@@ -60,6 +66,8 @@ def statuses(app):
         for phase in PHASES:
             db.session.get(AssessmentYear, world.year_id).phase = phase
             db.session.commit()
+            if phase in ("review_1", "synthesis"):
+                _pages(seen, clients, world, phase)
             for reader, client in clients.items():
                 for report, path in FILES.items():
                     response = client.get(f"/reports/{world.year_id}/" + path.format(unit=unit))
@@ -72,6 +80,17 @@ def statuses(app):
             f"/reports/{world.year_id}/units/{world.units['STP'] + 1000}/appraisal.pdf")]
         db.session.remove()
     return seen
+
+
+def _pages(seen, clients, world, phase):
+    """The HTML of the pages that show report links, for the tests of what each reader is offered."""
+    assessment = db.session.scalar(select(Assessment.id).where(Assessment.unit_id == world.units["STP"]))
+    for reader in ("admin", "tv.stp"):
+        seen[("html", reader, phase)] = clients[reader].get(f"/reports/{world.year_id}").get_data(as_text=True)
+    for reader, client in clients.items():
+        seen[("home", reader, phase)] = client.get("/").get_data(as_text=True)
+    seen[("workspace", phase)] = clients["stp.canbo"].get(f"/assessment/{assessment}").get_data(as_text=True)
+    seen["year_id"], seen["unit"] = world.year_id, world.units["STP"]
 
 
 @pytest.mark.parametrize("phase", PHASES)
@@ -103,3 +122,34 @@ def test_phase_refusal_says_when_the_report_exists(statuses):
 
 def test_unknown_unit_or_year_is_404(statuses):
     assert statuses["unknown"] == [404, 404, 404, 404]
+
+
+def test_admin_page_lists_every_report_with_its_state(statuses):
+    html, year_id = statuses[("html", "admin", "synthesis")], statuses["year_id"]
+    for title in ("Báo cáo thẩm định của Hội đồng", "Báo cáo kết quả Chỉ số CCHC", "Phụ lục quyết định phê duyệt kết quả",
+                  "Bảng điểm đầy đủ", "Bảng xếp hạng", "Mẫu nhập điểm điều tra XHH", "Xuất tất cả đơn vị (ZIP)",
+                  "Báo cáo của từng đơn vị", "UBND huyện Tịnh Biên", "Sửa thông tin in trên báo cáo"):
+        assert title in html, title
+    assert f"/reports/{year_id}/synthesis.pdf" in html and f"/results/{year_id}/survey/template.xlsx" in html
+    assert "Báo cáo này có từ giai đoạn “Phê duyệt”" in html          # the annex waits for its phase
+    assert f"/reports/{year_id}/council.pdf" not in statuses[("html", "admin", "review_1")]   # not ready yet
+
+
+def test_member_sees_only_the_council_report(statuses):
+    html, year_id = statuses[("html", "tv.stp", "synthesis")], statuses["year_id"]
+    assert "Báo cáo thẩm định của Hội đồng" in html and f"/reports/{year_id}/council.pdf" in html
+    for hidden in ("Báo cáo kết quả Chỉ số CCHC", "Bảng điểm đầy đủ", "Xuất tất cả đơn vị", "Báo cáo của từng đơn vị"):
+        assert hidden not in html
+
+
+@pytest.mark.parametrize("reader, shown", [("admin", True), ("chutich", True), ("tv.stp", False),
+                                           ("stp.canbo", False), ("890.canbo", False)])
+def test_menu_entry_for_admin_and_chair(statuses, reader, shown):
+    assert ('href="/reports/"' in statuses[("home", reader, "synthesis")]) == shown
+
+
+def test_the_unit_finds_its_own_reports_on_its_workspace(statuses):
+    base = f"/reports/{statuses['year_id']}/units/{statuses['unit']}"
+    after, before = statuses[("workspace", "synthesis")], statuses[("workspace", "review_1")]
+    assert f"{base}/self.pdf" in after and f"{base}/appraisal.pdf" in after     # round 1 closed: both
+    assert f"{base}/self.pdf" in before and f"{base}/appraisal.pdf" not in before
