@@ -36,7 +36,7 @@ class PointsField(StringField):
 def _method_choices():
     yield SelectChoice("", _l("— (lĩnh vực, nhóm tiêu chí) —"))
     for method in LEAF_METHODS + ADJUSTMENT_METHODS:
-        yield SelectChoice(method, METHOD_LABELS[method])
+        yield SelectChoice(method, _l(METHOD_LABELS[method]))
 
 
 def _appraiser_choices():
@@ -67,7 +67,7 @@ class ItemForm(BaseForm):
         """Offer only the methods that fit the node: scored items or bonus/deduction."""
         allowed = ADJUSTMENT_METHODS if kind == "adjustment" else LEAF_METHODS if kind == "item" else ()
         self.method.choices = [SelectChoice("", _l("— chọn phương pháp —"))] + [
-            SelectChoice(m, METHOD_LABELS[m]) for m in allowed]
+            SelectChoice(m, _l(METHOD_LABELS[m])) for m in allowed]
         return self
 
     def values(self) -> dict:

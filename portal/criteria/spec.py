@@ -23,16 +23,21 @@ LEAF_METHODS = ("levels", "percentage", "ratio", "yes_no", "number", "survey")
 ADJUSTMENT_METHODS = ("bonus", "deduction")
 METHODS = LEAF_METHODS + ADJUSTMENT_METHODS
 
+def N_(message: str) -> str:
+    """Marks a label for the translation catalogue; the pages translate it when shown (Excel keeps it)."""
+    return message
+
+
 # Vietnamese names of the methods, as officials write them in Excel and read them in messages.
 METHOD_LABELS = {
-    "levels": "Chọn mức",
-    "percentage": "Tỷ lệ theo khung",
-    "ratio": "Tỷ lệ thuận",
-    "yes_no": "Có/Không",
-    "number": "Nhập số",
-    "survey": "Điều tra XHH",
-    "bonus": "Điểm cộng",
-    "deduction": "Điểm trừ",
+    "levels": N_("Chọn mức"),
+    "percentage": N_("Tỷ lệ theo khung"),
+    "ratio": N_("Tỷ lệ thuận"),
+    "yes_no": N_("Có/Không"),
+    "number": N_("Nhập số"),
+    "survey": N_("Điều tra XHH"),
+    "bonus": N_("Điểm cộng"),
+    "deduction": N_("Điểm trừ"),
 }
 
 UNIT_TYPE_FROM_YAML = {"so_ban_nganh": "department", "ubnd_cap_huyen": "district"}
