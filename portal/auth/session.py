@@ -54,7 +54,10 @@ def init_auth(app: Flask) -> None:
     @login_manager.user_loader
     def _load(session_id: str):
         row = db.session.get(LoginSession, session_id)
-        if row is None or row.ended_at is not None:
+        if row is None:
+            return None
+        if row.ended_at is not None:            # ended elsewhere (admin, deactivation, password change)
+            session["expired"] = "ended"
             return None
         user = db.session.get(User, row.user_id)
         if user is None or not user.active:

@@ -1,30 +1,147 @@
-/* Cổng Chỉ số CCHC — the only hand-written script: shows htmx errors in the page's message area, so a
-   failed request never looks like a silent success. Typed values stay in place (htmx does not swap errors). */
+/* Cổng Chỉ số CCHC — the only hand-written script:
+   1. shows htmx errors in the page's message area, so a failed request never looks like a silent success;
+      typed values stay in place (htmx does not swap errors);
+   2. keeps what was typed when the login session has run out: a save answered 401 (with HX-Redirect to the
+      login page) first puts every edited form of the page into sessionStorage; back on the same page after
+      logging in, the values are put back and the user is told to check them and save. The draft lives in
+      this browser tab only and is removed as soon as it is restored. */
 (function () {
   "use strict";
-  function showError(detail) {
+  var DRAFTS = "cchc-drafts";
+  var MAX_AGE = 12 * 3600 * 1000;
+  var en = function () { return document.documentElement.lang === "en"; };
+
+  function say(text, kind) {
     var area = document.getElementById("flash");
     if (!area) { return; }
+    var p = document.createElement("p");
+    p.className = "flash flash-" + (kind || "error");
+    p.setAttribute("role", kind === "error" || !kind ? "alert" : "status");
+    p.textContent = text;
+    area.innerHTML = "";
+    area.appendChild(p);
+  }
+
+  function showError(detail) {
     var xhr = detail && detail.xhr;
-    var text = document.documentElement.lang === "en"
+    if (xhr && xhr.status === 401) { return; }        // handled below: the page goes to the login form
+    var text = en()
       ? "The request did not go through. Your input is still on the page; please try again."
       : "Yêu cầu chưa thực hiện được. Dữ liệu bạn nhập vẫn còn trên trang; hãy thử lại.";
     if (xhr && xhr.responseText) {
       var doc = new DOMParser().parseFromString(xhr.responseText, "text/html");  // parsed inert, never run
       var box = doc.querySelector(".error-box p");
       if (box && box.textContent) { text = box.textContent; }
-    } else if (detail && detail.error === undefined && !xhr) {
-      text = document.documentElement.lang === "en"
+    } else if (!xhr) {
+      text = en()
         ? "No connection to the server. Your input is kept; try again when the network is back."
         : "Mất kết nối tới máy chủ. Dữ liệu bạn nhập vẫn được giữ; hãy thử lại khi có mạng.";
     }
-    var p = document.createElement("p");
-    p.className = "flash flash-error";
-    p.setAttribute("role", "alert");
-    p.textContent = text;
-    area.innerHTML = "";
-    area.appendChild(p);
+    say(text, "error");
   }
+
+  // ------------------------------------------------------------------ drafts kept across a new login
+
+  function keyOf(form) { return form.getAttribute("action") || form.getAttribute("hx-post") || ""; }
+
+  function fieldsOf(form) {
+    var out = [];
+    Array.prototype.forEach.call(form.elements, function (el) {
+      var type = (el.type || "").toLowerCase();
+      if (!el.name || el.disabled || ["hidden", "password", "file", "submit", "button", "reset"].indexOf(type) >= 0) {
+        return;
+      }
+      out.push({name: el.name, value: el.value, checked: el.checked, type: type});
+    });
+    return out;
+  }
+
+  function loadDrafts() {
+    try { return JSON.parse(window.sessionStorage.getItem(DRAFTS) || "{}"); } catch (err) { return {}; }
+  }
+
+  function storeDrafts(drafts) {
+    try { window.sessionStorage.setItem(DRAFTS, JSON.stringify(drafts)); } catch (err) { /* storage full or off */ }
+  }
+
+  function keepDrafts(requesting) {
+    var forms = Array.prototype.filter.call(document.forms, function (f) {
+      return f.dataset.edited === "1" || f === requesting;
+    });
+    var saved = forms.map(function (f) { return {key: keyOf(f), fields: fieldsOf(f)}; })
+      .filter(function (d) { return d.key && d.fields.length; });
+    if (!saved.length) { return; }
+    var drafts = loadDrafts();
+    drafts[window.location.pathname] = {at: Date.now(), forms: saved};
+    storeDrafts(drafts);
+  }
+
+  function restoreDrafts() {
+    var drafts = loadDrafts();
+    var mine = drafts[window.location.pathname];
+    if (!mine) { return; }
+    delete drafts[window.location.pathname];
+    storeDrafts(drafts);
+    if (Date.now() - mine.at > MAX_AGE) { return; }
+    var restored = 0;
+    mine.forms.forEach(function (draft) {
+      var form = Array.prototype.filter.call(document.forms, function (f) { return keyOf(f) === draft.key; })[0];
+      if (!form) { return; }
+      draft.fields.forEach(function (field) {
+        Array.prototype.forEach.call(form.elements, function (el) {
+          if (el.name !== field.name) { return; }
+          if (field.type === "checkbox" || field.type === "radio") {
+            if (el.value === field.value) { el.checked = field.checked; }
+          } else if (el.type !== "file" && el.type !== "hidden") {
+            el.value = field.value;
+          }
+        });
+      });
+      form.dataset.edited = "1";
+      var note = document.createElement("p");
+      note.className = "flash flash-warning draft-note";
+      note.setAttribute("role", "status");
+      note.textContent = en()
+        ? "Restored what you had typed before your session ran out. Check it, then save."
+        : "Đã khôi phục nội dung bạn nhập trước khi phiên làm việc hết hạn. Hãy kiểm tra rồi bấm Lưu.";
+      form.insertBefore(note, form.firstChild);
+      restored += 1;
+    });
+    if (restored) {
+      say(en()
+        ? "Your session had run out; what you had typed (" + restored + " item(s)) is back on the page, not yet saved."
+        : "Phiên làm việc đã hết hạn; nội dung đang nhập dở (" + restored + " mục) đã được khôi phục, chưa được lưu.",
+        "warning");
+    }
+  }
+
+  document.addEventListener("input", function (e) {
+    var form = e.target && e.target.form;
+    if (form) { form.dataset.edited = "1"; }
+  });
+  document.addEventListener("change", function (e) {
+    var form = e.target && e.target.form;
+    if (form) { form.dataset.edited = "1"; }
+  });
+  // Before htmx follows HX-Redirect to the login page (it does so in its beforeOnLoad step), keep the drafts.
+  document.addEventListener("htmx:beforeOnLoad", function (e) {
+    var xhr = e.detail && e.detail.xhr;
+    if (xhr && xhr.status === 401) {
+      var elt = e.detail.elt;
+      keepDrafts(elt && (elt.tagName === "FORM" ? elt : elt.closest && elt.closest("form")));
+    }
+  });
+  // A saved form is no longer a draft.
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var elt = e.detail && e.detail.elt;
+    var form = elt && (elt.tagName === "FORM" ? elt : elt.closest && elt.closest("form"));
+    if (form && e.detail.successful) { delete form.dataset.edited; }
+  });
   document.addEventListener("htmx:responseError", function (e) { showError(e.detail); });
-  document.addEventListener("htmx:sendError", function (e) { showError(null); });
+  document.addEventListener("htmx:sendError", function () { showError(null); });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", restoreDrafts);
+  } else {
+    restoreDrafts();
+  }
 })();
