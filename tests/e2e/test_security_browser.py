@@ -170,3 +170,27 @@ def test_admin_sets_up_two_factor_sign_in_in_the_browser(app, browser, demo, mon
     page.wait_for_url(demo + "/")
     expect(page.locator(".flash-success")).to_contain_text("Đã bật xác thực hai bước")
     context.close()
+
+
+def test_a_sandboxed_inline_image_still_shows(app, browser, demo):
+    from tests.evidence_samples import image_bytes
+    from tests.web.security_world import _store_file
+    from portal.evidence.models import EvidenceDocument
+    with app.app_context():
+        unit = db.session.scalar(select(Unit).where(Unit.code == "STP"))
+        doc = EvidenceDocument(unit_id=unit.id, year_id=db.session.scalar(select(Assessment.year_id).limit(1)),
+                               symbol="1/KH", issuer="Sở Tư pháp", summary="Ảnh hội nghị")
+        db.session.add(doc)
+        db.session.flush()
+        row = _store_file(doc, "Ảnh.png", image_bytes("PNG"), None)
+        row.content_type = "image/png"
+        db.session.commit()
+        file_id = row.id
+        db.session.remove()
+    context = browser.new_context(locale="vi-VN")
+    page = context.new_page()
+    log_in(page, demo, "stp.canbo")
+    response = page.goto(f"{demo}/evidence/files/{file_id}/view")
+    assert response.status == 200 and response.headers["content-security-policy"].startswith("sandbox")
+    assert page.evaluate("() => document.images.length && document.images[0].naturalWidth") == 24
+    context.close()
