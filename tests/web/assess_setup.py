@@ -161,3 +161,28 @@ def build_council(phase: str = "review_1", *, status: str = "submitted", window_
     db.session.commit()
     return CouncilWorld(year.id, cset.id, files["STP"].id, files["SYT"].id, files["STC"].id, units["STP"].id,
                         units["SYT"].id, units["STC"].id)
+
+
+def sign_in(client, username: str):
+    """Log a test client in as ``username`` without the password check, exactly as a successful login
+    leaves it (a server-side LoginSession row, its id in the cookie Flask-Login reads). The matrices log
+    in hundreds of times and scrypt costs about 0.3 s a check; the login form itself is tested in
+    tests/web/test_auth.py and by every browser test."""
+    import secrets
+    from flask import has_app_context
+    from portal.auth.models import LoginSession, User
+    if has_app_context():
+        db.session.commit()  # what the test set up is visible, and no transaction of it stays open
+    now = utcnow()
+    with client.application.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        row = LoginSession(id=secrets.token_urlsafe(32), user_id=user.id, created_at=now, last_seen_at=now,
+                           ip="127.0.0.1", user_agent="test")
+        db.session.add(row)
+        db.session.commit()
+        session_id = row.id
+    with client.session_transaction() as session:
+        session["_user_id"] = session_id
+        session["_fresh"] = True
+        session["seen"] = int(now.timestamp())
+    return client

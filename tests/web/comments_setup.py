@@ -1,5 +1,5 @@
-"""The comment threads' test year: `assess_setup.build()` plus council assignments, open windows for the
-appraisal and explanation phases, two more council members (one unassigned, one of unit A's own agency),
+"""The comment threads' test year: the small council world of `assess_setup.build_council()` (council
+assignments, open windows for every working phase, an assigned, an unassigned and an own-agency member),
 and helpers that write comments straight into the database."""
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,7 +14,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.years.models import AssessmentYear, PhaseWindow
 from tests.factories import make_unit, make_user
-from tests.web.assess_setup import Setup, build, set_status
+from tests.web.assess_setup import CouncilWorld, build_council, set_status
 
 PHASES = ("setup", "self_assessment", "review_1", "explanation", "review_2", "synthesis", "approval",
           "published", "archived")
@@ -37,9 +37,9 @@ ROLES = {
 
 @dataclass
 class World:
-    s: Setup
-    item_id: int          # 1.1.1 (field F1), the item the threads are on
-    other_item_id: int    # 2.1.1 (field F2), not assigned to `member`
+    s: CouncilWorld
+    item_id: int          # 1.2 (field F1), the item the threads are on
+    other_item_id: int    # 2.1 (field F2), not assigned to `member`
 
     def user(self, username: str) -> User:
         return db.session.scalar(select(User).where(User.username == username))
@@ -72,21 +72,9 @@ class World:
 
 
 def world(phase: str = "review_1", *, status: str | None = None, window_open: bool = True) -> World:
-    s = build(phase)
-    now = utcnow().replace(microsecond=0)
-    agency_d = make_unit("Sở Khoa học và Công nghệ", code="SKHCN")
-    unit_a = db.session.get(Assessment, s.a_id).unit
-    member = db.session.scalar(select(User).where(User.username == "member"))
-    member2 = make_user("council_member", agency_d, username="member2", full_name="Trần Văn Chưa Phân Công")
-    own = make_user("council_member", unit_a, username="member.stp", full_name="Lê Thị Cùng Cơ Quan")
-    member.full_name = "Nguyễn Văn Thẩm Định"
-    for user, code in ((member, "F1"), (member2, "F3"), (own, "F1")):
-        db.session.add(CouncilAssignment(year_id=s.year_id, user_id=user.id, field_code=code))
-    opens, closes = (now - timedelta(days=2), now + timedelta(days=5)) if window_open else (
-        now - timedelta(days=9), now - timedelta(days=1))
-    for name in ("review_1", "explanation", "review_2"):
-        db.session.add(PhaseWindow(year_id=s.year_id, phase=name, opens_at=opens, closes_at=closes))
-    db.session.commit()
-    w = World(s, s.crit("1.1.1").id, s.crit("2.1.1").id)
+    """The small council world (tests/web/assess_setup.build_council): its three members stand to unit A's
+    field F1 as assigned (`member`), unassigned (`member2`, who appraises F3) and own agency (`member.stp`)."""
+    s = build_council(phase, status=status or STATUS[phase], window_open=window_open)
+    w = World(s, s.crit("1.2").id, s.crit("2.1").id)
     w.set_phase(phase, status)
     return w

@@ -17,8 +17,8 @@ from portal.audit.models import AuditLog
 from portal.db import utcnow
 from portal.extensions import db
 from portal.notifications.models import Notification
-from tests.factories import login, make_unit, make_user
-from tests.web.assess_setup import build_council, set_status
+from tests.factories import make_unit, make_user
+from tests.web.assess_setup import build_council, set_status, sign_in
 
 ALL_FIELDS = ("F1", "F2", "F3", "ADJ")
 
@@ -30,7 +30,7 @@ def w(ctx):
 
 def client_for(app, username):
     client = app.test_client()
-    login(client, username)
+    sign_in(client, username)
     return client
 
 

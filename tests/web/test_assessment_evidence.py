@@ -22,8 +22,7 @@ from portal.evidence.services import add_files, create_document
 from portal.extensions import db
 from portal.years.models import PhaseWindow
 from tests.evidence_samples import pdf_bytes
-from tests.factories import login
-from tests.web.assess_setup import build_council, set_status
+from tests.web.assess_setup import build_council, set_status, sign_in
 
 
 @pytest.fixture
@@ -35,7 +34,7 @@ def w(app, ctx, tmp_path, monkeypatch):
 def client_for(app, username):
     client = app.test_client()
     if username:
-        login(client, username)
+        sign_in(client, username)
     return client
 
 

@@ -9,8 +9,7 @@ from portal.comments.models import Comment
 from portal.db import utcnow
 from portal.extensions import db
 from portal.notifications.models import Notification
-from tests.factories import login
-from tests.web.assess_setup import build_council
+from tests.web.assess_setup import build_council, sign_in
 
 
 @pytest.fixture
@@ -20,7 +19,7 @@ def w(ctx):
 
 def client_for(app, username):
     client = app.test_client()
-    login(client, username)
+    sign_in(client, username)
     return client
 
 

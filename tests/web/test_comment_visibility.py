@@ -10,7 +10,7 @@ from portal.appraisal.domain import can_see
 from portal.comments import access
 from portal.comments.models import Comment
 from portal.extensions import db
-from tests.factories import login
+from tests.web.assess_setup import sign_in
 from tests.web.comments_setup import PHASES, ROLES, world
 
 OBJECTS = {"internal": ("internal_comment", False), "sent": ("sent_comment", True), "reply": ("sent_comment", True)}
@@ -52,7 +52,7 @@ def test_each_account_of_the_matrix_stands_where_the_matrix_assumes(ctx):
 def _client(app, username):
     client = app.test_client()
     if username:
-        login(client, username)
+        sign_in(client, username)
     return client
 
 

@@ -28,8 +28,7 @@ from portal.assessments.models import Explanation, ScoreEntry
 from portal.comments.models import Comment
 from portal.db import utcnow
 from portal.extensions import db
-from tests.factories import login
-from tests.web.assess_setup import COUNCIL_ROLES, build_council, set_status
+from tests.web.assess_setup import COUNCIL_ROLES, build_council, set_status, sign_in
 
 MARKERS = {"self_score": "MK-TUCHAM-71", "round1_score": "MK-LAN1-72", "internal_comment": "MK-NOIBO-73",
            "sent_comment": "MK-DAGUI-74", "explanation": "MK-GIAITRINH-75", "final_score": "MK-LAN2-76"}
@@ -45,20 +44,23 @@ STATE = {
 #: Relations that reach the items of unit A's file on these pages (the others only see published totals).
 ITEM_READERS = {"own_unit", "assigned_member", "chair", "admin"}
 
-# endpoint → (path template, also as an htmx fragment?) — the GET routes that can show a unit's file.
+# endpoint → (path template, how: "page", "fragment" or "both") — the GET routes that can show a unit's
+# file. An item's GET without htmx renders exactly the workspace or the field page (same view, same
+# context), which are probed as pages; the item itself is probed as the htmx fragment it is.
 PAGES = {
-    "assessments.workspace": ("/assessment/{a}", False),
-    "assessments.item": ("/assessment/{a}/items/{c}", True),
-    "assessments.submit": ("/assessment/{a}/submit", False),
-    "assessments.explain": ("/assessment/{a}/explain", False),
-    "assessments.xlsx_template": ("/assessment/{a}/template.xlsx", False),
-    "appraisal.council_board": ("/appraisal/", True),
-    "appraisal.field_page": ("/appraisal/{a}/F1", False),
-    "appraisal.item": ("/appraisal/{a}/F1/items/{c}", True),
-    "appraisal.history_export": ("/appraisal/{a}/history.xlsx", False),
-    "comments.thread": ("/comments/{a}/{c}/", True),
-    "comments.preview": ("/comments/{a}/{c}/{internal}/send", True),
+    "assessments.workspace": ("/assessment/{a}", "page"),
+    "assessments.item": ("/assessment/{a}/items/{c}", "fragment"),
+    "assessments.submit": ("/assessment/{a}/submit", "page"),
+    "assessments.explain": ("/assessment/{a}/explain", "page"),
+    "assessments.xlsx_template": ("/assessment/{a}/template.xlsx", "page"),
+    "appraisal.council_board": ("/appraisal/", "page"),
+    "appraisal.field_page": ("/appraisal/{a}/F1", "page"),
+    "appraisal.item": ("/appraisal/{a}/F1/items/{c}", "fragment"),
+    "appraisal.history_export": ("/appraisal/{a}/history.xlsx", "page"),
+    "comments.thread": ("/comments/{a}/{c}/", "both"),
+    "comments.preview": ("/comments/{a}/{c}/{internal}/send", "page"),
 }
+HOW = {"page": (False,), "fragment": (True,), "both": (False, True)}
 # GET routes of these modules that show no unit's file, and why (checked against the URL map below).
 NO_UNIT_FILE = {
     "home.index": "the reader's own work: phase, deadline, links and counts, never a score or a comment",
@@ -120,7 +122,7 @@ def seen(app):
         for role in ROLES:
             clients[role] = app.test_client()
             if role:
-                login(clients[role], role)
+                sign_in(clients[role], role)
         out = {}
         for moment in MOMENTS:
             phase, status = STATE[moment]
@@ -129,9 +131,9 @@ def seen(app):
             db.session.commit()
             for role, client in clients.items():
                 texts, codes = [], {}
-                for endpoint, (path, fragment) in PAGES.items():
+                for endpoint, (path, how) in PAGES.items():
                     url = path.format(a=w.a_id, c=item_id, internal=internal_id)
-                    for htmx in ((False, True) if fragment else (False,)):
+                    for htmx in HOW[how]:
                         response = client.get(url, htmx=htmx)
                         texts.append(_text(response))
                         codes[(endpoint, htmx)] = response.status_code
