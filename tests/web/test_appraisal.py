@@ -13,8 +13,8 @@ from portal.auth.models import User
 from portal.db import utcnow
 from portal.extensions import db
 from portal.years.models import AssessmentYear, PhaseWindow
-from tests.factories import login, make_user
-from tests.web.assess_setup import build, set_status
+from tests.factories import make_user
+from tests.web.assess_setup import build, set_status, sign_in
 
 
 def set_phase(s, phase):
@@ -42,7 +42,7 @@ def s(ctx):
 
 def client_for(app, username):
     client = app.test_client()
-    login(client, username)
+    sign_in(client, username)
     return client
 
 

@@ -12,8 +12,7 @@ from portal.audit.models import AuditLog
 from portal.db import utcnow
 from portal.extensions import db
 from portal.years.models import PhaseWindow, UnitDeadline
-from tests.factories import login
-from tests.web.assess_setup import build
+from tests.web.assess_setup import build, sign_in
 
 
 @pytest.fixture
@@ -24,7 +23,7 @@ def s(ctx):
 @pytest.fixture
 def staff(app, s):
     client = app.test_client()
-    login(client, "a.staff")
+    sign_in(client, "a.staff")
     return client
 
 
@@ -153,7 +152,7 @@ def test_get_item_as_fragment_and_as_page(staff, s):
 
 def test_stale_edit_is_a_conflict_showing_both_values(app, s, staff):
     other = app.test_client()
-    login(other, "a.leader")
+    sign_in(other, "a.leader")
     assert staff.post(url(s, "1.2"), data={"yes": "1", "version": "0"}, htmx=True).status_code == 200
     stale = other.post(url(s, "1.2"), data={"yes": "0", "note": "ý kiến của tôi", "version": "0"}, htmx=True)
     html = stale.get_data(as_text=True)
@@ -185,7 +184,7 @@ def test_mass_assignment_is_ignored(staff, s):
 
 def test_leader_submits_and_the_file_locks(app, s, staff):
     leader = app.test_client()
-    login(leader, "a.leader")
+    sign_in(leader, "a.leader")
     summary = leader.get(f"/assessment/{s.a_id}/submit").get_data(as_text=True)
     assert "Kiểm tra trước khi chốt" in summary and "Còn 48 mục chưa chấm" in summary
     assert leader.post(f"/assessment/{s.a_id}/submit", data={}).status_code == 422
@@ -242,7 +241,7 @@ def test_extension_for_one_unit_only(app, s, staff):
     db.session.commit()
     assert staff.post(url(s, "1.2"), data={"yes": "1", "version": "0"}, htmx=True).status_code == 200
     other = app.test_client()
-    login(other, "b.staff")
+    sign_in(other, "b.staff")
     refused = other.post(url(s, "1.2", aid=s.b_id), data={"yes": "1", "version": "0"}, htmx=True)
     assert refused.status_code == 409 and entry(s, "1.2", aid=s.b_id) is None
     assert "gia hạn đến" in staff.get(url(s)).get_data(as_text=True)
@@ -265,7 +264,7 @@ EXPECTED = {
 def test_permission_matrix(app, s, username):
     client = app.test_client()
     if username:
-        login(client, username)
+        sign_in(client, username)
     codes = (client.get(url(s)).status_code,
              client.post(url(s, "1.2"), data={"yes": "1", "version": "0"}, htmx=False).status_code,
              client.post(f"/assessment/{s.a_id}/submit", data={"confirm": "1"}).status_code)

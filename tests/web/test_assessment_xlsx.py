@@ -10,8 +10,7 @@ from sqlalchemy import select
 
 from portal.assessments.models import ScoreEntry
 from portal.extensions import db
-from tests.factories import login
-from tests.web.assess_setup import build
+from tests.web.assess_setup import build, sign_in
 
 
 @pytest.fixture
@@ -22,7 +21,7 @@ def s(ctx):
 @pytest.fixture
 def staff(app, s):
     client = app.test_client()
-    login(client, "a.staff")
+    sign_in(client, "a.staff")
     return client
 
 
@@ -111,7 +110,7 @@ def test_stale_template_is_refused_at_confirmation(app, staff, s):
     html = _upload(staff, s, data).get_data(as_text=True)
     token = re.search(r'name="token" value="([^"]+)"', html).group(1)
     other = app.test_client()
-    login(other, "a.leader")
+    sign_in(other, "a.leader")
     other.post(f"/assessment/{s.a_id}/items/{s.crit('1.2').id}", data={"yes": "0", "version": "0"})
     response = staff.post(f"/assessment/{s.a_id}/import/confirm", data={"token": token})
     assert response.status_code == 409 and "tải mẫu mới" in response.get_data(as_text=True)
@@ -122,7 +121,7 @@ def test_another_unit_cannot_use_the_token_or_download(app, staff, s):
     data = _fill(_template(staff, s), {"1.2": {"Mức đạt được / Có-Không / Điểm": "Có"}})
     token = re.search(r'name="token" value="([^"]+)"', _upload(staff, s, data).get_data(as_text=True)).group(1)
     other = app.test_client()
-    login(other, "b.staff")
+    sign_in(other, "b.staff")
     assert other.get(f"/assessment/{s.a_id}/template.xlsx").status_code == 404
     assert other.post(f"/assessment/{s.b_id}/import/confirm", data={"token": token}).status_code == 303
     assert _points(s, "1.2") is None
