@@ -113,6 +113,15 @@ def bench_world(kind: str, *, quick: bool, now, log=print, postgres: str | None 
     chair = app.test_client().log_in(who["chair"], PASSWORD)
     member = app.test_client().log_in(who["member"], PASSWORD)
 
+    # ---- the baseline: a bare Flask page through the same test client, in this run (the ratio to it is
+    # less sensitive to other work on a shared machine than the milliseconds themselves)
+    from bench.wsgi import minimal
+    bare = minimal()
+    bare.test_client_class = type(admin)
+    with QueryCounter.detached() as none:
+        samples["baseline"] = measure("baseline: minimal Flask page", none, bare.test_client().get,
+                                      runs=runs["page"])
+
     # ---- synthesis: the council board and the ranking, as generated (every round done, results computed)
     slow = {"runs": runs["board"], "warmup": runs["warmup"], "budget_s": runs["budget"]}
     samples["board_chair"] = measure("council board, chair (page)", counter, lambda: chair.get("/appraisal/"),
@@ -230,9 +239,11 @@ def report(result: dict) -> None:
     print(f"\n{result['kind'].capitalize()} year — {result['world']} ({result['database']}; "
           f"unit {result['unit']})"
           + ("  [generated this run]" if result["generated"] else ""))
-    print(f"  {'page':<38} {'runs':>4} {'med ms':>8} {'p95 ms':>8} {'queries':>8} {'gzip':>9} {'raw':>9}")
+    base = result["samples"]["baseline"].median_ms
+    print(f"  {'page':<38} {'runs':>4} {'med ms':>8} {'p95 ms':>8} {'queries':>8} {'gzip':>9} {'raw':>9} "
+          f"{'× base':>7}")
     for s in result["samples"].values():
-        print(_row(s))
+        print(_row(s) + f" {s.median_ms / base:>7.0f}")
     c = result["compute"]
     print(f"  {c.name:<38} {len(c.seconds):>4} {c.median_ms:>8.0f} {percentile(c.seconds, 95) * 1e3:>8.0f} "
           f"{c.query_range:>8}")

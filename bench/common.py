@@ -70,6 +70,14 @@ class QueryCounter:
         self.count = 0
         self.statements.clear()
 
+    @classmethod
+    def detached(cls):
+        """A counter listening to nothing, for requests to an app without a database (the baseline)."""
+        import contextlib
+        counter = cls.__new__(cls)
+        counter.count, counter.statements, counter.keep = 0, [], False
+        return contextlib.nullcontext(counter)
+
 
 class BenchClient(FlaskClient):
     """Logs in through the login form and sends the CSRF token with every post, as a browser would."""

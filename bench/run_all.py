@@ -14,6 +14,7 @@ The national-scale year is generated once (about two minutes) and cached in benc
 """
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -89,14 +90,21 @@ def summary_rows(pages: list[dict], load: dict | None,
     return rows
 
 
-def write_outputs(rows, started: float, quick: bool) -> None:
+def load_note(loads: list[float]) -> str:
+    """The machine's load while measuring (other work on a shared machine slows every figure)."""
+    return (f"1-minute load average {min(loads):.1f}–{max(loads):.1f} on {os.cpu_count()} cores "
+            "during the run")
+
+
+def write_outputs(rows, started: float, quick: bool, loads: list[float]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     when = time.strftime("%Y-%m-%d")
-    lines = [f"Measured {when} on {machine()}{' (--quick)' if quick else ''}.", "",
+    lines = [f"Measured {when} on {machine()}{' (--quick)' if quick else ''}; {load_note(loads)}.", "",
              "| figure | goal | measured | |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     (OUT / "latest.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (OUT / "latest.json").write_text(json.dumps({"date": when, "machine": machine(), "quick": quick,
+                                                 "load_average": loads,
                                                  "seconds": round(time.perf_counter() - started),
                                                  "rows": rows}, ensure_ascii=False, indent=1),
                                      encoding="utf-8")
@@ -108,21 +116,25 @@ def main(argv=None) -> int:
     parser.add_argument("--no-browser", action="store_true", help="skip the throttled-browser run")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    print(f"make bench — {machine()}")
+    loads = [os.getloadavg()[0]]
+    print(f"make bench — {machine()}; load average {loads[0]:.1f}")
 
     _section("1. Scoring core (pure Python, no database)")
     run_scoring()
 
+    loads.append(os.getloadavg()[0])
     _section("2. Pages, results computation and first-load weight (in process)")
     import bench.bench_pages as pages
     page_results = pages.main(["--only", "provincial", "--quick"] if args.quick else [])
 
+    loads.append(os.getloadavg()[0])
     _section("3. Throughput: gunicorn on loopback, against a minimal Flask page")
     import bench.bench_throughput as throughput
     load = throughput.main(["--quick"] if args.quick else [])
 
     browser = None
     if not args.no_browser:
+        loads.append(os.getloadavg()[0])
         _section("4. Throttled browser: CPU 4×, Slow 3G")
         import bench.slow_browser as slow
         try:
@@ -130,16 +142,18 @@ def main(argv=None) -> int:
         except Exception as error:  # noqa: BLE001  (no Chromium here, or it crashed: keep the other figures)
             print(f"  skipped: {error}")
 
+    loads.append(os.getloadavg()[0])
     others = run_others(args.quick)
 
+    loads.append(os.getloadavg()[0])
     rows = summary_rows(page_results, load, browser)
-    _section(f"Summary — {machine()}")
+    _section(f"Summary — {machine()}; {load_note(loads)}")
     width = max(len(r[0]) for r in rows)
     for figure, goal, measured, verdict in rows:
         print(f"  {figure:<{width}}  {goal:<18} {measured:<40} {verdict}")
     for name, outcome, seconds in others:
         print(f"  bench/{name}: {outcome}" + (f" after {seconds:.0f} s" if seconds else ""))
-    write_outputs(rows, started, args.quick)
+    write_outputs(rows, started, args.quick, loads)
     print(f"\n  README table written to {OUT.relative_to(ROOT)}/latest.md; "
           f"total {time.perf_counter() - started:.0f} s")
     return 0
