@@ -150,10 +150,12 @@ def item_changes(rows: list[AuditLog], *, names: dict, rel: str, phase: str, sta
     return changes
 
 
-def histories(assessment, criteria, *, rel: str, phase: str) -> dict[int, ItemHistory]:
-    """{criterion_id: ItemHistory} of these items of one file for one reader, in three queries."""
-    from portal.appraisal.services import entries_by_stage
-    stages = entries_by_stage([assessment.id]).get(assessment.id, {})
+def histories(assessment, criteria, *, rel: str, phase: str, stages: dict | None = None) -> dict[int, ItemHistory]:
+    """{criterion_id: ItemHistory} of these items of one file for one reader, in three queries (two when
+    the caller passes the file's ``stages``: {criterion_id: {stage: ScoreEntry}})."""
+    if stages is None:
+        from portal.appraisal.services import entries_by_stage
+        stages = entries_by_stage([assessment.id]).get(assessment.id, {})
     explanations = {e.criterion_id: e for e in db.session.scalars(select(Explanation).where(
         Explanation.assessment_id == assessment.id))}
     audit = audit_changes(assessment)

@@ -22,7 +22,7 @@ from portal.comments.counts import counts_by_item
 from portal.comments.web import build_thread, record_visit
 from portal.criteria.models import Criterion
 from portal.db import utcnow
-from portal.evidence.services import documents_for, evidence_by_item
+from portal.evidence.services import evidence_by_item
 from portal.extensions import db
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import authenticated
@@ -104,7 +104,7 @@ def _context(assessment, year, now, **extra):
                 to_explain=[i for i in items if i.explainable], others=[i for i in items if not i.explainable],
                 editable=bool(decision), refusal=None if decision else page_refusal(decision, phase=PHASE, year=year),
                 can_submit=bool(can_submit), deadline_state=state, unit_name=assessment.unit.name_in(year.id),
-                phase_label=phase_label(PHASE), library=documents_for(assessment.unit_id, year.id) if decision else [],
+                phase_label=phase_label(PHASE),
                 errors={}, typed={}, saved=None, notice=None, conflict=None, seen=seen, focus=None) | extra
 
 

@@ -108,9 +108,11 @@ def evaluate_self(criteria: list[Criterion], entries: dict[int, ScoreEntry], cse
                     deduction_cap=cset.deduction_cap, settings=year_settings, survey_available=False)
 
 
-def load_workspace(assessment: Assessment, year, evidence_by_item: dict[int, list]) -> Workspace:
+def load_workspace(assessment: Assessment, year, evidence_by_item: dict[int, list], *,
+                   entries: dict[int, ScoreEntry] | None = None) -> Workspace:
+    """The whole tree with the self-scores (``entries``, if the caller has read them already)."""
     criteria = set_criteria(assessment.criteria_set_id)
-    entries = self_entries(assessment.id)
+    entries = self_entries(assessment.id) if entries is None else entries
     evaluation = evaluate_self(criteria, entries, assessment.criteria_set, year.settings)
     children = defaultdict(list)
     for crit in criteria:

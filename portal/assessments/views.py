@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.appraisal.pages import visibility
 from portal.assessments import bp
@@ -14,8 +15,10 @@ from portal.criteria.models import Criterion
 from portal.db import utcnow
 from portal.appraisal.history import histories
 from portal.comments.counts import counts_by_item
-from portal.evidence.services import documents_for, evidence_by_item
+from portal.appraisal.services import entries_by_stage
+from portal.evidence.services import evidence_by_item
 from portal.extensions import db
+from portal.units.models import Unit
 from portal.web.filters import format_datetime
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import authenticated
@@ -29,7 +32,8 @@ PHASE = "self_assessment"
 
 def _load(assessment_id: int) -> tuple[Assessment, AssessmentYear]:
     """Load and check the right to see it; another unit's id is indistinguishable from a missing one."""
-    assessment = db.session.get(Assessment, assessment_id)
+    assessment = db.session.scalar(select(Assessment).where(Assessment.id == assessment_id).options(
+        joinedload(Assessment.unit).joinedload(Unit.names), joinedload(Assessment.criteria_set)))
     if assessment is None:
         abort(404)
     year = db.session.get(AssessmentYear, assessment.year_id)
@@ -55,7 +59,9 @@ def _refusal(decision, year) -> str:
 
 
 def _page_context(assessment, year, now, **extra):
-    workspace = load_workspace(assessment, year, evidence_by_item(assessment.id, stage="self"))
+    stages = entries_by_stage([assessment.id]).get(assessment.id, {})
+    workspace = load_workspace(assessment, year, evidence_by_item(assessment.id, stage="self"),
+                               entries={cid: st["self"] for cid, st in stages.items() if "self" in st})
     decision, deadline_state = _edit_decision(assessment, year, now)
     can_submit, _state = _edit_decision(assessment, year, now, submit=True)
     seen = visibility(current_user, assessment, None, frozenset(), year.phase)
@@ -64,9 +70,7 @@ def _page_context(assessment, year, now, **extra):
                 refusal=None if decision else _refusal(decision, year),
                 can_submit=bool(can_submit), deadline_state=deadline_state,
                 phase_label=phase_label(PHASE), seen=seen,
-                # the unit's evidence library (the picker of each item) while the unit may attach
-                library=documents_for(assessment.unit_id, year.id) if decision else [],
-                histories=histories(assessment, leaves, rel=seen["relation"], phase=year.phase),
+                histories=histories(assessment, leaves, rel=seen["relation"], phase=year.phase, stages=stages),
                 comments=counts_by_item(assessment.id, current_user, year.phase),
                 unit_name=assessment.unit.name_in(year.id), errors={}, typed={}, conflict=None, notice=None,
                 **extra)
@@ -87,7 +91,8 @@ def mine():
         return redirect(url_for("assessments.workspace", assessment_id=assessment.id))
     if current_user.role not in ("admin", "council_chair"):
         abort(403)
-    assessments = db.session.scalars(select(Assessment).where(Assessment.year_id == year.id)).all()
+    assessments = db.session.scalars(select(Assessment).where(Assessment.year_id == year.id).options(
+        selectinload(Assessment.unit).selectinload(Unit.names))).all()
     assessments.sort(key=lambda a: (a.unit.unit_type, a.unit.name_key))
     return render("assessments/list.html", assessments=assessments, year=year)
 

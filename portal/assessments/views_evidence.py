@@ -14,9 +14,10 @@ from portal.assessments.views import PHASE, _item_response, _load
 from portal.criteria.models import Criterion
 from portal.db import utcnow
 from portal.evidence.domain import can_upload, stage_for_phase
-from portal.evidence.services import EvidenceNotFound, actor_of, attach, detach, editing_context, load_document
+from portal.evidence.services import (EvidenceNotFound, actor_of, attach, detach, documents_for, editing_context,
+                                      evidence_by_item, load_document)
 from portal.extensions import db
-from portal.web.htmx import is_htmx, redirect_after_post
+from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import authenticated
 from portal.years.deadlines import page_refusal
 
@@ -84,6 +85,25 @@ def _change(assessment_id: int, criterion_id: int, document_id: int | None, serv
 
 def _doc_label(document) -> str:
     return document.symbol or document.summary[:40] or _("(không số)")
+
+
+@bp.route("/<int:assessment_id>/items/<int:criterion_id>/evidence", methods=["GET"])
+@authenticated
+def evidence_picker(assessment_id: int, criterion_id: int):
+    """The picker of the unit's library for one item: htmx swaps it into the item's evidence box; without
+    JavaScript it is a small page whose form posts and comes back to the item."""
+    assessment, year, criterion = _target(assessment_id, criterion_id)
+    decision, stage = _decision(assessment, year, criterion)
+    refusal = None if decision else page_refusal(decision, phase=year.phase if stage else PHASE, year=year)
+    stage = stage or "self"
+    attached = evidence_by_item(assessment.id, stage=stage).get(criterion.id, [])
+    return render("assessments/attach.html", block="picker" if is_htmx() else None,
+                  status=200 if decision else 409, assessment=assessment, year=year, criterion=criterion,
+                  view={"criterion": criterion, "documents": attached}, stage=stage,
+                  library=documents_for(assessment.unit_id, year.id) if decision else [],
+                  editable=bool(decision), refusal=refusal, errors={criterion.id: {"evidence": refusal}}
+                  if refusal else {}, notice=None, saved=None, back=_back(assessment, criterion, year),
+                  unit_name=assessment.unit.name_in(year.id))
 
 
 @bp.route("/<int:assessment_id>/items/<int:criterion_id>/evidence", methods=["POST"])

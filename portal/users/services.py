@@ -1,5 +1,6 @@
 """Use cases for accounts managed by the admin: create, edit, deactivate, reset password, end sessions."""
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from portal.audit.services import record
 from portal.auth.domain import role_needs_unit
@@ -16,7 +17,9 @@ class UserError(ValueError):
 
 
 def search_users(query: str = "", role: str | None = None) -> list[User]:
-    stmt = select(User)
+    from portal.units.models import Unit
+    # each row shows the account's unit (with its name of the year): load them with the users, not per row
+    stmt = select(User).options(selectinload(User.unit).selectinload(Unit.names))
     if role:
         stmt = stmt.where(User.role == role)
     key = fold_key(query)

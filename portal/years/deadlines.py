@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context
+from flask import current_app, g, has_app_context, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -139,11 +139,27 @@ def _assigned_fields(user_id: int, year: AssessmentYear | None, unit_type: str |
                      if unit_type is None or kind is None or kind == unit_type)
 
 
+_EXCEPTIONS = "portal_unit_exceptions"
+
+
 def exception_row(year: AssessmentYear, unit_id: int, phase) -> UnitDeadlineRow | None:
-    """The unit's extension/reopening row for ``phase`` of ``year`` (gia hạn / mở lại), if any."""
-    return db.session.scalar(select(UnitDeadlineRow).where(
-        UnitDeadlineRow.year_id == year.id, UnitDeadlineRow.unit_id == unit_id,
-        UnitDeadlineRow.phase == str(domain.as_phase(phase))))
+    """The unit's extension/reopening row for ``phase`` of ``year`` (gia hạn / mở lại), if any.
+
+    Read once per request (a page asks for it from several rules and its banner); the services that write
+    an extension or a reopening call :func:`forget_exceptions`."""
+    key = (year.id, unit_id, str(domain.as_phase(phase)))
+    cache = g.setdefault(_EXCEPTIONS, {}) if has_request_context() else {}
+    if key not in cache:
+        cache[key] = db.session.scalar(select(UnitDeadlineRow).where(
+            UnitDeadlineRow.year_id == year.id, UnitDeadlineRow.unit_id == unit_id,
+            UnitDeadlineRow.phase == key[2]))
+    return cache[key]
+
+
+def forget_exceptions() -> None:
+    """Drop this request's memo of extension rows (after writing one)."""
+    if has_request_context():
+        g.pop(_EXCEPTIONS, None)
 
 
 def phase_window(year: AssessmentYear, phase) -> Window:

@@ -17,7 +17,7 @@ from portal.audit.models import AuditLog
 from portal.audit.services import record
 from portal.extensions import db
 from portal.years import domain, notices
-from portal.years.deadlines import Refused, actor_for, check, refusal_message
+from portal.years.deadlines import Refused, actor_for, check, forget_exceptions, refusal_message
 from portal.years.domain import Phase, UnitStatus
 from portal.years.models import AssessmentYear, PhaseWindow, UnitDeadline
 
@@ -171,6 +171,7 @@ def _upsert_exception(year, unit, *, until, reason, user, now, reopen: bool) -> 
     row.reopened = bool(row.reopened) or reopen
     row.created_by_id, row.created_at = user.id, now
     db.session.flush()
+    forget_exceptions()
     return row, old
 
 

@@ -166,7 +166,8 @@ def test_both_rounds_from_comment_to_final_score(browser, review, app):
     expect(item.locator("td.step-round1")).to_contain_text("Yêu cầu giải trình")
     expect(item.locator("td.step-round1")).to_contain_text("Hội đồng thẩm định")
     expect(item.locator("section.thread")).to_contain_text(COMMENT)
-    picker = item.get_by_label("Gắn tài liệu từ thư viện")
+    item.get_by_role("link", name=f"Gắn tài liệu từ thư viện vào mục {CODE}").click()     # loads the picker
+    picker = item.get_by_label("Tài liệu trong thư viện")
     picker.select_option(label=picker.locator("option", has_text="18/KH-SYT").inner_text())
     item.get_by_role("button", name="Gắn vào mục").click()
     expect(_item(unit).locator(".evidence")).to_contain_text(FILE_NAME)

@@ -83,8 +83,9 @@ def test_staff_scores_three_methods_attaches_evidence_and_leader_submits(browser
     # One document backs two items: attach it to 1.1.1 and 1.2 from each item's picker.
     for code in ("1.1.1", "1.2"):
         item = _item(page, code)
-        item.get_by_label("Gắn tài liệu từ thư viện").select_option(label=item.get_by_label(
-            "Gắn tài liệu từ thư viện").locator("option", has_text="45/KH-STP").inner_text())
+        item.get_by_role("link", name=f"Gắn tài liệu từ thư viện vào mục {code}").click()   # loads the picker
+        picker = item.get_by_label("Tài liệu trong thư viện")
+        picker.select_option(label=picker.locator("option", has_text="45/KH-STP").inner_text())
         item.get_by_role("button", name="Gắn vào mục").click()
         expect(_item(page, code).locator(".evidence")).to_contain_text("45/KH-STP")
         expect(_item(page, code).locator(".evidence")).to_contain_text(FILE_NAME)

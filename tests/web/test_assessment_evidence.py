@@ -69,7 +69,14 @@ def test_one_document_backs_two_items_and_the_progress_follows(app, w):
     assert "2 mục chưa có tài liệu kiểm chứng" in page
     doc = _document(w)
     page = staff.get(f"/assessment/{w.a_id}").get_data(as_text=True)
-    assert page.count(f'<option value="{doc.id}">15/KH-STP') == 5          # the picker of every item
+    assert page.count("Gắn tài liệu từ thư viện") == 5 and "15/KH-STP" not in page   # pickers load on demand
+    picker = f"/assessment/{w.a_id}/items/{w.crit('1.1').id}/evidence"
+    fragment = staff.get(picker, htmx=True)
+    html = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and html.lstrip().startswith(f'<div class="evidence" id="evidence-{w.crit("1.1").id}"')
+    assert f'<option value="{doc.id}">15/KH-STP' in html and "<html" not in html
+    whole = staff.get(picker).get_data(as_text=True)                           # without JavaScript: a page
+    assert "<html" in whole and "Gắn tài liệu kiểm chứng vào mục 1.1" in whole and f'value="{doc.id}"' in whole
     first = staff.post(f"/assessment/{w.a_id}/items/{w.crit('1.1').id}/evidence", data={"document_id": doc.id},
                        htmx=True)
     html = first.get_data(as_text=True)
@@ -127,6 +134,9 @@ def test_attach_after_the_deadline_is_refused_with_the_closing_time(app, w):
     response = client_for(app, "a.staff").post(f"/assessment/{w.a_id}/items/{w.crit('1.2').id}/evidence",
                                               data={"document_id": doc.id}, htmx=True)
     assert response.status_code == 409 and "Đã hết hạn tự đánh giá (vòng 1) lúc" in response.get_data(as_text=True)
+    picker = client_for(app, "a.staff").get(f"/assessment/{w.a_id}/items/{w.crit('1.2').id}/evidence")
+    assert picker.status_code == 409 and "Đã hết hạn tự đánh giá (vòng 1) lúc" in picker.get_data(as_text=True)
+    assert "15/KH-STP" not in picker.get_data(as_text=True)
     assert _links() == 0
 
 
@@ -209,7 +219,9 @@ def test_explanation_adds_evidence_only_on_items_to_explain(app, w):
     doc = _document(w, symbol="12/BC-STP", name="Báo cáo quý IV.pdf")
     staff = client_for(app, "a.staff")
     page = staff.get(f"/assessment/{w.a_id}/explain").get_data(as_text=True)
-    assert "Tài liệu bổ sung khi giải trình" in page and f'<option value="{doc.id}">12/BC-STP' in page
+    assert "Tài liệu bổ sung khi giải trình" in page and "Gắn tài liệu từ thư viện" in page
+    picker = staff.get(f"/assessment/{w.a_id}/items/{c.id}/evidence", htmx=True).get_data(as_text=True)
+    assert f'<option value="{doc.id}">12/BC-STP' in picker and "Tài liệu bổ sung khi giải trình" in picker
     response = staff.post(f"/assessment/{w.a_id}/items/{c.id}/evidence", data={"document_id": doc.id}, htmx=True)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and html.lstrip().startswith("<article") and "Báo cáo quý IV.pdf" in html

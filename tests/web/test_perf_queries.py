@@ -21,20 +21,6 @@ SMALL, LARGE = (3, 12), (8, 30)
 WORKSPACE_GOAL = 20
 VERSION = re.compile(r'name="version" value="(\d+)"')
 
-# Problems found in other modules (to be fixed there; each xfail below turns into a failure once fixed).
-WORKSPACE_TOO_MANY = (
-    "the workspace sends 26 queries (goal < 20): unit_deadline is read 4 times (portal/years/deadlines.py "
-    "unit_window, called by assessments/views.py _edit_decision twice and by the deadline banner) — memoise "
-    "it per request (flask.g) or pass the window down; Unit and UnitName are lazy-loaded for the page title "
-    "(selectinload(Assessment.unit).selectinload(Unit.names) in assessments/views.py _load); the results "
-    "menu reads unit_result and approval on every page (portal/web/context.py: one flag per request)")
-FILES_LIST_N_PLUS_1 = (
-    "N+1: the list of units' files (Hồ sơ các đơn vị, /assessment/ for the admin and the chair) lazy-loads "
-    "Unit and UnitName per assessment (2 queries per unit) in portal/assessments/views.py mine(): "
-    "select(Assessment).options(selectinload(Assessment.unit).selectinload(Unit.names))")
-ACCOUNTS_N_PLUS_1 = (
-    "N+1: the accounts list (/admin/users/) lazy-loads each user's Unit (one query per unit) in "
-    "portal/users/views.py list_users: add options(selectinload(User.unit)) to the users query")
 
 
 class Counter:
@@ -117,7 +103,6 @@ def test_workspace_and_item_save_do_not_grow_with_items_or_units(app, ctx):
     assert_constant(per_size(app, _workspace_probe, reopen=True))
 
 
-@pytest.mark.xfail(strict=True, reason=WORKSPACE_TOO_MANY)
 def test_workspace_has_fewer_than_20_queries(app, ctx):
     world = _world(*LARGE, reopen=True)
     staff = _client(app, world.staff[1])
@@ -207,12 +192,10 @@ def test_admin_pages_do_not_grow_with_units(app, ctx):
                                                 "/admin/criteria/"))))
 
 
-@pytest.mark.xfail(strict=True, reason=FILES_LIST_N_PLUS_1)
 def test_units_files_list_does_not_grow_with_units(app, ctx):
     assert_constant(per_size(app, _admin_probe(("/assessment/",))))
 
 
-@pytest.mark.xfail(strict=True, reason=ACCOUNTS_N_PLUS_1)
 def test_accounts_list_does_not_grow_with_units(app, ctx):
     assert_constant(per_size(app, _admin_probe(("/admin/users/",))))
 

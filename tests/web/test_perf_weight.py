@@ -28,13 +28,6 @@ FRAGMENT_BUDGET = 5 * 1024
 ASSET = re.compile(r'<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src)="([^"]+)"')
 EXTRA_DOCUMENTS = 100
 LIBRARY_GROWTH_BUDGET = 40 * 1024      # raw bytes the page may gain for 100 more documents (a list once)
-LIBRARY_REPEATED = (
-    "every item of the workspace embeds the unit's whole evidence library as a <select> of documents "
-    "(templates/assessments/_macros.html, the attach form of item_widget): 100 more documents add ~830 KB "
-    "of HTML (226 KB → 1.06 MB raw, 14 → 32 KB gzip) that an old PC must parse, and the server render. "
-    "Fix: render the picker once per page (one <select>/<datalist> outside the items, referenced by each "
-    "attach form with form=…), or load it on demand (a <details> \"Gắn tài liệu\" whose body is fetched "
-    "with hx-get, and a plain link to a per-item attach page without JavaScript)")
 
 
 def _text(response) -> str:
@@ -88,7 +81,6 @@ def test_item_save_fragment_is_under_5_kb_on_the_wire(workspace):
     assert len(saved.get_data()) < FRAGMENT_BUDGET, (len(saved.get_data()), len(_text(saved).encode()))
 
 
-@pytest.mark.xfail(strict=True, reason=LIBRARY_REPEATED)
 def test_workspace_does_not_grow_with_the_evidence_library(workspace):
     client, url, unit_id, year_id = workspace
     before = len(_text(client.get(url)).encode())

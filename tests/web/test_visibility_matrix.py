@@ -66,6 +66,7 @@ NO_UNIT_FILE = {
     "home.index": "the reader's own work: phase, deadline, links and counts, never a score or a comment",
     "notifications.inbox": "the reader's own notifications; their texts name items, never a comment's body",
     "assessments.mine": "redirects a unit account to its own file; lists the files (no scores) for admin/chair",
+    "assessments.evidence_picker": "the unit's own evidence library to attach from, while it may edit; no score",
     "appraisal.assignments": "admin only: who appraises which field, no score or comment",
     "years.year_page": "admin only: phases and deadlines", "years.year_detail": "admin only: the same, any year",
     "years.progress": "admin only: statuses per unit, no score",
