@@ -247,3 +247,32 @@ def test_both_rounds_from_comment_to_final_score(browser, review, app):
 def self_cell_choice(self_cell: str) -> str:
     """Round 2 accepts the explanation: back to the unit's own answer."""
     return "Có" if "(Có)" in self_cell else "Không"
+
+
+def test_council_pages_have_no_serious_accessibility_violation(browser, review, app):
+    """axe-core on the pages of this issue that the general accessibility test does not open: the admin's
+    assignment grid and reassignments, and an appraisal item with its comment thread and send preview."""
+    from tests.e2e.browser_helpers import axe_violations, describe_violations, unlabelled_inputs
+    base, aid = review, _ids(app)
+    context = browser.new_context(locale="vi-VN", bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log_in(page, base, "admin")
+    page.goto(base + "/appraisal/assignments")
+    found = axe_violations(page)
+    assert found == [], describe_violations(found)
+    assert unlabelled_inputs(page) == []
+    context.close()
+    context = browser.new_context(locale="vi-VN", bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log_in(page, base, "tv.stp")
+    page.goto(f"{base}/appraisal/{aid}/F2")
+    _item(page).locator(".thread-collapsed a").click()
+    thread = _item(page).locator("section.thread")
+    thread.get_by_label("Ý kiến mới của Hội đồng").fill("Đề nghị bổ sung kế hoạch rà soát.")
+    thread.get_by_role("button", name="Lưu ý kiến").click()
+    _item(page).locator("section.thread").get_by_role("link", name="Xem trước và gửi cho đơn vị").click()
+    expect(_item(page).locator(".send-preview")).to_be_visible()
+    found = axe_violations(page)
+    assert found == [], describe_violations(found)
+    assert unlabelled_inputs(page) == []
+    context.close()
