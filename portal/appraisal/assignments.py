@@ -7,8 +7,17 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.appraisal import bp
-from portal.appraisal.council import (AssignmentError, conflicts, grid, members, reassign, reassignments,
-                                      remove_reassignment, save_grid, year_fields)
+from portal.appraisal.council import (
+    AssignmentError,
+    conflicts,
+    grid,
+    members,
+    reassign,
+    reassignments,
+    remove_reassignment,
+    save_grid,
+    year_fields,
+)
 from portal.appraisal.domain import ASSIGN_CHOICES
 from portal.appraisal.models import AppraisalOverride
 from portal.auth.models import User

@@ -10,8 +10,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 
-from portal.appraisal.domain import (ADJUSTMENTS, ASSIGN_CHOICES, assignment_rows, assignment_value,
-                                     field_appraisers, needs_reassignment)
+from portal.appraisal.domain import (
+    ADJUSTMENTS,
+    ASSIGN_CHOICES,
+    assignment_rows,
+    assignment_value,
+    field_appraisers,
+    needs_reassignment,
+)
 from portal.appraisal.models import AppraisalOverride, CouncilAssignment
 from portal.appraisal.rounds import council_fields
 from portal.assessments.models import Assessment

@@ -88,6 +88,7 @@ def _explain_link(assessment) -> str:
 def _tell_unit_round1(assessment: Assessment, to_explain: int, *, now) -> None:
     """The unit's staff and leader learn that round 1 is over, and how many items ask for an answer."""
     from flask_babel import gettext as _
+
     from portal.notifications.services import notify, portal_language, unit_user_ids
     from portal.years.deadlines import format_local, phase_window
     year = db.session.get(AssessmentYear, assessment.year_id)
@@ -162,8 +163,8 @@ def explanation_items(assessment: Assessment, criteria, stages) -> list[Criterio
 def save_explanation(assessment: Assessment, criterion: Criterion, *, stance: str, text: str,
                      expected_version: int, actor, now) -> Explanation:
     """The unit's answer on one item: agree or disagree, and its explanation (required when disagreeing)."""
-    from portal.assessments.services import EditConflict
     from portal.assessments.domain import ItemInput
+    from portal.assessments.services import EditConflict
     text = clean_text(text, multiline=True)  # NFC, no control or bidi characters
     errors = {}
     if stance not in ("agree", "disagree"):

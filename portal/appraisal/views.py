@@ -10,7 +10,14 @@ from portal.appraisal import bp
 from portal.appraisal.board import UNIT_TYPES, build, viewer_fields
 from portal.appraisal.history import histories, history_xlsx
 from portal.appraisal.pages import field_criteria, field_items, field_node, visibility
-from portal.appraisal.rounds import all_fields_done, close_round1, field_done, finalize, mark_field, save_round_item
+from portal.appraisal.rounds import (
+    all_fields_done,
+    close_round1,
+    field_done,
+    finalize,
+    mark_field,
+    save_round_item,
+)
 from portal.appraisal.services import appraisal_actor
 from portal.assessments.models import Assessment, Explanation
 from portal.assessments.services import EditConflict, ItemInvalid, set_criteria

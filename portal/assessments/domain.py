@@ -9,7 +9,6 @@ from portal.scoring import ScoringInputError, compute_points, parse_decimal, rou
 from portal.text import clean_text
 
 
-
 def N_(message: str) -> str:
     """Marks a message for the translation catalogue; the web layer translates it when shown."""
     return message

@@ -9,8 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal.assessments.domain import (Progress, UNIT_METHODS, ItemInput, honesty_flags, needs_explanation,
-                                       read_item_form)
+from portal.assessments.domain import (
+    UNIT_METHODS,
+    ItemInput,
+    Progress,
+    honesty_flags,
+    needs_explanation,
+    read_item_form,
+)
 from portal.assessments.models import Assessment, ScoreEntry
 from portal.audit.services import record
 from portal.criteria.models import Criterion
@@ -240,6 +246,7 @@ def lock_at_deadline(year, *, actor, now: datetime) -> int:
     is locked as it stands, like a submission but without a leader (``self_submitted_by_id`` None), audited
     and the unit told. The council then appraises what the unit had entered by the deadline."""
     from flask_babel import gettext as _
+
     from portal.notifications.services import notify, portal_language, unit_user_ids
     files = unsubmitted(year)
     for assessment in files:

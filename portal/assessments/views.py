@@ -6,16 +6,15 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from portal.appraisal.history import histories
 from portal.appraisal.pages import visibility
+from portal.appraisal.services import entries_by_stage
 from portal.assessments import bp
 from portal.assessments.models import Assessment
-from portal.assessments.services import (EditConflict, ItemInvalid, load_workspace, save_self_item,
-                                         submit_self)
+from portal.assessments.services import EditConflict, ItemInvalid, load_workspace, save_self_item, submit_self
+from portal.comments.counts import counts_by_item
 from portal.criteria.models import Criterion
 from portal.db import utcnow
-from portal.appraisal.history import histories
-from portal.comments.counts import counts_by_item
-from portal.appraisal.services import entries_by_stage
 from portal.evidence.services import evidence_by_item
 from portal.extensions import db
 from portal.units.models import Unit
@@ -23,7 +22,13 @@ from portal.web.filters import format_datetime
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import authenticated
 from portal.years import domain as rules
-from portal.years.deadlines import actor_for, banner_state, page_refusal, phase_label, refusal_message, unit_window
+from portal.years.deadlines import (
+    actor_for,
+    banner_state,
+    page_refusal,
+    phase_label,
+    unit_window,
+)
 from portal.years.models import AssessmentYear
 from portal.years.services import active_year
 

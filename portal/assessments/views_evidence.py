@@ -14,8 +14,16 @@ from portal.assessments.views import PHASE, _item_response, _load
 from portal.criteria.models import Criterion
 from portal.db import utcnow
 from portal.evidence.domain import can_upload, stage_for_phase
-from portal.evidence.services import (EvidenceNotFound, actor_of, attach, detach, documents_for, editing_context,
-                                      evidence_by_item, load_document)
+from portal.evidence.services import (
+    EvidenceNotFound,
+    actor_of,
+    attach,
+    detach,
+    documents_for,
+    editing_context,
+    evidence_by_item,
+    load_document,
+)
 from portal.extensions import db
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import authenticated

@@ -1,9 +1,10 @@
 """Excel round trip of the self-assessment: download the unit's template, upload it back, preview every
 change and every error by row, then confirm (all rows or none)."""
+import io
+
 from flask import current_app, flash, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-import io
 
 from portal.assessments import bp
 from portal.assessments.services import EditConflict, ItemInvalid, load_workspace, save_self_item

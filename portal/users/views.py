@@ -12,8 +12,15 @@ from portal.extensions import db
 from portal.units.services import search_units
 from portal.users import bp
 from portal.users.forms import UserForm
-from portal.users.services import (UserError, create_user, end_sessions, reset_password, search_users,
-                                   set_user_active, update_user)
+from portal.users.services import (
+    UserError,
+    create_user,
+    end_sessions,
+    reset_password,
+    search_users,
+    set_user_active,
+    update_user,
+)
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.messages import role_label
 from portal.web.permissions import roles

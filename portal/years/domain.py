@@ -20,6 +20,7 @@ from datetime import datetime
 from .phases import (  # noqa: F401  (re-exported: the public API of the years domain)
     ALLOWED,
     CLOSED,
+    N_,
     NOT_OPEN,
     OPEN,
     PHASE_LABELS,
@@ -28,7 +29,6 @@ from .phases import (  # noqa: F401  (re-exported: the public API of the years d
     REASON_MESSAGES,
     WORKING_PHASES,
     Decision,
-    N_,
     Phase,
     UnitDeadline,
     Window,

@@ -21,9 +21,9 @@ from portal.years.services import (
     active_year,
     all_years,
     change_phase,
+    closing_effect,
     phase_decision,
     phase_history,
-    closing_effect,
     save_windows,
     unit_exceptions,
 )

@@ -39,6 +39,7 @@ def review(app, live_server):
 
 def _ids(app):
     from sqlalchemy import select
+
     from portal.assessments.models import Assessment
     from portal.extensions import db
     from portal.units.models import Unit

@@ -29,6 +29,7 @@ def _item(page, code):
 
 def _unit_id(app, code):
     from sqlalchemy import select
+
     from portal.extensions import db
     from portal.units.models import Unit
     with app.app_context():

@@ -169,7 +169,9 @@ def sign_in(client, username: str):
     in hundreds of times and scrypt costs about 0.3 s a check; the login form itself is tested in
     tests/web/test_auth.py and by every browser test."""
     import secrets
+
     from flask import has_app_context
+
     from portal.auth.models import LoginSession, User
     if has_app_context():
         db.session.commit()  # what the test set up is visible, and no transaction of it stays open

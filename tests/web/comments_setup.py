@@ -2,18 +2,15 @@
 assignments, open windows for every working phase, an assigned, an unassigned and an own-agency member),
 and helpers that write comments straight into the database."""
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import select
 
-from portal.appraisal.models import CouncilAssignment
 from portal.assessments.models import Assessment
 from portal.auth.models import User
 from portal.comments.models import Comment
 from portal.db import utcnow
 from portal.extensions import db
-from portal.years.models import AssessmentYear, PhaseWindow
-from tests.factories import make_unit, make_user
+from portal.years.models import AssessmentYear
 from tests.web.assess_setup import CouncilWorld, build_council, set_status
 
 PHASES = ("setup", "self_assessment", "review_1", "explanation", "review_2", "synthesis", "approval",

@@ -21,7 +21,6 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
 
 from portal.appraisal.domain import MOMENTS, OBJECTS, POLICY, RELATIONS, can_see
 from portal.assessments.models import Explanation, ScoreEntry
