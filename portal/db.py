@@ -3,7 +3,8 @@
 SQLite (the embedded default) gets, on every connection, WAL, foreign keys, a busy timeout and
 synchronous=FULL (security.md §10.1). Transactions of requests that write (POST and the like) and of CLI
 commands start with BEGIN IMMEDIATE, so a read-then-write never fails with SQLITE_BUSY_SNAPSHOT (§10.2);
-GET requests use a deferred BEGIN and never block writers.
+GET requests use a deferred BEGIN and never block writers. Once a writing request has committed, what it
+still reads runs in a deferred transaction too, so the write lock is held only while the change is made.
 """
 import contextvars
 from contextlib import contextmanager
@@ -40,6 +41,14 @@ def configure_engine(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write_transaction.get() else "BEGIN")
+
+    @event.listens_for(engine, "commit")
+    def _on_commit(conn):
+        # The request's change is committed; what it still reads (the page or fragment it renders) needs no
+        # write lock, so other writers need not wait for the rendering. Code that writes again after a
+        # commit says so explicitly (write_transaction.set(True), as comments.web.record_visit does).
+        if write_transaction.get():
+            write_transaction.set(False)
 
 
 class Points(TypeDecorator):

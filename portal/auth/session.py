@@ -17,7 +17,7 @@ from flask_login import current_user
 
 from portal.auth.domain import session_expired
 from portal.auth.models import LoginSession, User
-from portal.db import utcnow
+from portal.db import utcnow, write_transaction
 from portal.extensions import db, login_manager
 from portal.web.htmx import is_htmx
 
@@ -76,7 +76,9 @@ def init_auth(app: Flask) -> None:
         if expired:
             # Run out: end it on the server too, so the cookie can never come back to life.
             row.ended_at = now
+            writing = write_transaction.get()
             db.session.commit()
+            write_transaction.set(writing)      # the request may still write (a login form, for one)
             log.info("session of %s ended (%s timeout)", user.username, expired)
             session["expired"] = expired
             return None
