@@ -219,6 +219,10 @@ def can_submit_explanation(
 # ---------------------------------------------------------------------------------------- appraisal
 
 
+#: Statuses from which round 1 is over for the unit (review_1_done and later).
+_ROUND1_OVER = frozenset({UnitStatus.REVIEW_1_DONE, UnitStatus.EXPLANATION_SUBMITTED, UnitStatus.FINALIZED})
+
+
 def can_appraise(
     actor: Actor, *, unit_id: object, field_code: str, round: int, phase: PhaseLike, unit_status: str,
     window: Window, deadline: UnitDeadline | None, now: datetime,
@@ -226,7 +230,8 @@ def can_appraise(
     """Score or comment a field of a unit in appraisal round 1 or 2 (thẩm định lần 1/2).
 
     Council member on an assigned field, or the chair on any field; never on one's own agency;
-    not once the unit is finalized; within the round's window (with the unit's extension, if any).
+    not once the unit is finalized, nor in round 1 once round 1 is closed for the unit; within the
+    round's window (with the unit's extension, if any).
     """
     if round not in (1, 2):
         raise ValueError(f"appraisal round must be 1 or 2, got {round!r}")
@@ -242,11 +247,9 @@ def can_appraise(
         return refuse("not_assigned")
     if unit_status == UnitStatus.FINALIZED:
         return refuse("finalized")
+    if round == 1 and unit_status in _ROUND1_OVER:
+        return refuse("round1_closed")  # the unit already reads its round-1 scores: they no longer move
     return _window(window, deadline, now)
-
-
-#: Statuses from which round 1 is over for the unit (review_1_done and later).
-_ROUND1_OVER = frozenset({UnitStatus.REVIEW_1_DONE, UnitStatus.EXPLANATION_SUBMITTED, UnitStatus.FINALIZED})
 
 
 def can_close_round1(

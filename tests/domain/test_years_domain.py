@@ -282,7 +282,9 @@ def expected_status_rule(action, status, reopened):
         if status == "review_1_done" or (status == "explanation_submitted" and reopened):
             return None
         return "submitted" if status == "explanation_submitted" else "not_ready"
-    return None  # appraisal: only a finalized unit is refused
+    if action == "appraise_1" and status in ("review_1_done", "explanation_submitted"):
+        return "round1_closed"  # the unit already reads its round-1 scores
+    return None  # otherwise appraisal refuses only a finalized unit
 
 
 @pytest.mark.parametrize(
@@ -350,6 +352,19 @@ def test_finalize_needs_all_fields_and_a_unit_not_yet_finalized():
     assert d.can_finalize_unit(chair, phase="review_2", all_fields_done=True)
     twice = d.can_finalize_unit(chair, phase="review_2", all_fields_done=True, unit_status="finalized")
     assert twice.reason == "finalized"
+
+
+@pytest.mark.parametrize("round_, status, reason", [
+    (1, "submitted", None), (1, "draft", None),
+    (1, "review_1_done", "round1_closed"), (1, "explanation_submitted", "round1_closed"),
+    (1, "finalized", "finalized"),
+    (2, "review_1_done", None), (2, "explanation_submitted", None), (2, "finalized", "finalized"),
+])
+def test_round_one_scores_stop_moving_once_round_one_is_closed(round_, status, reason):
+    decision = d.can_appraise(PERSONAS["member_assigned"], unit_id=UNIT, field_code=FIELD, round=round_,
+                              phase="review_1" if round_ == 1 else "review_2", unit_status=status,
+                              window=open_window(), deadline=None, now=NOW_OPEN)
+    assert decision.reason == reason
 
 
 @pytest.mark.parametrize("status, done, reason", [
