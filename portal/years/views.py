@@ -13,7 +13,7 @@ from portal.units.models import Unit
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
 from portal.years import bp, domain
-from portal.years.deadlines import Refused, banner_state, phase_label, refusal_message, remaining_text
+from portal.years.deadlines import Refused, banner_state, phase_label, phase_window, refusal_message, remaining_text
 from portal.years.domain import PHASE_ORDER
 from portal.years.forms import PhaseForm, WindowsForm
 from portal.years.models import AssessmentYear
@@ -51,11 +51,18 @@ def _names(model, column, ids) -> dict:
     return dict(db.session.execute(select(model.id, column).where(model.id.in_(ids))).all())
 
 
-def _phases(year: AssessmentYear) -> list[dict]:
+def _phases(year: AssessmentYear, now) -> list[dict]:
     current = domain.phase_index(year.phase)
-    return [{"phase": str(p), "label": phase_label(p), "current": i == current, "past": i < current,
-             "working": domain.is_working_phase(p), "window": year.window(str(p))}
-            for i, p in enumerate(PHASE_ORDER)]
+    out = []
+    for i, p in enumerate(PHASE_ORDER):
+        row = {"phase": str(p), "label": phase_label(p), "current": i == current, "past": i < current,
+               "working": domain.is_working_phase(p), "window": year.window(str(p)), "countdown": None}
+        if row["working"] and row["window"] is not None and row["window"].closes_at is not None:
+            state = domain.editing_state(phase_window(year, p), None, now)
+            row["countdown"] = (remaining_text(state["seconds_remaining"]) if state["state"] == domain.OPEN
+                                else _("đã hết hạn") if state["state"] == domain.CLOSED else _("chưa mở"))
+        out.append(row)
+    return out
 
 
 def _plan_context(year: AssessmentYear, *, windows_form=None, phase_form=None, phase_error=None,
@@ -68,7 +75,7 @@ def _plan_context(year: AssessmentYear, *, windows_form=None, phase_form=None, p
         next_refusal = refusal_message(next_decision, phase=year.phase)
     history = phase_history(year)
     return dict(
-        year=year, phases=_phases(year), windows_form=windows_form or WindowsForm(formdata=None).load(year),
+        year=year, phases=_phases(year, now), windows_form=windows_form or WindowsForm(formdata=None).load(year),
         phase_form=phase_form or PhaseForm(formdata=None), phase_error=phase_error,
         error_direction=error_direction, message=message,
         current_label=phase_label(year.phase),

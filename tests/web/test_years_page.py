@@ -233,3 +233,10 @@ def test_navigation_has_the_year_and_progress_for_the_admin_only(admin, world, a
     other = app.test_client()
     login(other, "syt.canbo")
     assert "/admin/year/" not in other.get("/").get_data(as_text=True)
+
+
+def test_each_phase_shows_its_countdown_from_server_time(admin, world):
+    html = admin.get("/admin/year/").get_data(as_text=True)
+    countdowns = re.findall(r'<small class="hint countdown">([^<]+)</small>', html)
+    # self-assessment is open (a countdown), the review and explanation windows have not opened yet
+    assert countdowns[0].startswith("còn ") and countdowns[1:] == ["chưa mở", "chưa mở", "chưa mở"]
