@@ -325,6 +325,13 @@ def run_uploads(users, log, rng):
 
 
 def _upload_one(name, unit, n, size, log):
+    try:
+        _try_upload(name, unit, n, size, log)
+    except (OSError, http.client.HTTPException, AssertionError, AttributeError) as err:   # server killed meanwhile
+        log.append(("upload", name, None, 0, time.time(), time.time(), 0, f"no answer: {type(err).__name__}"))
+
+
+def _try_upload(name, unit, n, size, log):
     user = User(_port_of[0], name)                            # a second login: its own session
     user.log_in()
     data = _pdf_of(size, n)
