@@ -41,6 +41,7 @@ MATRIX = {
     "assessments.item": (AUTH, "unit"),
     "assessments.submit": (AUTH, "unit"),
     "assessments.attach_evidence": (AUTH, "unit"),
+    "assessments.evidence_picker": (AUTH, "unit"),
     "assessments.detach_evidence": (AUTH, "unit"),
     "assessments.explain": (AUTH, "unit"),
     "assessments.explain_item": (AUTH, "unit"),
