@@ -113,20 +113,34 @@ def register_operations(app: Flask) -> None:
             raise click.ClickException(f"{total} invariant violation(s).")
         click.echo("All invariants hold.")
 
+    @app.cli.command("audit-export")
+    @click.argument("path", type=click.Path(dir_okay=False))
+    def audit_export_command(path: str):
+        """Append the hashes of new audit rows to PATH (JSON lines): ship that file to another store."""
+        from portal.audit.services import export_hashes
+        click.echo(f"{export_hashes(path)} audit row hash(es) appended to {path}.")
+
     @app.cli.command("audit-verify")
-    def audit_verify_command():
+    @click.option("--against", type=click.Path(exists=True, dir_okay=False),
+                  help="a copy made by audit-export: also catches a chain rewritten from end to end")
+    def audit_verify_command(against: str | None):
         """Recompute the hash chain of the audit log and name every row altered after it was written."""
         from portal.audit.models import AuditLog
-        from portal.audit.services import chain_problems
+        from portal.audit.services import chain_problems, compare_with_copy
         rows = db.session.scalar(select(func.count()).select_from(AuditLog))
         problems = chain_problems()
+        if against:
+            known = {row_id for row_id, _why in problems}
+            problems += [(row_id, why) for row_id, why in compare_with_copy(against) if row_id not in known]
         if not problems:
             click.echo(f"Audit log intact: {rows} row(s), hash chain verified.")
             return
+        texts = {"content": "its content was changed", "link": "the row before it is missing or was replaced",
+                 "changed": "it differs from the shipped copy", "missing": "it is gone (it is in the shipped copy)"}
         for row_id, why in problems:
             row = db.session.get(AuditLog, row_id)
-            click.echo(f"audit row {row_id} ({row.action}, {row.at.isoformat()}): "
-                       + ("its content was changed" if why == "content" else "the row before it is missing or was replaced"))
+            where = f"{row.action}, {row.at.isoformat()}" if row is not None else "deleted"
+            click.echo(f"audit row {row_id} ({where}): {texts[why]}")
         raise click.ClickException(f"{len(problems)} of {rows} audit row(s) altered after writing.")
 
     @app.cli.command("backup")

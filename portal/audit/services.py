@@ -91,3 +91,44 @@ def chain_problems(batch: int = 2000) -> list[tuple[int, str]]:
             elif row.prev_hash != prev:
                 problems.append((row.id, "link"))
             prev, last_id = row.hash, row.id
+
+
+def export_hashes(path, batch: int = 2000) -> int:
+    """Append (id, hash) of every audit row not yet in ``path`` (JSON lines) and return how many: the copy
+    to ship to a separate store, so that even a chain rewritten from end to end is caught (A5 16.4.3)."""
+    import os
+    last = 0
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    last = max(last, json.loads(line)["id"])
+    table = AuditLog.__table__
+    written = 0
+    with open(path, "a", encoding="utf-8") as out:
+        while True:
+            rows = db.session.execute(select(table.c.id, table.c.hash).where(table.c.id > last)
+                                      .order_by(table.c.id).limit(batch)).all()
+            if not rows:
+                break
+            for row in rows:
+                out.write(json.dumps({"id": row.id, "hash": row.hash}) + "\n")
+            last, written = rows[-1].id, written + len(rows)
+        out.flush()
+        os.fsync(out.fileno())
+    return written
+
+
+def compare_with_copy(path) -> list[tuple[int, str]]:
+    """(id, 'changed' | 'missing') of every row of the shipped copy that the database no longer holds as it was."""
+    table = AuditLog.__table__
+    shipped = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                item = json.loads(line)
+                shipped[item["id"]] = item["hash"]
+    now = dict(db.session.execute(select(table.c.id, table.c.hash).where(table.c.id.in_(list(shipped)))).all()) \
+        if shipped else {}
+    return [(row_id, "missing" if row_id not in now else "changed")
+            for row_id, digest in sorted(shipped.items()) if now.get(row_id) != digest]

@@ -237,3 +237,30 @@ def test_a_request_id_from_outside_is_kept_only_when_it_is_a_plain_token(client)
     assert client.get("/login", headers={"X-Request-Id": "abc-123"}).headers["X-Request-Id"] == "abc-123"
     forged = client.get("/login", headers={"X-Request-Id": "x y;<script>"}).headers["X-Request-Id"]
     assert re.fullmatch(r"[0-9a-f]{16}", forged)
+
+
+@pytest.mark.breaks_invariants      # the whole chain is rewritten on purpose
+def test_a_chain_rewritten_end_to_end_is_caught_by_the_shipped_copy(app, world, tmp_path):
+    from portal.audit.services import row_digest
+    client = app.test_client()
+    login(client, "a.staff")
+    for code in ("1.2", "1.1.1"):
+        form = {"yes": "1"} if code == "1.2" else {"level": "0"}
+        client.post(f"/assessment/{world.a_id}/items/{world.crit(code).id}", data={**form, "version": "0"})
+    runner = app.test_cli_runner()
+    copy = tmp_path / "audit-hashes.jsonl"
+    assert runner.invoke(args=["audit-export", str(copy)]).exit_code == 0
+    # An insider rewrites one row and recomputes every hash after it: the chain alone looks intact.
+    rows = list(db.session.scalars(select(AuditLog).order_by(AuditLog.id)))
+    target = next(r for r in rows if r.action == "self_score")
+    target.reason = "đã sửa và tính lại chuỗi"
+    prev = None
+    for row in rows:
+        row.prev_hash = prev
+        row.hash = row_digest(row, prev)
+        prev = row.hash
+    db.session.commit()
+    assert runner.invoke(args=["audit-verify"]).exit_code == 0
+    caught = runner.invoke(args=["audit-verify", "--against", str(copy)])
+    named = sorted(int(n) for n in re.findall(r"audit row (\d+) ", caught.output))
+    assert caught.exit_code == 1 and named[0] == target.id and "differs from the shipped copy" in caught.output
