@@ -15,7 +15,8 @@ from decimal import Decimal
 
 from sqlalchemy import insert, select
 
-from portal.appraisal.models import CouncilAssignment, FieldReview
+from portal.appraisal.domain import field_of
+from portal.appraisal.models import AppraisalOverride, CouncilAssignment, FieldReview
 from portal.assessments.domain import read_item_form
 from portal.assessments.models import Assessment, Explanation, ScoreEntry
 from portal.audit.services import record
@@ -57,10 +58,17 @@ class Filler:
         for user in db.session.scalars(select(User).where(User.role.in_(("unit_staff", "unit_leader")))):
             self.users[user.unit_id].setdefault(user.role, user.id)
         self.members = {}
-        for row in db.session.scalars(select(CouncilAssignment).where(CouncilAssignment.year_id == year.id)):
+        for row in db.session.scalars(select(CouncilAssignment).where(CouncilAssignment.year_id == year.id)
+                                      .order_by(CouncilAssignment.id)):
             self.members.setdefault(row.field_code, row.user_id)
-        chair = db.session.scalar(select(User.id).where(User.role == "council_chair").limit(1))
-        self.chair = chair
+        council = list(db.session.scalars(select(User).where(User.role.in_(("council_member", "council_chair")))
+                                          .order_by(User.id)))
+        self.agency = {u.id: u.unit_id for u in council}
+        self.plain_members = [u.id for u in council if u.role == "council_member"]
+        self.chair = next((u.id for u in council if u.role == "council_chair"), None)
+        self.admin = db.session.scalar(select(User.id).where(User.role == "admin").order_by(User.id).limit(1))
+        self.overrides = {(o.unit_id, o.field_code): o.user_id for o in db.session.scalars(
+            select(AppraisalOverride).where(AppraisalOverride.year_id == year.id))}
         self.counts = defaultdict(int)
 
     # ----------------------------------------------------------------------------------------- helpers
@@ -99,6 +107,26 @@ class Filler:
                 "points": item.points, "not_applicable": item.not_applicable, "na_reason": item.na_reason or None,
                 "note": item.note, "explanation_requested": requested, "version": 1, "updated_by_id": user_id,
                 "updated_at": self.now}
+
+    def appraiser(self, assessment, field: str) -> int | None:
+        """Who appraises one field of one unit: the admin's reassignment, else the assigned member (the chair
+        for the bonus/deduction items). A member never appraises its own agency's unit (the conflict rule):
+        the fill then reassigns the field to the first member of another agency, as the admin would."""
+        key = (assessment.unit_id, field)
+        if key in self.overrides:
+            return self.overrides[key]
+        member = self.members.get(field) or self.chair
+        if member is not None and self.agency.get(member) == assessment.unit_id:
+            other = next(m for m in self.plain_members if self.agency.get(m) != assessment.unit_id)
+            db.session.add(AppraisalOverride(year_id=self.year.id, unit_id=assessment.unit_id, field_code=field,
+                                             user_id=other))
+            self.counts["appraisal_override"] += 1
+            self.overrides[key] = member = other
+        return member
+
+    def finaliser(self, assessment) -> int | None:
+        """The chair finalises a unit, except its own agency's, which the admin finalises."""
+        return self.admin if self.agency.get(self.chair) == assessment.unit_id else self.chair
 
     def _insert(self, model, rows):
         if rows:
@@ -169,8 +197,9 @@ class Filler:
                 mine = own[a.id].get(crit.id)
                 if mine is None:
                     continue
-                fields.add(crit.field_code)
-                member = self.members.get(crit.field_code) or self.chair
+                field = field_of(crit.kind, crit.field_code)
+                fields.add(field)
+                member = self.appraiser(a, field)
                 if mine.not_applicable:
                     form = {"not_applicable": "1", "na_reason": mine.na_reason or "Xác nhận không áp dụng."}
                 elif self.rng.random() < 0.18 and crit.kind == "item":
@@ -186,7 +215,7 @@ class Filler:
                                      "sent_at": self.now, "sent_by_id": member, "created_at": self.now})
                 entries.append(row)
             reviews += [{"assessment_id": a.id, "field_code": f, "round": 1, "done_at": self.now,
-                         "done_by_id": self.members.get(f) or self.chair} for f in sorted(fields - {None})]
+                         "done_by_id": self.appraiser(a, f)} for f in sorted(fields - {None})]
             a.status = "review_1_done"
         self._insert(ScoreEntry, entries)
         self._insert(Comment, comments)
@@ -220,10 +249,10 @@ class Filler:
                 if row["points"] != mine.points or row["not_applicable"] != mine.not_applicable:
                     row["note"] = "Giữ nhận xét vòng 1: giải trình chưa kèm tài liệu chứng minh."
                 entries.append(row)
-            fields = sorted({c.field_code for c in self.leaves(a.criteria_set_id) if c.field_code})
+            fields = sorted({field_of(c.kind, c.field_code) for c in self.leaves(a.criteria_set_id)} - {None})
             reviews += [{"assessment_id": a.id, "field_code": f, "round": 2, "done_at": self.now,
-                         "done_by_id": self.members.get(f) or self.chair} for f in fields]
-            a.status, a.finalized_at, a.finalized_by_id = "finalized", self.now, self.chair
+                         "done_by_id": self.appraiser(a, f)} for f in fields]
+            a.status, a.finalized_at, a.finalized_by_id = "finalized", self.now, self.finaliser(a)
         self._insert(ScoreEntry, entries)
         self._insert(FieldReview, reviews)
 

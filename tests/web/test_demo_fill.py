@@ -51,3 +51,23 @@ def test_the_year_stands_in_the_requested_phase_with_earlier_work_done(ctx, phas
                 "review_2": "explanation_submitted"}[phase]
     assert {a.status for a in db.session.scalars(select(Assessment))} == {expected}
     assert _count(UnitResult) == 0
+
+
+def test_no_member_appraises_its_own_agency_in_the_filled_year(ctx):
+    from portal.appraisal.models import AppraisalOverride, FieldReview
+    from portal.auth.models import User
+    seed_demo(now=utcnow(), phase="synthesis")
+    db.session.commit()
+    agency = {u.id: u.unit_id for u in db.session.scalars(select(User).where(User.unit_id.isnot(None)))}
+    units = {a.id: a.unit_id for a in db.session.scalars(select(Assessment))}
+    appraised = db.session.execute(select(ScoreEntry.assessment_id, ScoreEntry.updated_by_id)
+                                   .where(ScoreEntry.stage.in_(("round1", "round2")))).all()
+    reviews = db.session.execute(select(FieldReview.assessment_id, FieldReview.done_by_id)).all()
+    assert appraised and reviews
+    assert [row for row in appraised + reviews if agency.get(row[1]) == units[row[0]]] == []
+    # the conflicts were resolved the way the admin does it: reassignments of the unit's fields
+    assert _count(AppraisalOverride) >= 5
+    chair = db.session.scalar(select(User).where(User.role == "council_chair"))
+    own = db.session.scalar(select(Assessment).where(Assessment.unit_id == chair.unit_id))
+    assert own.finalized_by_id != chair.id          # the chair's own agency is finalised by the admin
+    assert {a.finalized_by_id for a in db.session.scalars(select(Assessment)) if a.id != own.id} == {chair.id}
