@@ -7,12 +7,6 @@ from tests.e2e.browser_helpers import PASSWORD, item, seed_year
 
 pytestmark = pytest.mark.e2e
 MAX_TABS = 150
-FOCUS_LOST = (
-    "after an htmx save the item is swapped (outerHTML) and the focus falls back to <body>; Tab then "
-    "resumes after the field, skipping its other items. Fix: give the Lưu button an id "
-    "(id=\"save-{{ c.id }}\") in templates/assessments/_macros.html item_widget, and likewise in "
-    "templates/appraisal/_macros.html appraisal_item: htmx 2 puts the focus back on the element with the "
-    "same id after the swap (this test passes with that change)")
 
 
 @pytest.fixture(autouse=True)
@@ -76,11 +70,8 @@ def test_staff_scores_and_saves_items_with_the_keyboard_alone(browser, world, _s
     expect(item(page, "1.1.1").locator(".saved-note")).to_have_text("Đã lưu")
     expect(page.locator("#field-total-F1")).to_contain_text("0,5 / 10")
 
-    # 1.1.2 (percentage): type numerator and denominator, Enter in the field submits its form. After the
-    # htmx swap the focus is lost (see the xfail test below): Tab resumes after field F1, Shift+Tab lands on
-    # F1's heading, from where Tab walks into the field again.
-    tab_to(page, lambda f: f["tag"] == "summary" and f["text"].startswith("F1"), "the heading of F1",
-           backwards=True)
+    # 1.1.2 (percentage): the focus stayed on 1.1.1's Lưu button through the htmx swap (its id lets htmx
+    # restore it), so Tab walks on into the next item; type numerator and denominator, Enter submits.
     tab_to(page, lambda f: f["item"] == "1.1.2" and f["name"] == "numerator", "the numerator of item 1.1.2")
     page.keyboard.type("9")
     tab_to(page, lambda f: f["item"] == "1.1.2" and f["name"] == "denominator", "the denominator of 1.1.2")
@@ -92,7 +83,6 @@ def test_staff_scores_and_saves_items_with_the_keyboard_alone(browser, world, _s
     context.close()
 
 
-@pytest.mark.xfail(strict=True, reason=FOCUS_LOST)
 def test_focus_stays_on_the_saved_item_after_an_htmx_save(browser, world, _server):
     context = browser.new_context(locale="vi-VN")
     page = context.new_page()
