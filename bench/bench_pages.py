@@ -33,6 +33,7 @@ from bench.common import (  # noqa: E402
     machine,
     measure,
     percentile,
+    quiet_logs,
     text_of,
 )
 from bench.world import (  # noqa: E402
@@ -259,6 +260,7 @@ def report(result: dict) -> None:
 
 
 def main(argv=None) -> list[dict]:
+    quiet_logs()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs (the figures are noisier)")
     parser.add_argument("--only", choices=("provincial", "national"), help="measure one year only")

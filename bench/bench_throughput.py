@@ -35,7 +35,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import machine, percentile  # noqa: E402  (after the sys.path insertion)
+from bench.common import machine, percentile, quiet_logs  # noqa: E402  (after the sys.path insertion)
 from bench.world import PASSWORD, cached_world, reopen_self_assessment, working_copy  # noqa: E402
 
 WORKERS = 4
@@ -188,6 +188,7 @@ def _prepare(now, concurrency: int, workdir: Path) -> tuple[Path, list[tuple[str
 
 
 def main(argv=None) -> dict:
+    quiet_logs()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter load windows")
     parser.add_argument("--concurrency", type=int, default=8)

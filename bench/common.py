@@ -35,19 +35,33 @@ def bench_app(database_url: str, *, instance: str | None = None):
     from portal import create_app
     from portal.config import Config
     instance = instance or tempfile.mkdtemp(prefix="cchc-bench-")
-    os.environ["PORTAL_INSTANCE"] = instance
-    os.environ.setdefault("SECRET_KEY", BENCH_SECRET)
     if database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
-    config = Config(instance)
-    config.DATABASE_URL = config.SQLALCHEMY_DATABASE_URI = database_url
-    config.UPLOAD_DIR = os.path.join(instance, "uploads")
-    app = create_app(config)
-    logging.getLogger().setLevel(logging.WARNING)
-    # Refusals (a browser's favicon 404) are logged as warnings: noise among the figures.
-    logging.getLogger("portal.errors").setLevel(logging.ERROR)
+    # The environment is set only while the app is built: the browser tests call this inside the test
+    # process, whose other tests must not inherit a bench instance folder or secret.
+    saved = {key: os.environ.get(key) for key in ("PORTAL_INSTANCE", "SECRET_KEY")}
+    os.environ["PORTAL_INSTANCE"] = instance
+    os.environ.setdefault("SECRET_KEY", BENCH_SECRET)
+    try:
+        config = Config(instance)
+        config.DATABASE_URL = config.SQLALCHEMY_DATABASE_URI = database_url
+        config.UPLOAD_DIR = os.path.join(instance, "uploads")
+        app = create_app(config)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     app.test_client_class = BenchClient
     return app
+
+
+def quiet_logs() -> None:
+    """For a benchmark's own process only: request logs and refusals (a browser's favicon 404) are noise
+    among the figures. Never called from the tests, whose log assertions need the portal's log lines."""
+    logging.getLogger().setLevel(logging.WARNING)
+    logging.getLogger("portal.errors").setLevel(logging.ERROR)
 
 
 class QueryCounter:

@@ -92,7 +92,8 @@ def main(argv=None) -> dict:
     from playwright.sync_api import sync_playwright
     from werkzeug.serving import make_server
 
-    from bench.common import bench_app, machine
+    from bench.common import bench_app, machine, quiet_logs
+    quiet_logs()
     from bench.world import PASSWORD, cached_world, reopen_self_assessment, working_copy
     from portal.db import utcnow
     from portal.extensions import db
