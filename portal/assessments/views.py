@@ -63,14 +63,16 @@ def _refusal(decision, year) -> str:
     return page_refusal(decision, phase=PHASE, year=year)
 
 
-def _page_context(assessment, year, now, **extra):
+def _page_context(assessment, year, now, *, only=None, **extra):
+    """Everything the workspace template needs. `only` (a criterion): an htmx answer that renders that one
+    item (with the totals out of band), so the other items' histories are not built."""
     stages = entries_by_stage([assessment.id]).get(assessment.id, {})
     workspace = load_workspace(assessment, year, evidence_by_item(assessment.id, stage="self"),
                                entries={cid: st["self"] for cid, st in stages.items() if "self" in st})
     decision, deadline_state = _edit_decision(assessment, year, now)
     can_submit, _state = _edit_decision(assessment, year, now, submit=True)
     seen = visibility(current_user, assessment, None, frozenset(), year.phase)
-    leaves = [v.criterion for v in workspace.leaves()]
+    leaves = [only] if only is not None else [v.criterion for v in workspace.leaves()]
     return dict(ws=workspace, assessment=assessment, year=year, editable=bool(decision),
                 refusal=None if decision else _refusal(decision, year),
                 can_submit=bool(can_submit), deadline_state=deadline_state,
@@ -150,7 +152,7 @@ def item(assessment_id: int, criterion_id: int):
 
 def _item_response(assessment, year, criterion, now, *, status=200, errors=None, typed=None, conflict=None,
                    saved=None, notice=None):
-    context = _page_context(assessment, year, now)
+    context = _page_context(assessment, year, now, only=criterion if is_htmx() else None)
     context.update(errors=errors or {}, typed=typed or {}, conflict=conflict, saved=saved, notice=notice)
     if is_htmx():
         context["view"] = context["ws"].items[criterion.id]

@@ -1,19 +1,42 @@
-"""Jinja filters for Vietnamese display: numbers with a decimal comma, dates dd/mm/yyyy in Asia/Ho_Chi_Minh."""
+"""Jinja filters for Vietnamese display: numbers with a decimal comma, dates dd/mm/yyyy in Asia/Ho_Chi_Minh.
+
+Templates call `_()` and `|points` about a thousand times on a unit's workspace. Flask-Babel looks the
+locale and the catalogue up again on every call (four context lookups each), which cost a quarter of the
+page's server time; the catalogue and the decimal separator are therefore looked up once per request and
+kept in a context variable that every request starts and ends empty.
+"""
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
+
+# (translations, decimal separator) of the request being rendered; None until first needed.
+_request_i18n: ContextVar[tuple | None] = ContextVar("portal_request_i18n", default=None)
 
 
 def _zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
+def _i18n() -> tuple:
+    state = _request_i18n.get()
+    if state is None:
+        locale = get_locale()
+        state = (get_translations(), "." if locale is not None and locale.language == "en" else ",")
+        _request_i18n.set(state)
+    return state
+
+
 def _decimal_sep() -> str:
-    locale = get_locale()
-    return "." if locale is not None and locale.language == "en" else ","
+    return _i18n()[1]
+
+
+def forget_request_i18n(*_args) -> None:
+    """Start (and end) a request with no cached catalogue: the next lookup reads the request's locale."""
+    _request_i18n.set(None)
 
 
 def format_points(value, places: int | None = None) -> str:
@@ -52,6 +75,16 @@ def remaining(seconds) -> str:
 
 
 def init_filters(app: Flask) -> None:
+    app.before_request(forget_request_i18n)
+    app.teardown_request(forget_request_i18n)
+    # Flask-Babel's own callables, with the catalogue cached for the request (see the module docstring).
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _i18n()[0].ugettext(s),
+        ngettext=lambda s, p, n: _i18n()[0].ungettext(s, p, n),
+        pgettext=lambda c, s: _i18n()[0].upgettext(c, s),
+        npgettext=lambda c, s, p, n: _i18n()[0].unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.globals["remaining"] = remaining
     app.jinja_env.filters["points"] = format_points
     app.jinja_env.filters["vdate"] = format_date
