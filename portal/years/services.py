@@ -57,7 +57,8 @@ def phase_decision(year: AssessmentYear, user, target, reason: str | None = None
 
 def change_phase(year: AssessmentYear, target, *, user, reason: str | None, now: datetime) -> int:
     """Move the year to ``target`` (next phase, or back with a reason), audit it and notify: units when
-    self-assessment or explanation opens, the council when a review round opens, everyone on publication.
+    self-assessment or explanation opens, the council when a review round opens, everyone on publication
+(which also stamps the publication date on the decision in force).
 
     Moving from self-assessment to review round 1 ends the self-assessment: every file still in draft is
     locked as it stands (audited, the unit told). Moving from review round 1 to explanation is the
@@ -80,6 +81,14 @@ def change_phase(year: AssessmentYear, target, *, user, reason: str | None, now:
     if target == Phase.EXPLANATION and not back:
         from portal.appraisal.rounds import close_round1_for_year  # lazy: appraisal builds on years
         closed = close_round1_for_year(year, actor=user, now=now)
+    if target == Phase.PUBLISHED and not back:
+        # Publishing from the year page publishes the decision in force, like the results page's button:
+        # it carries the publication date (the transition rule already requires an approval).
+        from portal.results.services import current_approval  # lazy: results build on years
+        approval = current_approval(year)
+        if approval is not None and approval.published_at is None:
+            approval.published_at = now
+            db.session.flush()
     notices.announce_phase(year, target, reason=reason if back else None, now=now)
     return closed
 
