@@ -230,3 +230,12 @@ def db_checksum(*, ignore: dict | None = None, receipts: bool = False) -> str:
 def table_counts() -> dict:
     return {t.name: db.session.execute(text(f'SELECT count(*) FROM "{t.name}"')).scalar()
             for t in db.metadata.sorted_tables}
+
+
+def enable_portal_logs() -> None:
+    """Alembic's logging set-up (run by the migration tests) disables the loggers that existed before it;
+    the tests that read the portal's log lines switch them back on."""
+    import logging
+    for name, logger in logging.root.manager.loggerDict.items():
+        if name.startswith("portal") and isinstance(logger, logging.Logger):
+            logger.disabled = False

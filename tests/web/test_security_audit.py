@@ -16,6 +16,12 @@ from tests.factories import TEST_PASSWORD, login
 from tests.web.assess_setup import build
 
 
+@pytest.fixture(autouse=True)
+def _portal_logs():
+    from tests.web.security_world import enable_portal_logs
+    enable_portal_logs()
+
+
 @pytest.fixture
 def world(ctx):
     return build()

@@ -17,6 +17,12 @@ from tests.web.assess_setup import build
 from tests.web.security_world import succeeded
 
 
+@pytest.fixture(autouse=True)
+def _portal_logs():
+    from tests.web.security_world import enable_portal_logs
+    enable_portal_logs()
+
+
 def _urls(s) -> list[str]:
     """Twenty pages unit A's staff may open in self-assessment."""
     items = [s.crit(code).id for code in ("1.1.1", "1.1.2", "1.2", "2.1", "3.1.2", "4.1", "5.1", "6.1")]

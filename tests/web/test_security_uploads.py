@@ -31,6 +31,12 @@ VIETNAMESE = ("Ủy ban nhân dân tỉnh An Giang — Báo cáo kết quả th�
               "đã ban hành 12 văn bản, giải quyết đúng hạn 98,5% hồ sơ thủ tục hành chính.")
 
 
+@pytest.fixture(autouse=True)
+def _portal_logs():
+    from tests.web.security_world import enable_portal_logs
+    enable_portal_logs()
+
+
 def _pdf(pages: int, compress: bool) -> bytes:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
