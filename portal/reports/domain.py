@@ -61,11 +61,13 @@ def _reached(phase, first: Phase) -> bool:
 
 
 def can_download_report(role: str, report: str, *, phase, own_unit: bool = False, computed: bool = False,
-                        approved: bool = False) -> Decision:
+                        approved: bool = False, unit_status: str | None = None) -> Decision:
     """May this role download this report now?
 
     `own_unit`: a per-unit report is of the reader's own unit (ignored for year-wide reports);
-    `computed`: the year's results have been computed; `approved`: an approval decision is in force."""
+    `computed`: the year's results have been computed; `approved`: an approval decision is in force;
+    `unit_status`: the status of that unit's file — a unit whose round 1 the chair closed early may read
+    its appraisal result during review round 1 already (the same moment its pages show round 1)."""
     if report not in _ALL:
         raise ValueError(f"unknown report {report!r}")
     as_phase(phase)  # an unknown phase is a bug whoever asks
@@ -74,13 +76,19 @@ def can_download_report(role: str, report: str, *, phase, own_unit: bool = False
         return Decision(False, NOT_FOUND)
     if report not in allowed:
         return refuse("role")
-    if not _reached(phase, first_phase(role, report)):
+    if not _reached(phase, first_phase(role, report)) and not _round1_closed_early(role, report, phase,
+                                                                                  unit_status):
         return refuse("wrong_phase")
     if report in ("synthesis", "rankings_xlsx") and not computed:
         return Decision(False, NOT_COMPUTED)
     if report == "annex" and not approved:
         return Decision(False, NOT_APPROVED)
     return ALLOWED
+
+
+def _round1_closed_early(role: str, report: str, phase, unit_status: str | None) -> bool:
+    return (role in _UNIT_ROLES and report == "appraisal" and unit_status is not None
+            and can_see("own_unit", "round1_score", str(as_phase(phase)), unit_status=unit_status))
 
 
 def can_export_all(role: str, kind: str, *, phase) -> Decision:
@@ -107,10 +115,12 @@ class AppraisalColumns:
     explanations: bool
 
 
-def appraisal_columns(role: str, *, phase) -> AppraisalColumns:
-    """The columns of the appraisal result for the reader: a unit sees round 1 once round 1 is closed
-    and the final scores only once the results are published; the admin and the chair see everything."""
+def appraisal_columns(role: str, *, phase, unit_status: str | None = None) -> AppraisalColumns:
+    """The columns of the appraisal result for the reader: a unit sees round 1 once its round 1 is closed
+    (`unit_status`) and the final scores only once the results are published; the admin and the chair see
+    everything."""
     rel = _RELATION.get(role, "own_unit" if role in _UNIT_ROLES else "anonymous")
     phase = str(as_phase(phase))
-    return AppraisalColumns(round1=can_see(rel, "round1_score", phase), final=can_see(rel, "final_score", phase),
-                            explanations=can_see(rel, "explanation", phase))
+    return AppraisalColumns(round1=can_see(rel, "round1_score", phase, unit_status=unit_status),
+                            final=can_see(rel, "final_score", phase, unit_status=unit_status),
+                            explanations=can_see(rel, "explanation", phase, unit_status=unit_status))

@@ -34,7 +34,7 @@ def _pdf(build):
 def _unit_report(year_id: int, unit_id: int, report: str):
     year = load_year(year_id)
     assessment = assessment_of(year, unit_id)
-    decision = decide(year, report, unit_id=unit_id)
+    decision = decide(year, report, unit_id=unit_id, unit_status=assessment.status if assessment else None)
     if assessment is None:
         return refuse(_("Không có báo cáo này, hoặc bạn không có quyền xem."), 404)
     if not decision:
@@ -42,7 +42,7 @@ def _unit_report(year_id: int, unit_id: int, report: str):
     today = documents.local_today(utcnow())
     if report == "self":
         return _pdf(lambda: documents.self_report(assessment, year, today=today))
-    columns = appraisal_columns(current_user.role, phase=year.phase)
+    columns = appraisal_columns(current_user.role, phase=year.phase, unit_status=assessment.status)
     visibility = documents.Visibility(columns.round1, columns.final, columns.explanations)
     return _pdf(lambda: documents.appraisal_report(assessment, year, today=today, visibility=visibility))
 

@@ -9,7 +9,7 @@ from flask_login import current_user
 from portal.extensions import db
 from portal.reports import bp
 from portal.reports.domain import NOT_APPROVED, NOT_COMPUTED, NOT_FOUND, can_download_report, first_phase
-from portal.reports.services import approval_in_force, results_computed
+from portal.reports.services import approval_in_force, assessment_of, results_computed
 from portal.web.htmx import is_htmx, render
 from portal.years.deadlines import phase_label, refusal_message
 from portal.years.models import AssessmentYear
@@ -35,10 +35,11 @@ def facts(year) -> dict:
     return cached[1]
 
 
-def decide(year, report: str, *, unit_id: int | None = None):
-    """can_download_report for the current user."""
+def decide(year, report: str, *, unit_id: int | None = None, unit_status: str | None = None):
+    """can_download_report for the current user (`unit_status`: the status of that unit's file)."""
     own = unit_id is not None and current_user.unit_id is not None and current_user.unit_id == unit_id
-    return can_download_report(current_user.role, report, phase=year.phase, own_unit=own, **facts(year))
+    return can_download_report(current_user.role, report, phase=year.phase, own_unit=own, unit_status=unit_status,
+                               **facts(year))
 
 
 def reason_text(decision, year, report: str) -> str:
@@ -82,8 +83,10 @@ def unit_report_links(year, unit_id: int) -> list[dict]:
     """The per-unit reports the current user may download now ({label, url}), for the unit's pages."""
     if year is None or unit_id is None or not getattr(current_user, "is_authenticated", False):
         return []
+    assessment = assessment_of(year, unit_id)
+    status = assessment.status if assessment is not None else None
     links = []
     for report, label in (("self", _("Báo cáo tự đánh giá (PDF)")), ("appraisal", _("Kết quả thẩm định (PDF)"))):
-        if decide(year, report, unit_id=unit_id):
+        if decide(year, report, unit_id=unit_id, unit_status=status):
             links.append({"label": label, "url": url_for(f"reports.unit_{report}", year_id=year.id, unit_id=unit_id)})
     return links

@@ -187,3 +187,18 @@ def test_sheet_titles_are_valid():
     assert sheet_title("UBND cấp huyện") == "UBND cấp huyện"
     assert sheet_title("a/b:c") == "a b c"
     assert len(sheet_title("x" * 40)) == 31
+
+
+def test_a_unit_reads_its_appraisal_result_as_soon_as_the_chair_closes_its_round_1():
+    from portal.reports.domain import appraisal_columns, can_download_report
+    # review round 1, the unit's round 1 still open: nothing of the council's yet
+    assert not can_download_report("unit_staff", "appraisal", phase="review_1", own_unit=True, unit_status="submitted")
+    assert not appraisal_columns("unit_staff", phase="review_1", unit_status="submitted").round1
+    # the chair closed this unit's round 1: the unit reads its round-1 scores, not the final ones
+    assert can_download_report("unit_leader", "appraisal", phase="review_1", own_unit=True,
+                               unit_status="review_1_done")
+    columns = appraisal_columns("unit_leader", phase="review_1", unit_status="review_1_done")
+    assert columns.round1 and not columns.final
+    # never another unit's, whatever its status
+    assert not can_download_report("unit_staff", "appraisal", phase="review_1", own_unit=False,
+                                   unit_status="review_1_done")

@@ -32,6 +32,10 @@ FIRST = {
     "stp.canbo": {"self": "self_assessment", "appraisal": "explanation"},
     "890.canbo": {},
 }
+# The status of a unit's file in each phase when nothing is early (the chair closes round 1 at the phase move):
+# a unit reads its appraisal result from the explanation phase on (the domain tests cover an early close).
+REALISTIC_STATUS = {"setup": "draft", "self_assessment": "draft", "review_1": "submitted",
+                    "explanation": "review_1_done", "review_2": "explanation_submitted"}
 FAKE_PDF = b"%PDF-1.4\n% stub of the access tests\n"
 FAKE_XLSX = b"PK stub of the access tests"
 
@@ -63,8 +67,10 @@ def statuses(app):
             clients[reader] = app.test_client()
             if reader:
                 login(clients[reader], reader, PASSWORD)
+        stp = db.session.scalar(select(Assessment).where(Assessment.unit_id == unit))
         for phase in PHASES:
             db.session.get(AssessmentYear, world.year_id).phase = phase
+            stp.status = REALISTIC_STATUS.get(phase, "finalized")   # STP's file as it stands in that phase
             db.session.commit()
             if phase in ("review_1", "synthesis"):
                 _pages(seen, clients, world, phase)
@@ -74,6 +80,8 @@ def statuses(app):
                     seen[(reader, report, phase)] = (response.status_code, response.headers.get("Content-Type", ""),
                                                      response.get_data(as_text=response.status_code != 200))
                 seen[(reader, "page", phase)] = (client.get(f"/reports/{world.year_id}").status_code, "", "")
+        stp.status = "finalized"
+        db.session.commit()
         admin = clients["admin"]
         seen["unknown"] = [admin.get(path).status_code for path in (
             f"/reports/{world.year_id}/units/999999/self.pdf", "/reports/999999/council.pdf", "/reports/999999",
