@@ -34,6 +34,7 @@ from portal.text import fold_key
 
 log = logging.getLogger("portal.reports.jobs")
 STALE_AFTER = timedelta(minutes=10)
+KEEP_ZIPS = 3   # finished ZIPs kept per year and kind; older ones are removed when a new one is done
 KIND_FILES = {"unit_self": "bao-cao-tu-danh-gia", "unit_appraisal": "ket-qua-tham-dinh"}
 _ORDER = {"department": 0, "district": 1}
 
@@ -173,6 +174,7 @@ def run_job(job_id: int, *, on_progress=None) -> ExportJob | None:
                     on_progress(job_id, number, len(assessments))
         os.replace(partial, final_path)
         _set(job_id, status="done", result_path=name)
+        prune_exports(job.year_id, job.kind)
     except Exception as exc:  # the job must end in "failed" with the reason, whatever went wrong
         db.session.rollback()
         log.exception("export job %s failed", job_id)
@@ -184,6 +186,23 @@ def run_job(job_id: int, *, on_progress=None) -> ExportJob | None:
         write_transaction.reset(token)
     db.session.expire_all()
     return db.session.get(ExportJob, job_id)
+
+
+def prune_exports(year_id: int, kind: str, keep: int = KEEP_ZIPS) -> int:
+    """Remove the ZIPs of all but the `keep` newest finished jobs of this year and kind (an export is
+    a copy of reports that can be made again at any time; the instance folder must not fill up). The
+    jobs stay listed, without a file. Returns how many files were removed."""
+    with _writing():
+        old = list(db.session.scalars(select(ExportJob).where(
+            ExportJob.year_id == year_id, ExportJob.kind == kind, ExportJob.status == "done",
+            ExportJob.result_path.isnot(None)).order_by(ExportJob.id.desc()).offset(keep)))
+        paths = [result_file(job) for job in old]
+        for job in old:
+            job.result_path = None
+    for path in paths:
+        if path is not None:
+            os.remove(path)
+    return len(old)
 
 
 def run_pending(*, limit: int | None = None) -> int:

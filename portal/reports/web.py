@@ -90,3 +90,10 @@ def unit_report_links(year, unit_id: int) -> list[dict]:
         if decide(year, report, unit_id=unit_id, unit_status=status):
             links.append({"label": label, "url": url_for(f"reports.unit_{report}", year_id=year.id, unit_id=unit_id)})
     return links
+
+
+@bp.app_template_global("export_zips_kept")
+def export_zips_kept() -> int:
+    """How many finished ZIPs the server keeps per year and kind (portal.reports.jobs.KEEP_ZIPS)."""
+    from portal.reports.jobs import KEEP_ZIPS
+    return KEEP_ZIPS

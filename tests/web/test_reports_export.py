@@ -171,3 +171,29 @@ def test_bad_or_refused_requests(app, admin, world):
     db.session.commit()
     response = admin.post(f"/reports/{world.year_id}/exports", data={"kind": "unit_self"})
     assert response.status_code == 403 and "giai đoạn thiết lập" in response.get_data(as_text=True)
+
+
+def test_only_the_three_newest_zips_are_kept_per_kind(app, admin, world, monkeypatch):
+    _stub_renderer(monkeypatch)
+    job_ids, names = [], {}
+    for _ in range(jobs.KEEP_ZIPS + 2):
+        job_ids.append(_queue(admin, world))
+        db.session.commit()
+        assert app.test_cli_runner().invoke(args=["worker", "--once"]).exit_code == 0
+        db.session.expire_all()
+        names[job_ids[-1]] = db.session.get(ExportJob, job_ids[-1]).result_path   # its ZIP when it finished
+    other = _queue(admin, world, kind="unit_appraisal")          # another kind is counted apart
+    db.session.commit()
+    app.test_cli_runner().invoke(args=["worker", "--once"])
+    db.session.expire_all()
+    rows = {job_id: db.session.get(ExportJob, job_id) for job_id in job_ids + [other]}
+    assert all(row.status == "done" for row in rows.values())
+    kept = [job_id for job_id in job_ids if rows[job_id].result_path]
+    assert kept == job_ids[-jobs.KEEP_ZIPS:] and rows[other].result_path
+    files = set(os.listdir(os.path.join(app.instance_path, "exports")))     # the folder is the session's
+    assert {rows[j].result_path for j in kept + [other]} <= files
+    assert all(names[j] and names[j] not in files for j in job_ids[:2])       # the two oldest were removed
+    removed = admin.get(f"/reports/exports/{job_ids[0]}")
+    assert "đã được xóa" in removed.get_data(as_text=True)
+    assert admin.get(f"/reports/exports/{job_ids[0]}/download").status_code == 404
+    assert admin.get(f"/reports/exports/{kept[0]}/download").status_code == 200
