@@ -26,6 +26,9 @@ def load_year(year_id: int) -> AssessmentYear:
     return year
 
 
+YEAR_FACT_REPORTS = ("synthesis", "rankings_xlsx", "annex")   # the reports whose rule reads facts(year)
+
+
 def facts(year) -> dict:
     """What the year-wide reports depend on besides the phase (computed once per request)."""
     cached = g.get("report_facts")
@@ -38,8 +41,10 @@ def facts(year) -> dict:
 def decide(year, report: str, *, unit_id: int | None = None, unit_status: str | None = None):
     """can_download_report for the current user (`unit_status`: the status of that unit's file)."""
     own = unit_id is not None and current_user.unit_id is not None and current_user.unit_id == unit_id
+    # a unit's own reports depend on no year-wide facts: do not query them on the unit's pages
+    known = facts(year) if report in YEAR_FACT_REPORTS else {}
     return can_download_report(current_user.role, report, phase=year.phase, own_unit=own, unit_status=unit_status,
-                               **facts(year))
+                               **known)
 
 
 def reason_text(decision, year, report: str) -> str:
@@ -79,11 +84,13 @@ def file_response(data: bytes, filename: str, mimetype: str):
 
 
 @bp.app_template_global("unit_report_links")
-def unit_report_links(year, unit_id: int) -> list[dict]:
-    """The per-unit reports the current user may download now ({label, url}), for the unit's pages."""
+def unit_report_links(year, unit_id: int, assessment=None) -> list[dict]:
+    """The per-unit reports the current user may download now ({label, url}), for the unit's pages (which
+    pass the unit's file when they have it loaded)."""
     if year is None or unit_id is None or not getattr(current_user, "is_authenticated", False):
         return []
-    assessment = assessment_of(year, unit_id)
+    if assessment is None:
+        assessment = assessment_of(year, unit_id)
     status = assessment.status if assessment is not None else None
     links = []
     for report, label in (("self", _("Báo cáo tự đánh giá (PDF)")), ("appraisal", _("Kết quả thẩm định (PDF)"))):
