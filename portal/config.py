@@ -77,6 +77,11 @@ class Config:
         self.SMTP_HOST = env.get("SMTP_HOST") or None
         self.SMTP_PORT = int(env.get("SMTP_PORT", "25"))
         self.MAIL_FROM = env.get("MAIL_FROM", "chisocchc@localhost")
+        self.SMTP_STARTTLS = _bool("SMTP_STARTTLS", False)
+        self.SMTP_USERNAME = env.get("SMTP_USERNAME") or None
+        self.SMTP_PASSWORD = env.get("SMTP_PASSWORD") or None
+        self.SMTP_TIMEOUT = int(env.get("SMTP_TIMEOUT", "10"))
+        self.PORTAL_BASE_URL = (env.get("PORTAL_BASE_URL") or "").rstrip("/") or None  # links in mails
         secret = env.get("SECRET_KEY")
         if not secret:
             if self.ENV_NAME == "production":
