@@ -36,8 +36,11 @@ browser:
 	    chromium fonts-dejavu-core poppler-utils >/dev/null; \
 	fi
 
+# The suite runs in parallel, one worker per CPU (PYTEST_JOBS=0 runs it in this process).
+PYTEST_JOBS ?= auto
+
 test: setup browser
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_JOBS) $(PYTEST_ARGS)
 
 # Every benchmark in sequence and a summary (bench/run_all.py); `make bench BENCH_ARGS=--quick` measures the
 # provincial year only. The national-scale year is generated once and cached in bench/out/cache/.

@@ -2,7 +2,8 @@
 tokens like a browser, factories, and log-in helpers. The domain tier needs none of this.
 
 DATABASE_URL selects the database (PostgreSQL in CI's second run); by default a SQLite file in a temporary
-folder. Every test starts from empty tables.
+folder. Every test starts from empty tables. `make test` runs the suite in parallel (pytest-xdist): each
+worker has its own temporary folder and, on PostgreSQL, its own database.
 """
 import hashlib
 import os
@@ -57,11 +58,34 @@ def _workdir():
     shutil.rmtree(path, ignore_errors=True)
 
 
+def _worker_database(url: str):
+    """Under pytest-xdist every worker gets its own PostgreSQL database next to the one DATABASE_URL names
+    (created empty, dropped at the end), so parallel workers never truncate each other's tables. Returns the
+    worker's URL and the function that drops it."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not url.startswith("postgresql"):
+        return url, lambda: None
+    from sqlalchemy import create_engine
+    base, _, name = url.rpartition("/")
+    name = f"{name.split('?')[0]}_{worker}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    return f"{base}/{name}", drop
+
+
 @pytest.fixture(scope="session")
 def app(_workdir):
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{os.path.join(_workdir, 'test.sqlite3')}"
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    url, drop_worker_database = _worker_database(url)
     os.environ["PORTAL_INSTANCE"] = os.path.join(_workdir, "instance")
     config = TestConfig(os.path.join(_workdir, "instance"), SQLALCHEMY_DATABASE_URI=url, DATABASE_URL=url,
                         UPLOAD_DIR=os.path.join(_workdir, "uploads"), SECRET_KEY="test-secret-key")
@@ -75,6 +99,7 @@ def app(_workdir):
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+    drop_worker_database()
 
 
 def _empty_tables():

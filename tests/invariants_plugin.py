@@ -37,6 +37,18 @@ def pytest_runtest_call(item):
     return result
 
 
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)   # an xdist worker: report to the controller
+    if workeroutput is not None:
+        workeroutput["invariants"] = dict(_stats)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    for key, value in getattr(node, "workeroutput", {}).get("invariants", {}).items():
+        _stats[key] += value
+
+
 def pytest_terminal_summary(terminalreporter):
     if _stats["checked"]:
         terminalreporter.write_line(f"[invariants] checked after {_stats['checked']} tests: "
