@@ -104,12 +104,22 @@ def app(_workdir):
 
 def _empty_tables():
     tables = list(reversed(db.metadata.sorted_tables))
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
+    if db.engine.dialect.name != "postgresql":
+        for table in tables:                       # children first; SQLite reuses the ids of emptied tables
             db.session.execute(table.delete())
+        db.session.commit()
+        return
+    # PostgreSQL: TRUNCATE costs ~4 ms per table, so only the tables a test left rows in are truncated (which
+    # also leaves their pages as fresh as a new database's); every id sequence restarts in one statement.
+    probe = " UNION ALL ".join(f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables)
+    dirty = list(db.session.scalars(text(probe)))
+    if dirty:
+        names = ", ".join(f'"{name}"' for name in dirty)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    pairs = ", ".join(f"('\"{t.name}\"', '{t.primary_key.columns[0].name}')" for t in tables
+                      if len(t.primary_key.columns) == 1)
+    db.session.execute(text(f"SELECT setval(seq, 1, false) FROM (SELECT pg_get_serial_sequence(t, c) AS seq "
+                            f"FROM (VALUES {pairs}) AS v(t, c)) AS s WHERE seq IS NOT NULL"))
     db.session.commit()
 
 

@@ -92,7 +92,8 @@ def test_one_document_backs_two_items_and_the_progress_follows(app, w):
     again = staff.post(f"/assessment/{w.a_id}/items/{w.crit('1.1').id}/evidence", data={"document_id": doc.id},
                        htmx=True)
     assert again.status_code == 200 and _links() == 2                      # idempotent
-    attach = [r for r in db.session.scalars(select(AuditLog).where(AuditLog.action == "evidence_attach"))]
+    attach = [r for r in db.session.scalars(select(AuditLog).where(AuditLog.action == "evidence_attach")
+                                                         .order_by(AuditLog.id))]
     assert [r.new["criterion"] for r in attach] == ["1.1", "1.2"] and attach[0].actor_id == w.user("a.staff").id
     # the library says which items the document backs
     library = staff.get("/evidence/").get_data(as_text=True)

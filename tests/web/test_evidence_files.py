@@ -169,7 +169,8 @@ def test_replace_three_times_keeps_every_version(world):
     assert len(rows) == 4 and [r.deleted_at for r in rows] == [None] * 4
     for row, data in zip(rows, contents):
         assert client.get(f"/evidence/files/{row.id}/download").data == data
-    replaced = db.session.scalars(select(AuditLog).where(AuditLog.action == "evidence_file_replace")).all()
+    replaced = db.session.scalars(select(AuditLog).where(AuditLog.action == "evidence_file_replace")
+                                .order_by(AuditLog.id)).all()
     assert len(replaced) == 3 and [a.old["file_id"] for a in replaced] == [r.id for r in rows[:3]]
     page = client.get("/evidence/").get_data(as_text=True)
     assert "Phiên bản trước (3)" in page

@@ -53,7 +53,7 @@ def _rows_by_code(html):
 
 
 def _audit(action):
-    return list(db.session.scalars(select(AuditLog).where(AuditLog.action == action)))
+    return list(db.session.scalars(select(AuditLog).where(AuditLog.action == action).order_by(AuditLog.id)))
 
 
 def _told(world, kind):
