@@ -25,6 +25,7 @@ from portal.assessments.models import Explanation, ScoreEntry
 from portal.audit.models import AuditLog
 from portal.auth.models import User
 from portal.extensions import db
+from portal.web.filters import format_points
 from portal.years.domain import N_
 
 #: The five steps of an item's history, in order, with the policy object that decides who sees each.
@@ -188,7 +189,7 @@ def _points(entry) -> str:
         return ""
     if entry.not_applicable:
         return _("Không áp dụng")
-    return "" if entry.points is None else format(entry.points.normalize(), "f").replace(".", ",")
+    return "" if entry.points is None else format_points(entry.points)
 
 
 def _stamp(when: datetime | None) -> str:
@@ -259,5 +260,4 @@ def describe_change(values: dict | None) -> str:
     points = values.get("points")
     if points in (None, ""):
         return "—"
-    return _("%(p)s điểm", p=str(points).rstrip("0").rstrip(".").replace(".", ",") if "." in str(points)
-             else str(points))
+    return _("%(p)s điểm", p=format_points(points))

@@ -437,3 +437,18 @@ def test_each_role_finds_its_work_on_the_home_page(app, w):
     db.session.commit()
     unit = client_for(app, "a.staff").get("/").get_data(as_text=True)
     assert "Kết quả thẩm định lần 1 và giải trình" in unit and "đang thẩm định lần 1" not in unit
+
+
+@pytest.mark.parametrize("lang, expected", [("vi", "1,25 điểm"), ("en", "1.25 point(s)")])
+def test_history_writes_decimals_the_way_of_the_interface_language(app, lang, expected):
+    from flask import session
+    from flask_babel import refresh
+
+    from portal.appraisal.history import describe_change
+    from portal.web.filters import forget_request_i18n
+    with app.test_request_context("/"):
+        session["lang"] = lang
+        refresh()
+        forget_request_i18n()
+        assert describe_change({"points": "1.25"}) == expected
+        forget_request_i18n()
