@@ -4,7 +4,8 @@ a DocMeta out; the names come from AssessmentYear.report_settings (defaults belo
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+
+from portal.scoring.numeric import decimal_text
 
 DEFAULT_REPORT_SETTINGS = {
     "parent_agency": "UBND TỈNH AN GIANG",
@@ -67,14 +68,7 @@ def number_line(suffix: str) -> str:
 
 def vn_number(value, places: int | None = None) -> str:
     """Numbers of official documents always use the Vietnamese decimal comma: 8.50 → "8,5"."""
-    if value is None or value == "":
-        return ""
-    value = Decimal(str(value))
-    if places is None:
-        text = format(value.normalize(), "f") if value != 0 else "0"
-    else:
-        text = format(value.quantize(Decimal(1).scaleb(-places)), "f")
-    return text.replace(".", ",")
+    return "" if value is None or value == "" else decimal_text(value, places, ",")
 
 
 def unit_authority(unit_name: str, unit_type: str) -> list[str]:

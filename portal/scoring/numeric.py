@@ -109,3 +109,14 @@ def parse_decimal(text: str) -> Decimal:
 def format_vi(d: Decimal) -> str:
     """Write a Decimal the Vietnamese way for messages: decimal comma, no trailing zeros (1,5; 10)."""
     return format(d.normalize(), "f").replace(".", ",")
+
+
+def decimal_text(value, places: int | None = None, sep: str = ",") -> str:
+    """A number as people read it: no trailing zeros (or exactly `places` decimals), `sep` as the decimal
+    mark — 8.50 → "8,5"; with places=2 → "8,50". The one writer behind the screens' and the reports' numbers."""
+    value = Decimal(str(value))
+    if places is None:
+        text = format(value.normalize(), "f") if value != 0 else "0"
+    else:
+        text = format(value.quantize(Decimal(1).scaleb(-places)), "f")
+    return text.replace(".", sep)

@@ -7,11 +7,12 @@ kept in a context variable that every request starts and ends empty.
 """
 from contextvars import ContextVar
 from datetime import date, datetime
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 from flask_babel import get_locale, get_translations
+
+from portal.scoring.numeric import decimal_text
 
 # (translations, decimal separator) of the request being rendered; None until first needed.
 _request_i18n: ContextVar[tuple | None] = ContextVar("portal_request_i18n", default=None)
@@ -43,12 +44,7 @@ def format_points(value, places: int | None = None) -> str:
     """0.50 → '0,5' (vi) or '0.5' (en); places fixes the number of decimals (e.g. 2 for an index)."""
     if value is None or value == "":
         return "—"
-    value = Decimal(str(value))
-    if places is None:
-        text = format(value.normalize(), "f") if value != 0 else "0"
-    else:
-        text = format(value.quantize(Decimal(1).scaleb(-places)), "f")
-    return text.replace(".", _decimal_sep())
+    return decimal_text(value, places, _decimal_sep())
 
 
 def format_date(value) -> str:

@@ -32,8 +32,8 @@ def keep(instance_path: str, data: bytes, *, meta: dict, now: datetime) -> str:
     return token
 
 
-def take(instance_path: str, token: str, *, expect: dict, now: datetime, remove: bool = False) -> bytes | None:
-    """The stored bytes of `token` if it exists, has not expired and its metadata matches `expect`."""
+def read(instance_path: str, token: str, *, now: datetime) -> tuple[bytes, dict] | None:
+    """The stored bytes and metadata of `token`, or None (unknown, malformed or expired: expired files go)."""
     if not isinstance(token, str) or not _TOKEN.match(token):
         return None
     folder = _folder(instance_path)
@@ -42,13 +42,23 @@ def take(instance_path: str, token: str, *, expect: dict, now: datetime, remove:
             meta = json.load(fh)
         with open(os.path.join(folder, token), "rb") as fh:
             data = fh.read()
-    except (OSError, ValueError):
+        created = datetime.fromisoformat(meta["created_at"])
+    except (OSError, ValueError, KeyError, TypeError):
         return None
-    if now - datetime.fromisoformat(meta["created_at"]) > LIFETIME or any(meta.get(k) != v for k, v in expect.items()):
+    if now - created > LIFETIME:
+        discard(instance_path, token)
+        return None
+    return data, meta
+
+
+def take(instance_path: str, token: str, *, expect: dict, now: datetime, remove: bool = False) -> bytes | None:
+    """The stored bytes of `token` if it exists, has not expired and its metadata matches `expect`."""
+    found = read(instance_path, token, now=now)
+    if found is None or any(found[1].get(k) != v for k, v in expect.items()):
         return None
     if remove:
         discard(instance_path, token)
-    return data
+    return found[0]
 
 
 def discard(instance_path: str, token: str) -> None:
@@ -67,7 +77,7 @@ def purge(instance_path: str, *, now: datetime) -> None:
             try:
                 with open(os.path.join(folder, name), encoding="utf-8") as fh:
                     created = datetime.fromisoformat(json.load(fh)["created_at"])
-            except (OSError, ValueError, KeyError):
-                continue
-            if now - created > LIFETIME:
+            except (OSError, ValueError, KeyError, TypeError):
+                created = None              # unreadable metadata: the pair is junk
+            if created is None or now - created > LIFETIME:
                 discard(instance_path, name[:-5])
