@@ -70,9 +70,25 @@ def council_board(status: int = 200):
         abort(404)
     unit_type = _unit_type()
     board = build(year, current_user, unit_type=unit_type, round_no=_round(year))
+    page, pages = _board_page(len(board.rows))
+    rows = board.rows[(page - 1) * BOARD_PAGE_SIZE:page * BOARD_PAGE_SIZE]
     block = "board_table" if is_htmx() and request.headers.get("HX-Target") == "board-table" else None
-    return render("appraisal/board.html", block=block, status=status, year=year, board=board,
-                  unit_type=unit_type, round_no=board.round_no, phase_text=phase_label(year.phase))
+    return render("appraisal/board.html", block=block, status=status, year=year, board=board, rows=rows,
+                  page=page, pages=pages, rows_per_page=BOARD_PAGE_SIZE, unit_type=unit_type, round_no=board.round_no,
+                  phase_text=phase_label(year.phase))
+
+
+#: Rows of the council board per page. A province's 31 units fit on one page; a national-scale year of
+#: 2,000 units is paged, so the page stays light (the counts above the table still cover every unit).
+BOARD_PAGE_SIZE = 100
+
+
+def _board_page(count: int) -> tuple[int, int]:
+    """(page, pages) of the board from ?page=, clamped to the pages there are."""
+    pages = max(1, -(-count // BOARD_PAGE_SIZE))
+    raw = request.values.get("page", "")
+    page = int(raw) if raw.isdigit() else 1
+    return min(max(page, 1), pages), pages
 
 
 def _decision(assessment, year, field_code, now):
@@ -194,7 +210,9 @@ def mark_done(assessment_id: int, field_code: str):
 
 def _back_to_board():
     target = request.form.get("type")
-    return url_for("appraisal.council_board", type=target if target in UNIT_TYPES else None)
+    page = request.form.get("page", "")
+    return url_for("appraisal.council_board", type=target if target in UNIT_TYPES else None,
+                   page=int(page) if page.isdigit() and int(page) > 1 else None)
 
 
 @bp.route("/<int:assessment_id>/close-round-1", methods=["POST"])

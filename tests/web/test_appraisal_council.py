@@ -90,6 +90,29 @@ def test_board_filter_by_unit_type_as_page_and_fragment(app, w):
     assert "Sở Tư pháp" in chair.get("/appraisal/?type=nonsense").get_data(as_text=True)  # unknown type: all
 
 
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_long_board_is_paged_and_the_counts_cover_every_unit(app, w, monkeypatch, htmx):
+    import portal.appraisal.views as views
+    monkeypatch.setattr(views, "BOARD_PAGE_SIZE", 2)             # the chair's three units on two pages
+    chair = client_for(app, "chair")
+    headers = {"HX-Target": "board-table"} if htmx else {}
+    ids = []
+    for page in (1, 2):
+        html = chair.get(f"/appraisal/?page={page}", htmx=htmx, headers=headers).get_data(as_text=True)
+        assert ("<html" in html) is not htmx
+        ids += re.findall(r'<tr id="board-row-(\d+)">', html)
+        assert "<strong>3</strong> đơn vị" in html                    # the summary counts every unit
+        assert f"Trang {page}/2" in html and 'aria-current="page"><strong>%d</strong>' % page in html
+    assert len(ids) == 3 and len(set(ids)) == 3
+    first = chair.get("/appraisal/").get_data(as_text=True)
+    assert first.count('<tr id="board-row-') == 2 and 'href="/appraisal/?page=2"' in first
+    for wrong in ("9", "0", "x", "-1"):                           # out of range or not a number: clamped
+        html = chair.get(f"/appraisal/?page={wrong}").get_data(as_text=True)
+        assert html.count('<tr id="board-row-') in (1, 2)
+    monkeypatch.setattr(views, "BOARD_PAGE_SIZE", 100)
+    assert 'class="pager"' not in chair.get("/appraisal/").get_data(as_text=True)   # one page: no pager
+
+
 def test_board_unread_badge_counts_what_the_member_may_open(app, w):
     from portal.comments.models import Comment
     db.session.add(Comment(assessment_id=w.a_id, criterion_id=w.crit("1.2").id, author_id=w.user("chair").id,
