@@ -335,15 +335,8 @@ def cached_world(kind: str, *, now, units: int = 2000, items: int = 100,
     partial = path.with_suffix(".partial")
     for leftover in CACHE.glob(partial.name + "*"):
         leftover.unlink()
-    app = bench_app(f"sqlite:///{partial}")
-    with app.app_context():
-        db.create_all()
-        log(f"  generating the {tag} year into {path.name} (once; cached afterwards)…")
-        world = provincial_year(now=now) if kind == "provincial" else build_year(now=now, units=units,
-                                                                                   items=items)
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
+    log(f"  generating the {tag} year into {path.name} (once; cached afterwards)…")
+    world = _generate(f"sqlite:///{partial}", kind, now=now, units=units, items=items)
     with sqlite3.connect(partial) as raw:   # fold the WAL into the file: one self-contained file to copy
         raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         raw.execute("PRAGMA journal_mode=DELETE")
@@ -359,18 +352,22 @@ def fresh_postgres_world(kind: str, url: str, *, now, units: int = 2000, items: 
     postgresql://postgres@127.0.0.1:5432/cchc_perf (its server must accept CREATE DATABASE)."""
     import psycopg
     from sqlalchemy.engine import make_url
-
-    from bench.common import bench_app
-    from portal.extensions import db
     target = make_url(url)
     admin_dsn = target.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
         conn.execute(f"CREATE DATABASE \"{target.database}\" ENCODING 'UTF8' TEMPLATE template0")
+    log(f"  generating the {kind} year into PostgreSQL database {target.database}…")
+    return _generate(url, kind, now=now, units=units, items=items)
+
+
+def _generate(url: str, kind: str, *, now, units: int, items: int) -> World:
+    """Create the schema in the empty database at `url` and generate the year there."""
+    from bench.common import bench_app
+    from portal.extensions import db
     app = bench_app(url)
     with app.app_context():
         db.create_all()
-        log(f"  generating the {kind} year into PostgreSQL database {target.database}…")
         world = provincial_year(now=now) if kind == "provincial" else build_year(now=now, units=units,
                                                                                    items=items)
         db.session.commit()

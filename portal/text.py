@@ -5,6 +5,13 @@ Pure (no Flask): used by forms, imports and services alike, so text is canonical
 import re
 import unicodedata
 
+
+def N_(message: str) -> str:
+    """Mark a message for the translation catalogue (Babel's ``N_`` keyword) without translating it: the pure
+    modules cannot import Flask-Babel, and the web layer passes these strings through ``gettext`` when it
+    shows them (Excel files keep the Vietnamese)."""
+    return message
+
 # C0 controls except tab and newline, DEL, C1 controls, and the bidi embedding/override/isolate marks.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Look-alikes that users type by mistake: Icelandic Eth is not Vietnamese Đ.

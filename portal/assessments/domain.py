@@ -6,12 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from portal.scoring import ScoringInputError, compute_points, parse_decimal, round2
-from portal.text import clean_text
-
-
-def N_(message: str) -> str:
-    """Marks a message for the translation catalogue; the web layer translates it when shown."""
-    return message
+from portal.text import N_, clean_text
 
 
 # Words in an item's guidance or evidence requirement that ask the unit to write an explanation.

@@ -16,17 +16,12 @@ from decimal import Decimal
 
 from portal.scoring.errors import ScoringInputError
 from portal.scoring.numeric import format_vi, parse_decimal
-from portal.text import clean_text
+from portal.text import N_, clean_text
 
 KINDS = ("field", "group", "item", "adjustment")
 LEAF_METHODS = ("levels", "percentage", "ratio", "yes_no", "number", "survey")
 ADJUSTMENT_METHODS = ("bonus", "deduction")
 METHODS = LEAF_METHODS + ADJUSTMENT_METHODS
-
-def N_(message: str) -> str:
-    """Marks a label for the translation catalogue; the pages translate it when shown (Excel keeps it)."""
-    return message
-
 
 # Vietnamese names of the methods, as officials write them in Excel and read them in messages.
 METHOD_LABELS = {

@@ -16,10 +16,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 
-
-def N_(message: str) -> str:
-    """Mark a message for extraction; translated by the web layer (this module imports no Babel)."""
-    return message
+from portal.text import N_
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-
-def N_(message: str) -> str:
-    """Mark a string for Babel extraction (the default ``N_`` keyword) without translating it here.
-
-    This module cannot import Flask-Babel (pure core); the web layer passes these strings through
-    ``gettext`` when it shows them.
-    """
-    return message
+from portal.text import N_
 
 
 class Phase(enum.StrEnum):

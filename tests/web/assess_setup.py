@@ -188,3 +188,11 @@ def sign_in(client, username: str):
         session["_fresh"] = True
         session["seen"] = int(now.timestamp())
     return client
+
+
+def client_for(app, username: str | None = None):
+    """A test client of `app`, signed in as `username` (anonymous when None)."""
+    client = app.test_client()
+    if username:
+        sign_in(client, username)
+    return client

@@ -14,7 +14,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.years.models import AssessmentYear, PhaseWindow
 from tests.factories import make_user
-from tests.web.assess_setup import build, set_status, sign_in
+from tests.web.assess_setup import build, client_for, set_status
 
 
 def set_phase(s, phase):
@@ -39,11 +39,6 @@ def s(ctx):
     set_phase(setup, "review_1")
     return setup
 
-
-def client_for(app, username):
-    client = app.test_client()
-    sign_in(client, username)
-    return client
 
 
 def item_url(s, code, field="F1", aid=None):

@@ -18,7 +18,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.notifications.models import Notification
 from tests.factories import make_unit, make_user
-from tests.web.assess_setup import build_council, set_status, sign_in
+from tests.web.assess_setup import build_council, client_for, set_status
 
 ALL_FIELDS = ("F1", "F2", "F3", "ADJ")
 
@@ -27,11 +27,6 @@ ALL_FIELDS = ("F1", "F2", "F3", "ADJ")
 def w(ctx):
     return build_council("review_1", status="submitted")
 
-
-def client_for(app, username):
-    client = app.test_client()
-    sign_in(client, username)
-    return client
 
 
 def _audit(action):

@@ -22,7 +22,7 @@ from portal.evidence.services import add_files, create_document
 from portal.extensions import db
 from portal.years.models import PhaseWindow
 from tests.evidence_samples import pdf_bytes
-from tests.web.assess_setup import build_council, set_status, sign_in
+from tests.web.assess_setup import build_council, client_for, set_status
 
 
 @pytest.fixture
@@ -30,12 +30,6 @@ def w(app, ctx, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
     return build_council("self_assessment", status="draft")
 
-
-def client_for(app, username):
-    client = app.test_client()
-    if username:
-        sign_in(client, username)
-    return client
 
 
 def _document(w, unit_id=None, *, symbol="15/KH-STP", name="Kế hoạch CCHC 2022.pdf"):

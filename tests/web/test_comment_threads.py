@@ -9,18 +9,13 @@ from portal.comments.models import Comment
 from portal.db import utcnow
 from portal.extensions import db
 from portal.notifications.models import Notification
-from tests.web.assess_setup import build_council, sign_in
+from tests.web.assess_setup import build_council, client_for
 
 
 @pytest.fixture
 def w(ctx):
     return build_council("review_1", status="submitted")
 
-
-def client_for(app, username):
-    client = app.test_client()
-    sign_in(client, username)
-    return client
 
 
 def _thread(w, *parts):
