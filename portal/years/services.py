@@ -58,7 +58,7 @@ def phase_decision(year: AssessmentYear, user, target, reason: str | None = None
 def change_phase(year: AssessmentYear, target, *, user, reason: str | None, now: datetime) -> int:
     """Move the year to ``target`` (next phase, or back with a reason), audit it and notify: units when
     self-assessment or explanation opens, the council when a review round opens, everyone on publication
-(which also stamps the publication date on the decision in force).
+    (which also stamps the publication date on the decision in force).
 
     Moving from self-assessment to review round 1 ends the self-assessment: every file still in draft is
     locked as it stands (audited, the unit told). Moving from review round 1 to explanation is the
