@@ -18,6 +18,7 @@ BLUEPRINTS = (
     "units",
     "users",
     "years",
+    "setup",
     "notifications",
     "assessments",
     "appraisal",

@@ -39,6 +39,43 @@ def register_cli(app: Flask) -> None:
         for username, label in logins["accounts"]:
             click.echo(f"  {username:<18} {label}")
 
+    @app.cli.command("create-year")
+    @click.argument("year", type=click.IntRange(2000, 2100))
+    @click.option("--from", "source_year", type=int, help="Copy types, criteria, units, council and settings "
+                                                           "from this earlier year.")
+    @click.option("--title", default="", help="Title (default: Chỉ số cải cách hành chính năm YEAR).")
+    @click.option("--as", "username", default=None, help="Admin account recorded in the audit log "
+                                                         "(default: the first active admin).")
+    def create_year(year: int, source_year: int | None, title: str, username: str | None):
+        """Open assessment year YEAR in setup, blank or copied from --from (refuses an existing year)."""
+        from portal.years.deadlines import Refused
+        from portal.years.models import AssessmentYear
+        from portal.setup.opening import open_year
+        admin = db.session.scalar(select(User).where(User.role == "admin", User.active.is_(True),
+                                                     *([User.username == username] if username else []))
+                                  .order_by(User.id).limit(1))
+        if admin is None:
+            raise click.ClickException("no active admin account: create one with flask create-admin")
+        source = None
+        if source_year is not None:
+            source = db.session.scalar(select(AssessmentYear).where(AssessmentYear.year == source_year))
+            if source is None:
+                raise click.ClickException(f"year {source_year} does not exist")
+        try:
+            opened = open_year(year, title, source=source, user=admin, now=utcnow())
+        except Refused:
+            raise click.ClickException(f"year {year} already exists") from None
+        db.session.commit()
+        click.echo(f"Year {year} opened in setup ({opened.year.title}).")
+        if source is not None:
+            labels = {"types": "unit types", "sets": "criteria sets", "units": "units (assessment files)",
+                      "council": "council assignments", "reassignments": "council reassignments",
+                      "windows": "phase windows (proposed one year later)"}
+            click.echo(f"Copied from {source.year}:")
+            for key, label in labels.items():
+                click.echo(f"  {opened.copied.get(key, 0):>4} {label}")
+            click.echo("  result settings and report settings")
+
     @app.cli.command("create-admin")
     @click.argument("username")
     @click.option("--full-name", default="Quản trị hệ thống")

@@ -16,7 +16,8 @@ from portal.criteria.yaml_io import load_set_yaml
 from portal.extensions import db
 from portal.seed_data import demo
 from portal.text import fold_key
-from portal.units.models import Unit, UnitName
+from portal.seed_data.unit_types import PRESETS
+from portal.units.models import Unit, UnitName, UnitType
 from portal.years.models import AssessmentYear, PhaseWindow
 
 CRITERIA_DIR = os.path.join(os.path.dirname(__file__), "seed_data", "criteria")
@@ -77,6 +78,8 @@ def seed_demo(*, now, password: str = demo.DEMO_PASSWORD, phase: str | None = No
     for name, opens_at, closes_at in demo_windows(now, phase):
         db.session.add(PhaseWindow(year_id=year.id, phase=name, opens_at=opens_at, closes_at=closes_at))
 
+    for position, code in enumerate(("department", "district")):
+        db.session.add(UnitType(year_id=year.id, code=code, position=position, **PRESETS[code]))
     units = {}
     for unit_type, rows in (("department", demo.DEPARTMENTS), ("district", demo.DISTRICTS)):
         for code, name in rows:
@@ -91,7 +94,8 @@ def seed_demo(*, now, password: str = demo.DEMO_PASSWORD, phase: str | None = No
     sets = {"department": create_set_from_spec(year, "department", dept_spec),
             "district": create_set_from_spec(year, "district", dist_spec)}
     for unit in units.values():
-        db.session.add(Assessment(year_id=year.id, unit_id=unit.id, criteria_set_id=sets[unit.unit_type].id))
+        db.session.add(Assessment(year_id=year.id, unit_id=unit.id, unit_type=unit.unit_type,
+                                  criteria_set_id=sets[unit.unit_type].id))
 
     pw_hash = hash_password(password)
     accounts = []

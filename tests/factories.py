@@ -6,7 +6,8 @@ from portal.auth.services import hash_password
 from portal.db import utcnow
 from portal.extensions import db
 from portal.text import fold_key
-from portal.units.models import Unit
+from portal.seed_data.unit_types import PRESETS
+from portal.units.models import Unit, UnitType
 from portal.years.models import AssessmentYear, PhaseWindow
 
 TEST_PASSWORD = "mat-khau-thu-nghiem"
@@ -43,11 +44,31 @@ def make_user(role: str = "unit_staff", unit: Unit | None = None, *, username: s
     return user
 
 
+def add_types(year: AssessmentYear, codes=("department", "district"), **rewards) -> list[UnitType]:
+    """The year's unit types from the presets, in this order; `rewards` overrides reward_top per code."""
+    rows = []
+    for position, code in enumerate(codes):
+        values = dict(PRESETS.get(code) or {"name": code.title(), "name_en": code.title(), "short_label": code,
+                                              "heading": code.title(), "plural": code, "committee": False, "reward_top": 3,
+                                              "reward_bottom": 0})
+        if code in rewards:
+            values["reward_top"] = rewards[code]
+        rows.append(UnitType(year_id=year.id, code=code, position=position, **values))
+    db.session.add_all(rows)
+    db.session.flush()
+    from portal.units.types import forget
+    from flask import has_app_context
+    if has_app_context():
+        forget()
+    return rows
+
+
 def make_year(year: int = 2022, phase: str = "self_assessment") -> AssessmentYear:
     now = utcnow().replace(microsecond=0)
     y = AssessmentYear(year=year, title=f"Chỉ số cải cách hành chính năm {year}", phase=phase, settings={})
     db.session.add(y)
     db.session.flush()
+    add_types(y)
     db.session.add(PhaseWindow(year_id=y.id, phase="self_assessment", opens_at=now - timedelta(days=1),
                                closes_at=now + timedelta(days=30)))
     db.session.flush()

@@ -18,7 +18,8 @@ from portal.appraisal.council import (
     save_grid,
     year_fields,
 )
-from portal.appraisal.domain import ASSIGN_CHOICES
+from portal.appraisal.domain import assign_choices
+from portal.units.types import type_codes, year_types
 from portal.appraisal.models import AppraisalOverride
 from portal.auth.models import User
 from portal.db import utcnow
@@ -58,7 +59,7 @@ def _units(year) -> list[tuple[Unit, str]]:
 
 def _context(year, **extra) -> dict:
     context = dict(year=year, members=members(), fields=year_fields(year), grid=grid(year), units=_units(year),
-                   conflicts=conflicts(year), reassignments=reassignments(year), choices=ASSIGN_CHOICES,
+                   conflicts=conflicts(year), reassignments=reassignments(year), choices=assign_choices(type_codes(year)), types=year_types(year),
                    grid_message=None, grid_error=None, reassign_message=None, reassign_error=None, typed=None)
     context.update(extra)
     return context

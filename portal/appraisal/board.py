@@ -16,8 +16,8 @@ from portal.criteria.models import Criterion
 from portal.extensions import db
 from portal.text import fold_key
 from portal.units.models import Unit
+from portal.units.types import sort_key
 
-UNIT_TYPES = ("department", "district")
 STATUSES = ("chua", "dang", "xong")
 
 
@@ -85,7 +85,7 @@ def build(year, user, *, unit_type: str | None, round_no: int) -> Board:
         selectinload(Assessment.unit).selectinload(Unit.names))
     assessments = list(db.session.scalars(stmt))
     if unit_type:
-        assessments = [a for a in assessments if a.unit.unit_type == unit_type]
+        assessments = [a for a in assessments if a.unit_type == unit_type]
     set_ids = {a.criteria_set_id for a in assessments}
     totals = defaultdict(int)     # (set_id, field) → items the council scores
     fields_of_set = defaultdict(list)
@@ -114,9 +114,8 @@ def build(year, user, *, unit_type: str | None, round_no: int) -> Board:
     codes = _ordered_codes(fields_of_set)
     fields_for = viewer_fields(year, user)
     rows = []
-    for a in sorted(assessments, key=lambda a: (UNIT_TYPES.index(a.unit.unit_type)
-                                                if a.unit.unit_type in UNIT_TYPES else 9,
-                                                fold_key(a.unit.name_in(year.id)))):
+    by_type = sort_key(year)
+    for a in sorted(assessments, key=lambda a: (by_type(a.unit_type), fold_key(a.unit.name_in(year.id)))):
         mine = fields_for(a)
         cells = []
         for code in codes:
@@ -155,5 +154,5 @@ def viewer_fields(year, user):
     def fields(a) -> frozenset[str]:
         if a.unit_id == user.unit_id:
             return frozenset()      # never one's own agency
-        return member_fields(assigned, overrides[a.unit_id], user_id=user.id, unit_type=a.unit.unit_type)
+        return member_fields(assigned, overrides[a.unit_id], user_id=user.id, unit_type=a.unit_type)
     return fields

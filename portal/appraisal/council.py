@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 
 from portal.appraisal.domain import (
     ADJUSTMENTS,
-    ASSIGN_CHOICES,
+    assign_choices,
     assignment_rows,
     assignment_value,
     field_appraisers,
@@ -27,6 +27,7 @@ from portal.criteria.models import CriteriaSet, Criterion
 from portal.extensions import db
 from portal.text import fold_key
 from portal.units.models import Unit
+from portal.units.types import type_codes
 from portal.years.deadlines import Refused, actor_for, check, refusal_message
 from portal.years.domain import can_manage_year, refuse
 
@@ -72,11 +73,12 @@ def year_fields(year) -> list[tuple[str, str]]:
 
 
 def grid(year) -> dict[tuple[int, str], str]:
-    """{(user_id, field): "" | "all" | "department" | "district"} of the year's assignments."""
+    """{(user_id, field): "" | "all" | a type code} of the year's assignments."""
     kinds = defaultdict(set)
     for row in db.session.scalars(select(CouncilAssignment).where(CouncilAssignment.year_id == year.id)):
         kinds[(row.user_id, row.field_code)].add(row.unit_type)
-    return {key: assignment_value(value) for key, value in kinds.items()}
+    codes = type_codes(year)
+    return {key: assignment_value(value, codes) for key, value in kinds.items()}
 
 
 def save_grid(year, values: dict[tuple[int, str], str], *, user, now) -> int:
@@ -92,7 +94,7 @@ def save_grid(year, values: dict[tuple[int, str], str], *, user, now) -> int:
             raise AssignmentError("not_member")
         if code not in codes:
             raise AssignmentError("unknown_field")
-        if value not in ASSIGN_CHOICES:
+        if value not in assign_choices(type_codes(year)):
             raise AssignmentError("bad_value")
         old = current.get((user_id, code), "")
         if old == value:
@@ -100,7 +102,7 @@ def save_grid(year, values: dict[tuple[int, str], str], *, user, now) -> int:
         db.session.execute(delete(CouncilAssignment).where(
             CouncilAssignment.year_id == year.id, CouncilAssignment.user_id == user_id,
             CouncilAssignment.field_code == code))
-        for kind in assignment_rows(value):
+        for kind in assignment_rows(value, type_codes(year)):
             db.session.add(CouncilAssignment(year_id=year.id, user_id=user_id, field_code=code, unit_type=kind))
         changed[user_id][0][code] = old
         changed[user_id][1][code] = value
@@ -132,15 +134,15 @@ class Reassignment:
     conflict: bool                     # (defensive) the member belongs to the unit: never allowed to stay
 
 
-def _assessed_units(year) -> list[tuple[Unit, set[str]]]:
-    """Each unit with a file this year and the fields the council appraises for it."""
-    pairs = db.session.execute(select(Unit, Assessment.criteria_set_id).join(
+def _assessed_units(year) -> list[tuple[Unit, str, set[str]]]:
+    """Each unit with a file this year, its type that year and the fields the council appraises for it."""
+    pairs = db.session.execute(select(Unit, Assessment.unit_type, Assessment.criteria_set_id).join(
         Assessment, Assessment.unit_id == Unit.id).where(Assessment.year_id == year.id)).all()
     set_fields = {}
-    for set_id in {s for _u, s in pairs}:
+    for set_id in {s for _u, _k, s in pairs}:
         set_fields[set_id] = set(council_fields(list(db.session.scalars(
             select(Criterion).where(Criterion.set_id == set_id)))))
-    units = [(unit, set_fields[set_id]) for unit, set_id in pairs]
+    units = [(unit, kind, set_fields[set_id]) for unit, kind, set_id in pairs]
     units.sort(key=lambda p: fold_key(p[0].name_in(year.id)))
     return units
 
@@ -158,12 +160,12 @@ def conflicts(year) -> list[FieldConflict]:
     for o in db.session.scalars(select(AppraisalOverride).where(AppraisalOverride.year_id == year.id)):
         overrides[o.unit_id][o.field_code] = o.user_id
     out = []
-    for unit, fields in _assessed_units(year):
+    for unit, kind, fields in _assessed_units(year):
         for code, _title in year_fields(year):
             if code not in fields:
                 continue
             eligible, conflicted = field_appraisers(rows, overrides[unit.id], field_code=code, unit_id=unit.id,
-                                                    unit_type=unit.unit_type, agency=agency)
+                                                    unit_type=kind, agency=agency)
             if needs_reassignment(eligible, conflicted, chair_is_own_agency=unit.id in chair_units):
                 out.append(FieldConflict(unit, unit.name_in(year.id), code, [by_id[m] for m in conflicted],
                                          [u for u in council if u.unit_id != unit.id and u.role == "council_member"]))

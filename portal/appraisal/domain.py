@@ -160,25 +160,27 @@ def member_fields(assignments, overrides: Mapping[str, object], *, user_id, unit
 
 # ------------------------------------------------------------------------------------ council assignments
 
-#: How a member is assigned a field: not at all, for both unit types, or for one of them.
-ASSIGN_CHOICES = ("", "all", "department", "district")
+def assign_choices(type_codes) -> tuple[str, ...]:
+    """How a member is assigned a field: not at all (""), for every unit type of the year ("all"), or for
+    one of the year's types (its code)."""
+    return ("", "all", *type_codes)
 
 
-def assignment_value(kinds) -> str:
+def assignment_value(kinds, type_codes) -> str:
     """The grid value of a member's assignment rows for one field (their unit_type values)."""
     kinds = set(kinds)
     if not kinds:
         return ""
-    if None in kinds or {"department", "district"} <= kinds:
+    if None in kinds or (len(type_codes) > 1 and set(type_codes) <= kinds):
         return "all"
-    return next(iter(kinds))
+    return sorted(k for k in kinds if k is not None)[0]
 
 
-def assignment_rows(value: str) -> list[str | None]:
+def assignment_rows(value: str, type_codes) -> list[str | None]:
     """The unit_type values of the rows that store a grid value ("all" is one row with None)."""
-    if value not in ASSIGN_CHOICES:
+    if value not in assign_choices(type_codes):
         raise ValueError(f"unknown assignment {value!r}")
-    return {"": [], "all": [None], "department": ["department"], "district": ["district"]}[value]
+    return [] if value == "" else [None] if value == "all" else [value]
 
 
 def field_appraisers(assignments, overrides: Mapping[str, object], *, field_code: str, unit_id, unit_type: str,

@@ -51,7 +51,7 @@ def appraisal_actor(user, year, assessment):
     if user.role == "council_chair":
         return Actor("council_chair", user_id=user.id, agency_unit_id=user.unit_id, assigned_fields=frozenset({"*"}))
     if user.role == "council_member":
-        fields = effective_fields(year.id, user.id, assessment.unit_id, assessment.unit.unit_type)
+        fields = effective_fields(year.id, user.id, assessment.unit_id, assessment.unit_type)
         return Actor("council_member", user_id=user.id, agency_unit_id=user.unit_id, assigned_fields=fields)
     from portal.years.deadlines import actor_for
     return actor_for(user, year)

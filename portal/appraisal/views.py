@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.appraisal import bp
-from portal.appraisal.board import UNIT_TYPES, build, viewer_fields
+from portal.appraisal.board import build, viewer_fields
 from portal.appraisal.history import histories, history_xlsx
 from portal.appraisal.pages import field_criteria, field_items, field_node, visibility
 from portal.appraisal.rounds import (
@@ -26,6 +26,7 @@ from portal.criteria.models import Criterion
 from portal.db import utcnow
 from portal.evidence.services import evidence_by_item
 from portal.extensions import db
+from portal.units.types import type_codes
 from portal.web.filters import format_datetime
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
@@ -57,9 +58,9 @@ def _load(assessment_id: int, field_code: str | None = None):
     return assessment, year, None, fields
 
 
-def _unit_type() -> str | None:
+def _unit_type(year) -> str | None:
     value = request.args.get("type") or None
-    return value if value in UNIT_TYPES else None
+    return value if value in type_codes(year) else None
 
 
 @bp.route("/")
@@ -68,7 +69,7 @@ def council_board(status: int = 200):
     year = active_year()
     if year is None:
         abort(404)
-    unit_type = _unit_type()
+    unit_type = _unit_type(year)
     board = build(year, current_user, unit_type=unit_type, round_no=_round(year))
     page, pages = _board_page(len(board.rows))
     rows = board.rows[(page - 1) * BOARD_PAGE_SIZE:page * BOARD_PAGE_SIZE]
@@ -211,7 +212,8 @@ def mark_done(assessment_id: int, field_code: str):
 def _back_to_board():
     target = request.form.get("type")
     page = request.form.get("page", "")
-    return url_for("appraisal.council_board", type=target if target in UNIT_TYPES else None,
+    year = active_year()
+    return url_for("appraisal.council_board", type=target if year and target in type_codes(year) else None,
                    page=int(page) if page.isdigit() and int(page) > 1 else None)
 
 

@@ -7,17 +7,25 @@ bumps its version (optimistic locking) and writes an audit row with old → new.
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Points, UTCDateTime, utcnow
 from portal.extensions import db
 
+
+def _type_of_set(context) -> str | None:
+    """A new file's type defaults to its criteria set's (a file is always scored on its type's set)."""
+    from portal.criteria.models import CriteriaSet
+    set_id = context.get_current_parameters().get("criteria_set_id")
+    return context.connection.scalar(select(CriteriaSet.unit_type).where(CriteriaSet.id == set_id))
+
 STAGES = ("self", "round1", "round2")
 
 
 class Assessment(db.Model):
-    """One unit's assessment in one year (hồ sơ tự đánh giá của đơn vị)."""
+    """One unit's assessment in one year (hồ sơ tự đánh giá của đơn vị). The year's assessments are its
+    roster: a unit takes part in a year when it has a file there."""
 
     __tablename__ = "assessment"
     __table_args__ = (
@@ -32,6 +40,8 @@ class Assessment(db.Model):
     year_id: Mapped[int] = mapped_column(ForeignKey("assessment_year.id", ondelete="CASCADE"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
     criteria_set_id: Mapped[int] = mapped_column(ForeignKey("criteria_set.id"))
+    # The unit's type in this year (a UnitType code of the year; the criteria set is that type's set).
+    unit_type: Mapped[str] = mapped_column(String(20), default=_type_of_set)
     status: Mapped[str] = mapped_column(String(24), default="draft")
     self_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     self_submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

@@ -18,6 +18,7 @@ from portal.db import utcnow
 from portal.evidence.services import evidence_by_item
 from portal.extensions import db
 from portal.units.models import Unit
+from portal.units.types import sort_key
 from portal.web.filters import format_datetime
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import authenticated
@@ -100,7 +101,8 @@ def mine():
         abort(403)
     assessments = db.session.scalars(select(Assessment).where(Assessment.year_id == year.id).options(
         selectinload(Assessment.unit).selectinload(Unit.names))).all()
-    assessments.sort(key=lambda a: (a.unit.unit_type, a.unit.name_key))
+    by_type = sort_key(year)
+    assessments.sort(key=lambda a: (by_type(a.unit_type), a.unit.name_key))
     return render("assessments/list.html", assessments=assessments, year=year)
 
 

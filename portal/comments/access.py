@@ -31,7 +31,7 @@ def member_fields(user, assessment) -> frozenset[str]:
     """The fields a council member appraises for this unit (none for its own agency's unit)."""
     if role_of(user) != "council_member" or user.unit_id == assessment.unit_id:
         return frozenset()
-    return effective_fields(assessment.year_id, user.id, assessment.unit_id, assessment.unit.unit_type)
+    return effective_fields(assessment.year_id, user.id, assessment.unit_id, assessment.unit_type)
 
 
 def item_field(criterion) -> str | None:

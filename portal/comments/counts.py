@@ -16,7 +16,6 @@ from portal.comments import access
 from portal.comments.models import Comment, CommentRead
 from portal.criteria.models import Criterion
 from portal.extensions import db
-from portal.units.models import Unit
 from portal.years.models import AssessmentYear
 
 
@@ -54,16 +53,15 @@ def unread_counts(user, assessment_ids) -> dict[tuple[int, str | None], int]:
     if not ids or access.role_of(user) == "anonymous":
         return {}
     rows = db.session.execute(
-        select(Comment.assessment_id, Assessment.unit_id, Assessment.year_id, Unit.unit_type,
+        select(Comment.assessment_id, Assessment.unit_id, Assessment.year_id, Assessment.unit_type,
                AssessmentYear.phase, Criterion.kind, Criterion.field_code, Comment.visibility,
                func.count(Comment.id))
         .join(Assessment, Assessment.id == Comment.assessment_id)
-        .join(Unit, Unit.id == Assessment.unit_id)
         .join(AssessmentYear, AssessmentYear.id == Assessment.year_id)
         .join(Criterion, Criterion.id == Comment.criterion_id)
         .outerjoin(CommentRead, and_(CommentRead.comment_id == Comment.id, CommentRead.user_id == user.id))
         .where(Comment.assessment_id.in_(ids), CommentRead.id.is_(None), Comment.author_id != user.id)
-        .group_by(Comment.assessment_id, Assessment.unit_id, Assessment.year_id, Unit.unit_type,
+        .group_by(Comment.assessment_id, Assessment.unit_id, Assessment.year_id, Assessment.unit_type,
                   AssessmentYear.phase, Criterion.kind, Criterion.field_code, Comment.visibility)).all()
     fields = _fields_lookup(user, {(r[2], r[1]) for r in rows})
     out: dict[tuple[int, str | None], int] = defaultdict(int)

@@ -160,8 +160,14 @@ def replace_set_from_spec(cset: CriteriaSet, spec: SetSpec, *, actor, source: st
 
 def copy_from_previous(year: AssessmentYear, unit_type: str, *, actor) -> CriteriaSet:
     """Sao chép từ năm trước — a deep copy of last year's set of this unit type, as this year's set."""
-    source_year = previous_year(year)
-    source = set_for(source_year.id, unit_type)
+    return copy_set(set_for(previous_year(year).id, unit_type), year, actor=actor)
+
+
+def copy_set(source: CriteriaSet, year: AssessmentYear, *, actor) -> CriteriaSet:
+    """A deep copy of `source` (another year's set) as `year`'s set of the same unit type: new rows, not
+    locked, the year in its code and title moved on; audited. The source is not touched."""
+    source_year = db.session.get(AssessmentYear, source.year_id)
+    unit_type = source.unit_type
     spec = rows_to_spec(source, set_rows(source))
     old_label = str(source_year.year)
     spec.meta["set"] = _renamed(source.code, old_label, year.year)

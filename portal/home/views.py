@@ -5,10 +5,10 @@ from flask import redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from portal.assessments.models import Assessment
 from portal.db import utcnow
 from portal.extensions import db
 from portal.home import bp
-from portal.units.models import Unit
 from portal.web.htmx import render
 from portal.web.permissions import authenticated, public
 from portal.years import domain as rules
@@ -41,8 +41,9 @@ def _council_work(year) -> dict:
 @authenticated
 def index():
     year = active_year()
-    counts = dict(db.session.execute(
-        select(Unit.unit_type, func.count()).where(Unit.active.is_(True)).group_by(Unit.unit_type)).all())
+    counts = {} if year is None else dict(db.session.execute(
+        select(Assessment.unit_type, func.count()).where(Assessment.year_id == year.id)
+        .group_by(Assessment.unit_type)).all())
     unit = current_user.unit
     work = {}
     if year is not None:
@@ -67,5 +68,19 @@ def set_language(lang: str):
             db.session.commit()
     target = request.form.get("next") or url_for("home.index")
     if not target.startswith("/") or target.startswith("//"):
+        target = url_for("home.index")
+    return redirect(target, code=303)
+
+
+@bp.route("/year", methods=["POST"])
+@authenticated
+def switch_year():
+    """Chuyển năm: the header's year switcher; only a year this person may see is kept in the session."""
+    from portal.years.services import years_for
+    wanted = request.form.get("year_id", "")
+    if wanted.isdigit() and any(y.id == int(wanted) for y in years_for(current_user)):
+        session["year_id"] = int(wanted)
+    target = request.form.get("next") or url_for("home.index")
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
         target = url_for("home.index")
     return redirect(target, code=303)

@@ -19,16 +19,19 @@ from portal.appraisal.services import entries_by_stage
 from portal.assessments.models import Assessment
 from portal.criteria.models import Criterion
 from portal.extensions import db
-from portal.reports.meta import UNIT_TYPE_HEADING, UNIT_TYPE_PLURAL
 from portal.reports.scores import SetTree, stage_evaluations
 from portal.text import fold_key
 from portal.units.models import Unit
+from portal.units.types import sort_key, type_of
 
-TYPE_ORDER = ("department", "district")
 
-
-def _type_key(kind: str) -> int:
-    return TYPE_ORDER.index(kind) if kind in TYPE_ORDER else len(TYPE_ORDER)
+def _type_words(year_id, kind: str, frozen: dict | None = None) -> tuple[str, str]:
+    """(heading, plural) of a type: as frozen in an approved document, else the year's type."""
+    frozen = frozen or {}
+    if frozen.get("heading"):
+        return frozen["heading"], frozen.get("plural") or frozen["heading"]
+    row = type_of(year_id, kind)
+    return (row.heading or row.name, row.plural or row.name) if row is not None else (kind, kind)
 
 
 # ------------------------------------------------------------------------------------- council report
@@ -104,14 +107,15 @@ def council_data(year) -> CouncilData:
     tree_of_type: dict[str, SetTree] = {}
     for assessment in assessments:
         tree = trees.get(assessment.criteria_set_id) or SetTree([])
-        kind = assessment.unit.unit_type
+        kind = assessment.unit_type
         lines[kind].append(_council_line(assessment, year, tree, entries.get(assessment.id, {})))
         tree_of_type[kind] = tree
     blocks = []
-    for kind in sorted(lines, key=_type_key):
+    for kind in sorted(lines, key=sort_key(year)):
         tree = tree_of_type[kind]
         ordered = sorted(lines[kind], key=lambda l: (-l.total, fold_key(l.unit_name)))
-        blocks.append(CouncilBlock(kind, UNIT_TYPE_HEADING.get(kind, kind), UNIT_TYPE_PLURAL.get(kind, kind),
+        heading, plural = _type_words(year.id, kind)
+        blocks.append(CouncilBlock(kind, heading, plural,
                                    [f for f in tree.fields if not tree.is_survey_only(f)], ordered))
     return CouncilData(year, blocks)
 
@@ -148,11 +152,20 @@ class ResultBlock:
     units: list[ResultUnit]           # in rank order
     reward_top: int = 0
     tie_at_edge: bool = False
+    bottom_count: int = 0             # the year's "bottom N" list of this type (0: none)
+    bottom_ids: list = field(default_factory=list)
+    bottom_tie_at_edge: bool = False
     bands: list[tuple[str, int]] = field(default_factory=list)   # (label, number of units)
 
     @property
     def rewards(self) -> list[ResultUnit]:
         return [u for u in self.units if u.reward]
+
+    @property
+    def bottom(self) -> list[ResultUnit]:
+        """The lowest results, worst first (the year's bottom-N list of this type)."""
+        chosen = [u for u in self.units if u.unit_id in self.bottom_ids]
+        return sorted(chosen, key=lambda u: (-(u.rank or 0), fold_key(u.name)))
 
     @property
     def any_tied(self) -> bool:
@@ -182,15 +195,19 @@ def result_blocks(document: dict) -> list[ResultBlock]:
     bands = document.get("bands") or []
     labels = {b.get("key"): b.get("label") for b in bands}
     blocks = []
-    for type_entry in sorted(document.get("types", []), key=lambda t: _type_key(t.get("unit_type", ""))):
+    for type_entry in document.get("types", []):  # in the year's order of types
         units = [_unit(u, labels) for u in type_entry.get("units", [])]
         units.sort(key=lambda u: (u.rank is None, u.rank or 0, fold_key(u.name)))
         counts: dict[str, int] = defaultdict(int)
         for unit in units:
             counts[unit.band] += 1
         rewards = type_entry.get("rewards") or {}
+        bottom = type_entry.get("bottom") or {}
         kind = type_entry.get("unit_type", "")
-        blocks.append(ResultBlock(kind, UNIT_TYPE_HEADING.get(kind, kind), list(type_entry.get("fields", [])),
+        heading, _plural = _type_words(document.get("year_id"), kind, type_entry.get("type"))
+        blocks.append(ResultBlock(kind, heading, list(type_entry.get("fields", [])),
                                   units, int(rewards.get("top") or 0), bool(rewards.get("tie_at_edge")),
+                                  int(bottom.get("count") or 0), list(bottom.get("unit_ids") or []),
+                                  bool(bottom.get("tie_at_edge")),
                                   [(b.get("label", ""), counts.get(b.get("key"), 0)) for b in bands]))
     return blocks

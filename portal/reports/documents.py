@@ -13,6 +13,7 @@ from flask import current_app
 from portal.reports import data, data_year, meta
 from portal.reports.pdf import font_face_css, render_pdf, static_folder_of
 from portal.text import fold_key
+from portal.units.types import type_of
 
 CHUNK_ROWS = 100  # long tables are split: xhtml2pdf slows down quadratically on one long table
 
@@ -59,18 +60,25 @@ def _appraisal_max(report: data.UnitReport) -> Decimal:
     return sum((row.max_points or Decimal(0) for row in report.fields), Decimal(0))
 
 
+def is_committee(assessment) -> bool:
+    """Whether the unit is a People's Committee in that year (its type's `committee`)."""
+    row = type_of(assessment.year_id, assessment.unit_type)
+    return bool(row and row.committee)
+
+
 def self_report(assessment, year, *, today: date) -> Report:
     """1. Báo cáo tự đánh giá of one unit, issued and signed by the unit itself."""
     r = data.unit_report(assessment, year)
     settings = meta.report_settings(year.report_settings)
-    parent, agency = meta.unit_header(r.unit_name, r.unit.unit_type, settings)
+    committee = is_committee(assessment)
+    parent, agency = meta.unit_header(r.unit_name, committee, settings)
     doc = meta.DocMeta(
         title=f"Báo cáo tự đánh giá Chỉ số CCHC năm {year.year} — {r.unit_name}", doc_type="BÁO CÁO",
         subject=f"Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {year.year}",
         parent_agency=parent, agency_lines=agency,
-        number_line=meta.number_line(meta.unit_number_suffix(r.unit.unit_type)),
-        date_line=meta.date_line(meta.unit_place(r.unit_name, r.unit.unit_type, settings), today),
-        authority_lines=meta.unit_authority(r.unit_name, r.unit.unit_type), signer_name=r.leader_name,
+        number_line=meta.number_line(meta.unit_number_suffix(committee)),
+        date_line=meta.date_line(meta.unit_place(r.unit_name, committee, settings), today),
+        authority_lines=meta.unit_authority(r.unit_name, committee), signer_name=r.leader_name,
         recipients=["Sở Nội vụ (Hội đồng thẩm định);", "Lưu: VT."])
     pdf = to_pdf("reports/self.html", doc=doc, r=r, appraisal_max=_appraisal_max(r))
     return Report(f"tu-danh-gia-{year.year}-{slug(r.unit_name)}.pdf", pdf)

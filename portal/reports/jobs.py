@@ -31,12 +31,12 @@ from portal.extensions import db
 from portal.reports import data, documents
 from portal.reports.models import ExportJob
 from portal.text import fold_key
+from portal.units.types import sort_key
 
 log = logging.getLogger("portal.reports.jobs")
 STALE_AFTER = timedelta(minutes=10)
 KEEP_ZIPS = 3   # finished ZIPs kept per year and kind; older ones are removed when a new one is done
 KIND_FILES = {"unit_self": "bao-cao-tu-danh-gia", "unit_appraisal": "ket-qua-tham-dinh"}
-_ORDER = {"department": 0, "district": 1}
 
 
 def exports_dir() -> str:
@@ -160,7 +160,8 @@ def run_job(job_id: int, *, on_progress=None) -> ExportJob | None:
         year = db.session.get(AssessmentYear, job.year_id)
         today = documents.local_today(utcnow())
         assessments = [data.load_assessment(i) for i in _assessment_ids(year.id)]
-        assessments.sort(key=lambda a: (_ORDER.get(a.unit.unit_type, 9), fold_key(a.unit.name_in(year.id))))
+        by_type = sort_key(year)
+        assessments.sort(key=lambda a: (by_type(a.unit_type), fold_key(a.unit.name_in(year.id))))
         db.session.commit()
         _set(job_id, total=len(assessments))
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -21,10 +21,9 @@ DEFAULT_REPORT_SETTINGS = {
     "council_signer_name": "",
 }
 
-_DISTRICT = re.compile(r"^(?:UBND|[UỦ][yỷ] ban nhân dân)\s+(?:huyện|thị xã|thành phố|quận)\s+(.+)$", re.IGNORECASE)
+_DISTRICT = re.compile(r"^(?:UBND|[UỦ][yỷ] ban nhân dân)\s+(?:huyện|thị xã|thành phố|quận|thị trấn|xã|phường|đặc khu)"
+                       r"\s+(.+)$", re.IGNORECASE)
 _UBND = re.compile(r"^(?:UBND|[UỦ][yỷ] ban nhân dân)\s+(.+)$", re.IGNORECASE)
-UNIT_TYPE_PLURAL = {"department": "sở, ban, ngành tỉnh", "district": "UBND huyện, thị xã, thành phố"}
-UNIT_TYPE_HEADING = {"department": "Các sở, ban, ngành tỉnh", "district": "UBND các huyện, thị xã, thành phố"}
 
 
 @dataclass
@@ -71,9 +70,10 @@ def vn_number(value, places: int | None = None) -> str:
     return "" if value is None or value == "" else decimal_text(value, places, ",")
 
 
-def unit_authority(unit_name: str, unit_type: str) -> list[str]:
-    """The head who signs a unit's own report (thẩm quyền ký) from the kind of unit."""
-    if unit_type == "district":
+def unit_authority(unit_name: str, committee: bool) -> list[str]:
+    """The head who signs a unit's own report (thẩm quyền ký) from the kind of unit: a People's Committee
+    (its type's `committee`) signs on behalf of the committee."""
+    if committee:
         return ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
     lowered = unit_name.lower()
     for prefix, title in (("văn phòng", "CHÁNH VĂN PHÒNG"), ("thanh tra", "CHÁNH THANH TRA"),
@@ -83,25 +83,25 @@ def unit_authority(unit_name: str, unit_type: str) -> list[str]:
     return ["GIÁM ĐỐC"]
 
 
-def unit_place(unit_name: str, unit_type: str, settings: dict) -> str:
+def unit_place(unit_name: str, committee: bool, settings: dict) -> str:
     """The place of a unit's own document (Decree 30: where the issuing body is): the district's own
     name for a district UBND ("Tịnh Biên, ngày …"), the province for a department."""
-    if unit_type == "district":
+    if committee:
         match = _DISTRICT.match(unit_name)
         if match:
             return match.group(1)
     return settings["place"]
 
 
-def unit_number_suffix(unit_type: str) -> str:
-    """The report's symbol of a unit's own document: BC-UBND for a district committee; a department's own
+def unit_number_suffix(committee: bool) -> str:
+    """The report's symbol of a unit's own document: BC-UBND for a People's Committee; a department's own
     abbreviation is not known to the portal, so only the document type (BC)."""
-    return "BC-UBND" if unit_type == "district" else "BC"
+    return "BC-UBND" if committee else "BC"
 
 
-def unit_header(unit_name: str, unit_type: str, settings: dict) -> tuple[str, list[str]]:
-    """(parent agency, agency lines) of a unit's own document: a district UBND has no parent line."""
-    if unit_type == "district":
+def unit_header(unit_name: str, committee: bool, settings: dict) -> tuple[str, list[str]]:
+    """(parent agency, agency lines) of a unit's own document: a People's Committee has no parent line."""
+    if committee:
         match = _UBND.match(unit_name)
         if match:
             return "", ["ỦY BAN NHÂN DÂN", match.group(1).upper()]

@@ -6,6 +6,7 @@
   score entry as a line, with the unit's or the appraiser's note.
 - Bảng xếp hạng (`rankings`): the ranking per unit type of the results document, exactly as the results
   screens show it (rank, points, index, band, reward proposal, field sub-indexes).
+from portal.units.types import sort_key, unit_type_label
 
 The survey import template is the results module's own (portal.results.surveys.template_bytes), linked
 from the reports page, not rebuilt here. Every text cell goes through portal.reports.sheet (no formula).
@@ -40,7 +41,6 @@ MATRIX_HEAD = ("Mã đơn vị", "Đơn vị")
 DETAIL_SHEET = "Chi tiết điểm"
 DETAIL_HEAD = ("Mã đơn vị", "Đơn vị", "Mã mục", "Nội dung", "Điểm tối đa", "Vòng", "Điểm", "Không áp dụng",
                "Số lần", "Ghi chú, nhận xét")
-SHEET_TITLES = {"department": "Sở, ban, ngành tỉnh", "district": "UBND cấp huyện"}
 RANKING_HEAD = ("Xếp hạng", "Đồng hạng", "Mã đơn vị", "Đơn vị", "Điểm thẩm định", "Điểm điều tra XHH",
                 "Điểm thưởng", "Điểm trừ", "Điểm tối đa áp dụng", "Chỉ số CCHC (%)", "Xếp loại",
                 "Đề xuất khen thưởng")
@@ -104,7 +104,7 @@ def _info_sheet(workbook, year, title: str, lines) -> None:
 
 
 def _matrix_sheet(workbook, kind, units, tree, entries, surveys, year) -> None:
-    sheet = workbook.create_sheet(sheet_title(SHEET_TITLES.get(kind, kind)))
+    sheet = workbook.create_sheet(sheet_title(unit_type_label(kind, year)))
     cols = _columns(tree)
     header_row(sheet, MATRIX_HEAD, row=1)
     header_row(sheet, (None, None), row=2)
@@ -158,9 +158,8 @@ def _detail_rows(assessments, trees, entries, year):
 
 
 def _ordered(assessments, year):
-    return sorted(assessments, key=lambda a: (data_year.TYPE_ORDER.index(a.unit.unit_type)
-                                              if a.unit.unit_type in data_year.TYPE_ORDER else 9,
-                                              fold_key(a.unit.name_in(year.id))))
+    by_type = sort_key(year)
+    return sorted(assessments, key=lambda a: (by_type(a.unit_type), fold_key(a.unit.name_in(year.id))))
 
 
 def score_matrix(year, *, now: datetime) -> bytes:
@@ -180,7 +179,7 @@ def score_matrix(year, *, now: datetime) -> bytes:
     ])
     by_type: dict[str, list] = {}
     for assessment in assessments:
-        by_type.setdefault(assessment.unit.unit_type, []).append(assessment)
+        by_type.setdefault(assessment.unit_type, []).append(assessment)
     for kind, units in by_type.items():
         tree = trees.get(units[0].criteria_set_id)
         if tree is not None:
@@ -208,7 +207,7 @@ def rankings(year, document: dict, *, now: datetime, approval=None) -> bytes:
     lines.append(("Xếp loại", bands))
     _info_sheet(workbook, year, f"Bảng xếp hạng Chỉ số CCHC năm {year.year}", lines)
     for block in data_year.result_blocks(document):
-        sheet = workbook.create_sheet(sheet_title(SHEET_TITLES.get(block.unit_type, block.heading)))
+        sheet = workbook.create_sheet(sheet_title(block.heading))
         header_row(sheet, list(RANKING_HEAD) + [f"{f['code']} {f['title']} (%)" for f in block.fields], row=1)
         for u in block.units:
             append_row(sheet, [u.rank, "Có" if u.tied else "", u.code, u.name, u.appraisal, u.survey, u.bonus,

@@ -4,8 +4,11 @@ The same shape serves the secretariat's live pages (read from UnitResult) and, f
 snapshot (what the public page and the units see). Decimals are strings; templates format them.
 
     {"year": 2022, "year_id": 1, "title": ..., "computed_at": iso, "bands": [{key, label, min_pct}],
-     "types": [{"unit_type": "department", "fields": [{code, title}],
+     "types": [{"unit_type": code, "type": {code, name, name_en, short_label, heading, committee,
+                                             reward_top, reward_bottom},
+                "fields": [{code, title}],
                 "rewards": {"top": 5, "tie_at_edge": false, "unit_ids": [...]},
+                "bottom": {"count": 10, "tie_at_edge": false, "unit_ids": [...]},
                 "units": [{unit_id, code, name, rank, tied, index, band, band_label, appraisal_points,
                            survey_points, bonus, deductions, applicable_max, survey_available, reward,
                            fields: {code: {index, points, max, band, self, appraised, gap, ...}},
@@ -16,16 +19,17 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from portal.assessments.models import Assessment
 from portal.criteria.models import Criterion
 from portal.extensions import db
 from portal.results.domain import change_direction, index_change, rank_change
 from portal.results.models import Approval, UnitResult
 from portal.results.services import current_approval, sets_of, settings_of
-from portal.scoring import RankedUnit, band_for, propose_rewards
+from portal.scoring import RankedUnit, band_for, propose_bottom, propose_rewards
 from portal.units.models import Unit
+from portal.units.types import type_snapshot, year_types
 from portal.years.models import AssessmentYear
 
-TYPE_ORDER = ("department", "district")
 PUBLIC_PHASES = ("published", "archived")
 
 
@@ -95,31 +99,41 @@ def results_document(year) -> dict:
     """The year's stored results (empty "types" when nothing was computed yet)."""
     settings = settings_of(year)
     labels = {b.key: b.label for b in settings.bands}
-    rows = list(db.session.execute(select(UnitResult, Unit).join(Unit, Unit.id == UnitResult.unit_id)
+    rows = list(db.session.execute(select(UnitResult, Unit, Assessment.unit_type)
+                                   .join(Unit, Unit.id == UnitResult.unit_id)
+                                   .join(Assessment, (Assessment.unit_id == Unit.id)
+                                         & (Assessment.year_id == UnitResult.year_id))
                                    .where(UnitResult.year_id == year.id)
                                    .options(selectinload(Unit.names))).all())  # name_in without a query each
     previous = previous_results(year)
     by_type: dict[str, list[dict]] = {}
     ranked: list[RankedUnit] = []
-    for result, unit in rows:
+    for result, unit, unit_type in rows:
         entry = _unit_entry(result, unit, year, settings.bands, labels, previous)
-        by_type.setdefault(unit.unit_type, []).append(entry)
-        ranked.append(RankedUnit(unit.id, unit.unit_type, result.rank, result.index, result.appraisal_points,
+        by_type.setdefault(unit_type, []).append(entry)
+        ranked.append(RankedUnit(unit.id, unit_type, result.rank, result.index, result.appraisal_points,
                                  result.survey_points, entry["tied"]))
-    rewards = propose_rewards(ranked, settings.reward_top)
+    kinds = year_types(year)
+    rewards = propose_rewards(ranked, {t.code: t.reward_top for t in kinds})
+    bottoms = propose_bottom(ranked, {t.code: t.reward_bottom for t in kinds})
+    sets = {cset.unit_type: cset for cset in sets_of(year)}
     types = []
-    for cset in sets_of(year):
-        units = sorted(by_type.get(cset.unit_type, []), key=_rank_key)
-        if not units:
+    for kind in kinds:
+        units = sorted(by_type.get(kind.code, []), key=_rank_key)
+        if not units or kind.code not in sets:
             continue
-        proposal = rewards.get(cset.unit_type)
+        proposal = rewards.get(kind.code)
         chosen = [u.unit_id for u in proposal] if proposal is not None else []
+        lowest = bottoms.get(kind.code)
         for entry in units:
             entry["reward"] = entry["unit_id"] in chosen
-        types.append({"unit_type": cset.unit_type, "fields": _fields(cset), "units": units,
+        types.append({"unit_type": kind.code, "type": type_snapshot(kind), "fields": _fields(sets[kind.code]),
+                      "units": units,
                       "rewards": {"top": proposal.top if proposal is not None else 0,
-                                  "tie_at_edge": bool(proposal and proposal.tie_at_edge), "unit_ids": chosen}})
-    computed = max((r.computed_at for r, _u in rows), default=None)
+                                  "tie_at_edge": bool(proposal and proposal.tie_at_edge), "unit_ids": chosen},
+                      "bottom": {"count": kind.reward_bottom, "tie_at_edge": bool(lowest and lowest.tie_at_edge),
+                                 "unit_ids": [u.unit_id for u in lowest] if lowest is not None else []}})
+    computed = max((r.computed_at for r, _u, _t in rows), default=None)
     return {"year": year.year, "year_id": year.id, "title": year.title,
             "computed_at": computed.isoformat() if computed else None,
             "bands": [{"key": b.key, "label": b.label, "min_pct": str(b.min_pct)} for b in settings.bands],

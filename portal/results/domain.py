@@ -154,8 +154,7 @@ TIE_BREAKER_CHOICES: dict[str, tuple[str, ...]] = {
     "survey": ("survey_points",),
     "none": (),
 }
-REWARD_TYPES = ("department", "district")
-MAX_REWARD_TOP = 99
+MAX_REWARD_TOP = 999
 
 
 def can_edit_settings(actor: Actor, *, phase, approved: bool) -> Decision:
@@ -175,18 +174,21 @@ def tie_breaker_choice(tie_breakers: Iterable[str]) -> str:
     return next((key for key, value in TIE_BREAKER_CHOICES.items() if value == wanted), "appraisal_survey")
 
 
-def settings_form_values(settings: YearSettings) -> dict[str, str]:
-    """A YearSettings as the settings form shows it (thresholds with a decimal comma)."""
+def settings_form_values(settings: YearSettings, rewards: Mapping[str, tuple[int, int]]) -> dict[str, str]:
+    """A YearSettings and the types' reward rules ({type code: (top N, bottom N)}) as the settings form
+    shows them (thresholds with a decimal comma)."""
     values = {f"band-{i}-label": band.label for i, band in enumerate(settings.bands)}
     values.update({f"band-{i}-min": format_vi(band.min_pct) for i, band in enumerate(settings.bands)})
-    values.update({f"reward-{kind}": str(settings.reward_top.get(kind, 0)) for kind in REWARD_TYPES})
+    for kind, (top, bottom) in rewards.items():
+        values[f"reward-{kind}"], values[f"bottom-{kind}"] = str(top), str(bottom)
     values["tie_breakers"] = tie_breaker_choice(settings.tie_breakers)
     values["no_survey_policy"] = settings.no_survey_policy
     return values
 
 
-def read_settings(values: Mapping[str, str], current: YearSettings) -> tuple[YearSettings | None, dict]:
-    """The settings form → (new YearSettings, {}) or (None, problems).
+def read_settings(values: Mapping[str, str], current: YearSettings, type_codes: Iterable[str]
+                  ) -> tuple[YearSettings | None, dict, dict]:
+    """The settings form → (new YearSettings, {type code: (top N, bottom N)}, {}) or (None, {}, problems).
 
     The bands keep their keys and order (their colours and the stored results refer to them); the form
     changes labels and thresholds only, and the last band always starts at 0. Problems map a form field
@@ -206,13 +208,17 @@ def read_settings(values: Mapping[str, str], current: YearSettings) -> tuple[Yea
             except ScoringInputError as error:
                 problems[f"band-{i}-min"] = ("number", error.message)
         bands.append(Band(band.key, label or band.label, threshold))
-    reward_top = dict(current.reward_top)
-    for kind in REWARD_TYPES:
-        text = (values.get(f"reward-{kind}") or "").strip()
-        if not text.isascii() or not text.isdigit() or int(text) > MAX_REWARD_TOP:
-            problems[f"reward-{kind}"] = ("whole_number", None)
-        else:
-            reward_top[kind] = int(text)
+    rewards: dict[str, tuple[int, int]] = {}
+    for kind in type_codes:
+        counts = []
+        for name in (f"reward-{kind}", f"bottom-{kind}"):
+            text = (values.get(name) or "").strip() or ("0" if name.startswith("bottom-") else "")
+            if not text.isascii() or not text.isdigit() or int(text) > MAX_REWARD_TOP:
+                problems[name] = ("whole_number", None)
+            else:
+                counts.append(int(text))
+        if len(counts) == 2:
+            rewards[kind] = (counts[0], counts[1])
     choice = values.get("tie_breakers") or ""
     if choice not in TIE_BREAKER_CHOICES:
         problems["tie_breakers"] = ("choice", None)
@@ -224,6 +230,6 @@ def read_settings(values: Mapping[str, str], current: YearSettings) -> tuple[Yea
         if band_problems:
             problems["bands"] = band_problems
     if problems:
-        return None, problems
-    return YearSettings(bands=tuple(bands), tie_breakers=TIE_BREAKER_CHOICES[choice], reward_top=reward_top,
-                        no_survey_policy=policy, grace_seconds=current.grace_seconds), {}
+        return None, {}, problems
+    return YearSettings(bands=tuple(bands), tie_breakers=TIE_BREAKER_CHOICES[choice],
+                        no_survey_policy=policy, grace_seconds=current.grace_seconds), rewards, {}

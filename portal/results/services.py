@@ -31,6 +31,7 @@ from portal.results.domain import (
 from portal.results.models import Approval, SurveyScore, UnitResult
 from portal.scoring import ItemState, RankInput, YearSettings, evaluate, iter_nodes, rank_units
 from portal.units.models import Unit
+from portal.units.types import sort_key
 from portal.years.deadlines import actor_for, check
 from portal.years.domain import can_compute_results
 
@@ -77,9 +78,10 @@ def settings_of(year) -> YearSettings:
 
 
 def sets_of(year) -> list[CriteriaSet]:
-    order = {"department": 0, "district": 1}
+    """The year's criteria sets in the order of its unit types."""
+    by_type = sort_key(year)
     sets = db.session.scalars(select(CriteriaSet).where(CriteriaSet.year_id == year.id))
-    return sorted(sets, key=lambda s: order.get(s.unit_type, 9))
+    return sorted(sets, key=lambda s: by_type(s.unit_type))
 
 
 def criteria_of(cset: CriteriaSet) -> list[Criterion]:

@@ -16,15 +16,30 @@ from portal.results.services import sets_of
 from portal.results.survey_check import Catalogue, SurveyCheck, SurveyItem, UnitRef, check_rows
 from portal.results.survey_parse import Problem, build_template, read_table
 from portal.units.models import Unit
+from portal.units.types import sort_key
 from portal.years.deadlines import actor_for, check
 from portal.years.domain import can_import_survey
 
 
-def year_units(year) -> list[Unit]:
-    """The units assessed in the year (those with an assessment file), departments first, by code."""
-    units = db.session.scalars(select(Unit).join(Assessment, Assessment.unit_id == Unit.id)
-                               .where(Assessment.year_id == year.id).options(selectinload(Unit.names)))
-    return sorted(units, key=lambda u: (u.unit_type != "department", u.code))
+class YearUnit:
+    """A unit as it takes part in one year: the unit's own attributes, with `unit_type` its type that year."""
+
+    __slots__ = ("unit", "unit_type")
+
+    def __init__(self, unit: Unit, unit_type: str):
+        self.unit, self.unit_type = unit, unit_type
+
+    def __getattr__(self, name):
+        return getattr(self.unit, name)
+
+
+def year_units(year) -> list[YearUnit]:
+    """The units assessed in the year (those with an assessment file), by the year's order of types, then
+    by code."""
+    rows = db.session.execute(select(Unit, Assessment.unit_type).join(Assessment, Assessment.unit_id == Unit.id)
+                              .where(Assessment.year_id == year.id).options(selectinload(Unit.names))).all()
+    by_type = sort_key(year)
+    return sorted((YearUnit(unit, kind) for unit, kind in rows), key=lambda u: (by_type(u.unit_type), u.code))
 
 
 def survey_criteria(year) -> dict[str, list[Criterion]]:

@@ -8,22 +8,31 @@ from flask_login import current_user
 from portal.db import utcnow
 from portal.extensions import db
 from portal.results import bp
-from portal.results.domain import REWARD_TYPES, TIE_BREAKER_CHOICES, read_settings, settings_form_values
+from portal.results.domain import TIE_BREAKER_CHOICES, read_settings, settings_form_values
 from portal.results.forms import PlainForm
 from portal.results.services import settings_of
 from portal.results.web import load_year, refuse, refuse_decision
 from portal.results.year_settings import save_settings, settings_decision
 from portal.text import clean_text
+from portal.units.types import year_types
 from portal.web.htmx import redirect_after_post, render
 from portal.web.permissions import roles
 from portal.years.deadlines import Refused, refusal_message
 
-FIELDS = ("tie_breakers", "no_survey_policy") + tuple(f"reward-{kind}" for kind in REWARD_TYPES)
+FIELDS = ("tie_breakers", "no_survey_policy")
+
+
+def _reward_fields(year) -> tuple[str, ...]:
+    return tuple(f"{part}-{t.code}" for t in year_types(year) for part in ("reward", "bottom"))
+
+
+def _rewards(year) -> dict[str, tuple[int, int]]:
+    return {t.code: (t.reward_top, t.reward_bottom) for t in year_types(year)}
 
 
 def _problem_words(problems: dict) -> dict[str, str]:
     words = {"required": _("Hãy nhập tên mức xếp loại."),
-             "whole_number": _("Hãy nhập một số nguyên từ 0 đến 99."),
+             "whole_number": _("Hãy nhập một số nguyên từ 0 đến 999."),
              "choice": _("Hãy chọn một mục trong danh sách.")}
     out = {}
     for name, problem in problems.items():
@@ -45,9 +54,9 @@ def _page(year, *, values=None, problems=None, status=200):
         "none": _("Không phân định: cùng chỉ số là đồng hạng"),
     }
     return render("results/settings.html", status=status, year=year, bands=settings.bands,
-                  values=values or settings_form_values(settings), errors=_problem_words(problems or {}),
+                  values=values or settings_form_values(settings, _rewards(year)), errors=_problem_words(problems or {}),
                   band_problems=(problems or {}).get("bands", []), tie_choices=list(TIE_BREAKER_CHOICES),
-                  tie_labels=tie_labels, reward_types=REWARD_TYPES, form=PlainForm(formdata=None),
+                  tie_labels=tie_labels, reward_types=year_types(year), form=PlainForm(formdata=None),
                   can_edit=bool(decision),
                   refusal=None if decision else refusal_message(decision, phase=year.phase))
 
@@ -64,12 +73,12 @@ def settings(year_id: int):
     if not PlainForm().validate_on_submit():
         return refuse(_("Biểu mẫu đã cũ. Hãy tải lại trang rồi thử lại."), 400)
     names = [f"band-{i}-{part}" for i in range(len(settings_of(year).bands)) for part in ("label", "min")]
-    typed = {name: clean_text(request.form.get(name, "")) for name in (*names, *FIELDS)}
-    new, problems = read_settings(typed, settings_of(year))
+    typed = {name: clean_text(request.form.get(name, "")) for name in (*names, *FIELDS, *_reward_fields(year))}
+    new, rewards, problems = read_settings(typed, settings_of(year), [t.code for t in year_types(year)])
     if problems:
         return _page(year, values=typed, problems=problems, status=422)
     try:
-        changed = save_settings(year, new, user=current_user, now=utcnow())
+        changed = save_settings(year, new, rewards, user=current_user, now=utcnow())
     except Refused as refusal:
         db.session.rollback()
         return refuse(refusal.message)

@@ -25,7 +25,6 @@ from portal.results.surveys import (
 )
 from portal.results.web import actor, load_year, problem_text, refuse, refuse_decision
 from portal.text import clean_text
-from portal.units.models import Unit
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
 from portal.years.deadlines import Refused, refusal_message
@@ -113,9 +112,9 @@ def survey_confirm(year_id: int):
     return redirect_after_post(url_for("results.survey", year_id=year.id) + "#report")
 
 
-def _load_unit(year, unit_id: int) -> Unit | None:
-    unit = db.session.get(Unit, unit_id)
-    return unit if unit is not None and unit in year_units(year) else None
+def _load_unit(year, unit_id: int):
+    """The unit as it takes part in the year (its type that year), None when it does not."""
+    return next((u for u in year_units(year) if u.id == unit_id), None)
 
 
 def _unit_form(year, unit, *, values=None, problems=None, saved=False, status=200):

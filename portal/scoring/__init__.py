@@ -8,7 +8,7 @@ from .errors import ScoringInputError
 from .index import band_for, compute_index, round2
 from .methods import METHODS, compute_points, parse_decimal
 from .numeric import format_vi, to_decimal
-from .ranking import RankedUnit, RankInput, RewardList, propose_rewards, rank_units
+from .ranking import RankedUnit, RankInput, RewardList, propose_bottom, propose_rewards, rank_units
 from .settings import DEFAULT_BANDS, Band, YearSettings, validate_bands
 from .tree import Evaluation, ItemState, Node, NodeResult, evaluate, iter_nodes
 from .validation import SetError, validate_tree
@@ -19,6 +19,6 @@ __all__ = [
     "compute_points", "compute_index", "band_for",
     "Node", "ItemState", "NodeResult", "Evaluation", "evaluate", "iter_nodes",
     "Band", "YearSettings", "validate_bands",
-    "RankInput", "RankedUnit", "RewardList", "rank_units", "propose_rewards",
+    "RankInput", "RankedUnit", "RewardList", "rank_units", "propose_rewards", "propose_bottom",
     "SetError", "validate_tree",
 ]

@@ -1,12 +1,14 @@
 """Xếp hạng và đề nghị khen thưởng — ranking units by index, and the reward proposal.
 
-Units are ranked separately per unit type (cấp sở, cấp huyện), by index descending, then by each
+Units are ranked separately per unit type (the year's types: cấp sở, cấp xã …), by index descending, then by each
 tie-breaker descending (by default appraisal points, then survey points). Units equal on the index and
 on every tie-breaker share a rank and the next rank is skipped ("1, 1, 3", standard competition
 ranking). A unit without an index (nothing applicable) gets no rank and is listed last.
 
 The reward proposal (đề nghị khen thưởng) takes every unit ranked within the top N of its type, so a
-tie on the N-th place shows more than N units and is flagged for the council to decide.
+tie on the N-th place shows more than N units and is flagged for the council to decide. Where the year
+asks for it, a type also lists its bottom N (the lowest results, for the province's attention: Tuyên
+Quang publishes "top 10 and bottom 10" communes), ties on the edge included the same way.
 """
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -14,7 +16,7 @@ from decimal import Decimal
 
 from .settings import TIE_BREAKERS
 
-__all__ = ["RankInput", "RankedUnit", "RewardList", "rank_units", "propose_rewards"]
+__all__ = ["RankInput", "RankedUnit", "RewardList", "rank_units", "propose_rewards", "propose_bottom"]
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,26 @@ def rank_units(rows: Iterable[RankInput], tie_breakers: Sequence[str] = TIE_BREA
     for unit_type in sorted(by_type):
         result.extend(_by_unit_id(_rank_type(by_type[unit_type], tuple(tie_breakers))))
     return result
+
+
+def propose_bottom(ranked: Iterable[RankedUnit], bottom: Mapping[str, int]) -> dict[str, RewardList]:
+    """Nhóm thấp nhất — per unit type in `bottom` with N > 0, the N ranked units with the lowest results
+    (worst first); every unit tied with the N-th lowest is included and `tie_at_edge` set. Units without
+    a rank are not listed (they have no result to compare)."""
+    ranked = list(ranked)
+    proposal: dict[str, RewardList] = {}
+    for unit_type, count in bottom.items():
+        if count <= 0:
+            continue
+        units = sorted((u for u in ranked if u.unit_type == unit_type and u.rank is not None),
+                       key=lambda u: u.rank, reverse=True)
+        if len(units) <= count:
+            chosen = units
+        else:
+            edge = units[count - 1].rank
+            chosen = [u for u in units if u.rank >= edge]
+        proposal[unit_type] = RewardList(chosen, top=count, tie_at_edge=len(chosen) > count)
+    return proposal
 
 
 def propose_rewards(ranked: Iterable[RankedUnit], reward_top: Mapping[str, int]) -> dict[str, RewardList]:

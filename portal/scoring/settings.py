@@ -10,14 +10,14 @@ Defaults, and why:
   A/B/C groups (S:R7); 50 for Trung bình is our assumption. A band is chosen on the rounded index.
 - `tie_breakers` = ("appraisal_points", "survey_points"): equal indexes are separated by the appraised
   points, then the survey points, then share a rank (domain.md §5, "Ranking").
-- `reward_top` = {"department": 5, "district": 3}: the plan rewards the top 5 departments and the top 3
-  districts (QĐ 342/QĐ-UBND). Keys are the unit types of `portal.units` ("department", "district").
+- Reward counts are not here: each unit type of the year carries its own (portal.units.models.UnitType;
+  the 2022 plan rewards the top 5 departments and the top 3 districts, QĐ 342/QĐ-UBND).
 - `no_survey_policy` = "rescale": when a unit has no survey, its survey items leave both score and
   maximum, so the appraisal part is rescaled to 100 (Hanoi's framework, S:R24). "zero" counts them 0.
 - `grace_seconds` = 0: no silent tolerance after a deadline unless the year says so.
 """
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .errors import ScoringInputError
@@ -26,7 +26,7 @@ from .numeric import to_decimal
 __all__ = ["Band", "DEFAULT_BANDS", "NO_SURVEY_POLICIES", "TIE_BREAKERS", "YearSettings", "validate_bands"]
 
 NO_SURVEY_POLICIES = ("rescale", "zero")
-_KEYS = frozenset({"bands", "tie_breakers", "reward_top", "no_survey_policy", "grace_seconds"})
+_KEYS = frozenset({"bands", "tie_breakers", "no_survey_policy", "grace_seconds"})
 TIE_BREAKERS = ("appraisal_points", "survey_points")
 _HUNDRED = Decimal(100)
 
@@ -80,27 +80,21 @@ def validate_bands(bands) -> list[str]:
     return problems
 
 
-def _default_reward_top() -> dict[str, int]:
-    return {"department": 5, "district": 3}
-
-
 @dataclass(frozen=True)
 class YearSettings:
-    """Các lựa chọn của năm — bands, tie-breakers, rewards, no-survey policy and deadline grace.
+    """Các lựa chọn của năm — bands, tie-breakers, no-survey policy and deadline grace.
 
     Constructing one validates it, so a YearSettings in hand is always usable.
     """
 
     bands: tuple[Band, ...] = DEFAULT_BANDS
     tie_breakers: tuple[str, ...] = TIE_BREAKERS
-    reward_top: Mapping[str, int] = field(default_factory=_default_reward_top, hash=False)
     no_survey_policy: str = "rescale"
     grace_seconds: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "bands", tuple(self.bands))
         object.__setattr__(self, "tie_breakers", tuple(self.tie_breakers))
-        object.__setattr__(self, "reward_top", dict(self.reward_top))
         problems = validate_bands(self.bands)
         if problems:
             raise ScoringInputError("bad_bands", " ".join(problems), problems=problems)
@@ -110,11 +104,6 @@ class YearSettings:
                 "bad_tie_breakers",
                 "Tiêu chí phụ để xếp hạng chỉ được chọn trong: điểm thẩm định (appraisal_points), "
                 "điểm điều tra (survey_points), mỗi tiêu chí một lần.", tie_breakers=list(self.tie_breakers))
-        for unit_type, top in self.reward_top.items():
-            if isinstance(top, bool) or not isinstance(top, int) or top < 0:
-                raise ScoringInputError(
-                    "bad_reward_top", f"Số đơn vị được đề nghị khen thưởng ({unit_type}) phải là số nguyên "
-                    "từ 0 trở lên. Hãy nhập lại.", unit_type=unit_type)
         if self.no_survey_policy not in NO_SURVEY_POLICIES:
             raise ScoringInputError(
                 "bad_no_survey_policy", "Cách tính khi không có điều tra XHH phải là “rescale” (quy đổi về "
@@ -136,15 +125,11 @@ class YearSettings:
         kwargs: dict = {}
         if "bands" in data:
             kwargs["bands"] = tuple(_band_from_dict(item) for item in data["bands"] or ())
-        for key in ("tie_breakers", "reward_top", "no_survey_policy", "grace_seconds"):
+        for key in ("tie_breakers", "no_survey_policy", "grace_seconds"):
             if key in data:
                 kwargs[key] = data[key]
         if not isinstance(kwargs.get("tie_breakers", ()), (list, tuple)):
             raise ScoringInputError("bad_tie_breakers", "Tiêu chí phụ để xếp hạng phải là một danh sách.")
-        if not isinstance(kwargs.get("reward_top", {}), Mapping):
-            raise ScoringInputError(
-                "bad_reward_top",
-                "Số đơn vị khen thưởng phải ghi theo từng loại đơn vị, ví dụ department: 5.")
         return cls(**kwargs)
 
     def to_dict(self) -> dict:
@@ -152,7 +137,6 @@ class YearSettings:
         return {
             "bands": [{"key": b.key, "label": b.label, "min_pct": str(b.min_pct)} for b in self.bands],
             "tie_breakers": list(self.tie_breakers),
-            "reward_top": dict(self.reward_top),
             "no_survey_policy": self.no_survey_policy,
             "grace_seconds": self.grace_seconds,
         }

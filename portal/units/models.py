@@ -1,21 +1,53 @@
-"""Đơn vị — the assessed units: departments (cấp sở) and district People's Committees (UBND cấp huyện)."""
+"""Đơn vị — the assessed units, and the unit types (loại đơn vị) each year ranks separately.
+
+A unit type is the year's data: 2022 ranked departments (cấp sở) and district People's Committees (cấp
+huyện); since the two-tier local government of 1 July 2025 a province ranks departments and commune-level
+committees (cấp xã). No code names a type: every ranking, list and report iterates over the year's types
+in their order. The roster of a year (which units take part, under which type and name) is the year's
+assessment files (portal.assessments.models.Assessment, whose `unit_type` is the unit's type that year)."""
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import UTCDateTime, utcnow
 from portal.extensions import db
 
-UNIT_TYPES = ("department", "district")
+class UnitType(db.Model):
+    """Loại đơn vị — a group of units a year ranks separately (sở, ban, ngành; UBND cấp xã …), with its
+    names, the short label reports use ("cấp sở"), the group heading of report tables and the plural used
+    when counting its units ("14 sở, ban, ngành tỉnh"), whether its units
+    are People's Committees (their own documents are issued by the committee: no parent agency line,
+    BC-UBND), and the reward rule: the top N proposed for rewards, and where the year asks for it the
+    bottom N listed for the province's attention."""
+
+    __tablename__ = "unit_type"
+    __table_args__ = (UniqueConstraint("year_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year_id: Mapped[int] = mapped_column(ForeignKey("assessment_year.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120), default="")
+    short_label: Mapped[str] = mapped_column(String(40), default="")
+    heading: Mapped[str] = mapped_column(String(160), default="")   # "Các sở, ban, ngành tỉnh"
+    plural: Mapped[str] = mapped_column(String(160), default="")    # "14 sở, ban, ngành tỉnh"
+    committee: Mapped[bool] = mapped_column(Boolean, default=False)
+    reward_top: Mapped[int] = mapped_column(Integer, default=0)
+    reward_bottom: Mapped[int] = mapped_column(Integer, default=0)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    def label(self, lang: str = "vi") -> str:
+        return (self.name_en or self.name) if lang == "en" else self.name
 
 
 class Unit(db.Model):
     """An assessed unit. Its name can change between years (huyện Tịnh Biên → thị xã Tịnh Biên, 2023):
-    the name used in a given year lives in UnitName; `name` is the current one."""
+    the name used in a given year lives in UnitName; `name` is the current one. `unit_type` is the type
+    code the unit had when it last joined a year (the default when it joins the next); the type of a
+    given year is its assessment's."""
 
     __tablename__ = "unit"
-    __table_args__ = (CheckConstraint("unit_type in ('department', 'district')", name="unit_type"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)

@@ -6,12 +6,24 @@ from flask_login import current_user
 
 from portal.extensions import db
 from portal.units import bp
-from portal.units.forms import UnitForm
+from portal.db import utcnow
+from portal.units.forms import NewUnitForm, UnitForm, with_type_choices
 from portal.units.models import Unit
 from portal.units.services import UnitError, create_unit, search_units, set_unit_active, update_unit
+from portal.units.types import type_choices, year_types
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
+from portal.years.deadlines import Refused
 from portal.years.services import active_year
+
+
+def _history(unit_ids):
+    from portal.setup.roster import years_of_unit  # the year's roster sits above the units
+    return years_of_unit(unit_ids)
+
+
+def _form(cls, unit=None, **kwargs):
+    return with_type_choices(cls(**kwargs), type_choices(active_year()), unit.unit_type if unit is not None else None)
 
 
 def _unit_error_text(code: str) -> str:
@@ -22,12 +34,14 @@ def _unit_error_text(code: str) -> str:
     }[code]
 
 
-def _list_page(*, form=None, edit_id=None, status=200, block=None):
+def _list_page(*, form=None, edit_id=None, status=200, block=None, new_form=None):
     q = request.args.get("q", "")
     unit_type = request.args.get("type") or None
     units = search_units(q, unit_type)
     return render("units/list.html", block=block, status=status, units=units, q=q, unit_type=unit_type,
-                  form=form or UnitForm(formdata=None), edit_id=edit_id, new_form=UnitForm(formdata=None))
+                  form=form or _form(UnitForm, formdata=None), edit_id=edit_id,
+                  new_form=new_form or _form(NewUnitForm, formdata=None), history=_history(u.id for u in units),
+                  types=year_types(active_year()))
 
 
 def _load(unit_id: int) -> Unit:
@@ -46,21 +60,32 @@ def list_units():
 @bp.route("/new", methods=["POST"])
 @roles("admin")
 def create():
-    form = UnitForm()
+    form = _form(NewUnitForm)
+    year = active_year()
     if form.validate_on_submit():
         try:
             unit = create_unit(code=form.code.data, name=form.name.data, unit_type=form.unit_type.data,
-                               actor=current_user, year=active_year())
+                               actor=current_user, year=None)
+            if form.join_year.data and year is not None:
+                from portal.setup.roster import add_to_year  # the year's roster sits above the units
+                add_to_year(year, unit, form.unit_type.data, reason=form.reason.data, user=current_user,
+                            now=utcnow())
         except UnitError as err:
             getattr(form, err.field).errors.append(_unit_error_text(err.code))
+        except Refused as refusal:
+            form.join_year.errors = [refusal.message]
         else:
             db.session.commit()
-            flash(_("Đã thêm đơn vị %(name)s.", name=unit.name), "success")
+            if form.join_year.data and year is not None:
+                flash(_("Đã thêm đơn vị %(name)s và tạo hồ sơ năm %(year)s.", name=unit.name, year=year.year),
+                      "success")
+            else:
+                flash(_("Đã thêm đơn vị %(name)s.", name=unit.name), "success")
             return redirect_after_post(url_for("units.list_units"))
     db.session.rollback()
-    return render("units/list.html", status=422, units=search_units(), q="", unit_type=None,
-                  form=UnitForm(formdata=None), edit_id=None, new_form=form,
-                  block="new_unit" if is_htmx() else None)
+    if is_htmx():
+        return render("units/list.html", status=422, block="new_unit", new_form=form, current_year=year)
+    return _list_page(status=422, new_form=form)
 
 
 @bp.route("/<int:unit_id>/edit", methods=["GET", "POST"])
@@ -68,9 +93,9 @@ def create():
 def edit(unit_id: int):
     unit = _load(unit_id)
     if request.method == "GET":
-        form = UnitForm(obj=unit, formdata=None)
+        form = _form(UnitForm, unit, obj=unit, formdata=None)
         return _row_or_page(unit, form=form, edit_id=unit.id)
-    form = UnitForm()
+    form = _form(UnitForm, unit)
     if form.validate_on_submit():
         try:
             update_unit(unit, code=form.code.data, name=form.name.data, unit_type=form.unit_type.data,
@@ -80,7 +105,7 @@ def edit(unit_id: int):
         else:
             db.session.commit()
             if is_htmx():
-                return _row_or_page(unit, form=UnitForm(formdata=None), edit_id=None, saved=True)
+                return _row_or_page(unit, form=_form(UnitForm, unit, formdata=None), edit_id=None, saved=True)
             flash(_("Đã lưu đơn vị %(name)s.", name=unit.name), "success")
             return redirect_after_post(url_for("units.list_units"))
     db.session.rollback()
@@ -93,7 +118,7 @@ def edit(unit_id: int):
 def row(unit_id: int):
     """The row in display mode (the Cancel of inline editing)."""
     unit = _load(unit_id)
-    return _row_or_page(unit, form=UnitForm(formdata=None), edit_id=None)
+    return _row_or_page(unit, form=_form(UnitForm, unit, formdata=None), edit_id=None)
 
 
 @bp.route("/<int:unit_id>/active", methods=["POST"])
@@ -105,7 +130,7 @@ def toggle_active(unit_id: int):
     if not is_htmx():
         flash(_("Đã cập nhật trạng thái của %(name)s.", name=unit.name), "success")
         return redirect_after_post(url_for("units.list_units"))
-    return _row_or_page(unit, form=UnitForm(formdata=None), edit_id=None, saved=True)
+    return _row_or_page(unit, form=_form(UnitForm, unit, formdata=None), edit_id=None, saved=True)
 
 
 def _row_or_page(unit, *, form, edit_id, status=200, saved=False):

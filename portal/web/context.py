@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.web.compress import init_compression
+from portal.units.types import entry_label, year_types
 from portal.web.messages import role_label, unit_type_label
 
 _static_versions: dict[str, str] = {}
@@ -65,15 +66,18 @@ def navigation() -> list[tuple[str, str, str]]:
 def init_context(app: Flask) -> None:
     @app.context_processor
     def _inject():
-        from portal.years.services import active_year
+        from portal.years.services import active_year, switch_years
         year = active_year() if request.endpoint and request.endpoint != "static" else None
         from portal.notifications.services import unread_count
         return {
             "current_year": year,
+            "switch_years": switch_years if year is not None else list,
             "nav_items": navigation(),
             "unread_count": unread_count(current_user) if request.endpoint and request.endpoint != "static" else 0,
             "role_label": role_label,
             "unit_type_label": unit_type_label,
+            "type_label": entry_label,
+            "year_types": year_types,
             "static_url": static_url,
             "province_name": current_app.config["PROVINCE_NAME"],
             "current_lang": str(get_locale() or "vi"),

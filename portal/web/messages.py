@@ -24,5 +24,7 @@ def role_label(role: str) -> str:
     return labels.get(role, role)
 
 
-def unit_type_label(unit_type: str) -> str:
-    return {"department": _("Sở, ban, ngành"), "district": _("UBND cấp huyện")}.get(unit_type, unit_type)
+def unit_type_label(unit_type: str, year=None) -> str:
+    """A unit type's name in the interface language (the year's data: portal.units.types)."""
+    from portal.units.types import unit_type_label as label
+    return label(unit_type, year)

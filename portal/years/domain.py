@@ -313,6 +313,39 @@ def can_manage_year(actor: Actor) -> Decision:
     return ALLOWED if actor.role == Role.ADMIN else refuse("role")
 
 
+def can_add_to_roster(actor: Actor, *, phase: PhaseLike, has_set: bool, present: bool,
+                      reason: str | None) -> Decision:
+    """Thêm đơn vị vào năm: admin; not once the results are published; the type must have its criteria
+    set (the file is scored on it); after setup only with a reason (a unit joining a running year)."""
+    phase = as_phase(phase)
+    if actor.role != Role.ADMIN:
+        return refuse("role")
+    if phase in (Phase.PUBLISHED, Phase.ARCHIVED):
+        return refuse("wrong_phase")
+    if present:
+        return refuse("roster_present")
+    if not has_set:
+        return refuse("roster_no_set")
+    if phase != Phase.SETUP and not (reason or "").strip():
+        return refuse("roster_reason")
+    return ALLOWED
+
+
+def can_remove_from_roster(actor: Actor, *, phase: PhaseLike, has_work: bool, reason: str | None) -> Decision:
+    """Bớt đơn vị khỏi năm: admin; only a file with no score, explanation, evidence link or comment (a unit
+    that stops existing keeps its history); after setup only with a reason; never once published."""
+    phase = as_phase(phase)
+    if actor.role != Role.ADMIN:
+        return refuse("role")
+    if phase in (Phase.PUBLISHED, Phase.ARCHIVED):
+        return refuse("wrong_phase")
+    if has_work:
+        return refuse("roster_has_work")
+    if phase != Phase.SETUP and not (reason or "").strip():
+        return refuse("roster_reason")
+    return ALLOWED
+
+
 def can_extend_deadline(actor: Actor, *, phase: PhaseLike) -> Decision:
     """Give one unit a later closing time for the current working phase: admin."""
     return _admin_in(actor, phase, WORKING_PHASES)

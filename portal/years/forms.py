@@ -116,3 +116,4 @@ class DeadlineForm(BaseForm):
         _l("Hãy nhập hạn mới, ví dụ 31/03/2023 17:00 (giờ Việt Nam)."))])
     reason = TextAreaField(_l("Lý do"), validators=[DataRequired(_l("Hãy nêu lý do; đơn vị sẽ thấy lý do này.")),
                                                     Length(max=2000)])
+

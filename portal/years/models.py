@@ -21,6 +21,9 @@ class AssessmentYear(db.Model):
     phase: Mapped[str] = mapped_column(String(20), default="setup")
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     report_settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Set when the year was opened from another: its phase windows are last year's moved one year on,
+    # shown as proposed on the year page until the admin confirms them.
+    windows_proposed: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     windows: Mapped[list["PhaseWindow"]] = relationship(back_populates="year", cascade="all, delete-orphan")

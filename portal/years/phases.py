@@ -220,6 +220,13 @@ REASON_MESSAGES: dict[str, str] = {
     "not_approved": N_("Kết quả chưa được phê duyệt; cần quyết định phê duyệt trước khi công bố."),
     "not_published": N_("Kết quả chưa được công bố."),
     "locked": N_("Bộ tiêu chí đã khóa từ khi mở tự đánh giá. Liên hệ quản trị nếu cần mở khóa."),
+    "roster_reason": N_("Năm đánh giá đã qua giai đoạn chuẩn bị: hãy ghi lý do thêm hoặc bớt đơn vị."),
+    "roster_has_work": N_("Đơn vị đã có điểm, giải trình, tài liệu hoặc ý kiến trong năm này nên không bớt khỏi "
+                          "năm được; hồ sơ được giữ làm lịch sử."),
+    "roster_no_set": N_("Loại đơn vị này chưa có bộ tiêu chí của năm. Hãy nhập hoặc sao chép bộ tiêu chí "
+                        "(mục Bộ tiêu chí) trước khi thêm đơn vị."),
+    "roster_present": N_("Đơn vị đã tham gia năm đánh giá này."),
+    "year_exists": N_("Năm đánh giá này đã có. Hãy chọn năm khác."),
 }
 REASON_CODES = frozenset(REASON_MESSAGES)
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from portal.extensions import db
 from portal.text import fold_key
 from portal.units.models import Unit
+from portal.units.types import sort_key, year_types
 from portal.web.messages import unit_type_label
 from portal.years import domain
 from portal.years.deadlines import format_local, phase_label, phase_window
@@ -39,7 +40,6 @@ DONE_FROM = {
 }
 #: Before this status the unit cannot act in the phase yet (explanation needs round 1 done).
 READY_FROM = {Phase.EXPLANATION: UnitStatus.REVIEW_1_DONE}
-UNIT_TYPES = ("department", "district")
 
 
 def phase_done(status: str | None, phase) -> bool:
@@ -70,10 +70,11 @@ class BoardRow:
     exception: UnitDeadline | None
     exception_text: str
     current_code: str | None = None  # the cell code of the current phase, if it is a working phase
+    unit_type: str = ""              # the unit's type this year (its file's; else the unit's usual type)
 
     def values(self) -> list[str]:
         """The row as shown on screen (and written to XLSX), without the action column."""
-        return [self.unit.code, self.name, unit_type_label(self.unit.unit_type), self.status_text,
+        return [self.unit.code, self.name, unit_type_label(self.unit_type), self.status_text,
                 *(cell.text for cell in self.cells), self.exception_text]
 
 
@@ -160,11 +161,16 @@ def _units(year: AssessmentYear, unit_type: str | None):
                                                & (Assessment.year_id == year.id))
             .where(or_(Unit.active.is_(True), Assessment.id.is_not(None)))
             .options(selectinload(Unit.names)))
-    if unit_type:
-        stmt = stmt.where(Unit.unit_type == unit_type)
     pairs = [tuple(row) for row in db.session.execute(stmt)]
-    pairs.sort(key=lambda p: (UNIT_TYPES.index(p[0].unit_type), fold_key(p[0].name_in(year.id))))
+    if unit_type:
+        pairs = [p for p in pairs if _type_in_year(*p) == unit_type]
+    by_type = sort_key(year)
+    pairs.sort(key=lambda p: (by_type(_type_in_year(*p)), fold_key(p[0].name_in(year.id))))
     return pairs
+
+
+def _type_in_year(unit: Unit, assessment) -> str:
+    return assessment.unit_type if assessment is not None else unit.unit_type
 
 
 def build_board(year: AssessmentYear, *, now: datetime, unit_type: str | None = None) -> Board:
@@ -186,7 +192,8 @@ def build_board(year: AssessmentYear, *, now: datetime, unit_type: str | None = 
             unit=unit, name=unit.name_in(year.id), status=status,
             status_text=_(domain.UNIT_STATUS_LABELS[UnitStatus(status)]) if status else _("Chưa có hồ sơ"),
             cells=cells, exception=current, exception_text=_exception_text(current),
-            current_code=cells[COLUMNS.index(phase)].code if phase in COLUMNS else None))
+            current_code=cells[COLUMNS.index(phase)].code if phase in COLUMNS else None,
+            unit_type=_type_in_year(unit, assessment)))
     board = Board(year=year, phase=phase, rows=rows, unit_type=unit_type)
     board.counts = _counts(board)
     return board
@@ -194,12 +201,12 @@ def build_board(year: AssessmentYear, *, now: datetime, unit_type: str | None = 
 
 def _counts(board: Board) -> list[dict]:
     counts = []
-    for unit_type in UNIT_TYPES:
-        rows = [r for r in board.rows if r.unit.unit_type == unit_type]
+    for kind in year_types(board.year):
+        rows = [r for r in board.rows if r.unit_type == kind.code]
         if not rows:
             continue
         codes = [r.current_code for r in rows]
-        counts.append({"unit_type": unit_type, "label": unit_type_label(unit_type), "total": len(rows),
+        counts.append({"unit_type": kind.code, "label": unit_type_label(kind.code, board.year), "total": len(rows),
                        "done": codes.count("done"), "pending": codes.count("pending"),
                        "overdue": codes.count("overdue"), "waiting": codes.count("waiting")})
     return counts

@@ -8,13 +8,14 @@ from flask_login import current_user
 from portal.db import utcnow
 from portal.extensions import db
 from portal.units.models import Unit
+from portal.units.types import type_codes
 from portal.web.htmx import hx_trigger, is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
 from portal.years import bp, domain
 from portal.years.deadlines import Refused, actor_for, banner_state, phase_label, refusal_message
 from portal.years.forms import DeadlineForm, to_utc
 from portal.years.notices import remind_units
-from portal.years.progress import UNIT_TYPES, build_board, count_headers, count_values, export_xlsx, headers
+from portal.years.progress import build_board, count_headers, count_values, export_xlsx, headers
 from portal.years.services import extend_deadline, reopen_unit
 from portal.years.views import load_year
 
@@ -22,9 +23,9 @@ TEMPLATE = "years/progress.html"
 KINDS = ("extension", "reopen")
 
 
-def _unit_type() -> str | None:
+def _unit_type(year) -> str | None:
     value = request.values.get("type") or None
-    return value if value in UNIT_TYPES else None
+    return value if value in type_codes(year) else None
 
 
 def _form_factory(failed: DeadlineForm | None, failed_key: tuple | None):
@@ -69,14 +70,14 @@ def year_progress(year_id: int):
 
 def _board_page(year_id):
     year = load_year(year_id)
-    return render(TEMPLATE, block=_block_for_target(), **_context(year, unit_type=_unit_type()))
+    return render(TEMPLATE, block=_block_for_target(), **_context(year, unit_type=_unit_type(year)))
 
 
 @bp.route("/<int:year_id>/progress.xlsx")
 @roles("admin")
 def progress_xlsx(year_id: int):
     year = load_year(year_id)
-    unit_type = _unit_type()
+    unit_type = _unit_type(year)
     data = export_xlsx(build_board(year, now=utcnow(), unit_type=unit_type))
     name = f"tien-do-{year.year}{'-' + unit_type if unit_type else ''}.xlsx"
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -84,7 +85,7 @@ def progress_xlsx(year_id: int):
 
 
 def _back_url(year) -> str:
-    return url_for("years.year_progress", year_id=year.id, type=_unit_type())
+    return url_for("years.year_progress", year_id=year.id, type=_unit_type(year))
 
 
 def _unit_or_404(unit_id: int) -> Unit:
@@ -96,7 +97,7 @@ def _unit_or_404(unit_id: int) -> Unit:
 
 def _row_response(year, unit, *, status=200, failed=None, kind=None, message=None):
     """The unit's row for htmx (and a refresh of the summary), the whole board otherwise."""
-    context = _context(year, unit_type=_unit_type(), failed=failed, failed_key=(unit.id, kind),
+    context = _context(year, unit_type=_unit_type(year), failed=failed, failed_key=(unit.id, kind),
                        row_message=message, row_message_unit=unit.id,
                        open_unit=unit.id if failed is not None else None)
     if not is_htmx():
@@ -151,7 +152,7 @@ def reopen(year_id: int, unit_id: int):
 @roles("admin")
 def remind(year_id: int):
     year = load_year(year_id)
-    board = build_board(year, now=utcnow(), unit_type=_unit_type())
+    board = build_board(year, now=utcnow(), unit_type=_unit_type(year))
     if not board.can_remind:
         message, category = _("Không có đơn vị nào cần nhắc trong giai đoạn này."), "info"
     else:
@@ -161,7 +162,7 @@ def remind(year_id: int):
         message, category = _("Đã nhắc %(units)d đơn vị (%(accounts)d tài khoản).", units=len(units),
                               accounts=accounts), "success"
     if is_htmx():
-        return render(TEMPLATE, block="summary", **_context(year, unit_type=_unit_type(),
+        return render(TEMPLATE, block="summary", **_context(year, unit_type=_unit_type(year),
                                                               remind_message=message))
     flash(message, category)
     return redirect_after_post(_back_url(year))

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import g, has_request_context, session
+from flask_login import current_user
 from sqlalchemy import select
 
 from portal.audit.models import AuditLog
@@ -27,12 +29,73 @@ _STATUS_ORDER = list(UnitStatus)
 
 
 def active_year() -> AssessmentYear | None:
-    """The year being worked on: the latest one that is not archived (else the latest of all)."""
-    year = db.session.scalar(select(AssessmentYear).where(AssessmentYear.phase != "archived")
-                             .order_by(AssessmentYear.year.desc()).limit(1))
-    if year is None:
-        year = db.session.scalar(select(AssessmentYear).order_by(AssessmentYear.year.desc()).limit(1))
+    """The year the signed-in person works on (once per request): the year chosen with the switcher in the
+    header when that person may see it, else the year where their role has work (see `years_for`)."""
+    in_request = has_request_context()
+    if in_request and "_active_year" in g:
+        return g._active_year
+    user = current_user if in_request else None
+    years = years_for(user)
+    if in_request:
+        g._switch_years = years
+    chosen = session.get("year_id") if in_request else None
+    year = next((y for y in years if y.id == chosen), None) if chosen else None
+    year = year or default_year(user, years)
+    if in_request:
+        g._active_year = year
     return year
+
+
+def switch_years() -> list[AssessmentYear]:
+    """The years of the header's switcher (computed with the active year, no further query)."""
+    if "_switch_years" not in g:
+        active_year()
+    return g.get("_switch_years", [])
+
+
+def _role(user) -> str:
+    """The person's role; "system" outside a request (commands, the export worker), "anonymous" when
+    nobody is signed in."""
+    if user is None:
+        return "system"
+    return getattr(user, "role", None) if getattr(user, "is_authenticated", False) else "anonymous"
+
+
+def years_for(user) -> list[AssessmentYear]:
+    """The years a person can switch to, newest first: every year for an admin; for the council every year
+    past setup; for a unit every year past setup in which it takes part (has a file)."""
+    role = _role(user)
+    stmt = select(AssessmentYear).order_by(AssessmentYear.year.desc())
+    if role in ("council_member", "council_chair"):
+        stmt = stmt.where(AssessmentYear.phase != "setup")
+    elif role in ("unit_staff", "unit_leader"):
+        from portal.assessments.models import Assessment  # the assessments package imports years
+        stmt = stmt.where(AssessmentYear.phase != "setup", AssessmentYear.id.in_(
+            select(Assessment.year_id).where(Assessment.unit_id == user.unit_id)))
+    elif role == "anonymous":
+        stmt = stmt.where(AssessmentYear.phase.in_(("published", "archived")))
+    years = list(db.session.scalars(stmt))
+    if role in ("admin", "system") or not years:
+        return years or list(db.session.scalars(select(AssessmentYear).order_by(AssessmentYear.year.desc())))
+    return years
+
+
+# Where each role has work: the phases in which a year asks something of it, most pressing first.
+_WORK_PHASES = {
+    "unit_staff": ("self_assessment", "explanation"), "unit_leader": ("self_assessment", "explanation"),
+    "council_member": ("review_1", "review_2"), "council_chair": ("review_1", "review_2", "synthesis"),
+    "admin": ("setup", "self_assessment", "review_1", "explanation", "review_2", "synthesis", "approval"),
+}
+
+
+def default_year(user, years: list[AssessmentYear]) -> AssessmentYear | None:
+    """The newest of `years` where the role has work now; else the newest that is not archived; else the
+    newest. An admin with last year in approval and next year in setup lands on the newer one."""
+    working = _WORK_PHASES.get(_role(user), ())
+    for year in years:
+        if year.phase in working:
+            return year
+    return next((y for y in years if y.phase != "archived"), years[0] if years else None)
 
 
 def all_years() -> list[AssessmentYear]:
@@ -234,3 +297,11 @@ def unit_exceptions(year: AssessmentYear) -> list[UnitDeadline]:
     """Every extension and reopening of the year, newest first (for the year page)."""
     return list(db.session.scalars(select(UnitDeadline).where(UnitDeadline.year_id == year.id)
                                    .order_by(UnitDeadline.created_at.desc(), UnitDeadline.id.desc())))
+
+
+def confirm_windows(year: AssessmentYear, *, user) -> None:
+    """The admin saw the phase windows proposed when the year was opened from another (saving the
+    windows form confirms them); audited."""
+    if year.windows_proposed:
+        year.windows_proposed = False
+        record("year_windows_confirm", "assessment_year", year.id, actor=user, year_id=year.id)

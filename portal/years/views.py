@@ -18,6 +18,7 @@ from portal.years.domain import PHASE_ORDER
 from portal.years.forms import PhaseForm, WindowsForm
 from portal.years.models import AssessmentYear
 from portal.years.services import (
+    confirm_windows,
     active_year,
     all_years,
     change_phase,
@@ -160,6 +161,7 @@ def save_phase_windows(year_id: int):
         changed = save_windows(year, form.values(), user=current_user, now=utcnow())
     except Refused:
         abort(403)
+    confirm_windows(year, user=current_user)
     db.session.commit()
     message = (_("Đã lưu thời hạn của %(count)d giai đoạn.", count=len(changed)) if changed
                else _("Thời hạn không thay đổi."))

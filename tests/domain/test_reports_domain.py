@@ -131,18 +131,22 @@ def test_numbers_use_the_decimal_comma(value, places, text):
 
 def test_district_documents_are_issued_by_the_district_committee():
     settings = report_settings({})
-    assert unit_header("UBND huyện Tịnh Biên", "district", settings) == ("", ["ỦY BAN NHÂN DÂN", "HUYỆN TỊNH BIÊN"])
-    assert unit_header("Sở Lao động – Thương binh và Xã hội", "department", settings) == \
+    assert unit_header("UBND huyện Tịnh Biên", True, settings) == ("", ["ỦY BAN NHÂN DÂN", "HUYỆN TỊNH BIÊN"])
+    assert unit_header("Sở Lao động – Thương binh và Xã hội", False, settings) == \
         ("UBND TỈNH AN GIANG", ["SỞ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI"])
-    assert unit_authority("UBND huyện Tịnh Biên", "district") == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
-    assert unit_place("UBND huyện Tịnh Biên", "district", settings) == "Tịnh Biên"
-    assert unit_place("UBND thành phố Châu Đốc", "district", settings) == "Châu Đốc"
-    assert unit_place("Sở Y tế", "department", settings) == "An Giang"
-    assert (unit_number_suffix("district"), unit_number_suffix("department")) == ("BC-UBND", "BC")
-    assert unit_authority("Văn phòng UBND tỉnh", "department") == ["CHÁNH VĂN PHÒNG"]
-    assert unit_authority("Thanh tra tỉnh", "department") == ["CHÁNH THANH TRA"]
-    assert unit_authority("Ban Dân tộc", "department") == ["TRƯỞNG BAN"]
-    assert unit_authority("Sở Y tế", "department") == ["GIÁM ĐỐC"]
+    assert unit_authority("UBND huyện Tịnh Biên", True) == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
+    assert unit_place("UBND huyện Tịnh Biên", True, settings) == "Tịnh Biên"
+    assert unit_place("UBND thành phố Châu Đốc", True, settings) == "Châu Đốc"
+    assert unit_place("Sở Y tế", False, settings) == "An Giang"
+    assert unit_place("UBND xã Mỹ Hòa Hưng", True, settings) == "Mỹ Hòa Hưng"
+    assert unit_place("UBND phường Long Xuyên", True, settings) == "Long Xuyên"
+    assert unit_place("UBND đặc khu Phú Quốc", True, settings) == "Phú Quốc"
+    assert unit_place("UBND thị xã Tịnh Biên", True, settings) == "Tịnh Biên"
+    assert (unit_number_suffix(True), unit_number_suffix(False)) == ("BC-UBND", "BC")
+    assert unit_authority("Văn phòng UBND tỉnh", False) == ["CHÁNH VĂN PHÒNG"]
+    assert unit_authority("Thanh tra tỉnh", False) == ["CHÁNH THANH TRA"]
+    assert unit_authority("Ban Dân tộc", False) == ["TRƯỞNG BAN"]
+    assert unit_authority("Sở Y tế", False) == ["GIÁM ĐỐC"]
 
 
 def test_settings_fill_defaults_and_print_in_capitals():

@@ -159,23 +159,35 @@ def test_who_may_edit_the_settings(who, phase, approved):
 
 
 DEFAULTS = YearSettings()
+REWARDS = {"department": (5, 0), "district": (3, 0), "commune": (10, 10)}
+CODES = list(REWARDS)
+
+
+def form(**changes):
+    return dict(settings_form_values(DEFAULTS, REWARDS), **changes)
+
+
+def read(values):
+    new, rewards, problems = read_settings(values, DEFAULTS, CODES)
+    return new, rewards, problems
 
 
 def test_settings_form_round_trip_changes_nothing():
-    values = settings_form_values(DEFAULTS)
+    values = form()
     assert values["band-0-min"] == "90" and values["reward-department"] == "5" and values["reward-district"] == "3"
-    assert read_settings(values, DEFAULTS) == (DEFAULTS, {})
+    assert values["bottom-commune"] == "10"
+    assert read(values) == (DEFAULTS, REWARDS, {})
 
 
 def test_settings_form_reads_labels_thresholds_with_a_decimal_comma_rewards_and_policy():
-    values = dict(settings_form_values(DEFAULTS), **{
+    values = form(**{
         "band-0-label": "Xuất sắc (A)", "band-0-min": "92,5", "reward-department": "4", "reward-district": "2",
-        "tie_breakers": "survey_appraisal", "no_survey_policy": "zero"})
-    new, problems = read_settings(values, DEFAULTS)
+        "bottom-commune": "", "tie_breakers": "survey_appraisal", "no_survey_policy": "zero"})
+    new, rewards, problems = read(values)
     assert problems == {}
     assert (new.bands[0].key, new.bands[0].label, new.bands[0].min_pct) == ("xuat_sac", "Xuất sắc (A)", D("92.5"))
     assert new.bands[-1].min_pct == 0  # the last band always starts at 0, whatever was posted
-    assert new.reward_top == {"department": 4, "district": 2}
+    assert rewards == {"department": (4, 0), "district": (2, 0), "commune": (10, 0)}  # empty bottom: none
     assert new.tie_breakers == ("survey_points", "appraisal_points") and new.no_survey_policy == "zero"
 
 
@@ -186,24 +198,24 @@ def test_settings_form_reads_labels_thresholds_with_a_decimal_comma_rewards_and_
     ({"reward-department": "-1"}, "reward-department", "whole_number"),
     ({"reward-department": "2,5"}, "reward-department", "whole_number"),
     ({"reward-district": "１"}, "reward-district", "whole_number"),
-    ({"reward-district": "100"}, "reward-district", "whole_number"),
+    ({"reward-district": "1000"}, "reward-district", "whole_number"),
+    ({"bottom-commune": "-3"}, "bottom-commune", "whole_number"),
     ({"tie_breakers": "random"}, "tie_breakers", "choice"),
     ({"no_survey_policy": ""}, "no_survey_policy", "choice"),
 ])
 def test_settings_form_problems_are_per_field(changes, field, code):
-    new, problems = read_settings(dict(settings_form_values(DEFAULTS), **changes), DEFAULTS)
+    new, _rewards, problems = read(form(**changes))
     assert new is None and problems[field][0] == code
     if code == "number":
         assert "Hãy nhập" in problems[field][1]  # the number parser's own Vietnamese advice
 
 
 def test_settings_form_refuses_bands_out_of_order_with_the_scoring_rule_in_words():
-    new, problems = read_settings(dict(settings_form_values(DEFAULTS), **{"band-1-min": "95"}), DEFAULTS)
+    new, _rewards, problems = read(form(**{"band-1-min": "95"}))
     assert new is None and list(problems) == ["bands"]
     assert problems["bands"] == ["Các mức xếp loại phải xếp theo ngưỡng giảm dần. Hãy sắp xếp lại."]
     # reported together with the other fields' problems, so one correction round is enough
-    _new, problems = read_settings(dict(settings_form_values(DEFAULTS), **{"band-1-min": "95",
-                                                                          "reward-district": "ba"}), DEFAULTS)
+    _new, _rewards, problems = read(form(**{"band-1-min": "95", "reward-district": "ba"}))
     assert set(problems) == {"bands", "reward-district"}
 
 
@@ -218,9 +230,8 @@ def test_tie_breaker_choice(tie_breakers, choice):
 @given(st.decimals(min_value=1, max_value=99, places=2))
 def test_any_descending_threshold_typed_with_a_comma_is_read_exactly(threshold):
     text = format(threshold, "f").replace(".", ",")
-    values = dict(settings_form_values(DEFAULTS), **{"band-0-min": "99,99", "band-1-min": text,
-                                                     "band-2-min": "0,5", "band-3-min": "0,25"})
-    new, problems = read_settings(values, DEFAULTS)
+    values = form(**{"band-0-min": "99,99", "band-1-min": text, "band-2-min": "0,5", "band-3-min": "0,25"})
+    new, _rewards, problems = read(values)
     if D("0.5") < threshold < D("99.99"):
         assert problems == {} and new.bands[1].min_pct == threshold
     else:

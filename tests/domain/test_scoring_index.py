@@ -63,7 +63,6 @@ def test_default_settings():
     assert [b.min_pct for b in settings.bands] == [D(90), D(80), D(70), D(50), D(0)]
     assert [b.label for b in settings.bands] == ["Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu"]
     assert settings.tie_breakers == ("appraisal_points", "survey_points")
-    assert settings.reward_top == {"department": 5, "district": 3}
     assert settings.no_survey_policy == "rescale" and settings.grace_seconds == 0
     assert hash(settings) == hash(YearSettings())
 
@@ -72,7 +71,7 @@ def test_settings_round_trip_through_json_safe_dict():
     import json
 
     settings = YearSettings(bands=(Band("a", "A", D("85.5")), Band("b", "B", D("0"))),
-                            tie_breakers=("survey_points",), reward_top={"department": 4},
+                            tie_breakers=("survey_points",),
                             no_survey_policy="zero", grace_seconds=300)
     data = json.loads(json.dumps(settings.to_dict()))
     assert data["bands"][0]["min_pct"] == "85.5"
@@ -88,8 +87,7 @@ def test_settings_round_trip_through_json_safe_dict():
     ({"tie_breakers": ["index"]}, "bad_tie_breakers"),
     ({"tie_breakers": ["survey_points", "survey_points"]}, "bad_tie_breakers"),
     ({"tie_breakers": "survey_points"}, "bad_tie_breakers"),
-    ({"reward_top": {"department": -1}}, "bad_reward_top"),
-    ({"reward_top": [5, 3]}, "bad_reward_top"),
+    ({"reward_top": {"department": 5}}, "unknown_setting"),  # reward counts are the unit types' own
     ({"no_survey_policy": "ignore"}, "bad_no_survey_policy"),
     ({"grace_seconds": -5}, "bad_grace"),
     ({"grace_seconds": "60"}, "bad_grace"),

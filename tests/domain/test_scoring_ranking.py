@@ -3,7 +3,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from portal.scoring import RankInput, propose_rewards, rank_units
+from portal.scoring import RankInput, propose_bottom, propose_rewards, rank_units
 
 
 def row(unit_id, index, appraisal="0", survey="0", unit_type="department"):
@@ -83,3 +83,14 @@ def test_rewards_per_type():
     proposal = propose_rewards(rank_units(rows), {"department": 5, "district": 3})
     assert [u.unit_id for u in proposal["district"]] == [0, 1, 2]
     assert [u.unit_id for u in proposal["department"]] == [9]
+
+
+def test_bottom_list_takes_the_lowest_results_with_ties_on_the_edge():
+    rows = [RankInput(i, D(v), D(0), D(0), "commune") for i, v in enumerate(
+        ["90", "80", "70", "60", "60", "50"], start=1)] + [RankInput(9, D("10"), D(0), D(0), "department")]
+    ranked = rank_units(rows)
+    bottom = propose_bottom(ranked, {"commune": 2, "department": 0})
+    assert [u.unit_id for u in bottom["commune"]] == [6, 4, 5]  # worst first; 4 and 5 tie on the 2nd lowest
+    assert bottom["commune"].tie_at_edge and bottom["commune"].top == 2
+    assert "department" not in bottom  # 0: no list
+    assert [u.unit_id for u in propose_bottom(ranked, {"commune": 9})["commune"]] == [6, 4, 5, 3, 2, 1]

@@ -12,7 +12,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.seed import default_year_settings, load_demo_specs
 from portal.years.models import AssessmentYear, PhaseWindow
-from tests.factories import make_unit, make_user
+from tests.factories import add_types, make_unit, make_user
 
 
 @dataclass
@@ -34,6 +34,7 @@ def build(phase: str = "self_assessment", closes_in=timedelta(days=10)) -> Setup
                           settings=default_year_settings())
     db.session.add(year)
     db.session.flush()
+    add_types(year)
     db.session.add(PhaseWindow(year_id=year.id, phase="self_assessment", opens_at=now - timedelta(days=5),
                                closes_at=now + closes_in))
     dept, _dist = load_demo_specs()
@@ -133,6 +134,7 @@ def build_council(phase: str = "review_1", *, status: str = "submitted", window_
                           settings=default_year_settings())
     db.session.add(year)
     db.session.flush()
+    add_types(year)
     opens, closes = (now - timedelta(days=5), now + timedelta(days=10)) if window_open else (
         now - timedelta(days=9), now - timedelta(days=1))
     for name in ("self_assessment", "review_1", "explanation", "review_2"):

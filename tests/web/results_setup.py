@@ -26,7 +26,7 @@ from portal.results.models import SurveyScore
 from portal.scoring import YearSettings
 from portal.units.models import UnitName
 from portal.years.models import AssessmentYear
-from tests.factories import make_unit, make_user
+from tests.factories import add_types, make_unit, make_user
 
 MINI_SET = """
 meta: {set: MINI-2022, unit_type: so_ban_nganh, total: 20, appraisal: 10, survey: 10, bonus_cap: 2, deduction_cap: 1.5}
@@ -123,10 +123,13 @@ def build_world(*, year: int = 2022, phase: str = "synthesis", settings: dict | 
     """The year with both sets, the units (created, or reused from `existing_units` for a second year),
     their finalized assessments and, unless told otherwise, the accounts."""
     now = utcnow()
+    settings = dict(settings or {})
+    rewards = settings.pop("reward_top", None)  # the types' reward counts (units.UnitType.reward_top)
     row = AssessmentYear(year=year, title=f"Chỉ số cải cách hành chính năm {year}", phase=phase,
-                         settings=dict(YearSettings().to_dict(), **(settings or {})))
+                         settings=dict(YearSettings().to_dict(), **settings))
     db.session.add(row)
     db.session.flush()
+    add_types(row, **(rewards or {}))
     spec = mini_spec()
     sets = {kind: create_set_from_spec(row, kind, spec).id for kind in ("department", "district")}
     unit_ids, assessment_ids = {}, {}

@@ -19,7 +19,7 @@ from portal.criteria.uploads import load_upload, save_upload
 from portal.db import utcnow
 from portal.extensions import db
 from portal.years.models import AssessmentYear
-from tests.factories import login, make_user
+from tests.factories import add_types, login, make_user
 from tests.web.criteria_helpers import dept, log_in, meta_snapshot, node, seed, snapshot
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -255,6 +255,8 @@ def test_confirm_refused_when_the_set_is_locked(admin):
 def _new_year(admin):
     year = AssessmentYear(year=2023, title="Chỉ số cải cách hành chính năm 2023", phase="setup", settings={})
     db.session.add(year)
+    db.session.flush()
+    add_types(year)
     db.session.commit()
     return year
 
@@ -281,7 +283,10 @@ def test_copy_from_last_year_gives_an_identical_tree(admin):
 
 def test_copy_needs_a_set_last_year(admin):
     _new_year(admin)
-    db.session.add(AssessmentYear(year=2024, title="2024", phase="setup", settings={}))
+    y2024 = AssessmentYear(year=2024, title="2024", phase="setup", settings={})
+    db.session.add(y2024)
+    db.session.flush()
+    add_types(y2024)
     db.session.commit()
     response = admin.post("/admin/criteria/copy", data={"unit_type": "district"})
     assert response.status_code == 409 and "Năm trước không có bộ tiêu chí" in response.get_data(as_text=True)

@@ -21,7 +21,7 @@ from portal.extensions import db
 from portal.results.models import Approval, SurveyScore, UnitResult
 from portal.seed import default_year_settings, load_demo_specs
 from portal.years.models import AssessmentYear
-from tests.factories import login, make_unit, make_user
+from tests.factories import add_types, login, make_unit, make_user
 
 NOT_APPLICABLE = {"1.3.1", "1.3.2", "6.1"}
 # The appraisal part is 70; without the N/A items (1 + 1 + 2,5 = 4,5) 65,5 applies. Points below the maximum
@@ -39,6 +39,7 @@ def build():
                           settings=default_year_settings())
     db.session.add(year)
     db.session.flush()
+    add_types(year)
     cset = create_set_from_spec(year, "department", load_demo_specs()[0])
     unit = make_unit("Sở Khoa học và Công nghệ", code="SKHCN")
     now = utcnow()

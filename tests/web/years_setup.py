@@ -15,7 +15,7 @@ from portal.criteria.models import CriteriaSet
 from portal.db import utcnow
 from portal.extensions import db
 from portal.years.models import AssessmentYear, PhaseWindow
-from tests.factories import make_unit, make_user
+from tests.factories import add_types, make_unit, make_user
 
 
 @dataclass
@@ -40,6 +40,7 @@ def build_world(phase: str = "self_assessment", *, sa_closes_in=timedelta(days=1
     year = AssessmentYear(year=2022, title="Chỉ số cải cách hành chính năm 2022", phase=phase, settings={})
     db.session.add(year)
     db.session.flush()
+    add_types(year)
     day = timedelta(days=1)
     sa_close = now + sa_closes_in
     for phase_name, opens, closes in (("self_assessment", now - 5 * day, sa_close),
