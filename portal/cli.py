@@ -61,10 +61,13 @@ def register_cli(app: Flask) -> None:
             source = db.session.scalar(select(AssessmentYear).where(AssessmentYear.year == source_year))
             if source is None:
                 raise click.ClickException(f"year {source_year} does not exist")
+        if db.session.scalar(select(AssessmentYear.id).where(AssessmentYear.year == year)) is not None:
+            raise click.ClickException(f"year {year} already exists")
         try:
-            opened = open_year(year, title, source=source, user=admin, now=utcnow())
-        except Refused:
-            raise click.ClickException(f"year {year} already exists") from None
+            with current_app.test_request_context():  # messages of a refusal are translated
+                opened = open_year(year, title, source=source, user=admin, now=utcnow())
+        except Refused as refusal:
+            raise click.ClickException(f"refused: {refusal.message}") from None
         db.session.commit()
         click.echo(f"Year {year} opened in setup ({opened.year.title}).")
         if source is not None:

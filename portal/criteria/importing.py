@@ -8,7 +8,8 @@ numbers, method settings), the unit type of the file against the set it is meant
 from dataclasses import dataclass, field
 
 from portal.criteria.domain import meta_problems
-from portal.criteria.spec import UNIT_TYPE_LABELS, SetSpec
+from portal.text import fold_key
+from portal.criteria.spec import UNIT_TYPE_FROM_YAML, UNIT_TYPE_LABELS, SetSpec
 from portal.criteria.tree import UNIT_TYPE_TO_YAML, spec_nodes, survey_max
 from portal.criteria.xlsx_io import ITEMS_SHEET, load_set_xlsx
 from portal.criteria.yaml_io import load_set_yaml
@@ -35,20 +36,24 @@ def detect_format(data: bytes) -> str:
     return XLSX if data[:2] == b"PK" else YAML
 
 
-def preview_import(data: bytes, unit_type: str, *, base: SetSpec | None = None) -> ImportPreview:
-    """Parse and check `data` as the set of `unit_type` ("department"/"district"). A district file may
-    inherit (`inherits:`) from `base`, the department set of the same year."""
+def preview_import(data: bytes, unit_type: str, *, base: SetSpec | None = None,
+                   type_names: tuple[str, ...] = ()) -> ImportPreview:
+    """Parse and check `data` as the set of the year's type `unit_type` (its code). The file names its type
+    by that code, by one of `type_names` (the type's names), or by its 2022 name. A file may inherit
+    (`inherits:`) from `base`, the set of the year's first type."""
     fmt = detect_format(data)
     spec, problems = load_set_xlsx(data) if fmt == XLSX else load_set_yaml(data, base=base)
     if spec is None:
         return ImportPreview(fmt, None, [p.message for p in problems])
     errors = []
-    expected = UNIT_TYPE_TO_YAML.get(unit_type)
-    found = spec.meta.get("unit_type")
-    if found != expected:
+    found = spec.meta.get("unit_type") or ""
+    accepted = {_folded(name) for name in (unit_type, UNIT_TYPE_TO_YAML.get(unit_type), *type_names) if name}
+    if _folded(found) not in accepted and _folded(UNIT_TYPE_FROM_YAML.get(found, "")) not in accepted:
+        wanted = type_names[0] if type_names else UNIT_TYPE_LABELS.get(UNIT_TYPE_TO_YAML.get(unit_type), unit_type)
         errors.append(
             f"Tệp là bộ tiêu chí cho “{UNIT_TYPE_LABELS.get(found, found)}” nhưng đang nhập cho "
-            f"“{UNIT_TYPE_LABELS.get(expected, expected)}”. Hãy chọn đúng tệp hoặc sửa loại đơn vị trong tệp.")
+            f"“{wanted}”. Hãy chọn đúng tệp hoặc sửa loại đơn vị trong tệp (mã “{unit_type}”).")
+    spec.meta["unit_type"] = unit_type
     fields, adjustments = spec_nodes(spec)
     lines = {item.code: item.line for item in spec.items}
     for error in validate_tree(fields, total=spec.meta.get("total"), adjustments=adjustments):
@@ -78,3 +83,7 @@ def depths(spec: SetSpec) -> dict[str, int]:
             depth, up = depth + 1, parent.get(up)
         out[item.code] = depth
     return out
+
+
+def _folded(text: str) -> str:
+    return fold_key(text or "").replace(" ", "")

@@ -19,8 +19,6 @@ from portal.extensions import db
 from portal.scoring import SetError, validate_tree
 from portal.years.models import AssessmentYear
 
-UNIT_TYPES = ("department", "district")
-
 
 def create_set_from_spec(year, unit_type: str, spec: SetSpec, *, actor=None) -> CriteriaSet:
     """Create the year's set for a unit type from a parsed spec (parents are listed before children)."""

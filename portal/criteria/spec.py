@@ -9,6 +9,7 @@ Pure: no Flask, no SQLAlchemy.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from decimal import Decimal
 
 from portal.scoring.errors import ScoringInputError
 from portal.scoring.numeric import format_vi, parse_decimal
+from portal.seed_data.unit_types import FILE_ALIAS_LABELS, FILE_ALIASES
 from portal.text import N_, clean_text
 
 KINDS = ("field", "group", "item", "adjustment")
@@ -35,8 +37,10 @@ METHOD_LABELS = {
     "deduction": N_("Điểm trừ"),
 }
 
-UNIT_TYPE_FROM_YAML = {"so_ban_nganh": "department", "ubnd_cap_huyen": "district"}
-UNIT_TYPE_LABELS = {"so_ban_nganh": "Sở, ban, ngành", "ubnd_cap_huyen": "UBND cấp huyện"}
+# A set file names its unit type by the type's code (any code of the year), or by the 2022 names below.
+UNIT_TYPE_FROM_YAML = FILE_ALIASES
+UNIT_TYPE_LABELS = FILE_ALIAS_LABELS
+UNIT_TYPE_CODE = re.compile(r"^[a-z0-9_-]{1,20}$")
 
 # Cơ quan thẩm định: the council members' agencies that appraise a field (domain.md §6).
 APPRAISERS = {

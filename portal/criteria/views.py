@@ -9,7 +9,6 @@ from portal.criteria import bp
 from portal.criteria.domain import can_copy_previous, can_lock, can_unlock
 from portal.criteria.forms import ConfirmImportForm, ImportForm, MetaForm, UnitTypeForm, UnlockForm
 from portal.criteria.services import (
-    UNIT_TYPES,
     check_set,
     copy_from_previous,
     lock_set,
@@ -35,6 +34,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.scoring.numeric import format_vi
 from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.units.types import type_codes
 from portal.web.messages import unit_type_label
 from portal.web.permissions import roles
 from portal.years.services import active_year
@@ -43,9 +43,9 @@ from portal.years.services import active_year
 def _set_cards(year) -> list[dict]:
     previous = previous_year(year)
     cards = []
-    for unit_type in UNIT_TYPES:
+    for unit_type in type_codes(year):
         cset = set_for(year.id, unit_type)
-        card = {"unit_type": unit_type, "label": unit_type_label(unit_type), "set": cset,
+        card = {"unit_type": unit_type, "label": unit_type_label(unit_type, year), "set": cset,
                 "previous": set_for(previous.id, unit_type) if previous else None, "previous_year": previous,
                 "import_form": ImportForm(formdata=None, unit_type=unit_type),
                 "copy_form": UnitTypeForm(formdata=None, unit_type=unit_type)}
@@ -149,7 +149,7 @@ def unlock(set_id: int):
 def copy_previous():
     year = active_year()
     form = UnitTypeForm()
-    if year is None or not form.validate_on_submit() or form.unit_type.data not in UNIT_TYPES:
+    if year is None or not form.validate_on_submit() or form.unit_type.data not in type_codes(year):
         return refuse(_("Không sao chép được: chưa có năm đánh giá hoặc loại đơn vị không hợp lệ."), 400)
     unit_type = form.unit_type.data
     previous = previous_year(year)

@@ -1,6 +1,8 @@
 """Nhập / xuất bộ tiêu chí — upload a YAML or XLSX file, preview every item and every problem, confirm to
 replace (or create) the set; download a set as YAML or XLSX. The uploaded content waits on the server
 under a random token (uploads.py): what is confirmed is exactly what was previewed."""
+import re
+
 from flask import current_app, flash, make_response, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,7 +12,6 @@ from portal.criteria.domain import can_create_set, can_remove
 from portal.criteria.forms import ConfirmImportForm, ImportForm
 from portal.criteria.importing import depths, preview_import
 from portal.criteria.services import (
-    UNIT_TYPES,
     create_set_from_spec,
     referencing_count,
     replace_set_from_spec,
@@ -25,23 +26,34 @@ from portal.criteria.xlsx_io import KIND_LABELS, dump_set_xlsx
 from portal.criteria.yaml_io import dump_set_yaml
 from portal.db import utcnow
 from portal.extensions import db
-from portal.text import clean_text
+from portal.text import clean_text, fold_key
+from portal.units.types import type_codes, type_of
 from portal.web.htmx import redirect_after_post, render
 from portal.web.messages import unit_type_label
 from portal.web.permissions import roles
 from portal.years.models import AssessmentYear
 from portal.years.services import active_year
 
-FILE_SLUGS = {"department": "so-ban-nganh", "district": "ubnd-cap-huyen"}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _base_for(year, unit_type: str):
-    """A district file may inherit from the department set of the same year."""
-    if unit_type != "district":
+    """A set file may inherit (`inherits:`) from the set of the year's first type (2022: the district set
+    from the department set)."""
+    codes = type_codes(year)
+    if not codes or unit_type == codes[0]:
         return None
-    dept = set_for(year.id, "department")
-    return rows_to_spec(dept, set_rows(dept)) if dept is not None else None
+    first = set_for(year.id, codes[0])
+    return rows_to_spec(first, set_rows(first)) if first is not None else None
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold_key(text)).strip("-") or "loai"
+
+
+def _type_names(year, unit_type: str) -> tuple[str, ...]:
+    row = type_of(year, unit_type)
+    return tuple(n for n in (row.name, row.name_en, row.short_label) if n) if row is not None else ()
 
 
 def _decision(year, unit_type: str):
@@ -59,14 +71,14 @@ def _decision(year, unit_type: str):
 def import_upload():
     year = active_year()
     form = ImportForm()
-    if year is None or form.unit_type.data not in UNIT_TYPES:
+    if year is None or form.unit_type.data not in type_codes(year):
         return refuse(_("Không nhập được: chưa có năm đánh giá hoặc loại đơn vị không hợp lệ."), 400)
     unit_type = form.unit_type.data
     if not form.validate_on_submit():
         return _preview_page(year, unit_type, None, errors=[e for f in form for e in f.errors], status=422)
     data = form.file.data.read()
     filename = clean_text(form.file.data.filename or "") or "tệp"
-    preview = preview_import(data, unit_type, base=_base_for(year, unit_type))
+    preview = preview_import(data, unit_type, base=_base_for(year, unit_type), type_names=_type_names(year, unit_type))
     token = None
     if preview.ok:
         token = save_upload(current_app.instance_path, data, filename=filename, unit_type=unit_type,
@@ -96,7 +108,8 @@ def import_confirm():
     if pending is None or pending.user_id != current_user.id:
         return refuse(_("Tệp chờ nhập không còn (quá 1 giờ hoặc đã nhập rồi). Hãy tải tệp lên lại."), 409)
     year = db.session.get(AssessmentYear, pending.year_id)
-    preview = preview_import(pending.data, pending.unit_type, base=_base_for(year, pending.unit_type))
+    preview = preview_import(pending.data, pending.unit_type, base=_base_for(year, pending.unit_type),
+                             type_names=_type_names(year, pending.unit_type))
     cset, decision = _decision(year, pending.unit_type)
     if not preview.ok:
         return _preview_page(year, pending.unit_type, preview, filename=pending.filename, status=422)
@@ -127,6 +140,6 @@ def export(set_id: int, fmt: str):
     else:
         response = make_response(dump_set_xlsx(spec))
         response.mimetype = XLSX_TYPE
-    name = f"bo-tieu-chi-{FILE_SLUGS.get(cset.unit_type, cset.unit_type)}-{year_of(cset).year}.{fmt}"
+    name = f"bo-tieu-chi-{_slug(unit_type_label(cset.unit_type, cset.year_id))}-{year_of(cset).year}.{fmt}"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -406,16 +406,9 @@ def _read_meta(reader: _Reader, sheet) -> dict:  # noqa: ANN001 - openpyxl works
         elif key in ("set", "unit_type") and not meta[key]:
             reader.err(lines[key], None, f"chưa nhập “{label}” ở cột B", sheet=META_SHEET)
     if meta.get("unit_type"):
-        unit = _UNIT_BY_KEY.get(_key(meta["unit_type"]))
-        if unit is None:
-            reader.err(
-                lines["unit_type"],
-                None,
-                f"loại đơn vị “{meta['unit_type']}” không hợp lệ; hãy ghi "
-                f"{' hoặc '.join(UNIT_TYPE_LABELS.values())}",
-                sheet=META_SHEET,
-            )
-        meta["unit_type"] = unit
+        # A 2022 name ("Sở, ban, ngành") or a type's code; any other text is kept for the importer, which
+        # compares it with the names of the year's type.
+        meta["unit_type"] = _UNIT_BY_KEY.get(_key(meta["unit_type"]), str(meta["unit_type"]).strip())
     return {key: meta.get(key) for key in META_ROWS}
 
 

@@ -23,6 +23,7 @@ from portal.criteria.spec import (
     MAX_TEXT_LENGTH,
     META_NUMBERS,
     MULTILINE_KEYS,
+    UNIT_TYPE_CODE,
     UNIT_TYPE_FROM_YAML,
     ItemSpec,
     SetSpec,
@@ -545,11 +546,12 @@ def _read_meta(reader: _Reader, raw: _Map, base_meta: dict | None) -> dict:
     reader.check_keys(raw, None, META_KEYS)
     meta: dict = {"set": reader.text(raw, "set", None, required=True)}
     unit_type = reader.text(raw, "unit_type", None, required=True)
-    if unit_type and unit_type not in UNIT_TYPE_FROM_YAML:
+    if unit_type and unit_type not in UNIT_TYPE_FROM_YAML and not UNIT_TYPE_CODE.match(unit_type):
         reader.err(
             raw.key_lines.get("unit_type"),
             None,
-            f"loại đơn vị “{unit_type}” không có; hãy dùng {' hoặc '.join(UNIT_TYPE_FROM_YAML)}",
+            f"loại đơn vị “{unit_type}” không hợp lệ; hãy ghi mã loại đơn vị của năm (chữ thường không dấu, "
+            f"ví dụ commune) hoặc {' hoặc '.join(UNIT_TYPE_FROM_YAML)}",
         )
     meta["unit_type"] = unit_type
     for key in META_NUMBERS:

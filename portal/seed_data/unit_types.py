@@ -18,3 +18,8 @@ PRESETS = {
         "plural": "UBND huyện, thị xã, thành phố", "committee": True, "reward_top": 3, "reward_bottom": 0,
     },
 }
+
+# How the criteria files of the 2022 sets name their type (the file format of dept-2022-demo.yaml and of
+# spreadsheets exported then): the same types as the codes above. Any other type is named by its code.
+FILE_ALIASES = {"so_ban_nganh": "department", "ubnd_cap_huyen": "district"}
+FILE_ALIAS_LABELS = {"so_ban_nganh": "Sở, ban, ngành", "ubnd_cap_huyen": "UBND cấp huyện"}

@@ -136,5 +136,5 @@ def toggle_active(unit_id: int):
 def _row_or_page(unit, *, form, edit_id, status=200, saved=False):
     if is_htmx():
         return render("units/list.html", block="unit_row", status=status, unit=unit, form=form,
-                      edit_id=edit_id, saved=saved)
+                      edit_id=edit_id, saved=saved, history=_history([unit.id]))
     return _list_page(form=form, edit_id=edit_id, status=status)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from portal.audit.models import AuditLog
 from portal.extensions import db
+from portal.units.models import UnitType
 from portal.results.services import results_stale
 from tests.factories import login
 from tests.web.results_setup import approve_and_publish, build_world, compute, golden_scores, golden_world
@@ -203,6 +204,7 @@ def posted_settings(**changes):
     values = {"band-0-label": "Xuất sắc", "band-0-min": "90", "band-1-label": "Tốt", "band-1-min": "80",
               "band-2-label": "Khá", "band-2-min": "70", "band-3-label": "Trung bình", "band-3-min": "50",
               "band-4-label": "Yếu", "reward-department": "5", "reward-district": "3",
+              "bottom-department": "0", "bottom-district": "0",
               "tie_breakers": "appraisal_survey", "no_survey_policy": "rescale"}
     values.update(changes)
     return values
@@ -215,9 +217,13 @@ def test_settings_are_saved_audited_and_mark_the_results_out_of_date(app, world)
     saved = admin.post(settings_url(world), data=posted_settings(**{"band-2-min": "75,5", "reward-department": "2"}))
     assert saved.status_code == 303
     settings = world.year().settings
-    assert settings["bands"][2]["min_pct"] == "75.5" and settings["reward_top"] == {"department": 2, "district": 3}
+    assert settings["bands"][2]["min_pct"] == "75.5" and "reward_top" not in settings
+    rewards = {t.code: (t.reward_top, t.reward_bottom) for t in db.session.scalars(
+        select(UnitType).where(UnitType.year_id == world.year_id))}
+    assert rewards == {"department": (2, 0), "district": (3, 0)}
     audit = db.session.scalar(select(AuditLog).where(AuditLog.action == "results_settings_update"))
     assert audit.old["bands"][2]["min_pct"] == "70" and audit.new["bands"][2]["min_pct"] == "75.5"
+    assert audit.old["rewards"]["department"] == [5, 0] and audit.new["rewards"]["department"] == [2, 0]
     assert results_stale(world.year())
     assert 'id="stale-note"' in admin.get(f"/results/{world.year_id}").get_data(as_text=True)
     compute(world)
@@ -235,7 +241,7 @@ def test_settings_errors_keep_what_was_typed(app, world):
         "band-1-min": "tám mươi", "band-2-label": "", "reward-district": "ba"}))
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and 'value="tám mươi"' in html and 'value="ba"' in html
-    assert "Hãy nhập tên mức xếp loại." in html and "Hãy nhập một số nguyên từ 0 đến 99." in html
+    assert "Hãy nhập tên mức xếp loại." in html and "Hãy nhập một số nguyên từ 0 đến 999." in html
     assert "không phải là số hợp lệ" in html
     order = admin.post(settings_url(world), data=posted_settings(**{"band-1-min": "95"}))
     assert order.status_code == 422 and "ngưỡng giảm dần" in order.get_data(as_text=True)
@@ -250,7 +256,8 @@ def test_settings_are_closed_once_approved_and_for_everyone_but_the_admin(app, w
     page = admin.get(settings_url(world)).get_data(as_text=True)
     assert "<fieldset disabled>" in page and "đã được phê duyệt" in page
     refused = admin.post(settings_url(world), data=posted_settings(**{"reward-department": "1"}))
-    assert refused.status_code == 403 and world.year().settings["reward_top"]["department"] == 5
+    assert refused.status_code == 403 and db.session.scalar(select(UnitType.reward_top).where(
+        UnitType.year_id == world.year_id, UnitType.code == "department")) == 5
 
 
 def test_public_pages_show_no_internal_reading(app, world):
