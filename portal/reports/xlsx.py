@@ -6,7 +6,6 @@
   score entry as a line, with the unit's or the appraiser's note.
 - Bảng xếp hạng (`rankings`): the ranking per unit type of the results document, exactly as the results
   screens show it (rank, points, index, band, reward proposal, field sub-indexes).
-from portal.units.types import sort_key, unit_type_label
 
 The survey import template is the results module's own (portal.results.surveys.template_bytes), linked
 from the reports page, not rebuilt here. Every text cell goes through portal.reports.sheet (no formula).
@@ -32,6 +31,7 @@ from portal.reports.sheet import (
 )
 from portal.results.services import survey_rows
 from portal.text import fold_key
+from portal.units.types import sort_key, unit_type_label
 
 STAGES = (("self", "Tự chấm"), ("round1", "TĐ lần 1"), ("round2", "TĐ lần 2"), ("final", "Cuối cùng"))
 STAGE_LABELS = dict(STAGES)
