@@ -16,9 +16,11 @@ that only shows pages, or raises :class:`~portal.evidence.sniff.Refused`:
 Every object is visited whatever the cross-reference table says: every ``N G obj`` of every revision in
 the file, then every object packed in every object stream (``/Type /ObjStm``), whose data pypdf decodes
 through any chain of standard filters (Flate, LZW, ASCIIHex, ASCII85, RunLength …). Indirect references
-are not followed — each object is visited on its own — except an ``/OpenAction`` target, resolved to
-read its action type. As a second net, for syntax that a lenient parser may skip, the raw bytes and
-every decoded stream (images and fonts apart) are searched for the names of active content.
+are not followed — each object is visited on its own; the action type of an ``/OpenAction`` target is
+checked once every object has been seen. As a second net, for syntax that a lenient parser may skip,
+every decoded stream (images and fonts apart) and every object pypdf cannot read (up to its
+``endobj``) are searched for the names of active content. Raw image data is never searched that way:
+random bytes of a photo spell ``/JS`` now and then.
 """
 from __future__ import annotations
 
@@ -89,15 +91,14 @@ def check_pdf(path: str, size: int, budget: Budget | None = None) -> None:
     budget = budget or Budget()
     with open(path, "rb") as fh:
         data = fh.read()  # bounded by the upload limit (20 MB by default)
-    found = active_name(data)
-    if found:
-        raise Refused("pdf_active", {"found": found})
     try:
         with apply_configuration(zlib_maximum_output_length=PER_STREAM, lzw_maximum_output_length=PER_STREAM,
                                  run_length_maximum_output_length=PER_STREAM,
                                  array_based_stream_maximum_output_length=PER_STREAM):
             reader = _open(data)
-            _walk(reader, data, budget)
+            # No usable cross-reference: still walk every object (with a reader that rebuilds one) to
+            # name what is active; the file stays refused as unreadable whatever the walk finds.
+            _Walk(reader or _open(data + b"\nstartxref\n0\n%%EOF\n", unlock=False), budget).run(data)
     except Refused:
         raise
     except LimitReachedError:
@@ -108,14 +109,15 @@ def check_pdf(path: str, size: int, budget: Budget | None = None) -> None:
         raise Refused("corrupt", {"kind": "PDF"})
 
 
-def _open(data: bytes) -> PdfReader | None:
+def _open(data: bytes, unlock: bool = True) -> PdfReader | None:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
     except LimitReachedError:
         raise
-    except Exception:  # noqa: BLE001  (no usable cross-reference at all: walk the objects without it)
+    except Exception:  # noqa: BLE001  (no usable cross-reference at all)
         return None
-    _unlock(reader)
+    if unlock:
+        _unlock(reader)
     return reader
 
 
@@ -131,94 +133,112 @@ def _unlock(reader: PdfReader) -> None:
 
 
 _HEADER = re.compile(rb"\d+\s+\d+\s+obj\s*")
+_BLANKS = re.compile(rb"\s*")
 
 
-def _walk(reader: PdfReader | None, data: bytes, budget: Budget) -> None:
-    if reader is not None:
-        _inspect(reader, reader.trailer, budget)
-    stream = io.BytesIO(data)
-    for number, generation, offset in PdfReader._find_pdf_objects(data):
-        budget.spend(objects=1)
-        header = _HEADER.match(data, offset)
-        try:
-            if reader is not None and reader.is_encrypted:  # strings and streams need get_object's decryption
-                obj = reader.get_object(IndirectObject(number, generation, reader))
-            elif header is None:
+class _Walk:
+    """One pass over every object; remembers the action type of each object and the targets of
+    ``/OpenAction`` references, checked at the end (an action may sit before or after the catalog)."""
+
+    def __init__(self, reader: PdfReader | None, budget: Budget):
+        self.reader, self.budget = reader, budget
+        self.actions: dict[int, str] = {}
+        self.open_targets: set[int] = set()
+
+    def run(self, data: bytes) -> None:
+        if self.reader is not None:
+            self.inspect(self.reader.trailer)
+        source = io.BytesIO(data)
+        for number, generation, offset in PdfReader._find_pdf_objects(data):
+            self.budget.spend(objects=1)
+            header = _HEADER.match(data, offset)
+            try:
+                if self.reader is not None and self.reader.is_encrypted:  # decrypted by get_object
+                    obj = self.reader.get_object(IndirectObject(number, generation, self.reader))
+                elif header is None:
+                    continue
+                else:
+                    source.seek(header.end())
+                    obj = read_object(source, self.reader)
+            except (LimitReachedError, RecursionError):
+                raise
+            except Exception:  # noqa: BLE001  (unreadable: the byte net reads it up to its endobj)
+                self.unreadable(data, offset)
                 continue
-            else:
-                stream.seek(header.end())
-                obj = read_object(stream, reader)
-        except (LimitReachedError, RecursionError):
-            raise
-        except Exception:  # noqa: BLE001  ("N G obj" inside binary data; the byte net covers it)
-            continue
-        _inspect(reader, obj, budget)
+            self.visit(number, obj)
+        for target in self.open_targets:
+            if self.actions.get(target) in _OPEN_ACTIONS:
+                raise Refused("pdf_active", {"found": f"/OpenAction {self.actions[target]}"})
+
+    def unreadable(self, data: bytes, offset: int) -> None:
+        end = data.find(b"endobj", offset)
+        found = active_name(data[offset:end if end > 0 else len(data)])
+        if found:
+            raise Refused("pdf_active", {"found": found})
+
+    def visit(self, number: int, obj) -> None:
+        if isinstance(obj, DictionaryObject) and "/S" in obj:
+            self.actions[number] = str(obj["/S"])
+        self.inspect(obj)
         if isinstance(obj, StreamObject):
-            _scan_stream(reader, obj, budget)
+            self.scan_stream(obj)
 
+    def scan_stream(self, obj: StreamObject) -> None:
+        if obj.get("/Subtype") in _NOT_SYNTAX or "/Length1" in obj or "/Length2" in obj:
+            return  # images and embedded fonts: no PDF syntax inside, nothing to decode
+        decoded = obj.get_data()  # every filter of the chain; this object is not cached by the reader
+        if isinstance(decoded, str):
+            decoded = decoded.encode("latin-1", "replace")
+        self.budget.spend(decoded=len(decoded))
+        found = active_name(decoded)
+        if found:
+            raise Refused("pdf_active", {"found": found})
+        if obj.get("/Type") == "/ObjStm":
+            self.walk_object_stream(obj, decoded)
 
-def _scan_stream(reader: PdfReader, obj: StreamObject, budget: Budget) -> None:
-    if obj.get("/Subtype") in _NOT_SYNTAX or "/Length1" in obj or "/Length2" in obj:
-        return  # images and embedded fonts: no PDF syntax inside, nothing to decode
-    decoded = obj.get_data()  # every filter of the chain; this object is not cached by the reader
-    if isinstance(decoded, str):
-        decoded = decoded.encode("latin-1", "replace")
-    budget.spend(decoded=len(decoded))
-    found = active_name(decoded)
-    if found:
-        raise Refused("pdf_active", {"found": found})
-    if obj.get("/Type") == "/ObjStm":
-        _walk_object_stream(reader, obj, decoded, budget)
+    def walk_object_stream(self, obj: StreamObject, decoded: bytes) -> None:
+        """Every object packed in an object stream: its header lists ``number offset`` pairs from /First."""
+        first, count = int(obj.get("/First", 0)), int(obj.get("/N", 0))
+        header = decoded[:first].split()
+        buffer = io.BytesIO(decoded)
+        for index in range(min(count, len(header) // 2)):
+            self.budget.spend(objects=1)
+            buffer.seek(_BLANKS.match(decoded, first + int(header[2 * index + 1])).end())
+            try:
+                inner = read_object(buffer, self.reader)
+            except (LimitReachedError, RecursionError):
+                raise
+            except Exception:  # noqa: BLE001  (a bad offset: the decoded bytes were searched above)
+                continue
+            self.visit(int(header[2 * index]), inner)
 
+    def inspect(self, obj, depth: int = 0) -> None:
+        """Refuse on active content in ``obj`` and its direct children (dictionaries, arrays)."""
+        if depth > 64:
+            raise Refused("scan_budget")
+        if isinstance(obj, DictionaryObject):
+            self.check_dictionary(obj)
+            children = obj.values()
+        elif isinstance(obj, ArrayObject):
+            children = obj
+        else:
+            return
+        for child in children:
+            if isinstance(child, (DictionaryObject, ArrayObject)):
+                self.inspect(child, depth + 1)
 
-def _walk_object_stream(reader: PdfReader, obj: StreamObject, decoded: bytes, budget: Budget) -> None:
-    """Every object packed in an object stream: the header lists ``number offset`` pairs from /First."""
-    first, count = int(obj.get("/First", 0)), int(obj.get("/N", 0))
-    header = decoded[:first].split()
-    buffer = io.BytesIO(decoded)
-    for index in range(min(count, len(header) // 2)):
-        budget.spend(objects=1)
-        buffer.seek(first + int(header[2 * index + 1]))
-        while buffer.read(1).isspace():
-            pass
-        buffer.seek(-1, 1)
-        try:
-            inner = read_object(buffer, reader)
-        except (LimitReachedError, RecursionError):
-            raise
-        except Exception:  # noqa: BLE001  (a bad offset: the decoded bytes were searched above)
-            continue
-        _inspect(reader, inner, budget)
-
-
-def _inspect(reader: PdfReader, obj, budget: Budget, depth: int = 0) -> None:
-    """Refuse on active content in ``obj`` and its direct children (dictionaries, arrays)."""
-    if depth > 64:
-        raise Refused("scan_budget")
-    if isinstance(obj, DictionaryObject):
-        _check_dictionary(reader, obj)
-        children = obj.values()
-    elif isinstance(obj, ArrayObject):
-        children = obj
-    else:
-        return
-    for child in children:
-        if isinstance(child, (DictionaryObject, ArrayObject)):
-            _inspect(reader, child, budget, depth + 1)
-
-
-def _check_dictionary(reader: PdfReader, obj: DictionaryObject) -> None:
-    for key, label in _KEYS.items():
-        if key in obj:
-            raise Refused("pdf_active", {"found": label})
-    for key in ("/Type", "/Subtype"):
-        if obj.get(key) in _TYPES:
-            raise Refused("pdf_active", {"found": _TYPES[obj[key]]})
-    if obj.get("/S") in _ACTIONS:
-        raise Refused("pdf_active", {"found": str(obj["/S"])})
-    if "/OpenAction" in obj:
-        action = obj.raw_get("/OpenAction")
-        if isinstance(action, IndirectObject) and reader is not None:
-            action = reader.get_object(action)
-        if isinstance(action, DictionaryObject) and action.get("/S") in _OPEN_ACTIONS:
-            raise Refused("pdf_active", {"found": f"/OpenAction {action['/S']}"})
+    def check_dictionary(self, obj: DictionaryObject) -> None:
+        for key, label in _KEYS.items():
+            if key in obj:
+                raise Refused("pdf_active", {"found": label})
+        for key in ("/Type", "/Subtype"):
+            if obj.get(key) in _TYPES:
+                raise Refused("pdf_active", {"found": _TYPES[obj[key]]})
+        if obj.get("/S") in _ACTIONS:
+            raise Refused("pdf_active", {"found": str(obj["/S"])})
+        if "/OpenAction" in obj:
+            action = obj.raw_get("/OpenAction")
+            if isinstance(action, IndirectObject):
+                self.open_targets.add(action.idnum)  # checked once every object has been seen
+            elif isinstance(action, DictionaryObject) and action.get("/S") in _OPEN_ACTIONS:
+                raise Refused("pdf_active", {"found": f"/OpenAction {action['/S']}"})
