@@ -11,7 +11,7 @@ that only shows pages, or raises :class:`~portal.evidence.sniff.Refused`:
   "print/copy restricted" — is decrypted with the empty password and scanned);
 * ``scan_budget`` when a budget runs out (decoded bytes, objects, seconds): we refuse rather than accept
   what we could not read to the end;
-* ``corrupt`` when pypdf cannot read the file at all.
+* ``corrupt`` when pypdf cannot read the file at all, even with its cross-reference rebuilt.
 
 Every object is visited whatever the cross-reference table says: every ``N G obj`` of every revision in
 the file, then every object packed in every object stream (``/Type /ObjStm``), whose data pypdf decodes
@@ -95,10 +95,10 @@ def check_pdf(path: str, size: int, budget: Budget | None = None) -> None:
         with apply_configuration(zlib_maximum_output_length=PER_STREAM, lzw_maximum_output_length=PER_STREAM,
                                  run_length_maximum_output_length=PER_STREAM,
                                  array_based_stream_maximum_output_length=PER_STREAM):
-            reader = _open(data)
-            # No usable cross-reference: still walk every object (with a reader that rebuilds one) to
-            # name what is active; the file stays refused as unreadable whatever the walk finds.
-            _Walk(reader or _open(data + b"\nstartxref\n0\n%%EOF\n", unlock=False), budget).run(data)
+            # A cross-reference that points to the wrong place (a file edited by a naive tool) is rebuilt
+            # from the objects, as PDF readers do: pypdf does it when told the table is at offset 0.
+            reader = _open(data) or _open(data + b"\nstartxref\n0\n%%EOF\n")
+            _Walk(reader, budget).run(data)
     except Refused:
         raise
     except LimitReachedError:
@@ -109,15 +109,14 @@ def check_pdf(path: str, size: int, budget: Budget | None = None) -> None:
         raise Refused("corrupt", {"kind": "PDF"})
 
 
-def _open(data: bytes, unlock: bool = True) -> PdfReader | None:
+def _open(data: bytes) -> PdfReader | None:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
     except LimitReachedError:
         raise
-    except Exception:  # noqa: BLE001  (no usable cross-reference at all)
+    except Exception:  # noqa: BLE001  (no usable cross-reference)
         return None
-    if unlock:
-        _unlock(reader)
+    _unlock(reader)
     return reader
 
 
