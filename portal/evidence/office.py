@@ -52,16 +52,22 @@ def check_office(path: str, kind: str) -> None:
 
 
 def _check_ooxml(path: str) -> None:
+    with zipfile.ZipFile(path) as package:
+        names = package.namelist()
     parser = ooxml.XmlParser(path)
-    for _subfile, elem, _depth in parser.iter_xml(None, False, oleobj.OOXML_RELATIONSHIP_TAG):
+    rels = [n for n in names if n.lower().endswith(".rels")]  # relationships live only in .rels parts
+    for _subfile, elem, _depth in parser.iter_xml(rels, False, oleobj.OOXML_RELATIONSHIP_TAG):
         kind = elem.attrib.get("Type", "").rsplit("/", 1)[-1]
         if kind == "oleObject":
             raise Refused("office_ole")
         if elem.attrib.get("TargetMode", "").lower() == "external" and kind != "hyperlink":
             target = elem.attrib.get("Target", "")
             raise Refused("office_external", {"target": f"{kind}: {target[:_TARGET_SHOWN]}"})
-    if any(oleobj.find_customUI(parser)):
-        raise Refused("macro")
+    custom_ui = [n for n in names if n.lower().startswith("customui/")]
+    tags = (oleobj.TAG_CUSTOMUI_2007, oleobj.TAG_CUSTOMUI_2010)
+    for _subfile, elem, _depth in (parser.iter_xml(custom_ui, False, tags) if custom_ui else ()):
+        if elem.get("onLoad"):  # a ribbon callback: runs a macro (or a remote one) when the file opens
+            raise Refused("macro")
     with zipfile.ZipFile(path) as package:
         for info in package.infolist():
             if info.file_size >= 8 and not info.is_dir():

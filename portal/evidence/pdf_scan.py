@@ -17,10 +17,11 @@ Every object is visited whatever the cross-reference table says: every ``N G obj
 the file, then every object packed in every object stream (``/Type /ObjStm``), whose data pypdf decodes
 through any chain of standard filters (Flate, LZW, ASCIIHex, ASCII85, RunLength …). Indirect references
 are not followed — each object is visited on its own; the action type of an ``/OpenAction`` target is
-checked once every object has been seen. As a second net, for syntax that a lenient parser may skip,
-every decoded stream (images and fonts apart) and every object pypdf cannot read (up to its
-``endobj``) are searched for the names of active content. Raw image data is never searched that way:
-random bytes of a photo spell ``/JS`` now and then.
+checked once every object has been seen. As a second net, for syntax that a lenient parser may skip
+(a key written twice keeps only its first value in pypdf), the file's bytes outside stream data, every
+decoded stream (images and fonts apart) and every object pypdf cannot read (up to its ``endobj``) are
+searched for the names of active content. Raw image data is never searched that way: random bytes of a
+photo spell ``/JS`` now and then.
 """
 from __future__ import annotations
 
@@ -52,6 +53,7 @@ _NOT_SYNTAX = frozenset({"/Image", "/Type1C", "/CIDFontType0C", "/OpenType"})
 # The second net: names of active content in raw or decoded bytes, #xx escapes undone.
 _NAME = re.compile(rb"/([^\s/<>\[\]()%{}]{1,64})")
 _HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_STREAM_START = re.compile(rb"(?<![A-Za-z])stream\r?\n")
 _ACTIVE_NAMES = {b"JavaScript": "JavaScript", b"JS": "JavaScript", b"Launch": "/Launch",
                  b"EmbeddedFile": "/EmbeddedFile", b"EmbeddedFiles": "/EmbeddedFiles",
                  b"RichMedia": "/RichMedia", b"SubmitForm": "/SubmitForm", b"ImportData": "/ImportData",
@@ -68,6 +70,23 @@ def active_name(data: bytes) -> str | None:
         if name in _ACTIVE_NAMES:
             return _ACTIVE_NAMES[name]
     return None
+
+
+def _byte_net(data: bytes) -> None:
+    """Names of active content in the file's bytes outside stream data: dictionaries as written, a key
+    written twice included."""
+    pieces, position = [], 0
+    while (start := _STREAM_START.search(data, position)) is not None:
+        pieces.append(data[position:start.start()])
+        end = data.find(b"endstream", start.end())
+        if end < 0:
+            break
+        position = end + len(b"endstream")
+    else:
+        pieces.append(data[position:])
+    found = active_name(b" ".join(pieces))
+    if found:
+        raise Refused("pdf_active", {"found": found})
 
 
 @dataclass
@@ -104,7 +123,9 @@ def check_pdf(path: str, size: int, budget: Budget | None = None) -> None:
     except LimitReachedError:
         raise Refused("scan_budget") from None
     except Exception:  # noqa: BLE001  (PdfReadError, a filter pypdf cannot decode …: not read, not taken)
+        _byte_net(data)
         raise Refused("corrupt", {"kind": "PDF"}) from None
+    _byte_net(data)
     if reader is None:  # walked what could be read to name any active content; still not a readable PDF
         raise Refused("corrupt", {"kind": "PDF"})
 

@@ -125,6 +125,14 @@ def test_eicar_is_refused_wherever_it_sits(tmp_path, name, data):
     assert err.value.code == "virus" and "EICAR" in str(err.value)
 
 
+def test_a_ribbon_that_runs_a_macro_on_load_is_refused(tmp_path):
+    from tests.evidence_office import docx, rezip
+    ribbon = b'<customUI xmlns="http://schemas.microsoft.com/office/2009/07/customui" onLoad="Chay"/>'
+    with pytest.raises(Refused) as err:
+        _detect(tmp_path, rezip(docx(), {"customUI/customUI14.xml": ribbon}), "x.docx")
+    assert err.value.code == "macro"
+
+
 def test_new_refusals_name_what_was_found_and_what_to_do():
     for code in ("pdf_active", "office_external", "office_dde", "office_ole", "scan_budget", "virus"):
         assert "Hãy" in MESSAGES[code]
