@@ -29,7 +29,7 @@ class Daemon:
     timeout: float = 30.0
 
     @classmethod
-    def from_settings(cls, get) -> "Daemon | None":
+    def from_settings(cls, get) -> Daemon | None:
         """From a settings lookup (``get(name)``): None when neither CLAMD_SOCKET nor CLAMD_HOST is set."""
         path, host = get("CLAMD_SOCKET"), get("CLAMD_HOST")
         if not path and not host:

@@ -228,7 +228,7 @@ class _Walk:
                 inner = read_object(buffer, self.reader)
             except (LimitReachedError, RecursionError):
                 raise
-            except Exception:  # noqa: BLE001  (a bad offset: the decoded bytes were searched above)
+            except Exception:  # noqa: BLE001, S112  (a bad offset: the decoded bytes were searched above)
                 continue
             self.visit(int(header[2 * index]), inner)
 

@@ -143,6 +143,7 @@ def test_new_refusals_name_what_was_found_and_what_to_do():
 def ten_mb_pdf() -> bytes:
     """About 10 MB: 4 photos (noise: JPEG cannot shrink it) and 150 pages of compressed Vietnamese text."""
     from reportlab.lib.utils import ImageReader
+
     from tests.evidence_corpus import _canvas, _pages
     photos = [image("JPEG", (1900, 1425), quality=95) for _ in range(4)]
 
