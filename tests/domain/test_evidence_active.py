@@ -102,6 +102,29 @@ def test_indirect_and_named_actions_are_found(tmp_path, catalog, found):
     assert found in str(err.value)
 
 
+def test_a_pdf_that_needs_a_password_to_open_is_refused(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(pdf_bytes())))
+    writer.encrypt(user_password="mat-khau", owner_password="chu", algorithm="AES-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    with pytest.raises(Refused) as err:
+        _detect(tmp_path, buffer.getvalue(), "x.pdf")
+    assert err.value.code == "encrypted"
+
+
+def test_an_object_left_out_of_the_cross_reference_is_still_read(tmp_path, monkeypatch):
+    """A later revision may drop an object from the table; a reader that rebuilds it would find it."""
+    monkeypatch.setattr(pdf_scan, "active_name", lambda data: None)  # the parser's walk alone
+    data = pdfs.clean()
+    hidden = b"99 0 obj\n<< /S /Launch /F (calc.exe) >>\nendobj\n"
+    start = data.index(b"6 0 obj")  # before the cross-reference stream, which does not list object 99
+    with pytest.raises(Refused) as err:
+        _detect(tmp_path, data[:start] + hidden + data[start:], "x.pdf")
+    assert err.value.params["found"] == "/Launch"
+
+
 def test_a_link_to_a_web_page_on_click_is_allowed(tmp_path):
     link = b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI (https://x.gov.vn) >> >>"
     assert _detect(tmp_path, pdfs.pdf_document(pdfs.page_tree(page_extra=b"/Annots [" + link + b"]")), "a.pdf")
