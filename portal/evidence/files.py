@@ -1,10 +1,11 @@
 """Tệp của tài liệu kiểm chứng — adding, replacing and deleting the files of an evidence document.
 
 All or nothing per request: every upload is received into the temp folder and checked (size,
-content) first; then the unit's quota is checked for the total *inside the write transaction* (the
-unit row is locked with SELECT … FOR UPDATE on PostgreSQL; on SQLite the write request already holds
-the database's write lock from BEGIN IMMEDIATE), so parallel uploads cannot pass it together; only
-then the blobs are moved into the store and the rows added, each with an audit row.
+content, and a ClamAV scan when CLAMD_SOCKET or CLAMD_HOST is set) first; then the unit's quota is
+checked for the total *inside the write transaction* (the unit row is locked with SELECT … FOR UPDATE
+on PostgreSQL; on SQLite the write request already holds the database's write lock from BEGIN
+IMMEDIATE), so parallel uploads cannot pass it together; only then the blobs are moved into the store
+and the rows added, each with an audit row.
 
 The quota counts, per unit and assessment year, the bytes of every file row not deleted — earlier
 versions of a replaced file included, since they stay stored and downloadable.
@@ -12,6 +13,7 @@ versions of a replaced file included, since they stay stored and downloadable.
 from __future__ import annotations
 
 import logging
+import os
 
 from flask import current_app
 from flask_babel import get_locale
@@ -19,7 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal.audit.services import record
-from portal.evidence import storage
+from portal.evidence import antivirus, storage
 from portal.evidence.domain import human_size, quota_allows
 from portal.evidence.filenames import display_name
 from portal.evidence.models import EvidenceDocument, EvidenceFile
@@ -73,6 +75,24 @@ def _check_quota(document: EvidenceDocument, size: int) -> None:
         raise Refused("quota", {"used": size_text(used), "quota": size_text(quota), "size": size_text(size)})
 
 
+def _setting(name: str):
+    return current_app.config.get(name) or os.environ.get(name)
+
+
+def _antivirus(path: str) -> None:
+    """With CLAMD_SOCKET (or CLAMD_HOST/CLAMD_PORT) set, clamd scans the file before it is stored."""
+    daemon = antivirus.Daemon.from_settings(_setting)
+    if daemon is None:
+        return
+    try:
+        found = antivirus.scan(daemon, path)
+    except antivirus.ScanUnavailable as err:
+        log.error("virus scan unavailable (%s): upload refused", err)
+        raise Refused("scan_unavailable") from None
+    if found:
+        raise Refused("virus", {"name": found[:80]})
+
+
 def _receive(upload) -> tuple[storage.TempBlob, Detected]:
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     try:
@@ -80,7 +100,9 @@ def _receive(upload) -> tuple[storage.TempBlob, Detected]:
     except storage.TooLarge:
         raise Refused("too_large", {"limit": size_text(limit)}) from None
     try:
-        return temp, detect(str(temp.path), upload.filename)
+        found = detect(str(temp.path), upload.filename)
+        _antivirus(str(temp.path))
+        return temp, found
     except BaseException:
         storage.discard(temp)
         raise

@@ -8,12 +8,12 @@ Allowed kinds: PDF, DOC, XLS (OLE2), DOCX, XLSX (OOXML), ODT, ODS (OpenDocument)
 user's file name never decides the kind; it can only cause a refusal (an executable or macro
 extension, or an office extension that contradicts the content). Containers (ZIP, OLE2) are checked
 in :mod:`portal.evidence.containers` before anything is unpacked (zip-bomb limits from the central
-directory). PDFs are scanned, including their Flate-compressed streams, for active content.
+directory). PDFs are then read object by object with a real parser (:mod:`portal.evidence.pdf_scan`),
+Office files with oletools (:mod:`portal.evidence.office`), and the EICAR test string is refused wherever
+it sits in the bytes.
 """
 from __future__ import annotations
 
-import re
-import zlib
 from dataclasses import dataclass, field
 
 from portal.text import N_
@@ -74,9 +74,33 @@ MESSAGES: dict[str, str] = {
         "lên lại."),
     "encrypted": N_("Tệp được đặt mật khẩu nên không kiểm tra được. Hãy gỡ mật khẩu rồi tải lên lại."),
     "pdf_active": N_(
-        "Tệp PDF có chứa nội dung tự chạy (JavaScript, lệnh mở chương trình hoặc tệp đính kèm bên "
-        "trong) nên không được nhận. Hãy in lại tài liệu ra PDF (chọn máy in \"Microsoft Print to "
-        "PDF\" hoặc \"Lưu dưới dạng PDF\") rồi tải lên."),
+        "Tệp PDF có nội dung tự chạy khi mở (%(found)s) nên không được nhận. Hãy lưu lại tệp dưới dạng "
+        "PDF không có mã lệnh: mở tệp, chọn In rồi chọn máy in \"Microsoft Print to PDF\" (hoặc \"Lưu "
+        "dưới dạng PDF\"), sau đó tải tệp mới lên."),
+    "scan_budget": N_(
+        "Tệp quá phức tạp nên không kiểm tra hết được trong giới hạn cho phép (dung lượng giải nén, số "
+        "thành phần hoặc thời gian kiểm tra) và không được nhận. Hãy lưu lại tệp dưới dạng PDF không có "
+        "mã lệnh (chọn In, máy in \"Microsoft Print to PDF\") hoặc chia tài liệu thành nhiều tệp nhỏ "
+        "rồi tải lên."),
+    "virus": N_(
+        "Tệp bị phần mềm diệt virus phát hiện là độc hại (%(name)s) nên không được nhận. Hãy quét virus "
+        "trên máy, lấy lại bản gốc sạch của tài liệu rồi tải lên; nếu nghi máy bị nhiễm, báo cán bộ "
+        "công nghệ thông tin của đơn vị."),
+    "scan_unavailable": N_(
+        "Chưa kiểm tra virus được cho tệp này vì dịch vụ quét virus đang không trả lời, nên tệp chưa "
+        "được lưu. Hãy thử tải lên lại sau ít phút; nếu vẫn lỗi, báo quản trị hệ thống."),
+    "office_external": N_(
+        "Tệp Word/Excel có liên kết tự tải nội dung từ bên ngoài (%(target)s) nên không được nhận. Hãy "
+        "lưu lại tệp dưới dạng PDF không có mã lệnh (chọn In, máy in \"Microsoft Print to PDF\") hoặc "
+        "gỡ liên kết, mẫu (template) ngoài rồi tải lên."),
+    "office_dde": N_(
+        "Tệp Word/Excel có trường DDE (lệnh tự chạy chương trình khác khi mở) nên không được nhận. Hãy "
+        "lưu lại tệp dưới dạng PDF không có mã lệnh (chọn In, máy in \"Microsoft Print to PDF\") rồi "
+        "tải lên."),
+    "office_ole": N_(
+        "Tệp Word/Excel có đối tượng nhúng (OLE) — một tệp hoặc chương trình khác gắn bên trong — nên "
+        "không được nhận. Hãy xóa đối tượng nhúng hoặc lưu lại tệp dưới dạng PDF không có mã lệnh "
+        "(chọn In, máy in \"Microsoft Print to PDF\") rồi tải lên."),
     "too_large": N_(
         "Tệp lớn hơn %(limit)s. Hãy giảm độ phân giải khi quét, nén ảnh hoặc chia tài liệu thành "
         "nhiều tệp rồi tải lên."),
@@ -122,7 +146,7 @@ def detected(kind: str) -> Detected:
 
 def detect(path: str, name: str | None = None) -> Detected:
     """The kind of the file at ``path``, checked against the user's ``name``; or :class:`Refused`."""
-    from portal.evidence import containers, filenames
+    from portal.evidence import containers, filenames, office
 
     filenames.check_name(name or "")  # executable or macro extensions are refused whatever the content
     with open(path, "rb") as fh:
@@ -131,9 +155,9 @@ def detect(path: str, name: str | None = None) -> Detected:
         size = fh.tell()
         if size == 0:
             raise Refused("empty")
-        fh.seek(0)
+        _check_eicar(fh)
         if head.startswith(b"%PDF-"):
-            _check_pdf(fh, size)
+            _check_pdf(path, fh, size)
             result = detected("pdf")
         elif head.startswith(b"\x89PNG\r\n\x1a\n"):
             _check_png(fh, size)
@@ -147,6 +171,8 @@ def detect(path: str, name: str | None = None) -> Detected:
             result = detected(containers.check_ole(fh, size))
         else:
             raise Refused("unknown_type")
+    if result.kind in office.CHECKED_KINDS:  # the container is known safe to open: now read its parts
+        office.check_office(path, result.kind)
     filenames.check_name_matches(name or "", result)
     return result
 
@@ -204,52 +230,27 @@ def _check_jpeg(fh, size: int) -> None:
 
 # ----------------------------------------------------------------------------------------------- PDF
 
-# Names that make a PDF act on its own: scripts, launching programs, embedded files, rich media.
-_ACTIVE_NAMES = frozenset({b"JavaScript", b"JS", b"Launch", b"EmbeddedFile", b"EmbeddedFiles", b"RichMedia"})
-_NAME = re.compile(rb"/([^\s/<>\[\]()%{}]{1,64})")
-_HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_STREAM = re.compile(rb"stream\r?\n")
-_INFLATE_PER_STREAM = 8 * 1024 * 1024
-_INFLATE_TOTAL = 64 * 1024 * 1024
-_CHUNK = 1 << 20
 
-
-def _active_name(data: bytes) -> bytes | None:
-    for match in _NAME.finditer(data):
-        raw = match.group(1)
-        # /J#61vaScript is /JavaScript: names may hide letters as #xx escapes.
-        name = _HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw) if b"#" in raw else raw
-        if name in _ACTIVE_NAMES:
-            return name
-    return None
-
-
-def _check_pdf(fh, size: int) -> None:
+def _check_pdf(path: str, fh, size: int) -> None:
     fh.seek(max(0, size - 2048))
     if b"%%EOF" not in fh.read():
         raise Refused("corrupt", {"kind": "PDF"})
+    from portal.evidence.pdf_scan import check_pdf
+    check_pdf(path, size)
+
+
+# --------------------------------------------------------------------------------------------- EICAR
+
+#: The anti-virus test file of EICAR: every scanner flags it, so must we, wherever it sits in the bytes.
+#: Written in two halves so that a virus scanner on a server does not quarantine this source file.
+EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
+def _check_eicar(fh) -> None:
     fh.seek(0)
-    data = fh.read()  # bounded by the upload limit (20 MB by default)
-    if _active_name(data):
-        raise Refused("pdf_active")
-    _scan_streams(data)
-
-
-def _scan_streams(data: bytes) -> None:
-    """Inflate Flate streams (object streams can hide dictionaries) within a budget and scan them."""
-    budget = _INFLATE_TOTAL
-    for match in _STREAM.finditer(data):
-        if budget <= 0:
-            return
-        start = match.end()
-        end = data.find(b"endstream", start)
-        if end < 0:
-            return
-        inflater = zlib.decompressobj()
-        try:
-            out = inflater.decompress(data[start:end], min(_INFLATE_PER_STREAM, budget))
-        except zlib.error:
-            continue  # not Flate (images, fonts in other filters): nothing to read as PDF syntax
-        budget -= len(out)
-        if _active_name(out):
-            raise Refused("pdf_active")
+    tail = b""
+    while chunk := fh.read(1 << 20):
+        if EICAR in tail + chunk:
+            raise Refused("virus", {"name": "EICAR-Test-File"})
+        tail = chunk[-(len(EICAR) - 1):]
+    fh.seek(0)
