@@ -179,7 +179,8 @@ def build_year(*, now, units: int = 2000, items: int = 100, phase: str = "synthe
     from portal.extensions import db
     from portal.seed import default_year_settings, demo_windows
     from portal.text import fold_key
-    from portal.units.models import Unit, UnitName
+    from portal.seed_data.unit_types import PRESETS
+    from portal.units.models import Unit, UnitName, UnitType
     from portal.years.models import AssessmentYear, PhaseWindow
 
     year = AssessmentYear(year=2022, title="Chỉ số cải cách hành chính năm 2022 (dữ liệu đo quy mô)",
@@ -188,6 +189,8 @@ def build_year(*, now, units: int = 2000, items: int = 100, phase: str = "synthe
     db.session.flush()
     _bulk(PhaseWindow, [{"year_id": year.id, "phase": p, "opens_at": o, "closes_at": c}
                         for p, o, c in demo_windows(now, phase)])
+    _bulk(UnitType, [dict(PRESETS[code], year_id=year.id, code=code, position=position)
+                     for position, code in enumerate(("department", "district"))])
     districts = max(1, units // 3)
     unit_rows = []
     for n in range(1, units + 1):
@@ -208,7 +211,7 @@ def build_year(*, now, units: int = 2000, items: int = 100, phase: str = "synthe
             raise ValueError(f"stored set invalid: {[str(e) for e in check.errors]}")
         sets[unit_type] = cset
     _bulk(Assessment, [{"year_id": year.id, "unit_id": u.id, "criteria_set_id": sets[u.unit_type].id,
-                        "status": "draft", "created_at": now} for u in unit_list])
+                        "unit_type": u.unit_type, "status": "draft", "created_at": now} for u in unit_list])
     pw = password_hash or hash_password(PASSWORD)
 
     def account(username, full_name, role, unit_id, position):

@@ -10,6 +10,8 @@ Each check returns human-readable violations (empty list = holds). They read onl
   unit (a document of unit B attached to unit A's item would be a leak);
 * workflow: no score entry or explanation of a finalised file was changed after it was finalised (no open
   draft left in a finalised file);
+* types: every assessment file is of a unit type its year declares and is scored on that type's criteria
+  set of the same year;
 * audit: the hash chain of the audit log is intact.
 """
 from __future__ import annotations
@@ -21,10 +23,11 @@ from sqlalchemy import and_, select
 from portal.assessments.models import Assessment, Explanation, ScoreEntry
 from portal.audit.services import chain_problems
 from portal.comments.models import Comment
-from portal.criteria.models import Criterion
+from portal.criteria.models import CriteriaSet, Criterion
 from portal.evidence.models import EvidenceDocument, ItemEvidence
 from portal.extensions import db
 from portal.results.models import SurveyScore, UnitResult
+from portal.units.models import UnitType
 
 LIMIT = 20  # violations listed per check (the count is always exact)
 
@@ -112,6 +115,19 @@ def workflow_consistent() -> list[str]:
             + _listed(late_expl, lambda r: f"explanation {r.id}: changed after assessment {r.assessment_id} was finalised"))
 
 
+def types_consistent() -> list[str]:
+    """Every file's type is one its year declares, and its criteria set is that type's set of that year."""
+    rows = db.session.execute(
+        select(Assessment.id, Assessment.unit_type, CriteriaSet.unit_type.label("set_type"),
+               CriteriaSet.year_id.label("set_year"), Assessment.year_id, UnitType.id.label("type_id"))
+        .join(CriteriaSet, CriteriaSet.id == Assessment.criteria_set_id)
+        .outerjoin(UnitType, and_(UnitType.year_id == Assessment.year_id, UnitType.code == Assessment.unit_type))
+        .where((CriteriaSet.unit_type != Assessment.unit_type) | (CriteriaSet.year_id != Assessment.year_id)
+               | UnitType.id.is_(None))).all()
+    return _listed(rows, lambda r: f"assessment {r.id}: type {r.unit_type!r} of year {r.year_id} (declared: "
+                                   f"{r.type_id is not None}) on the {r.set_type!r} set of year {r.set_year}")
+
+
 def audit_chain() -> list[str]:
     return _listed(chain_problems(), lambda p: f"audit_log {p[0]}: {p[1]} altered after it was written")
 
@@ -122,6 +138,7 @@ CHECKS = {
     "files": blobs_match,
     "links": links_stay_inside,
     "workflow": workflow_consistent,
+    "types": types_consistent,
     "audit": audit_chain,
 }
 

@@ -6,7 +6,7 @@ from portal.extensions import db
 from portal.results.domain import can_edit_settings
 from portal.results.services import approved, settings_of
 from portal.scoring import YearSettings
-from portal.units.types import forget, year_types
+from portal.units.types import forget, type_rows
 from portal.years.deadlines import actor_for, check
 
 
@@ -19,7 +19,7 @@ def save_settings(year, new: YearSettings, rewards: dict[str, tuple[int, int]], 
     audited. Returns whether anything changed. The stored results are then out of date (results_stale)
     until they are computed again."""
     check(settings_decision(year, user), phase=year.phase)
-    types = year_types(year)
+    types = type_rows(year)
     old = dict(settings_of(year).to_dict(), rewards={t.code: [t.reward_top, t.reward_bottom] for t in types})
     fresh = dict(new.to_dict(), rewards={t.code: list(rewards.get(t.code, (t.reward_top, t.reward_bottom)))
                                          for t in types})

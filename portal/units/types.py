@@ -3,6 +3,8 @@
 Every page, ranking and report asks this module for the year's types, in their order, and for a type's
 label; nothing compares a type's code. The rows of every year are read once per request (a small table).
 """
+from dataclasses import dataclass
+
 from flask import g
 from flask_babel import get_locale
 from sqlalchemy import func, select
@@ -23,12 +25,38 @@ class UnitTypeError(ValueError):
         self.field, self.code = field, code
 
 
-def _all() -> dict[int, list[UnitType]]:
+@dataclass(frozen=True)
+class TypeInfo:
+    """What pages and reports read of a unit type: a plain copy of its row, safe to keep for the request
+    across commits (the export worker commits between units)."""
+
+    id: int
+    year_id: int
+    code: str
+    name: str
+    name_en: str
+    short_label: str
+    heading: str
+    plural: str
+    committee: bool
+    reward_top: int
+    reward_bottom: int
+    position: int
+
+    def label(self, lang: str = "vi") -> str:
+        return (self.name_en or self.name) if lang == "en" else self.name
+
+
+def _info(row: UnitType) -> TypeInfo:
+    return TypeInfo(row.id, row.year_id, *(getattr(row, k) for k in TYPE_FIELDS), row.position)
+
+
+def _all() -> dict[int, list[TypeInfo]]:
     cache = g.get("_unit_types")
     if cache is None:
         cache = {}
         for row in db.session.scalars(select(UnitType).order_by(UnitType.year_id, UnitType.position, UnitType.id)):
-            cache.setdefault(row.year_id, []).append(row)
+            cache.setdefault(row.year_id, []).append(_info(row))
         g._unit_types = cache
     return cache
 
@@ -42,8 +70,8 @@ def _year_id(year) -> int | None:
     return year if isinstance(year, int) or year is None else year.id
 
 
-def year_types(year) -> list[UnitType]:
-    """The year's unit types in their order (empty for None)."""
+def year_types(year) -> list[TypeInfo]:
+    """The year's unit types in their order (empty for None), as plain copies."""
     year_id = _year_id(year)
     return list(_all().get(year_id, [])) if year_id is not None else []
 
@@ -52,7 +80,13 @@ def type_codes(year) -> list[str]:
     return [t.code for t in year_types(year)]
 
 
-def type_of(year, code: str) -> UnitType | None:
+def type_rows(year) -> list[UnitType]:
+    """The year's UnitType rows in their order, to change them."""
+    return list(db.session.scalars(select(UnitType).where(UnitType.year_id == _year_id(year))
+                                   .order_by(UnitType.position, UnitType.id)))
+
+
+def type_of(year, code: str) -> TypeInfo | None:
     return next((t for t in year_types(year) if t.code == code), None)
 
 
@@ -67,7 +101,7 @@ def sort_key(year):
     return lambda code: (order.get(code, len(order)), code or "")
 
 
-def _latest(code: str) -> UnitType | None:
+def _latest(code: str) -> TypeInfo | None:
     for year_id in sorted(_all(), reverse=True):
         found = next((t for t in _all()[year_id] if t.code == code), None)
         if found is not None:
@@ -87,7 +121,7 @@ def unit_type_label(code: str | None, year=None) -> str:
     return row.label(str(get_locale() or "vi"))
 
 
-def type_snapshot(row: UnitType) -> dict:
+def type_snapshot(row) -> dict:
     """What a results document freezes of a type: its names and reward rule as they were approved."""
     return {"code": row.code, "name": row.name, "name_en": row.name_en, "short_label": row.short_label,
             "heading": row.heading, "plural": row.plural, "committee": row.committee, "reward_top": row.reward_top,
@@ -134,7 +168,7 @@ def update_type(row: UnitType, values: dict, *, actor) -> None:
 
 def move_type(row: UnitType, step: int, *, actor) -> None:
     """Move a type one place up (-1) or down (+1) in the year's order; audited."""
-    rows = year_types(row.year_id)
+    rows = type_rows(row.year_id)
     index = next(i for i, t in enumerate(rows) if t.id == row.id)
     other = index + step
     if not 0 <= other < len(rows):

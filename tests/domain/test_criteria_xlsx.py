@@ -262,7 +262,6 @@ def test_child_above_its_parent_is_an_error() -> None:
     [
         (None, "thiếu trang “Thông tin”"),
         (META[:-1], "thiếu hàng “Trần điểm trừ”"),
-        ([("Loại đơn vị", "Xã")] + META[2:] + [META[0]], "loại đơn vị “Xã” không hợp lệ"),
         ([("Mã bộ tiêu chí", None)] + META[1:], "chưa nhập “Mã bộ tiêu chí”"),
         (META[:2] + [("Tổng điểm", "một trăm")] + META[3:], "“một trăm” không phải là số"),
     ],

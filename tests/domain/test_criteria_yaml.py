@@ -277,7 +277,7 @@ def test_one_error_per_bad_item(body: str, line: int, words: str) -> None:
         ("", "phải gồm các phần"),
         ("- a\n- b\n", "phải gồm các phần"),
         ("fields: []\n", "thiếu phần “meta:”"),
-        (META.replace("so_ban_nganh", "so") + "fields: []\n", "loại đơn vị “so” không có"),
+        (META.replace("so_ban_nganh", "Sở Y tế") + "fields: []\n", "loại đơn vị “Sở Y tế” không hợp lệ"),
         (META.replace("total: 100, ", "") + "fields: []\n", "thiếu tổng điểm"),
         ("a: &x [1]\nb: *x\n", "tham chiếu YAML"),
         ("a: 1\n---\nb: 2\n", "sai cú pháp"),

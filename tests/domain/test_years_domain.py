@@ -564,8 +564,45 @@ def test_every_reason_the_matrix_can_give_has_a_message():
         for action, persona, phase in itertools.product(ACTIONS, PERSONAS, PHASES)
     }
     reasons |= {"closed", "not_open_yet", "submitted", "not_ready", "finalized", "fields_pending", "round1_closed",
-                "same_phase", "skip_phase", "reason_required", "approved", "not_approved"}
+                "same_phase", "skip_phase", "reason_required", "approved", "not_approved",
+                "roster_reason", "roster_has_work", "roster_no_set", "roster_present", "year_exists"}
     assert reasons - {None} == d.REASON_CODES
+
+
+ADMIN = d.Actor(role="admin")
+
+
+@pytest.mark.parametrize("actor, phase, has_set, present, reason, expected", [
+    (ADMIN, "setup", True, False, None, None),
+    (ADMIN, "setup", True, False, "", None),
+    (d.Actor(role="unit_leader", unit_id=1), "setup", True, False, "x", "role"),
+    (d.Actor(role="council_chair"), "setup", True, False, "x", "role"),
+    (ADMIN, "published", True, False, "x", "wrong_phase"),
+    (ADMIN, "archived", True, False, "x", "wrong_phase"),
+    (ADMIN, "setup", True, True, None, "roster_present"),
+    (ADMIN, "setup", False, False, None, "roster_no_set"),
+    (ADMIN, "self_assessment", True, False, None, "roster_reason"),
+    (ADMIN, "self_assessment", True, False, "   ", "roster_reason"),
+    (ADMIN, "review_2", True, False, "Thành lập theo Nghị quyết 1234", None),
+    (ADMIN, "approval", True, False, "x", None),
+])
+def test_adding_a_unit_to_the_roster(actor, phase, has_set, present, reason, expected):
+    decision = d.can_add_to_roster(actor, phase=phase, has_set=has_set, present=present, reason=reason)
+    assert bool(decision) is (expected is None) and decision.reason == expected
+
+
+@pytest.mark.parametrize("actor, phase, has_work, reason, expected", [
+    (ADMIN, "setup", False, None, None),
+    (ADMIN, "setup", True, "x", "roster_has_work"),
+    (ADMIN, "self_assessment", False, None, "roster_reason"),
+    (ADMIN, "self_assessment", False, "Sáp nhập", None),
+    (ADMIN, "review_1", True, "Sáp nhập", "roster_has_work"),
+    (ADMIN, "published", False, "x", "wrong_phase"),
+    (d.Actor(role="unit_staff", unit_id=1), "setup", False, None, "role"),
+])
+def test_removing_a_unit_from_the_roster(actor, phase, has_work, reason, expected):
+    decision = d.can_remove_from_roster(actor, phase=phase, has_work=has_work, reason=reason)
+    assert bool(decision) is (expected is None) and decision.reason == expected
 
 
 MODULES = [pathlib.Path(d.__file__).with_name(name) for name in ("domain.py", "phases.py", "countdown.py")]

@@ -69,8 +69,15 @@ def test_board_counts_and_the_members_own_cells(app, w):
 
 def test_board_filter_by_unit_type_as_page_and_fragment(app, w):
     from portal.assessments.models import Assessment as A
+    from portal.criteria.models import CriteriaSet
+    from portal.criteria.services import create_set_from_spec, set_rows
+    from portal.criteria.tree import rows_to_spec
+    from portal.years.models import AssessmentYear
+    department_set = db.session.get(CriteriaSet, w.set_id)
+    district_set = create_set_from_spec(db.session.get(AssessmentYear, w.year_id), "district",
+                                        rows_to_spec(department_set, set_rows(department_set)))
     district = make_unit("UBND huyện Châu Phú", code="889", unit_type="district")
-    db.session.add(A(year_id=w.year_id, unit_id=district.id, criteria_set_id=w.set_id, status="submitted",
+    db.session.add(A(year_id=w.year_id, unit_id=district.id, criteria_set_id=district_set.id, status="submitted",
                      self_submitted_at=utcnow()))
     db.session.commit()
     chair = client_for(app, "chair")
