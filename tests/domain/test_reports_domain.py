@@ -24,10 +24,7 @@ from portal.reports.meta import (
     decision_issuer,
     number_line,
     report_settings,
-    unit_authority,
     unit_header,
-    unit_number_suffix,
-    unit_place,
     vn_number,
 )
 from portal.reports.sheet import cell_value, safe_text, sheet_title, unsafe_text
@@ -134,15 +131,6 @@ def test_district_documents_are_issued_by_the_district_committee():
     assert unit_header("UBND huyện Tịnh Biên", "district", settings) == ("", ["ỦY BAN NHÂN DÂN", "HUYỆN TỊNH BIÊN"])
     assert unit_header("Sở Lao động – Thương binh và Xã hội", "department", settings) == \
         ("UBND TỈNH AN GIANG", ["SỞ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI"])
-    assert unit_authority("UBND huyện Tịnh Biên", "district") == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
-    assert unit_place("UBND huyện Tịnh Biên", "district", settings) == "Tịnh Biên"
-    assert unit_place("UBND thành phố Châu Đốc", "district", settings) == "Châu Đốc"
-    assert unit_place("Sở Y tế", "department", settings) == "An Giang"
-    assert (unit_number_suffix("district"), unit_number_suffix("department")) == ("BC-UBND", "BC")
-    assert unit_authority("Văn phòng UBND tỉnh", "department") == ["CHÁNH VĂN PHÒNG"]
-    assert unit_authority("Thanh tra tỉnh", "department") == ["CHÁNH THANH TRA"]
-    assert unit_authority("Ban Dân tộc", "department") == ["TRƯỞNG BAN"]
-    assert unit_authority("Sở Y tế", "department") == ["GIÁM ĐỐC"]
 
 
 def test_settings_fill_defaults_and_print_in_capitals():

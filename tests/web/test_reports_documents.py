@@ -25,6 +25,8 @@ MOTTO = "Độc lập - Tự do - Hạnh phúc"
 TINH_BIEN = "UBND huyện Tịnh Biên"           # the 2022 name (thị xã from 10/04/2023)
 LDTBXH = "Sở Lao động – Thương binh và Xã hội"
 REPORTS = ("self", "appraisal", "council", "synthesis", "annex")
+DEPUTY = "Trần Thị Bích Ngọc"               # the department's deputy director, recorded as its signer
+DEPT_SYMBOL = "BC-SLĐTBXH"
 
 
 def _flat(text: str) -> str:
@@ -50,12 +52,16 @@ def rendered(app):
         year = world.year()
         by_code = {a.unit.code: a for a in db.session.scalars(select(Assessment).where(Assessment.year_id == year.id))}
         _add_comments(by_code["890"])
+        _deputy_signs(by_code["SLDTBXH"], year)
         out["document"] = results_document(year)
+        adjusted = _unit_with_bonus_and_deductions(out["document"])
+        out["adjusted"] = adjusted
         builders = {
             "self": lambda: documents.self_report(by_code["890"], year, today=TODAY),
             "self_dept": lambda: documents.self_report(by_code["SLDTBXH"], year, today=TODAY),
             "appraisal": lambda: documents.appraisal_report(by_code["890"], year, today=TODAY),
             "appraisal_dept": lambda: documents.appraisal_report(by_code["SLDTBXH"], year, today=TODAY),
+            "appraisal_adjusted": lambda: documents.appraisal_report(by_code[adjusted["code"]], year, today=TODAY),
             "council": lambda: documents.council_report(year, today=TODAY),
             "synthesis": lambda: documents.synthesis_report(year, results_document(year), today=TODAY),
             "annex": lambda: documents.annex_report(year, current_approval(year)),
@@ -67,6 +73,22 @@ def rendered(app):
         out["unit_count"] = len(by_code)
         db.session.remove()
     return out
+
+
+def _deputy_signs(assessment, year):
+    from portal.units.signers import save_signer
+    save_signer(assessment.unit, year, {"name": DEPUTY, "position": "Phó Giám đốc", "collective": "",
+                                        "symbol": DEPT_SYMBOL, "place": "An Giang"}, actor=None)
+    db.session.commit()
+
+
+def _unit_with_bonus_and_deductions(document) -> dict:
+    """The results page's entry of a unit the council gave both bonus and deduction points."""
+    from decimal import Decimal
+    units = [u for t in document["types"] for u in t["units"]
+             if Decimal(u["bonus"]) > 0 and Decimal(u["deductions"]) > 0]
+    assert units, "the demo year has no unit with both bonus and deductions"
+    return units[0]
 
 
 INTERNAL = "GHI-CHU-NOI-BO-42: chỉ Hội đồng được đọc"
@@ -113,7 +135,7 @@ def _fonts(reader) -> set[str]:
     return names
 
 
-ALL = REPORTS + ("self_dept", "appraisal_dept")
+ALL = REPORTS + ("self_dept", "appraisal_dept", "appraisal_adjusted")
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -146,7 +168,7 @@ def test_tinos_faces_are_embedded_bold_included(rendered, name):
               "GIẢI TRÌNH CÁC TIÊU CHÍ CHẤM ĐIỂM KHÔNG CÓ TÀI LIỆU KIỂM CHỨNG"]),
     ("self_dept", [LDTBXH, "SỞ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI", "UBND TỈNH AN GIANG", "GIÁM ĐỐC"]),
     ("appraisal", [TINH_BIEN, "HỘI ĐỒNG THẨM ĐỊNH CHỈ SỐ CCHC TỈNH", "THÔNG BÁO", "TM. HỘI ĐỒNG",
-                   "Thẩm định lần 1", "Ý KIẾN THẨM ĐỊNH ĐÃ GỬI ĐƠN VỊ", "Số: /BC-HĐTĐ"]),
+                   "Thẩm định lần 1", "Ý KIẾN THẨM ĐỊNH ĐÃ GỬI ĐƠN VỊ", "Số: /TB-HĐTĐ"]),
     ("appraisal_dept", [LDTBXH]),
     ("council", [TINH_BIEN, LDTBXH, "HỘI ĐỒNG THẨM ĐỊNH CHỈ SỐ CCHC TỈNH", "Các sở, ban, ngành tỉnh",
                  "UBND các huyện, thị xã, thành phố", "20 sở, ban, ngành tỉnh; 11 UBND huyện, thị xã, thành phố"]),
@@ -275,3 +297,41 @@ def test_nfd_text_is_normalised_before_rendering(app, ctx):
     text = pypdf.PdfReader(io.BytesIO(result.data)).pages[0].extract_text()
     assert "Thẩm định Tịnh Biên" in unicodedata.normalize("NFC", text)
     assert (result.err, result.warn) == (0, 0)
+
+
+def test_a_deputy_signs_for_the_director_with_the_name_and_the_department_symbol(rendered):
+    last = _flat(_reader(rendered, "self_dept").pages[-1].extract_text())
+    assert f"KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC {DEPUTY}" in last
+    first = _flat(_reader(rendered, "self_dept").pages[0].extract_text())
+    assert f"Số: /{DEPT_SYMBOL}" in first
+    assert "An Giang, ngày 15 tháng 5 năm 2023" in first
+
+
+def test_a_district_without_a_recorded_signer_prints_what_it_printed_before(rendered):
+    text = _text(rendered, "self")
+    assert "Số: /BC-UBND" in text and "Tịnh Biên, ngày 15 tháng 5 năm 2023" in text
+    assert "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH" in text
+
+
+def test_the_appraisal_notice_carries_a_notice_symbol_not_a_report_one(rendered):
+    for name in ("appraisal", "appraisal_dept", "appraisal_adjusted"):
+        first = _flat(_reader(rendered, name).pages[0].extract_text())
+        assert "Số: /TB-HĐTĐ" in first
+        assert "/BC-HĐTĐ" not in first
+
+
+def test_the_appraisal_notice_prints_bonus_deductions_and_the_results_page_total(rendered):
+    from decimal import Decimal
+
+    from portal.reports.meta import vn_number
+    u = rendered["adjusted"]
+    appraisal, bonus, deductions = (Decimal(u[k]) for k in ("appraisal_points", "bonus", "deductions"))
+    total = appraisal + bonus - deductions
+    text = _text(rendered, "appraisal_adjusted")
+    # the final column is the last number of each line (max, self, round 1, final)
+    assert re.search(rf"Tổng cộng \(không gồm điểm điều tra xã hội học\)( [\d,]+){{3}} {vn_number(appraisal)} ", text)
+    assert re.search(rf"Điểm thưởng( [\d,]+){{3}} {vn_number(bonus)} ", text)
+    assert re.search(rf"Điểm trừ( [\d,]+){{3}} {vn_number(deductions)} ", text)
+    assert re.search(rf"Tổng điểm sau điểm thưởng, điểm trừ [\d,]+ [\d,]+ {vn_number(total)} ", text)
+    print(f"\n[reports] appraisal notice of {u['name']}: appraisal {vn_number(appraisal)} + bonus {vn_number(bonus)}"
+          f" − deductions {vn_number(deductions)} = {vn_number(total)} (results page: same three figures)")
