@@ -335,3 +335,32 @@ def test_the_appraisal_notice_prints_bonus_deductions_and_the_results_page_total
     assert re.search(rf"Tổng điểm sau điểm thưởng, điểm trừ [\d,]+ [\d,]+ {vn_number(total)} ", text)
     print(f"\n[reports] appraisal notice of {u['name']}: appraisal {vn_number(appraisal)} + bonus {vn_number(bonus)}"
           f" − deductions {vn_number(deductions)} = {vn_number(total)} (results page: same three figures)")
+
+
+def test_an_empty_file_prints_blank_totals_not_zero(app, ctx):
+    from sqlalchemy import delete
+
+    from portal.assessments.models import ScoreEntry
+    from portal.reports.meta import vn_number
+    from tests.conftest import _empty_tables
+    from tests.web.reports_setup import small_year
+    _empty_tables()
+    world = small_year(("STP", "890"))
+    year = world.year()
+    assessment = db.session.scalar(select(Assessment).where(Assessment.unit_id == world.units["STP"]))
+    db.session.execute(delete(ScoreEntry).where(ScoreEntry.assessment_id == assessment.id))
+    db.session.commit()
+    r = documents.data.unit_report(assessment, year)
+    assert r.fields and all(row.cells[col].empty for row in r.rows for col in ("self", "round1", "final"))
+    assert all(r.totals[col].empty for col in ("self", "round1", "final"))
+    assert all(cell.empty for col in r.adjust_totals.values() for cell in col.values())
+    number = r"\d+(?:,\d+)?"
+    self_text = _flat(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(
+        documents.self_report(assessment, year, today=TODAY).pdf)).pages))
+    after_total = re.search(rf"Tổng điểm tự đánh giá \(không gồm điểm điều tra xã hội học\) {number} (\S+)", self_text)
+    assert after_total and not re.fullmatch(number, after_total.group(1)), after_total
+    first, second = r.fields[0], r.fields[1]
+    assert f"1 {first.title} {vn_number(first.max_points)} 2 {second.title}" in self_text
+    notice = _flat(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(
+        documents.appraisal_report(assessment, year, today=TODAY).pdf)).pages))
+    assert re.search(r"Tổng điểm sau điểm thưởng, điểm trừ (\S+)", notice).group(1) == "Điểm"
