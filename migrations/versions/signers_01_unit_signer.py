@@ -10,11 +10,12 @@ Revises: 9461eccfa123
 Create Date: 2026-12-06 03:45:00
 
 """
-from alembic import op
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
+from alembic import op
 
 from portal.units.domain import default_signer
-
 
 # revision identifiers, used by Alembic.
 revision = 'signers_01'
@@ -60,7 +61,6 @@ def upgrade():
 
 def _defaults(conn) -> list[dict]:
     """One row per (unit, year) that has a file: what the documents printed before this revision."""
-    from datetime import datetime, timezone
     units = {row.id: row for row in conn.execute(sa.select(_unit.c.id, _unit.c.name, _unit.c.unit_type))}
     names = {(r.unit_id, r.year_id): r.name for r in conn.execute(sa.select(_unit_name))}
     places = {r.id: (r.report_settings or {}).get('place') or PROVINCE_PLACE
@@ -69,7 +69,7 @@ def _defaults(conn) -> list[dict]:
     for r in conn.execute(sa.select(_user.c.unit_id, _user.c.full_name).where(
             _user.c.role == 'unit_leader', _user.c.active.is_(True)).order_by(_user.c.id)):
         leaders.setdefault(r.unit_id, r.full_name or '')
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     rows = []
     for unit_id, year_id in conn.execute(sa.select(_assessment.c.unit_id, _assessment.c.year_id).distinct()):
         unit = units[unit_id]

@@ -18,8 +18,15 @@ from portal.comments.models import Comment
 from portal.criteria.models import CriteriaSet, Criterion
 from portal.evidence.models import EvidenceDocument, ItemEvidence
 from portal.extensions import db
-from portal.reports.scores import (EMPTY, Cell, SetTree, cell_of, column_entries, effective_entries,
-                                   stage_evaluations)
+from portal.reports.scores import (
+    EMPTY,
+    Cell,
+    SetTree,
+    cell_of,
+    column_entries,
+    effective_entries,
+    stage_evaluations,
+)
 from portal.units.models import Unit
 from portal.years.models import AssessmentYear
 
