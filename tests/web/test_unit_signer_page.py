@@ -103,3 +103,20 @@ def test_the_page_is_linked_from_the_workspace_and_the_reports_page(app, world):
     assert url in _client(app, "stp.lanhdao").get(f"/assessment/{assessment_id}").get_data(as_text=True)
     assert url not in _client(app, "stp.canbo").get(f"/assessment/{assessment_id}").get_data(as_text=True)
     assert url in _client(app, "admin").get(f"/reports/{world.year_id}").get_data(as_text=True)
+
+
+def test_a_new_year_carries_the_last_signer_forward_until_its_own_is_saved(app, world):
+    from portal.units.models import Unit
+    from portal.units.signers import save_signer, signer_of
+    from portal.years.models import AssessmentYear
+    assert _client(app, "admin").post(_url(world, "STP"), data=DEPUTY).status_code == 303
+    next_year = AssessmentYear(year=2023, title="Chỉ số cải cách hành chính năm 2023", phase="setup")
+    db.session.add(next_year)
+    db.session.flush()
+    stp, tinh_bien = db.session.get(Unit, world.units["STP"]), db.session.get(Unit, world.units["890"])
+    assert signer_of(stp, next_year).authority_lines == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
+    assert signer_of(stp, next_year).name == DEPUTY["name"]
+    assert signer_of(tinh_bien, next_year).authority_lines == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
+    save_signer(stp, next_year, dict(DEPUTY, name="Võ Minh Tâm", position="Giám đốc"), actor=None)
+    assert signer_of(stp, next_year).authority_lines == ["GIÁM ĐỐC"]
+    assert signer_of(stp, world.year()).name == DEPUTY["name"]          # the earlier year keeps its signer
