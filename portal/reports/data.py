@@ -1,7 +1,10 @@
 """Số liệu báo cáo của một đơn vị — the queries behind a unit's two reports (self-assessment report and
 appraisal result), in a constant number of queries whatever the size of the criteria set:
 assessment + unit names, criteria, score entries of every stage, self-stage evidence links, sent comments
-and explanations (and the unit's leader for the signature)."""
+and explanations. The signer of the unit's own report is portal.units.signers' concern.
+
+An empty column prints blank, never 0: a field, group or total with nothing entered at that stage, and a
+bonus or deduction item the stage has no entry for, are EMPTY cells."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -15,7 +18,15 @@ from portal.comments.models import Comment
 from portal.criteria.models import CriteriaSet, Criterion
 from portal.evidence.models import EvidenceDocument, ItemEvidence
 from portal.extensions import db
-from portal.reports.scores import EMPTY, Cell, SetTree, cell_of, effective_entries, stage_evaluations
+from portal.reports.scores import (
+    EMPTY,
+    Cell,
+    SetTree,
+    cell_of,
+    column_entries,
+    effective_entries,
+    stage_evaluations,
+)
 from portal.units.models import Unit
 from portal.years.models import AssessmentYear
 
@@ -53,7 +64,7 @@ class UnitReport:
     without_evidence: list[Row]
     comments: dict[int, list] = field(default_factory=dict)
     explanations: dict[int, Explanation] = field(default_factory=dict)
-    leader_name: str = ""
+    adjust_totals: dict[str, dict[str, Cell]] = field(default_factory=dict)
 
 
 def load_set_tree(set_id: int) -> SetTree:
@@ -64,7 +75,9 @@ def _node_cell(evaluation, code: str) -> Cell:
     result = evaluation.nodes.get(code)
     if result is None or result.survey_excluded:
         return EMPTY
-    return Cell(None, True) if result.not_applicable else Cell(result.points)
+    if result.not_applicable:
+        return Cell(None, True)
+    return Cell(result.points) if result.scored_count else EMPTY
 
 
 def _rows(tree: SetTree, by_item: dict, evals: dict) -> tuple[list[Row], list[Row], list[Row]]:
@@ -94,11 +107,36 @@ def _rows(tree: SetTree, by_item: dict, evals: dict) -> tuple[list[Row], list[Ro
     return rows, fields, survey_fields
 
 
-def _adjustment_rows(tree: SetTree, evals: dict) -> list[Row]:
+def _adjustment_rows(tree: SetTree, evals: dict, entries: dict) -> list[Row]:
+    """A row per bonus or deduction item; a column without an entry for it is blank."""
+    def cell(col, crit):
+        return _node_cell_of_adjustment(evals[col], crit.code) if crit.id in entries[col] else EMPTY
     return [Row(crit.code, crit.title, 0, crit.method or "adjustment", crit.max_points,
-                {col: _node_cell(evals[col], crit.code) for col in ("self", "round1", "final")} | {"round2": EMPTY},
+                {col: cell(col, crit) for col in ("self", "round1", "final")} | {"round2": EMPTY},
                 criterion_id=crit.id)
             for crit in tree.adjustments]
+
+
+def _node_cell_of_adjustment(evaluation, code: str) -> Cell:
+    result = evaluation.nodes.get(code)
+    return EMPTY if result is None else Cell(result.points)
+
+
+def _totals(evals: dict, entries: dict) -> tuple[dict[str, Cell], dict[str, dict[str, Cell]]]:
+    """(appraisal totals, {column: bonus, deductions, total}) — the bonus and deductions after the set's
+    caps, and total = appraisal + bonus − deductions, as the results page counts them; blank for a
+    column with nothing entered."""
+    totals, adjust = {"round2": EMPTY}, {}
+    for col in ("self", "round1", "final"):
+        ev = evals[col]
+        if not entries[col]:
+            totals[col] = EMPTY
+            adjust[col] = {"bonus": EMPTY, "deductions": EMPTY, "total": EMPTY}
+            continue
+        totals[col] = Cell(ev.appraisal_points)
+        adjust[col] = {"bonus": Cell(ev.bonus), "deductions": Cell(ev.deductions),
+                       "total": Cell(ev.appraisal_points + ev.bonus - ev.deductions)}
+    return totals, adjust
 
 
 def _evidence_items(assessment_id: int) -> set[int]:
@@ -121,11 +159,6 @@ def sent_comments(assessment_id: int) -> dict[int, list[tuple[Comment, str]]]:
     return out
 
 
-def _leader_name(unit_id: int) -> str:
-    return db.session.scalar(select(User.full_name).where(
-        User.unit_id == unit_id, User.role == "unit_leader", User.active.is_(True)).order_by(User.id).limit(1)) or ""
-
-
 def load_assessment(assessment_id: int) -> Assessment | None:
     return db.session.scalar(select(Assessment).where(Assessment.id == assessment_id).options(
         selectinload(Assessment.unit).selectinload(Unit.names), selectinload(Assessment.criteria_set)))
@@ -143,10 +176,11 @@ def unit_report(assessment: Assessment, year: AssessmentYear) -> UnitReport:
                and not r.cells["self"].not_applicable and (r.cells["self"].points or 0) > 0]
     explanations = {e.criterion_id: e for e in db.session.scalars(
         select(Explanation).where(Explanation.assessment_id == assessment.id))}
-    totals = {col: Cell(evals[col].appraisal_points) for col in ("self", "round1", "final")} | {"round2": EMPTY}
+    entries = column_entries(by_item)
+    totals, adjust_totals = _totals(evals, entries)
     return UnitReport(year=year, assessment=assessment, unit=assessment.unit,
                       unit_name=assessment.unit.name_in(year.id), cset=assessment.criteria_set, rows=rows,
-                      fields=fields, adjustments=_adjustment_rows(tree, evals), totals=totals,
+                      fields=fields, adjustments=_adjustment_rows(tree, evals, entries), totals=totals,
                       survey_fields=survey_fields, without_evidence=without,
                       comments=sent_comments(assessment.id), explanations=explanations,
-                      leader_name=_leader_name(assessment.unit_id))
+                      adjust_totals=adjust_totals)

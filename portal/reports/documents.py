@@ -13,6 +13,7 @@ from flask import current_app
 from portal.reports import data, data_year, meta
 from portal.reports.pdf import font_face_css, render_pdf, static_folder_of
 from portal.text import fold_key
+from portal.units.signers import signer_of
 from portal.units.types import type_of
 
 CHUNK_ROWS = 100  # long tables are split: xhtml2pdf slows down quadratically on one long table
@@ -72,13 +73,13 @@ def self_report(assessment, year, *, today: date) -> Report:
     settings = meta.report_settings(year.report_settings)
     committee = is_committee(assessment)
     parent, agency = meta.unit_header(r.unit_name, committee, settings)
+    signature = meta.unit_signature(signer_of(r.unit, year))
     doc = meta.DocMeta(
         title=f"Báo cáo tự đánh giá Chỉ số CCHC năm {year.year} — {r.unit_name}", doc_type="BÁO CÁO",
         subject=f"Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {year.year}",
-        parent_agency=parent, agency_lines=agency,
-        number_line=meta.number_line(meta.unit_number_suffix(committee)),
-        date_line=meta.date_line(meta.unit_place(r.unit_name, committee, settings), today),
-        authority_lines=meta.unit_authority(r.unit_name, committee), signer_name=r.leader_name,
+        parent_agency=parent, agency_lines=agency, number_line=signature["number_line"],
+        date_line=meta.date_line(signature["place"] or settings["place"], today),
+        authority_lines=signature["authority_lines"], signer_name=signature["signer_name"],
         recipients=["Sở Nội vụ (Hội đồng thẩm định);", "Lưu: VT."])
     pdf = to_pdf("reports/self.html", doc=doc, r=r, appraisal_max=_appraisal_max(r))
     return Report(f"tu-danh-gia-{year.year}-{slug(r.unit_name)}.pdf", pdf)
@@ -89,7 +90,7 @@ def appraisal_report(assessment, year, *, today: date, visibility: Visibility = 
     r = data.unit_report(assessment, year)
     settings = meta.report_settings(year.report_settings)
     doc = meta.council_meta(
-        settings, today=today, landscape=True, doc_type="THÔNG BÁO",
+        settings, today=today, suffix="council_notice_suffix", landscape=True, doc_type="THÔNG BÁO",
         title=f"Kết quả thẩm định Chỉ số CCHC năm {year.year} — {r.unit_name}",
         subject=f"Kết quả thẩm định Chỉ số cải cách hành chính năm {year.year}", subtitle=f"của {r.unit_name}",
         recipients=[f"{r.unit_name};", "Thành viên Hội đồng thẩm định;", "Lưu: VT, Tổ giúp việc."])

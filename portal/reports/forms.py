@@ -32,6 +32,7 @@ class ReportSettingsForm(BaseForm):
                   max_length=60)
     number_suffix = _suffix(_l("Ký hiệu báo cáo của Sở"), _l("Hãy nhập ký hiệu, ví dụ BC-SNV."))
     council_number_suffix = _suffix(_l("Ký hiệu báo cáo của Hội đồng"), _l("Hãy nhập ký hiệu, ví dụ BC-HĐTĐ."))
+    council_notice_suffix = _suffix(_l("Ký hiệu thông báo kết quả thẩm định"), _l("Hãy nhập ký hiệu, ví dụ TB-HĐTĐ."))
     signer_authority = _line(_l("Thẩm quyền ký (nếu ký thay)"), max_length=60)
     signer_title = _line(_l("Chức vụ người ký báo cáo của Sở"), required=_l("Hãy nhập chức vụ, ví dụ GIÁM ĐỐC."),
                          max_length=60)
@@ -41,11 +42,34 @@ class ReportSettingsForm(BaseForm):
     council_signer_name = _line(_l("Họ và tên người ký thay mặt Hội đồng"), max_length=80)
 
     FIELDS = ("parent_agency", "agency", "council", "place", "number_suffix", "council_number_suffix",
-              "signer_authority", "signer_title", "signer_name", "council_signer_title", "council_signer_name")
+              "council_notice_suffix", "signer_authority", "signer_title", "signer_name", "council_signer_title", "council_signer_name")
 
     def load(self, settings: dict) -> "ReportSettingsForm":
         for name in self.FIELDS:
             getattr(self, name).data = settings.get(name, "")
+        return self
+
+    def values(self) -> dict:
+        return {name: getattr(self, name).data or "" for name in self.FIELDS}
+
+
+class SignerForm(BaseForm):
+    """Người ký văn bản của đơn vị — a unit's signer of a year (portal.units.models.UnitSigner)."""
+
+    name = _line(_l("Họ và tên người ký"), required=_l("Hãy nhập họ và tên người ký, ví dụ Nguyễn Văn An."),
+                 max_length=80)
+    position = _line(_l("Chức vụ"), required=_l("Hãy nhập chức vụ, ví dụ Giám đốc hoặc Phó Giám đốc."),
+                     max_length=60)
+    collective = _line(_l("Ký thay mặt tập thể (nếu có)"), max_length=60)
+    symbol = _suffix(_l("Ký hiệu báo cáo của đơn vị"), _l("Hãy nhập ký hiệu, ví dụ BC-SNV hoặc BC-UBND."))
+    place = _line(_l("Địa danh ghi ở dòng ngày tháng"), required=_l("Hãy nhập địa danh, ví dụ An Giang hoặc Tịnh Biên."),
+                  max_length=60)
+
+    FIELDS = ("name", "position", "collective", "symbol", "place")
+
+    def load(self, signer) -> "SignerForm":
+        for name in self.FIELDS:
+            getattr(self, name).data = getattr(signer, name)
         return self
 
     def values(self) -> dict:

@@ -17,12 +17,11 @@ DEFAULT_REPORT_SETTINGS = {
     "signer_name": "",
     "number_suffix": "BC-SNV",
     "council_number_suffix": "BC-HĐTĐ",
+    "council_notice_suffix": "TB-HĐTĐ",
     "council_signer_title": "CHỦ TỊCH",
     "council_signer_name": "",
 }
 
-_DISTRICT = re.compile(r"^(?:UBND|[UỦ][yỷ] ban nhân dân)\s+(?:huyện|thị xã|thành phố|quận|thị trấn|xã|phường|đặc khu)"
-                       r"\s+(.+)$", re.IGNORECASE)
 _UBND = re.compile(r"^(?:UBND|[UỦ][yỷ] ban nhân dân)\s+(.+)$", re.IGNORECASE)
 
 
@@ -70,33 +69,11 @@ def vn_number(value, places: int | None = None) -> str:
     return "" if value is None or value == "" else decimal_text(value, places, ",")
 
 
-def unit_authority(unit_name: str, committee: bool) -> list[str]:
-    """The head who signs a unit's own report (thẩm quyền ký) from the kind of unit: a People's Committee
-    (its type's `committee`) signs on behalf of the committee."""
-    if committee:
-        return ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
-    lowered = unit_name.lower()
-    for prefix, title in (("văn phòng", "CHÁNH VĂN PHÒNG"), ("thanh tra", "CHÁNH THANH TRA"),
-                          ("ban", "TRƯỞNG BAN")):
-        if lowered.startswith(prefix):
-            return [title]
-    return ["GIÁM ĐỐC"]
-
-
-def unit_place(unit_name: str, committee: bool, settings: dict) -> str:
-    """The place of a unit's own document (Decree 30: where the issuing body is): the district's own
-    name for a district UBND ("Tịnh Biên, ngày …"), the province for a department."""
-    if committee:
-        match = _DISTRICT.match(unit_name)
-        if match:
-            return match.group(1)
-    return settings["place"]
-
-
-def unit_number_suffix(committee: bool) -> str:
-    """The report's symbol of a unit's own document: BC-UBND for a People's Committee; a department's own
-    abbreviation is not known to the portal, so only the document type (BC)."""
-    return "BC-UBND" if committee else "BC"
+def unit_signature(signer) -> dict:
+    """The number line, place, authority lines and name a unit's own document prints, from the unit's
+    signer of the year (portal.units.domain.Signer: its record, or the defaults by kind of unit)."""
+    return {"number_line": number_line(signer.symbol), "place": signer.place,
+            "authority_lines": signer.authority_lines, "signer_name": signer.name}
 
 
 def unit_header(unit_name: str, committee: bool, settings: dict) -> tuple[str, list[str]]:
@@ -124,10 +101,11 @@ def agency_meta(settings: dict, *, today: date, **kwargs) -> DocMeta:
                    authority_lines=authority, signer_name=settings["signer_name"], **kwargs)
 
 
-def council_meta(settings: dict, *, today: date, **kwargs) -> DocMeta:
-    """A document of the appraisal council, signed by its chair on behalf of the council."""
+def council_meta(settings: dict, *, today: date, suffix: str = "council_number_suffix", **kwargs) -> DocMeta:
+    """A document of the appraisal council, signed by its chair on behalf of the council; `suffix` names
+    the setting of its symbol: a report (BC-HĐTĐ) or a notice (council_notice_suffix, TB-HĐTĐ)."""
     return DocMeta(parent_agency=upper(settings["parent_agency"]), agency_lines=[upper(settings["council"])],
-                   number_line=number_line(settings["council_number_suffix"]),
+                   number_line=number_line(settings[suffix]),
                    date_line=date_line(settings["place"], today),
                    authority_lines=["TM. HỘI ĐỒNG", upper(settings["council_signer_title"])],
                    signer_name=settings["council_signer_name"], **kwargs)

@@ -97,14 +97,19 @@ def evaluate_entries(tree: SetTree, entries: dict, cset, settings: dict, *, surv
                     survey_available=bool(survey))
 
 
+def column_entries(by_item: dict) -> dict[str, dict]:
+    """{self, round1, final: {criterion_id: effective entry}} of one unit, items without an entry left out."""
+    out: dict[str, dict] = {"self": {}, "round1": {}, "final": {}}
+    for cid, stages in by_item.items():
+        eff = effective_entries(stages)
+        for col, key in (("self", "self"), ("round1", "round1_effective"), ("final", "final")):
+            if eff[key] is not None:
+                out[col][cid] = eff[key]
+    return out
+
+
 def stage_evaluations(tree: SetTree, by_item: dict, cset, settings: dict, survey: dict | None = None
                       ) -> dict[str, Evaluation]:
     """{self, round1, final: Evaluation} of one unit from {criterion_id: {stage: entry}}."""
-    per_column: dict[str, dict] = {"self": {}, "round1": {}, "final": {}}
-    for cid, stages in by_item.items():
-        eff = effective_entries(stages)
-        per_column["self"][cid] = eff["self"]
-        per_column["round1"][cid] = eff["round1_effective"]
-        per_column["final"][cid] = eff["final"]
     return {col: evaluate_entries(tree, entries, cset, settings, survey=survey if col == "final" else None)
-            for col, entries in per_column.items()}
+            for col, entries in column_entries(by_item).items()}

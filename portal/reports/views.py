@@ -115,4 +115,4 @@ def report_settings(year_id: int):
     return redirect_after_post(url_for("reports.year_page", year_id=year.id))
 
 
-from portal.reports import commands, views_exports, views_files  # noqa: E402,F401  (register routes, `flask worker`)
+from portal.reports import commands, views_exports, views_files, views_signer  # noqa: E402,F401  (routes, `flask worker`)

@@ -10,6 +10,7 @@ from portal.extensions import db
 from portal.reports import bp
 from portal.reports.domain import NOT_APPROVED, NOT_COMPUTED, NOT_FOUND, can_download_report, first_phase
 from portal.reports.services import approval_in_force, assessment_of, results_computed
+from portal.units.domain import can_edit_signer
 from portal.web.htmx import is_htmx, render
 from portal.years.deadlines import phase_label, refusal_message
 from portal.years.models import AssessmentYear
@@ -104,3 +105,13 @@ def export_zips_kept() -> int:
     """How many finished ZIPs the server keeps per year and kind (portal.reports.jobs.KEEP_ZIPS)."""
     from portal.reports.jobs import KEEP_ZIPS
     return KEEP_ZIPS
+
+
+@bp.app_template_global("unit_signer_url")
+def unit_signer_url(year, unit_id: int) -> str | None:
+    """The page of the unit's signer of the year, if the current user may edit it (None otherwise)."""
+    if year is None or unit_id is None or not getattr(current_user, "is_authenticated", False):
+        return None
+    if not can_edit_signer(current_user.role, own_unit=current_user.unit_id == unit_id):
+        return None
+    return url_for("reports.unit_signer", year_id=year.id, unit_id=unit_id)

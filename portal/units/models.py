@@ -78,3 +78,22 @@ class UnitName(db.Model):
     name: Mapped[str] = mapped_column(String(255))
 
     unit: Mapped[Unit] = relationship(back_populates="names")
+
+
+class UnitSigner(db.Model):
+    """Người ký văn bản của đơn vị theo năm — who signs the unit's own documents in one assessment year:
+    name, position (the signing authority is computed from it, portal.units.domain), the collective body
+    signed for (TM.), the document symbol (ký hiệu, BC-SNV) and the place name of the date line."""
+
+    __tablename__ = "unit_signer"
+    __table_args__ = (UniqueConstraint("unit_id", "year_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    year_id: Mapped[int] = mapped_column(ForeignKey("assessment_year.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80), default="")
+    position: Mapped[str] = mapped_column(String(60))
+    collective: Mapped[str] = mapped_column(String(60), default="")
+    symbol: Mapped[str] = mapped_column(String(30))
+    place: Mapped[str] = mapped_column(String(60))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

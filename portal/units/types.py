@@ -101,7 +101,8 @@ def sort_key(year):
     return lambda code: (order.get(code, len(order)), code or "")
 
 
-def _latest(code: str) -> TypeInfo | None:
+def latest_type(code: str) -> TypeInfo | None:
+    """The newest year's type with this code (for a year that does not declare it)."""
     for year_id in sorted(_all(), reverse=True):
         found = next((t for t in _all()[year_id] if t.code == code), None)
         if found is not None:
@@ -115,7 +116,7 @@ def unit_type_label(code: str | None, year=None) -> str:
     if not code:
         return ""
     row = type_of(year, code) if year is not None else None
-    row = row or _latest(code)
+    row = row or latest_type(code)
     if row is None:
         return code
     return row.label(str(get_locale() or "vi"))

@@ -24,10 +24,7 @@ from portal.reports.meta import (
     decision_issuer,
     number_line,
     report_settings,
-    unit_authority,
     unit_header,
-    unit_number_suffix,
-    unit_place,
     vn_number,
 )
 from portal.reports.sheet import cell_value, safe_text, sheet_title, unsafe_text
@@ -134,19 +131,6 @@ def test_district_documents_are_issued_by_the_district_committee():
     assert unit_header("UBND huyện Tịnh Biên", True, settings) == ("", ["ỦY BAN NHÂN DÂN", "HUYỆN TỊNH BIÊN"])
     assert unit_header("Sở Lao động – Thương binh và Xã hội", False, settings) == \
         ("UBND TỈNH AN GIANG", ["SỞ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI"])
-    assert unit_authority("UBND huyện Tịnh Biên", True) == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
-    assert unit_place("UBND huyện Tịnh Biên", True, settings) == "Tịnh Biên"
-    assert unit_place("UBND thành phố Châu Đốc", True, settings) == "Châu Đốc"
-    assert unit_place("Sở Y tế", False, settings) == "An Giang"
-    assert unit_place("UBND xã Mỹ Hòa Hưng", True, settings) == "Mỹ Hòa Hưng"
-    assert unit_place("UBND phường Long Xuyên", True, settings) == "Long Xuyên"
-    assert unit_place("UBND đặc khu Phú Quốc", True, settings) == "Phú Quốc"
-    assert unit_place("UBND thị xã Tịnh Biên", True, settings) == "Tịnh Biên"
-    assert (unit_number_suffix(True), unit_number_suffix(False)) == ("BC-UBND", "BC")
-    assert unit_authority("Văn phòng UBND tỉnh", False) == ["CHÁNH VĂN PHÒNG"]
-    assert unit_authority("Thanh tra tỉnh", False) == ["CHÁNH THANH TRA"]
-    assert unit_authority("Ban Dân tộc", False) == ["TRƯỞNG BAN"]
-    assert unit_authority("Sở Y tế", False) == ["GIÁM ĐỐC"]
 
 
 def test_settings_fill_defaults_and_print_in_capitals():

@@ -111,6 +111,7 @@ MATRIX = {
     "reports.export_download": (ADMIN, "year"),
     "reports.unit_self": (COUNCIL | UNIT, "unit"),
     "reports.unit_appraisal": (COUNCIL | UNIT, "unit"),
+    "reports.unit_signer": (frozenset({"admin", "unit_leader"}), "unit"),
     # set-up (admin)
     "units.list_units": (ADMIN, "admin"),
     "units.create": (ADMIN, "admin"),

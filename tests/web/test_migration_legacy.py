@@ -84,7 +84,8 @@ def migrated(tmp_path, legacy):
                     conn.execute(insert(table), rows)
             if db.engine.dialect.name == "postgresql":
                 for name in legacy["order"]:
-                    if "id" in meta.tables[name].columns:
+                    column = meta.tables[name].columns.get("id")
+                    if column is not None and column.autoincrement and column.type.python_type is int:
                         conn.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
                                           f"COALESCE((SELECT MAX(id) FROM \"{name}\"), 1))"))
         upgrade()
@@ -96,12 +97,15 @@ def migrated(tmp_path, legacy):
 
 
 _DATE = re.compile(r"ngày\s*\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*\d{4}")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_PAGE_NUMBER = re.compile(r"\n[ \t]*\n[ \t]*\d+[ \t]*(?=\n|$)")   # a page's number, alone after a blank line
+_NUMBER = re.compile(r"(?<!\w)\d+(?:[.,]\d+)*(?!\w)")               # not the digits of a code (LV1, F2)
 
 
 def figures(content: str) -> list[str]:
-    """The numbers of a text in order, dates of issue (the day a report is printed) left out."""
-    return _NUMBER.findall(_DATE.sub("", content))
+    """The numbers of a text in order: the figures, their ranks and counts. Left out: the date of issue
+    (the day a report is printed), page numbers and the digits of column codes — where a page breaks is
+    layout, not a figure."""
+    return _NUMBER.findall(_PAGE_NUMBER.sub("\n", _DATE.sub("", content)))
 
 
 def page_text(html: str) -> str:

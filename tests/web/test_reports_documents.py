@@ -25,6 +25,8 @@ MOTTO = "Độc lập - Tự do - Hạnh phúc"
 TINH_BIEN = "UBND huyện Tịnh Biên"           # the 2022 name (thị xã from 10/04/2023)
 LDTBXH = "Sở Lao động – Thương binh và Xã hội"
 REPORTS = ("self", "appraisal", "council", "synthesis", "annex")
+DEPUTY = "Trần Thị Bích Ngọc"               # the department's deputy director, recorded as its signer
+DEPT_SYMBOL = "BC-SLĐTBXH"
 
 
 def _flat(text: str) -> str:
@@ -50,12 +52,16 @@ def rendered(app):
         year = world.year()
         by_code = {a.unit.code: a for a in db.session.scalars(select(Assessment).where(Assessment.year_id == year.id))}
         _add_comments(by_code["890"])
+        _deputy_signs(by_code["SLDTBXH"], year)
         out["document"] = results_document(year)
+        adjusted = _unit_with_bonus_and_deductions(out["document"])
+        out["adjusted"] = adjusted
         builders = {
             "self": lambda: documents.self_report(by_code["890"], year, today=TODAY),
             "self_dept": lambda: documents.self_report(by_code["SLDTBXH"], year, today=TODAY),
             "appraisal": lambda: documents.appraisal_report(by_code["890"], year, today=TODAY),
             "appraisal_dept": lambda: documents.appraisal_report(by_code["SLDTBXH"], year, today=TODAY),
+            "appraisal_adjusted": lambda: documents.appraisal_report(by_code[adjusted["code"]], year, today=TODAY),
             "council": lambda: documents.council_report(year, today=TODAY),
             "synthesis": lambda: documents.synthesis_report(year, results_document(year), today=TODAY),
             "annex": lambda: documents.annex_report(year, current_approval(year)),
@@ -67,6 +73,22 @@ def rendered(app):
         out["unit_count"] = len(by_code)
         db.session.remove()
     return out
+
+
+def _deputy_signs(assessment, year):
+    from portal.units.signers import save_signer
+    save_signer(assessment.unit, year, {"name": DEPUTY, "position": "Phó Giám đốc", "collective": "",
+                                        "symbol": DEPT_SYMBOL, "place": "An Giang"}, actor=None)
+    db.session.commit()
+
+
+def _unit_with_bonus_and_deductions(document) -> dict:
+    """The results page's entry of a unit the council gave both bonus and deduction points."""
+    from decimal import Decimal
+    units = [u for t in document["types"] for u in t["units"]
+             if Decimal(u["bonus"]) > 0 and Decimal(u["deductions"]) > 0]
+    assert units, "the demo year has no unit with both bonus and deductions"
+    return units[0]
 
 
 INTERNAL = "GHI-CHU-NOI-BO-42: chỉ Hội đồng được đọc"
@@ -113,7 +135,7 @@ def _fonts(reader) -> set[str]:
     return names
 
 
-ALL = REPORTS + ("self_dept", "appraisal_dept")
+ALL = REPORTS + ("self_dept", "appraisal_dept", "appraisal_adjusted")
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -146,7 +168,7 @@ def test_tinos_faces_are_embedded_bold_included(rendered, name):
               "GIẢI TRÌNH CÁC TIÊU CHÍ CHẤM ĐIỂM KHÔNG CÓ TÀI LIỆU KIỂM CHỨNG"]),
     ("self_dept", [LDTBXH, "SỞ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI", "UBND TỈNH AN GIANG", "GIÁM ĐỐC"]),
     ("appraisal", [TINH_BIEN, "HỘI ĐỒNG THẨM ĐỊNH CHỈ SỐ CCHC TỈNH", "THÔNG BÁO", "TM. HỘI ĐỒNG",
-                   "Thẩm định lần 1", "Ý KIẾN THẨM ĐỊNH ĐÃ GỬI ĐƠN VỊ", "Số: /BC-HĐTĐ"]),
+                   "Thẩm định lần 1", "Ý KIẾN THẨM ĐỊNH ĐÃ GỬI ĐƠN VỊ", "Số: /TB-HĐTĐ"]),
     ("appraisal_dept", [LDTBXH]),
     ("council", [TINH_BIEN, LDTBXH, "HỘI ĐỒNG THẨM ĐỊNH CHỈ SỐ CCHC TỈNH", "Các sở, ban, ngành tỉnh",
                  "UBND các huyện, thị xã, thành phố", "20 sở, ban, ngành tỉnh; 11 UBND huyện, thị xã, thành phố"]),
@@ -275,3 +297,114 @@ def test_nfd_text_is_normalised_before_rendering(app, ctx):
     text = pypdf.PdfReader(io.BytesIO(result.data)).pages[0].extract_text()
     assert "Thẩm định Tịnh Biên" in unicodedata.normalize("NFC", text)
     assert (result.err, result.warn) == (0, 0)
+
+
+def test_a_deputy_signs_for_the_director_with_the_name_and_the_department_symbol(rendered):
+    last = _flat(_reader(rendered, "self_dept").pages[-1].extract_text())
+    assert f"KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC {DEPUTY}" in last
+    first = _flat(_reader(rendered, "self_dept").pages[0].extract_text())
+    assert f"Số: /{DEPT_SYMBOL}" in first
+    assert "An Giang, ngày 15 tháng 5 năm 2023" in first
+
+
+def test_a_district_without_a_recorded_signer_prints_what_it_printed_before(rendered):
+    text = _text(rendered, "self")
+    assert "Số: /BC-UBND" in text and "Tịnh Biên, ngày 15 tháng 5 năm 2023" in text
+    assert "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH" in text
+
+
+def test_the_appraisal_notice_carries_a_notice_symbol_not_a_report_one(rendered):
+    for name in ("appraisal", "appraisal_dept", "appraisal_adjusted"):
+        first = _flat(_reader(rendered, name).pages[0].extract_text())
+        assert "Số: /TB-HĐTĐ" in first
+        assert "/BC-HĐTĐ" not in first
+
+
+def test_the_appraisal_notice_prints_bonus_deductions_and_the_results_page_total(rendered):
+    from decimal import Decimal
+
+    from portal.reports.meta import vn_number
+    u = rendered["adjusted"]
+    appraisal, bonus, deductions = (Decimal(u[k]) for k in ("appraisal_points", "bonus", "deductions"))
+    total = appraisal + bonus - deductions
+    text = _text(rendered, "appraisal_adjusted")
+    # the final column is the last number of each line (max, self, round 1, final)
+    assert re.search(rf"Tổng cộng \(không gồm điểm điều tra xã hội học\)( [\d,]+){{3}} {vn_number(appraisal)} ", text)
+    assert re.search(rf"Điểm thưởng( [\d,]+){{3}} {vn_number(bonus)} ", text)
+    assert re.search(rf"Điểm trừ( [\d,]+){{3}} {vn_number(deductions)} ", text)
+    assert re.search(rf"Tổng điểm sau điểm thưởng, điểm trừ [\d,]+ [\d,]+ {vn_number(total)} ", text)
+    print(f"\n[reports] appraisal notice of {u['name']}: appraisal {vn_number(appraisal)} + bonus {vn_number(bonus)}"
+          f" − deductions {vn_number(deductions)} = {vn_number(total)} (results page: same three figures)")
+
+
+def test_an_empty_file_prints_blank_totals_not_zero(app, ctx):
+    from sqlalchemy import delete
+
+    from portal.assessments.models import ScoreEntry
+    from portal.reports.meta import vn_number
+    from tests.conftest import _empty_tables
+    from tests.web.reports_setup import small_year
+    _empty_tables()
+    world = small_year(("STP", "890"))
+    year = world.year()
+    assessment = db.session.scalar(select(Assessment).where(Assessment.unit_id == world.units["STP"]))
+    db.session.execute(delete(ScoreEntry).where(ScoreEntry.assessment_id == assessment.id))
+    db.session.commit()
+    r = documents.data.unit_report(assessment, year)
+    assert r.fields and all(row.cells[col].empty for row in r.rows for col in ("self", "round1", "final"))
+    assert all(r.totals[col].empty for col in ("self", "round1", "final"))
+    assert all(cell.empty for col in r.adjust_totals.values() for cell in col.values())
+    number = r"\d+(?:,\d+)?"
+    self_text = _flat(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(
+        documents.self_report(assessment, year, today=TODAY).pdf)).pages))
+    after_total = re.search(rf"Tổng điểm tự đánh giá \(không gồm điểm điều tra xã hội học\) {number} (\S+)", self_text)
+    assert after_total and not re.fullmatch(number, after_total.group(1)), after_total
+    first, second = r.fields[0], r.fields[1]
+    assert f"1 {first.title} {vn_number(first.max_points)} 2 {second.title}" in self_text
+    notice = _flat(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(
+        documents.appraisal_report(assessment, year, today=TODAY).pdf)).pages))
+    assert re.search(r"Tổng điểm sau điểm thưởng, điểm trừ (\S+)", notice).group(1) == "Điểm"
+
+
+HEADING = re.compile(r"^(?:I|II|III|IV|V)\. [A-ZĐÀ-Ỹ]|^\d\. (?:Các sở|UBND các)")
+
+
+def _page_lines(reader):
+    return [[line.strip() for line in page.extract_text().split("\n") if line.strip()] for page in reader.pages]
+
+
+@pytest.mark.parametrize("name", ("synthesis", "council", "self", "appraisal", "self_dept"))
+def test_no_heading_is_left_alone_at_a_page_foot(rendered, name):
+    pages = _page_lines(_reader(rendered, name))
+    for number, lines in enumerate(pages[:-1], start=1):
+        assert not HEADING.match(lines[-1]), (number, lines[-1])
+        assert not (len(lines) > 1 and HEADING.match(lines[-2]) and HEADING.match(lines[-1])), (number, lines[-2:])
+
+
+def test_each_bar_chart_is_on_one_page_with_its_heading(rendered):
+    pages = [_flat(page.extract_text()) for page in _reader(rendered, "synthesis").pages]
+    for t in rendered["document"]["types"]:
+        on = [i for i, text in enumerate(pages) if "(thang đo 0–100%)" in text and t["units"][-1]["name"] in text]
+        assert on, t["units"][-1]["name"]
+        page = pages[on[-1]]
+        chart = page[page.index("(thang đo 0–100%)"):]
+        assert all(u["name"] in chart for u in t["units"])
+
+
+def test_a_heading_near_the_foot_goes_to_the_next_page_with_its_table(app):
+    """The mechanism itself, on a page filled up to the foot: with the print CSS and room(), a heading
+    never ends a page and its table starts under it; without them the same heading is left alone."""
+    from portal.reports.pdf import font_face_css, render_pdf
+    rows = "".join(f"<tr><td>r{i}</td><td>x</td></tr>" for i in range(40))
+    room = '<pdf:spacer height="56pt" /><pdf:spacer height="-56pt" />'
+    endings = {}
+    for kept in (True, False):
+        css = "h2 { page-break-after: avoid; }" if kept else ""
+        for filled in range(640, 760, 8):      # points of the page already used above the heading
+            html = (f"<html><head><style>{font_face_css(app.static_folder)} body {{ font-family: Tinos; }} {css}"
+                    f"</style></head><body><pdf:spacer height=\"{filled}pt\" /><h2>TIÊU ĐỀ MỤC</h2>{room if kept else ''}<table repeat=\"1\">"
+                    f"<thead><tr><th>A</th><th>B</th></tr></thead>{rows}</table></body></html>")
+            first = _page_lines(pypdf.PdfReader(io.BytesIO(render_pdf(html, static_folder=app.static_folder).data)))[0]
+            endings.setdefault(kept, []).append(first[-1] if first else None)
+    assert "TIÊU ĐỀ MỤC" not in endings[True]
+    assert "TIÊU ĐỀ MỤC" in endings[False]       # the test can fail: without the rules it happens

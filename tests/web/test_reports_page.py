@@ -17,7 +17,7 @@ from tests.web.reports_setup import small_year
 
 PASSWORD = "demo-cchc-2022"
 VALID = {"parent_agency": "UBND TỈNH AN GIANG", "agency": "SỞ NỘI VỤ", "council": "HỘI ĐỒNG THẨM ĐỊNH CHỈ SỐ CCHC TỈNH",
-         "place": "An Giang", "number_suffix": "BC-SNV", "council_number_suffix": "BC-HĐTĐ",
+         "place": "An Giang", "number_suffix": "BC-SNV", "council_number_suffix": "BC-HĐTĐ", "council_notice_suffix": "TB-HĐTĐ",
          "signer_authority": "KT. GIÁM ĐỐC", "signer_title": "PHÓ GIÁM ĐỐC", "signer_name": "Lê Thị Hồng Nhung",
          "council_signer_title": "CHỦ TỊCH", "council_signer_name": "Phạm Văn Đức"}
 
