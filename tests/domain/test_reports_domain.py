@@ -38,7 +38,8 @@ FIRST = {
     **{(r, rep): p for r in ("admin", "council_chair") for rep, p in (
         ("self", "self_assessment"), ("appraisal", "review_1"), ("council", "review_2"), ("synthesis", "synthesis"),
         ("annex", "approval"), ("scores_xlsx", "self_assessment"), ("rankings_xlsx", "synthesis"))},
-    ("council_member", "council"): "review_2",
+    # every unit's points, its own agency's among them: a member reads the council report once published
+    ("council_member", "council"): "published",
     ("unit_staff", "self"): "self_assessment", ("unit_leader", "self"): "self_assessment",
     ("unit_staff", "appraisal"): "explanation", ("unit_leader", "appraisal"): "explanation",
 }
