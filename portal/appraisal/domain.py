@@ -109,6 +109,37 @@ def can_see(rel: str, obj: str, phase: str, *, sent: bool = False, unit_status: 
     return visible
 
 
+# ------------------------------------------------------------------ year-wide documents and result pages
+
+#: What each year-wide document or results page shows of *every* unit's file (every unit, every field).
+#: The council report is the appraised points per field (round 2 where it exists: the final score); the
+#: full score matrix also the self-scores and round 1; a unit's internal result page the honesty gap,
+#: which is the self-score against the final score.
+YEAR_WIDE: Mapping[str, tuple[str, ...]] = {
+    "council": ("final_score",), "synthesis": ("final_score",), "annex": ("final_score",),
+    "rankings_xlsx": ("final_score",), "scores_xlsx": ("self_score", "round1_score", "final_score"),
+    "results": ("final_score",), "heatmap": ("final_score",), "unit_result": ("self_score", "final_score"),
+}
+#: How a role stands to the unit it is farthest from in a year-wide document, which shows every unit and
+#: every field: a council member's own agency and the fields it does not appraise are always in it.
+YEAR_WIDE_RELATION: Mapping[str, str] = {
+    "admin": "admin", "council_chair": "chair", "council_member": "unassigned_member",
+    "unit_staff": "other_unit", "unit_leader": "other_unit", "anonymous": "anonymous",
+}
+
+
+def can_see_year_wide(role: str, document: str, phase: str) -> bool:
+    """May this role see a year-wide document (or results page) in ``phase``? Only when the policy table
+    lets it see every object the document shows, for every unit in it: so the chair and the secretariat
+    from the phase the content exists, and a council member — whose own agency is in every such document —
+    only what anyone may see once the results are published. Unknown roles or documents are refused."""
+    rel = YEAR_WIDE_RELATION.get(str(role))
+    objects = YEAR_WIDE.get(document)
+    if rel is None or objects is None:
+        return False
+    return all(can_see(rel, obj, str(phase)) for obj in objects)
+
+
 #: The pseudo-field of the bonus and deduction items (điểm cộng, điểm trừ), which hang under no field:
 #: the council appraises them like a field (the chair, or a member the admin assigns "ADJ").
 ADJUSTMENTS = "ADJ"

@@ -2,10 +2,13 @@
 
 Rules (the views enforce them; templates only show or hide controls):
 
-* ``can_view_library`` / ``can_download``: unit staff and leader of *that* unit; the admin; council
-  members and the chair for any unit from review round 1 on (``review_1`` and every later phase).
-  Anonymous never; another unit never. A refused object (document, file) is answered with 404 by the
-  views, so another unit's id is indistinguishable from a missing one.
+* ``can_view_library``: unit staff and leader of *that* unit; the admin; the chair for any unit from
+  review round 1 on (``review_1`` and every later phase). A council member never opens a whole library.
+* ``can_download``: the same people, and a council member from review round 1 on for a file of a document
+  that backs an item of a field it appraises for that unit (its assignments with the admin's per-unit
+  reassignments), never its own agency's. Anonymous never; another unit never. A refused object
+  (document, file) is answered with 404 by the views, so another unit's id is indistinguishable from a
+  missing one.
 * ``can_upload`` (create, edit, delete a document; add, replace, delete a file; attach to an item):
   unit staff and leader of that unit while the unit may edit — during self-assessment exactly when
   :func:`portal.years.domain.can_edit_self_score` allows, during explanation exactly when
@@ -21,6 +24,7 @@ import re
 from datetime import date, datetime
 
 from portal.years.domain import (
+    ALL_FIELDS,
     ALLOWED,
     COUNCIL_ROLES,
     UNIT_ROLES,
@@ -47,7 +51,9 @@ def _see(actor: Actor, unit_id: object, phase) -> Decision:
     if actor.role == Role.ADMIN:
         return ALLOWED
     if actor.role in COUNCIL_ROLES:
-        return ALLOWED if phase_index(phase) >= phase_index(Phase.REVIEW_1) else refuse("wrong_phase")
+        if phase_index(phase) < phase_index(Phase.REVIEW_1):
+            return refuse("wrong_phase")
+        return ALLOWED if actor.role == Role.COUNCIL_CHAIR else refuse("evidence_by_item")
     if actor.role not in UNIT_ROLES:
         return refuse("role")
     if actor.unit_id is None or unit_id is None or actor.unit_id != unit_id:
@@ -60,9 +66,20 @@ def can_view_library(actor: Actor, *, unit_id: object, phase: str | Phase) -> De
     return _see(actor, unit_id, phase)
 
 
-def can_download(actor: Actor, *, unit_id: object, phase: str | Phase) -> Decision:
-    """Download or view a file (any version) of a unit's document: the same people as the library."""
-    return _see(actor, unit_id, phase)
+def can_download(actor: Actor, *, unit_id: object, phase: str | Phase, backed_fields=frozenset()) -> Decision:
+    """Download or view a file (any version) of a unit's document: the same people as the library, and a
+    council member for a document backing an item of a field it appraises for that unit.
+
+    ``backed_fields``: the fields of the items the document backs (ADJ for a bonus or deduction item);
+    a member's ``actor.assigned_fields`` are its fields *for that unit* (with reassignments)."""
+    decision = _see(actor, unit_id, phase)
+    if decision or actor.role != Role.COUNCIL_MEMBER or decision.reason == "wrong_phase":
+        return decision
+    if actor.agency_unit_id is not None and actor.agency_unit_id == unit_id:
+        return refuse("own_agency")
+    if ALL_FIELDS in actor.assigned_fields or actor.assigned_fields & frozenset(backed_fields):
+        return ALLOWED
+    return refuse("not_assigned")
 
 
 def can_upload(

@@ -70,6 +70,32 @@ def actor_of(user) -> years.Actor:
                        agency_unit_id=user.unit_id if council else None)
 
 
+def reader_of(user, document: EvidenceDocument, year) -> years.Actor:
+    """The rules' view of a user reading a document's files: for a council member, with the fields it
+    appraises for the document's unit that year — the same ones its appraisal pages show (its assignments
+    for the unit's type, with the admin's per-unit reassignments)."""
+    actor = actor_of(user)
+    if user.role != "council_member":
+        return actor
+    assessment = db.session.scalar(select(Assessment).where(
+        Assessment.year_id == document.year_id, Assessment.unit_id == document.unit_id))
+    if assessment is None:
+        return actor
+    # The appraisal module owns the assignments (as in portal.years.deadlines.actor_for).
+    from portal.appraisal.services import appraisal_actor
+    fields = appraisal_actor(user, year, assessment).assigned_fields
+    return years.Actor(role=actor.role, user_id=actor.user_id, agency_unit_id=actor.agency_unit_id,
+                       assigned_fields=fields)
+
+
+def backed_fields(document_id: int) -> frozenset[str]:
+    """The appraisal fields of the items a document backs (ADJ for a bonus or deduction item)."""
+    from portal.appraisal.domain import field_of
+    rows = db.session.execute(select(Criterion.kind, Criterion.field_code).join(
+        ItemEvidence, ItemEvidence.criterion_id == Criterion.id).where(ItemEvidence.document_id == document_id))
+    return frozenset(field for field in (field_of(kind, code) for kind, code in rows) if field)
+
+
 @dataclass(frozen=True)
 class EditingContext:
     """What the rules need about one unit's year: phase, the unit's file status, window, deadline."""

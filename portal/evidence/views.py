@@ -96,8 +96,8 @@ def open_library(unit_id: int, year: AssessmentYear | None) -> Library:
     if unit is None or year is None:
         abort(404)
     seen = can_view_library(actor_of(current_user), unit_id=unit.id, phase=year.phase)
-    if not seen:  # a council member before review 1 is told when; anyone else sees nothing here
-        abort(refusal(seen, year.phase) if seen.reason == "wrong_phase" else 404)
+    if not seen:  # the council is told when and where it reads evidence; anyone else sees nothing here
+        abort(refusal(seen, year.phase) if seen.reason in ("wrong_phase", "evidence_by_item") else 404)
     context = editing_context(unit.id, year)
     upload = can_upload(actor_of(current_user), unit_id=unit.id, now=utcnow(), **context.rule_args())
     return Library(unit, year, context, upload)
@@ -165,7 +165,8 @@ def library():
         return library_page(lib, block=_search_block())
     units = list(db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.unit_type, Unit.name)))
     seen = year is not None and can_view_library(actor_of(current_user), unit_id=None, phase=year.phase)
-    return render("evidence/units.html", units=units, year=year,
+    wait = year is not None and not seen and seen.reason == "wrong_phase"
+    return render("evidence/units.html", units=units, year=year, wait=wait,
                   note=None if seen or year is None else reason_text(seen, year.phase))
 
 

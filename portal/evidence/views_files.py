@@ -1,7 +1,8 @@
 """Files of an evidence document: upload, replace, delete, and the only ways to read a blob back —
 download (attachment) and "Xem" (inline, PDF and images only, sandboxed).
 
-Downloads go through the same rule as the library (``can_download``); another unit's file id is 404.
+Downloads go through ``can_download``: the library's readers, and a council member for the documents
+backing items of the fields it appraises for that unit; another unit's file id is 404.
 The response carries the detected mime type (never text/html or image/svg+xml), ``nosniff``, and the
 exact NFC display name (Werkzeug writes ``filename*`` for non-ASCII names).
 """
@@ -19,12 +20,13 @@ from portal.evidence import bp, storage
 from portal.evidence.domain import can_download
 from portal.evidence.services import (
     UploadRefused,
-    actor_of,
     add_files,
+    backed_fields,
     delete_file,
     is_current,
     load_document,
     load_file,
+    reader_of,
     replace_file,
 )
 from portal.evidence.sniff import MIME_TYPES
@@ -124,7 +126,8 @@ def _readable(file_id: int):
     if row is None:
         abort(404)
     year = db.session.get(AssessmentYear, row.document.year_id)
-    if not can_download(actor_of(current_user), unit_id=row.document.unit_id, phase=year.phase):
+    if not can_download(reader_of(current_user, row.document, year), unit_id=row.document.unit_id, phase=year.phase,
+                        backed_fields=backed_fields(row.document_id)):
         abort(404)
     path = storage.blob_path(row.sha256)
     if not path.is_file():

@@ -4,7 +4,9 @@ SQLAlchemy).
 
 - The admin (Sở Nội vụ secretariat) and the council chair: every report and spreadsheet of the year,
   each from the phase its content exists in; the bulk export (one PDF per unit, zipped) is the admin's.
-- A council member: the council's appraisal report only.
+- A council member: the council's appraisal report only, and only once the results are published: every
+  year-wide document shows every unit's points, its own agency's and fields it does not appraise among
+  them (portal.appraisal.domain.can_see_year_wide). Until then it sees its own fields on its pages.
 - A unit account: only its own unit's self-assessment report, and its own appraisal result once round 1
   is closed (explanation phase or later), showing only what the unit may see
   (portal.appraisal.domain.can_see). Another unit's report is reported as missing (404), never as
@@ -14,8 +16,8 @@ Refusal order: role → own unit → phase → content not there yet (results no
 """
 from dataclasses import dataclass
 
-from portal.appraisal.domain import can_see
-from portal.years.domain import ALLOWED, Decision, Phase, as_phase, phase_index, refuse
+from portal.appraisal.domain import can_see, can_see_year_wide
+from portal.years.domain import ALLOWED, PHASE_ORDER, Decision, Phase, as_phase, phase_index, refuse
 
 UNIT_REPORTS = ("self", "appraisal")
 YEAR_REPORTS = ("council", "synthesis", "annex", "scores_xlsx", "rankings_xlsx")
@@ -51,9 +53,22 @@ FIRST_PHASE = {
 UNIT_FIRST_PHASE = {"self": Phase.SELF_ASSESSMENT, "appraisal": Phase.EXPLANATION}
 
 
+def _policy_first(role: str, report: str) -> Phase | None:
+    """The first phase in which the visibility policy lets this role see a year-wide report (None: never)."""
+    return next((phase for phase in PHASE_ORDER if can_see_year_wide(role, report, str(phase))), None)
+
+
 def first_phase(role: str, report: str) -> Phase:
-    """The phase from which the report has content for this reader."""
-    return UNIT_FIRST_PHASE[report] if role in _UNIT_ROLES and report in UNIT_FIRST_PHASE else FIRST_PHASE[report]
+    """The phase from which the report has content for this reader: for a year-wide report, the later of
+    the phase its content exists in and the phase the visibility policy lets the reader see it."""
+    if role in _UNIT_ROLES and report in UNIT_FIRST_PHASE:
+        return UNIT_FIRST_PHASE[report]
+    first = FIRST_PHASE[report]
+    if report in YEAR_REPORTS:
+        seen = _policy_first(role, report)
+        if seen is not None and phase_index(seen) > phase_index(first):
+            return seen
+    return first
 
 
 def _reached(phase, first: Phase) -> bool:
@@ -74,7 +89,7 @@ def can_download_report(role: str, report: str, *, phase, own_unit: bool = False
     allowed = _BY_ROLE.get(role, frozenset())
     if role in _UNIT_ROLES and report in UNIT_REPORTS and not own_unit:
         return Decision(False, NOT_FOUND)
-    if report not in allowed:
+    if report not in allowed or (report in YEAR_REPORTS and _policy_first(role, report) is None):
         return refuse("role")
     if not _reached(phase, first_phase(role, report)) and not _round1_closed_early(role, report, phase,
                                                                                   unit_status):

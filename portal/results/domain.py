@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from portal.appraisal.domain import can_see_year_wide
 from portal.scoring import Band, ScoringInputError, YearSettings, format_vi, parse_decimal, validate_bands
 from portal.scoring.settings import NO_SURVEY_POLICIES
 from portal.years.domain import (
@@ -52,14 +53,28 @@ def approval_in_force(*, has_current_approval: bool, phase) -> bool:
     return has_current_approval and phase_index(phase) >= phase_index(Phase.APPROVAL)
 
 
+def can_view_year_results(actor: Actor, *, page: str, phase, published: bool) -> Decision:
+    """The year's results pages (``page``: "results" — the ranking tables and charts —, "heatmap"): when
+    the results may be seen at all (can_view_results) and the visibility policy lets the role see every
+    unit's final points (can_see_year_wide): the admin and the chair from synthesis, a council member and
+    everyone else only once published."""
+    decision = can_view_results(actor, phase=phase, published=published)
+    if decision and not can_see_year_wide(actor.role, page, str(phase)):
+        return refuse("council_until_published")
+    return decision
+
+
 def can_view_unit_result(actor: Actor, *, unit_id: object, phase, published: bool) -> Decision:
-    """A unit's result page with its gaps: admin and council from synthesis on (can_view_results); a unit
-    account only its own unit, only once published; nobody else."""
+    """A unit's result page with its gaps: admin and chair from synthesis on (can_view_results); a unit
+    account only its own unit, only once published; nobody else — a council member never, since the honesty
+    gap shows the unit's self-scores of every field (can_see_year_wide "unit_result")."""
     decision = can_view_results(actor, phase=phase, published=published)
     if not decision:
         return decision
-    if actor.role == Role.ADMIN or actor.role in COUNCIL_ROLES:
+    if actor.role in (Role.ADMIN, Role.COUNCIL_CHAIR) and can_see_year_wide(actor.role, "unit_result", str(phase)):
         return ALLOWED
+    if actor.role in COUNCIL_ROLES:
+        return refuse("role")
     if actor.role in UNIT_ROLES and actor.unit_id is not None and actor.unit_id == unit_id:
         return ALLOWED
     return refuse("not_own_unit")

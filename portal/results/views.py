@@ -1,6 +1,7 @@
 """Kết quả (secretariat and council): the year's results with the ranking per unit type, charts and the
 reward proposal; computing them; the heat map; one unit's detail; and a unit account's own published
-result. Every route is guarded by a role rule and by can_view_results / can_view_unit_result."""
+result. Every route is guarded by a role rule and by can_view_year_results / can_view_unit_result (a council
+member sees no result of the year before publication, nor a unit's internal result page)."""
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,7 +11,7 @@ from portal.extensions import db
 from portal.results import bp
 from portal.results.approval import approvals
 from portal.results.document import PUBLIC_PHASES, find_unit, published_approval, results_document
-from portal.results.domain import approval_in_force, can_view_unit_result
+from portal.results.domain import approval_in_force, can_view_unit_result, can_view_year_results
 from portal.results.forms import ApprovalForm, PlainForm
 from portal.results.services import approved, compute_results, current_approval, results_stale
 from portal.results.surveys import current_import, scores_by_unit, year_units
@@ -18,17 +19,26 @@ from portal.results.web import actor, load_year, refuse, refuse_decision, the_ac
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
 from portal.years.deadlines import Refused, phase_label, refusal_message
-from portal.years.domain import can_approve_results, can_compute_results, can_publish, can_view_results
+from portal.years.domain import can_approve_results, can_compute_results, can_publish
 from portal.years.models import AssessmentYear
 
 RESULT_ROLES = ("admin", "council_chair", "council_member")
 OVERVIEW = "results/overview.html"
 
 
-def _viewable(year):
-    """The refusal response when the user may not see the year's results, else None."""
-    decision = can_view_results(actor(year), phase=year.phase, published=published_approval(year) is not None)
+def _viewable(year, page: str):
+    """The refusal response when the user may not see this results page of the year, else None."""
+    decision = can_view_year_results(actor(year), page=page, phase=year.phase,
+                                     published=published_approval(year) is not None)
     return None if decision else refuse_decision(decision, year)
+
+
+def unit_links(year) -> str:
+    """How the result tables link a unit: to its internal result page for those who may open it, else to
+    its public page (published results only: the tables are hidden before from everyone else)."""
+    decision = can_view_unit_result(actor(year), unit_id=None, phase=year.phase,
+                                    published=published_approval(year) is not None)
+    return "internal" if decision else "public"
 
 
 def _decision_text(decision, year) -> str | None:
@@ -41,7 +51,7 @@ def overview_context(year, *, message=None, approval_form=None) -> dict:
     who, current = actor(year), current_approval(year)
     is_approved = approval_in_force(has_current_approval=current is not None, phase=year.phase)
     published = current if year.phase in PUBLIC_PHASES else None  # as published_approval(year)
-    visible = can_view_results(who, phase=year.phase, published=published is not None)
+    visible = can_view_year_results(who, page="results", phase=year.phase, published=published is not None)
     compute = can_compute_results(who, phase=year.phase, approved=is_approved)
     approve = can_approve_results(who, phase=year.phase, approved=is_approved)
     publish = can_publish(who, phase=year.phase, approved=is_approved)
@@ -57,7 +67,7 @@ def overview_context(year, *, message=None, approval_form=None) -> dict:
         survey_import=current_import(year), units_total=len(units), units_with_survey=len(with_survey),
         stale=results_stale(year) and not is_approved,
         approval_form=approval_form or ApprovalForm(formdata=None), form=PlainForm(formdata=None),
-        is_admin=current_user.role == "admin")
+        is_admin=current_user.role == "admin", unit_links=unit_links(year) if visible else None)
 
 
 @bp.route("/")
@@ -106,19 +116,20 @@ def compute(year_id: int):
 @roles(*RESULT_ROLES)
 def heatmap(year_id: int):
     year = load_year(year_id)
-    refusal = _viewable(year)
+    refusal = _viewable(year, "heatmap")
     if refusal is not None:
         return refusal
-    return render("results/heatmap.html", year=year, doc=results_document(year))
+    return render("results/heatmap.html", year=year, doc=results_document(year), unit_links=unit_links(year))
 
 
 @bp.route("/<int:year_id>/units/<int:unit_id>")
 @roles(*RESULT_ROLES)
 def unit_detail(year_id: int, unit_id: int):
     year = load_year(year_id)
-    refusal = _viewable(year)
-    if refusal is not None:
-        return refusal
+    decision = can_view_unit_result(actor(year), unit_id=unit_id, phase=year.phase,
+                                    published=published_approval(year) is not None)
+    if not decision:
+        return refuse_decision(decision, year)
     type_entry, unit = find_unit(results_document(year), unit_id=unit_id)
     if unit is None:
         return refuse(_("Chưa có kết quả của đơn vị này. Hãy tính kết quả trước."), 404)

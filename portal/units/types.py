@@ -5,9 +5,10 @@ label; nothing compares a type's code. The rows of every year are read once per 
 """
 from dataclasses import dataclass
 
-from flask import g
+from flask import g, has_app_context
 from flask_babel import get_locale
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from portal.audit.services import record
 from portal.extensions import db
@@ -64,6 +65,14 @@ def _all() -> dict[int, list[TypeInfo]]:
 def forget() -> None:
     """Drop the request's cached rows after a change."""
     g.pop("_unit_types", None)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_after_commit(_session) -> None:
+    """A commit may have changed the types (another request, the settings form): read them again after it,
+    in a long app context (a command, the export worker, a test) as in a request."""
+    if has_app_context():
+        forget()
 
 
 def _year_id(year) -> int | None:

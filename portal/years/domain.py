@@ -383,15 +383,18 @@ def can_publish(actor: Actor, *, phase: PhaseLike, approved: bool) -> Decision:
 
 
 def can_view_results(actor: Actor, *, phase: PhaseLike, published: bool) -> Decision:
-    """See index, ranks and bands. Admin and council: from synthesis on. Units and the public: only
-    once published — the flag set *and* the year in published/archived (a year moved back hides them).
+    """See index, ranks and bands. Admin and council chair: from synthesis on. Council members, units and
+    the public: only once published — the flag set *and* the year in published/archived (a year moved back
+    hides them). A member's own agency and fields it does not appraise are in every result table, so
+    before publication a member sees its own fields only, on the appraisal pages
+    (portal.appraisal.domain.can_see_year_wide says the same for every year-wide document).
     """
     phase = as_phase(phase)
-    if actor.role == Role.ADMIN or actor.role in COUNCIL_ROLES:
+    if actor.role in (Role.ADMIN, Role.COUNCIL_CHAIR):
         return ALLOWED if phase_index(phase) >= phase_index(Phase.SYNTHESIS) else refuse("wrong_phase")
     if published and phase in (Phase.PUBLISHED, Phase.ARCHIVED):
         return ALLOWED
-    return refuse("not_published")
+    return refuse("council_until_published" if actor.role == Role.COUNCIL_MEMBER else "not_published")
 
 
 def can_edit_criteria(

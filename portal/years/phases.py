@@ -219,6 +219,14 @@ REASON_MESSAGES: dict[str, str] = {
     "approved": N_("Kết quả đã được phê duyệt nên không tính lại hay phê duyệt lại được."),
     "not_approved": N_("Kết quả chưa được phê duyệt; cần quyết định phê duyệt trước khi công bố."),
     "not_published": N_("Kết quả chưa được công bố."),
+    "council_until_published": N_(
+        "Kết quả chung của cả năm chỉ mở cho thành viên Hội đồng sau khi công bố. Trước đó, hãy xem các "
+        "lĩnh vực được phân công trên trang Thẩm định."
+    ),
+    "evidence_by_item": N_(
+        "Thành viên Hội đồng mở tài liệu kiểm chứng ngay tại các tiêu chí thuộc lĩnh vực được phân công, "
+        "trên trang Thẩm định, không mở cả thư viện của đơn vị."
+    ),
     "locked": N_("Bộ tiêu chí đã khóa từ khi mở tự đánh giá. Liên hệ quản trị nếu cần mở khóa."),
     "roster_reason": N_("Năm đánh giá đã qua giai đoạn chuẩn bị: hãy ghi lý do thêm hoặc bớt đơn vị."),
     "roster_has_work": N_("Đơn vị đã có điểm, giải trình, tài liệu hoặc ý kiến trong năm này nên không bớt khỏi "

@@ -34,31 +34,47 @@ ACTORS = {
 FROM_REVIEW_1 = {p.value for p in PHASE_ORDER[PHASE_ORDER.index("review_1"):]}
 
 
-def _may_see(who: str, phase: str) -> bool:
-    """The policy, written independently of the code under test."""
+def _may_see(who: str, phase: str, rule: str = "library", backed=frozenset()) -> bool:
+    """The policy, written independently of the code under test: the library is the unit's, the admin's
+    and (from review round 1) the chair's; a member downloads only a document backing an item of a field
+    it appraises, never its own agency's, never the whole library."""
     if who in ("staff A", "leader A", "admin"):
         return True
-    if who in ("member", "member of A's agency", "chair"):
+    if who == "chair":
         return phase in FROM_REVIEW_1
+    if who == "member" and rule == "download":
+        return phase in FROM_REVIEW_1 and "F1" in backed
     return False
 
 
 CELLS = [(who, phase.value) for who in ACTORS for phase in PHASE_ORDER]
+BACKED = (frozenset(), frozenset({"F1"}), frozenset({"F2", "ADJ"}), frozenset({"F1", "F3"}))
 
 
 @pytest.mark.parametrize("who, phase", CELLS)
 def test_view_and_download_matrix(who, phase):
-    expected = _may_see(who, phase)
-    for rule in (can_view_library, can_download):
-        decision = rule(ACTORS[who], unit_id=A, phase=phase)
-        assert bool(decision) is expected, (rule.__name__, who, phase)
+    decision = can_view_library(ACTORS[who], unit_id=A, phase=phase)
+    assert bool(decision) is _may_see(who, phase), ("library", who, phase)
+    assert decision.allowed or decision.reason in REASON_MESSAGES
+    for backed in BACKED:
+        decision = can_download(ACTORS[who], unit_id=A, phase=phase, backed_fields=backed)
+        assert bool(decision) is _may_see(who, phase, "download", backed), ("download", who, phase, backed)
         assert decision.allowed or decision.reason in REASON_MESSAGES
+
+
+def test_member_of_the_agency_never_downloads_even_an_assigned_field():
+    own = Actor("council_member", user_id=14, agency_unit_id=A, assigned_fields={"F1", "*"})
+    assert can_download(own, unit_id=A, phase="review_2", backed_fields={"F1"}).reason == "own_agency"
+    assert can_download(ACTORS["member"], unit_id=A, phase="review_2", backed_fields={"F2"}).reason == "not_assigned"
+    assert can_view_library(ACTORS["member"], unit_id=A, phase="review_2").reason == "evidence_by_item"
+    assert can_download(ACTORS["member"], unit_id=A, phase="self_assessment",
+                        backed_fields={"F1"}).reason == "wrong_phase"
 
 
 def test_matrix_size_and_figures():
     allowed = sum(bool(can_view_library(ACTORS[w], unit_id=A, phase=p)) for w, p in CELLS)
     assert len(CELLS) == 72
-    assert allowed == 3 * 9 + 3 * 7  # unit A and admin always; council from review 1 (7 phases)
+    assert allowed == 3 * 9 + 1 * 7  # unit A and admin always; the chair from review 1 (7 phases)
 
 
 def _upload(who, phase, *, status="draft", window=OPEN, deadline=None):

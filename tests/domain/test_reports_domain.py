@@ -35,7 +35,8 @@ FIRST = {
     **{(r, rep): p for r in ("admin", "council_chair") for rep, p in (
         ("self", "self_assessment"), ("appraisal", "review_1"), ("council", "review_2"), ("synthesis", "synthesis"),
         ("annex", "approval"), ("scores_xlsx", "self_assessment"), ("rankings_xlsx", "synthesis"))},
-    ("council_member", "council"): "review_2",
+    # every unit's points, its own agency's among them: a member reads the council report once published
+    ("council_member", "council"): "published",
     ("unit_staff", "self"): "self_assessment", ("unit_leader", "self"): "self_assessment",
     ("unit_staff", "appraisal"): "explanation", ("unit_leader", "appraisal"): "explanation",
 }
@@ -190,3 +191,21 @@ def test_a_unit_reads_its_appraisal_result_as_soon_as_the_chair_closes_its_round
     # never another unit's, whatever its status
     assert not can_download_report("unit_staff", "appraisal", phase="review_1", own_unit=False,
                                    unit_status="review_1_done")
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_year_wide_documents_follow_the_visibility_table(phase):
+    """Written out: the chair and the secretariat see every year-wide document (its content comes with its
+    phase, checked above); everyone else — a council member too, whose own agency is in every one of them —
+    only the final points, and only once published; the full score matrix and a unit's internal result page
+    (self-scores of every field) never."""
+    from portal.appraisal.domain import YEAR_WIDE, can_see_year_wide
+    published = phase in ("published", "archived")
+    for document in YEAR_WIDE:
+        assert can_see_year_wide("admin", document, phase) and can_see_year_wide("council_chair", document, phase)
+        others = published and document not in ("scores_xlsx", "unit_result")
+        for role in ("council_member", "unit_staff", "unit_leader", "anonymous"):
+            assert can_see_year_wide(role, document, phase) is others, (role, document)
+    assert not can_see_year_wide("council_member", "no_such_document", "published")
+    assert not can_see_year_wide("nobody", "council", "published")
+    assert not can_see_year_wide("admin", "council", "no_such_phase")

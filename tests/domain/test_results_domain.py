@@ -38,8 +38,9 @@ ACTORS = {
     "chair": Actor("council_chair", user_id=6),
     "admin": Actor("admin", user_id=9),
 }
-# Expected answers of can_view_unit_result(unit OWN) by phase, with the approval published or not.
-SEES_FROM_SYNTHESIS = {"member", "chair", "admin"}
+# Expected answers of can_view_unit_result(unit OWN) by phase, with the approval published or not. A council
+# member never: the page's honesty gap shows the unit's self-scores of every field.
+SEES_FROM_SYNTHESIS = {"chair", "admin"}
 SEES_WHEN_PUBLISHED = {"staff_own", "leader_own"} | SEES_FROM_SYNTHESIS
 
 

@@ -28,6 +28,7 @@ from portal.evidence.models import EvidenceDocument, EvidenceFile
 from portal.extensions import db
 from portal.notifications.models import Notification
 from portal.units.models import Unit
+from portal.units.models import UnitType
 from portal.years.models import AssessmentYear
 
 DEMO_PASSWORD = "demo-cchc-2022"
@@ -146,6 +147,7 @@ def build(app) -> World:
             "own_field": crit_of[own.criterion_id].field_code if own else None,
             "own_comment": own.id if own else None, "staff_a": users["stp.canbo"].id,
             "job": job.id, "override": override.id, "stp_criterion": f2_item.id, "stp_field": "F2", "stp_comment": f2.id if f2 else foreign.id,
+            "unit_type": db.session.scalar(select(UnitType.id).where(UnitType.year_id == year.id).limit(1)),
         }
         db.session.remove()
     return World(app, year.id, ids)
@@ -162,7 +164,7 @@ def arg_values(world: World, *, missing: bool = False, criterion: str = "criteri
         "comment_id": gone or ids[comment], "document_id": gone or ids["document"], "file_id": gone or ids["file"],
         "unit_id": gone or ids["unit_a"], "notification_id": gone or ids["notification"],
         "user_id": ids["user"], "set_id": ids["set"], "item_id": ids["criterion"],
-        "year_id": world.year_id, "job_id": gone or ids["job"], "override_id": ids["override"], "field_code": ids[field_key], "year": ids["year"],
+        "year_id": world.year_id, "job_id": gone or ids["job"], "override_id": ids["override"], "type_id": ids["unit_type"], "field_code": ids[field_key], "year": ids["year"],
         "code": ids["unit_a_code"], "lang": "vi", "fmt": "yaml",
     }
 

@@ -6,8 +6,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from portal.appraisal.models import CouncilAssignment
 from portal.audit.models import AuditLog
-from portal.evidence.models import EvidenceDocument, EvidenceFile
+from portal.evidence.models import EvidenceDocument, EvidenceFile, ItemEvidence
 from portal.extensions import db
 from tests.evidence_samples import pdf_bytes
 from tests.evidence_world import set_phase, upload, world  # noqa: F401  (fixture)
@@ -85,8 +86,17 @@ def test_anonymous_goes_to_login_everywhere(world, htmx):
             assert response.status_code == 302 and response.headers["Location"].startswith("/login"), rule.rule
 
 
+def _backs(world, document, assessment, code="1.2"):
+    db.session.add(ItemEvidence(assessment_id=assessment.id, criterion_id=world.items[code].id,
+                                document_id=document.id, stage="self"))
+    db.session.commit()
+
+
 def test_council_before_review_1_cannot_download_then_can(world):
     document, row = _with_a_file(world)
+    _backs(world, document, world.assessment_a)
+    db.session.add(CouncilAssignment(year_id=world.year.id, user_id=world.users["member"].id, field_code="F1"))
+    db.session.commit()
     for who in ("member", "chair"):
         client = world.client(who)
         assert client.get(f"/evidence/files/{row.id}/download").status_code == 404
@@ -97,9 +107,40 @@ def test_council_before_review_1_cannot_download_then_can(world):
         client = world.client(who)
         response = client.get(f"/evidence/files/{row.id}/download")
         assert response.status_code == 200 and response.data.startswith(b"%PDF")
-        page = client.get(f"/evidence/units/{world.unit_a.id}").get_data(as_text=True)
-        assert "a.pdf" in page and "Chỉ xem:" in page and "Tải lên" not in page
-        assert client.post(f"/evidence/documents/{document.id}/delete").status_code == 403
+        assert client.post(f"/evidence/documents/{document.id}/delete").status_code in (403, 404)
+    page = world.client("chair").get(f"/evidence/units/{world.unit_a.id}").get_data(as_text=True)
+    assert "a.pdf" in page and "Chỉ xem:" in page and "Tải lên" not in page
+
+
+def test_a_member_opens_only_the_evidence_of_the_items_it_appraises(world):
+    """Never a whole library, never a document backing no item of its fields, never its own agency's
+    (tv.stc belongs to unit B), and a field the admin reassigned for one unit moves its evidence with it."""
+    from portal.appraisal.models import AppraisalOverride
+    document, row = _with_a_file(world)
+    _backs(world, document, world.assessment_a)                            # backs 1.2 (F1) of unit A
+    loose = world.document(summary="Không gắn tiêu chí nào")
+    assert upload(world.client("staff A"), loose.id, [("loose.pdf", pdf_bytes("l"))]).status_code == 303
+    own = world.document(unit=world.unit_b, summary="Của cơ quan mình")
+    db.session.add(CouncilAssignment(year_id=world.year.id, user_id=world.users["member"].id, field_code="F1"))
+    db.session.commit()
+    _backs(world, own, world.assessment_b)
+    assert upload(world.client("staff B"), own.id, [("own.pdf", pdf_bytes("o"))]).status_code == 303
+    set_phase(world.year, "review_2", status="explanation_submitted")
+    files = {name: db.session.scalar(select(EvidenceFile.id).where(EvidenceFile.original_name == name))
+             for name in ("a.pdf", "loose.pdf", "own.pdf")}
+    member = world.client("member")
+    got = {name: member.get(f"/evidence/files/{fid}/download").status_code for name, fid in files.items()}
+    assert got == {"a.pdf": 200, "loose.pdf": 404, "own.pdf": 404}
+    for unit in (world.unit_a, world.unit_b):
+        refused = member.get(f"/evidence/units/{unit.id}")
+        assert refused.status_code == 403 and "ngay tại các tiêu chí" in refused.get_data(as_text=True)
+    assert "ngay tại các tiêu chí" in member.get("/evidence/").get_data(as_text=True)
+    db.session.add(AppraisalOverride(year_id=world.year.id, unit_id=world.unit_a.id, field_code="F1",
+                                     user_id=world.users["chair"].id))
+    db.session.commit()
+    assert member.get(f"/evidence/files/{files['a.pdf']}/download").status_code == 404   # reassigned away
+    chair = world.client("chair")
+    assert [chair.get(f"/evidence/files/{fid}/download").status_code for fid in files.values()] == [200, 200, 200]
 
 
 def test_admin_reads_everything_and_writes_nothing(world):

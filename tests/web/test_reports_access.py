@@ -28,7 +28,7 @@ SECRETARIAT = {"self": "self_assessment", "appraisal": "review_1", "council": "r
 FIRST = {
     "admin": SECRETARIAT,
     "chutich": SECRETARIAT,
-    "tv.stp": {"council": "review_2"},
+    "tv.stp": {"council": "published"},     # every unit's points, its own agency's among them
     "stp.canbo": {"self": "self_assessment", "appraisal": "explanation"},
     "890.canbo": {},
 }
@@ -72,7 +72,7 @@ def statuses(app):
             db.session.get(AssessmentYear, world.year_id).phase = phase
             stp.status = REALISTIC_STATUS.get(phase, "finalized")   # STP's file as it stands in that phase
             db.session.commit()
-            if phase in ("review_1", "synthesis"):
+            if phase in ("review_1", "synthesis", "published"):
                 _pages(seen, clients, world, phase)
             for reader, client in clients.items():
                 for report, path in FILES.items():
@@ -143,9 +143,11 @@ def test_admin_page_lists_every_report_with_its_state(statuses):
     assert f"/reports/{year_id}/council.pdf" not in statuses[("html", "admin", "review_1")]   # not ready yet
 
 
-def test_member_sees_only_the_council_report(statuses):
+def test_member_sees_only_the_council_report_and_it_waits_for_publication(statuses):
     html, year_id = statuses[("html", "tv.stp", "synthesis")], statuses["year_id"]
-    assert "Báo cáo thẩm định của Hội đồng" in html and f"/reports/{year_id}/council.pdf" in html
+    assert "Báo cáo thẩm định của Hội đồng" in html and f"/reports/{year_id}/council.pdf" not in html
+    assert "Báo cáo này có từ giai đoạn “Đã công bố”" in html
+    assert f"/reports/{year_id}/council.pdf" in statuses[("html", "tv.stp", "published")]
     for hidden in ("Báo cáo kết quả Chỉ số CCHC", "Bảng điểm đầy đủ", "Xuất tất cả đơn vị", "Báo cáo của từng đơn vị"):
         assert hidden not in html
 

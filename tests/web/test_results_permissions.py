@@ -26,11 +26,15 @@ def expected(route: str, actor: str, state: str):
     if actor == "anonymous" and not route.startswith("public."):
         return LOGIN
     admin, council, unit = actor == "admin", actor in COUNCIL, actor in UNITS
+    chair_or_admin = actor in ("admin", "chair")
     table = {
         "results.index": 302 if council else 403,
         "results.overview": 200 if council else 403,
-        "results.heatmap": 200 if council and state in FROM_SYNTHESIS else 403,
-        "results.unit_detail": 200 if council and state in FROM_SYNTHESIS else 403,
+        # a council member: the year's results once published (its own agency is in them), never a unit's
+        # internal result page (the honesty gap shows self-scores of every field)
+        "results.heatmap": 200 if (chair_or_admin and state in FROM_SYNTHESIS) or (
+            actor == "member" and state == "published") else 403,
+        "results.unit_detail": 200 if chair_or_admin and state in FROM_SYNTHESIS else 403,
         "results.mine": 200 if unit else 403,
         "results.compute": 303 if admin and state in ("synthesis", "approval") else 403,
         "results.approve_results": 422 if actor in ("admin", "chair") and state == "approval" else 403,
@@ -133,3 +137,24 @@ def test_login_required_answers_htmx_with_a_redirect_header(app, ctx):
     response = app.test_client().get(f"/results/{world.year_id}", htmx=True, headers={"HX-Target": "results-panel"})
     assert "/login" in response.headers.get("HX-Redirect", response.headers.get("Location", ""))
     assert "97,22" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_a_council_member_reads_the_years_results_only_once_published(app, ctx, state):
+    """Every unit's index — the member's own agency's among them — is the chair's and the secretariat's
+    until publication; then the member's tables link to the public unit pages, not the internal ones."""
+    world = prepare(state)
+    client = app.test_client()
+    login(client, "thanhvien")
+    y = world.year_id
+    pages = [client.get(f"/results/{y}"), client.get(f"/results/{y}/heatmap"),
+             client.get(f"/results/{y}", htmx=True, headers={"HX-Target": "results-panel"})]
+    html = "".join(page.get_data(as_text=True) for page in pages)
+    published = state == "published"
+    assert ("97,22" in html) is published
+    assert ("/cong-bo/2022/GA" in html) is published and f"/results/{y}/units/" not in html
+    if not published:
+        assert "Trước đó, hãy xem các lĩnh vực được phân công trên trang Thẩm định" in html
+    chair = app.test_client()
+    login(chair, "chutich")
+    assert ("97,22" in chair.get(f"/results/{y}").get_data(as_text=True)) is (state != "review_2")
