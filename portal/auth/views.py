@@ -1,6 +1,4 @@
 """Routes of the account pages: load → authorise → validate → service → respond."""
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,12 +15,7 @@ from portal.web.filters import format_datetime
 from portal.web.htmx import redirect_after_post, render
 from portal.web.messages import password_problem_text
 from portal.web.permissions import authenticated, public
-
-
-def safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("home.index")
+from portal.web.redirects import safe_next
 
 
 def refusal_text(reason: str | None, wait_until, *, code: bool = False) -> str:

@@ -14,11 +14,12 @@ from portal.auth.forms import TwoFactorForm
 from portal.auth.models import User
 from portal.auth.services import (check_second_factor, drop_second_factor, enrol_second_factor,
                                   start_session)
-from portal.auth.views import refusal_text, safe_next
+from portal.auth.views import refusal_text
 from portal.db import utcnow
 from portal.extensions import db
 from portal.web.htmx import redirect_after_post, render
 from portal.web.permissions import authenticated, public, roles
+from portal.web.redirects import safe_next
 
 PENDING = "mfa"
 SETUP = "totp_setup"

@@ -11,6 +11,7 @@ from portal.home import bp
 from portal.units.models import Unit
 from portal.web.htmx import render
 from portal.web.permissions import authenticated, public
+from portal.web.redirects import safe_next
 from portal.years import domain as rules
 from portal.years.deadlines import banner_state, phase_label
 from portal.years.services import active_year
@@ -65,7 +66,4 @@ def set_language(lang: str):
         if current_user.is_authenticated:
             current_user.locale = lang
             db.session.commit()
-    target = request.form.get("next") or url_for("home.index")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("home.index")
-    return redirect(target, code=303)
+    return redirect(safe_next(request.form.get("next")), code=303)
