@@ -7,7 +7,7 @@ import os
 from flask import Flask, g, request, session
 from flask_login import current_user
 
-from portal.config import Config
+from portal.config import Config, check_mail_settings
 from portal.db import configure_engine, write_transaction
 from portal.extensions import babel, csrf, db, htmx, login_manager, migrate
 
@@ -47,6 +47,7 @@ def create_app(config: Config | None = None) -> Flask:
         instance_path=os.environ.get("PORTAL_INSTANCE") or os.path.join(ROOT, "instance"),
     )
     app.config.from_object(config or Config(app.instance_path))
+    check_mail_settings(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

@@ -7,6 +7,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -27,6 +28,20 @@ def _instance_secret(instance_path: Path) -> str:
     with os.fdopen(fd, "w") as fh:
         fh.write(key)
     return key
+
+
+def check_mail_settings(config) -> None:
+    """Refuse to start when mail is on without PORTAL_BASE_URL: links in mails are built from that setting
+    only, never from the Host header of whatever request triggered the mail (which anyone can forge)."""
+    get = config.get if isinstance(config, dict) else lambda key: getattr(config, key, None)
+    if not get("SMTP_HOST"):
+        return
+    base = get("PORTAL_BASE_URL")
+    parts = urlsplit(base or "")
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise RuntimeError(
+            "PORTAL_BASE_URL must be set to the portal's public address (e.g. https://chisocchc.angiang.gov.vn) "
+            f"when SMTP_HOST is set: links in e-mails are built from it. Got {base!r}.")
 
 
 class Config:
@@ -82,6 +97,7 @@ class Config:
         self.SMTP_PASSWORD = env.get("SMTP_PASSWORD") or None
         self.SMTP_TIMEOUT = int(env.get("SMTP_TIMEOUT", "10"))
         self.PORTAL_BASE_URL = (env.get("PORTAL_BASE_URL") or "").rstrip("/") or None  # links in mails
+        check_mail_settings(self)
         secret = env.get("SECRET_KEY")
         if not secret:
             if self.ENV_NAME == "production":

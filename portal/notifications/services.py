@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import datetime
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -91,11 +91,11 @@ def all_user_ids() -> list[int]:
 
 
 def _absolute(link: str | None) -> str | None:
+    """A link of the portal as written in a mail: PORTAL_BASE_URL + path. Never the request's Host header
+    (a forged Host would point the mail elsewhere); the app refuses to start with mail on and no base."""
     if not link:
         return None
     base = current_app.config.get("PORTAL_BASE_URL")
-    if not base and has_request_context():
-        base = request.host_url
     return (base or "").rstrip("/") + link if link.startswith("/") else link
 
 
