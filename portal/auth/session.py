@@ -35,6 +35,8 @@ def return_path() -> str | None:
 
 
 def init_auth(app: Flask) -> None:
+    from portal.auth.cli import register_auth_cli
+    register_auth_cli(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = None  # our own server-side sessions do the job
 

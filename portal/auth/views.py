@@ -28,7 +28,9 @@ def refusal_text(reason: str | None, wait_until, *, code: bool = False) -> str:
     if code:
         return _("Mã xác thực không đúng hoặc đã dùng rồi. Hãy nhập mã đang hiện trên ứng dụng xác thực "
                  "(mã đổi sau mỗi 30 giây) và kiểm tra giờ trên điện thoại.")
-    return _("Tên đăng nhập hoặc mật khẩu không đúng. Hãy kiểm tra lại (chú ý chữ hoa, chữ thường và bộ gõ tiếng Việt).")
+    # Also the answer for a deactivated account: the same words as an unknown name (no enumeration).
+    return _("Tên đăng nhập hoặc mật khẩu không đúng. Hãy kiểm tra lại (chú ý chữ hoa, chữ thường và bộ gõ "
+             "tiếng Việt); nếu vẫn không được, hãy liên hệ Sở Nội vụ.")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -39,6 +39,7 @@ KIND_LABELS = {
     "deadline_extended": _l("Gia hạn"),
     "unit_reopened": _l("Mở lại hồ sơ"),
     "reminder": _l("Nhắc nhở"),
+    "login_failures": _l("Đăng nhập sai nhiều lần"),
 }
 KINDS = frozenset(KIND_LABELS)
 UNIT_ROLES = ("unit_staff", "unit_leader")
@@ -81,6 +82,11 @@ def council_user_ids() -> list[int]:
 def all_unit_user_ids() -> list[int]:
     """Active staff and leaders of every unit."""
     return _active_ids(User.role.in_(UNIT_ROLES))
+
+
+def admin_user_ids() -> list[int]:
+    """Active admins (the Sở Nội vụ secretariat)."""
+    return _active_ids(User.role == "admin")
 
 
 def all_user_ids() -> list[int]:
