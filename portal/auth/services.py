@@ -12,8 +12,8 @@ from portal.audit.services import record
 from portal.auth import throttle
 from portal.auth.domain import login_refusal, needs_second_factor, worth_telling
 from portal.auth.models import LoginSession, User
-from portal.auth.signals import login_failures_repeated
 from portal.auth.secret_box import is_encrypted, seal, unseal
+from portal.auth.signals import login_failures_repeated
 from portal.auth.totp import matching_step, new_secret
 from portal.extensions import db
 
@@ -61,7 +61,7 @@ def _register_failure(user: User | None, keys, *, now: datetime, ip: str | None)
     count; tell the user and the admins when repeated failures pass a threshold. Returns the wait."""
     wait, counts = throttle.register_failure(keys, now=now)
     cfg = current_app.config
-    account_key, address_key = keys
+    address_key = keys[1]
     if worth_telling(counts[address_key], after=cfg["LOGIN_ADDRESS_THROTTLE_AFTER"]):
         login_failures_repeated.send(current_app._get_current_object(), scope="address", user_id=None,
                                      username=None, failures=counts[address_key], address=ip, now=now)

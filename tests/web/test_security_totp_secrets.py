@@ -18,6 +18,7 @@ from portal.config import TestConfig
 from portal.db import frozen_clock, utcnow
 from portal.extensions import db
 from tests.factories import login, make_user
+from tests.web.security_world import enable_portal_logs
 
 KEY_1, KEY_2 = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 
@@ -162,3 +163,4 @@ def test_the_migration_encrypts_plaintext_secrets(tmp_path):
         assert stored.startswith(PREFIX) and decrypt(stored, portal_key()) == secret
         db.session.remove()
         db.engine.dispose()
+    enable_portal_logs()              # Alembic's logging set-up switched the portal's loggers off
