@@ -150,3 +150,26 @@ def test_enumeration_same_message_same_work(app, accounts, monkeypatch):
           f"throttled at the same attempt for a real and an unknown name: {sequences['canbo3'] == sequences['khong-co-ai-2']}")
     assert len(set().union(*messages.values())) == 1
     assert sequences["canbo3"] == sequences["khong-co-ai-2"] == [False] * 4 + [True] * 2
+
+
+def test_the_counted_address_is_the_proxys_word_only_when_trusted(app, accounts, monkeypatch, tmp_path):
+    """Without TRUSTED_PROXIES a forged X-Forwarded-For changes nothing (a sprayer cannot hop addresses);
+    behind one trusted proxy (the factory's ProxyFix) the address is the one the proxy appended."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from portal import create_app
+    from portal.auth.models import LoginThrottle
+    from portal.config import TestConfig
+    for n in range(3):
+        login(app.test_client(), "canbo0", WRONG, headers={"X-Forwarded-For": f"198.51.100.{n}"},
+              environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert db.session.get(LoginThrottle, "address:10.9.9.9").failures == 3
+    behind = create_app(TestConfig(str(tmp_path), TRUSTED_PROXIES=1, SECRET_KEY="x",
+                                   SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.sqlite3'}"))
+    assert isinstance(behind.wsgi_app, ProxyFix) and behind.wsgi_app.x_for == 1
+    monkeypatch.setattr(app, "wsgi_app", ProxyFix(app.wsgi_app, x_for=1, x_proto=1))
+    login(app.test_client(), "canbo0", WRONG, headers={"X-Forwarded-For": "198.51.100.9, 203.0.113.50"},
+          environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    db.session.expire_all()
+    assert db.session.get(LoginThrottle, "address:203.0.113.50").failures == 1      # the proxy's hop only
+    assert db.session.get(LoginThrottle, "address:198.51.100.9") is None
