@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, or_
+from sqlalchemy.exc import IntegrityError
 
 from portal.auth.domain import current_failures, throttle_delay, throttle_keys
 from portal.auth.models import LoginThrottle
@@ -40,10 +41,7 @@ def register_failure(keys, *, now: datetime) -> tuple[datetime | None, dict[str,
     window = timedelta(minutes=cfg["LOGIN_THROTTLE_WINDOW_MINUTES"])
     counts = {}
     for key in keys:
-        row = db.session.get(LoginThrottle, key)
-        if row is None:
-            row = LoginThrottle(key=key, failures=0, last_failure_at=now)
-            db.session.add(row)
+        row = _locked_row(key, now=now)
         row.failures = current_failures(row.failures or 0, row.last_failure_at, now=now, window=window) + 1
         row.last_failure_at = now
         delay = throttle_delay(row.failures, after=_after(key), base_seconds=cfg["LOGIN_THROTTLE_BASE_SECONDS"],
@@ -54,6 +52,21 @@ def register_failure(keys, *, now: datetime) -> tuple[datetime | None, dict[str,
         counts[key] = row.failures
     _forget_stale(now=now, window=window)
     return wait_until(keys, now=now), counts
+
+
+def _locked_row(key: str, *, now: datetime) -> LoginThrottle:
+    """The counter row, locked for this transaction (PostgreSQL: parallel failures are all counted, none
+    lost; SQLite writes one transaction at a time anyway), created when missing — by a concurrent request
+    too, in which case its row is used."""
+    row = db.session.get(LoginThrottle, key, with_for_update=True)
+    if row is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(LoginThrottle(key=key, failures=0, last_failure_at=now))
+        except IntegrityError:
+            pass
+        row = db.session.get(LoginThrottle, key, with_for_update=True, populate_existing=True)
+    return row
 
 
 def clear(key: str) -> None:
