@@ -7,7 +7,7 @@ import os
 from flask import Flask, g, request, session
 from flask_login import current_user
 
-from portal.config import Config
+from portal.config import Config, check_mail_settings
 from portal.db import configure_engine, write_transaction
 from portal.extensions import babel, csrf, db, htmx, login_manager, migrate
 
@@ -48,6 +48,13 @@ def create_app(config: Config | None = None) -> Flask:
         instance_path=os.environ.get("PORTAL_INSTANCE") or os.path.join(ROOT, "instance"),
     )
     app.config.from_object(config or Config(app.instance_path))
+    check_mail_settings(app.config)
+    if app.config.get("TRUSTED_PROXIES"):
+        # Behind a reverse proxy: the client's address (for the login throttle and the logs) comes from
+        # X-Forwarded-For as set by the trusted proxies, never from further hops a client could forge.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

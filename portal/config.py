@@ -3,10 +3,12 @@
 Every setting can be given through an environment variable of the same name. `make run` keeps a generated
 SECRET_KEY in the instance folder; production (PORTAL_ENV=production) refuses to start without one.
 """
+import base64
 import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -29,6 +31,38 @@ def _instance_secret(instance_path: Path) -> str:
     return key
 
 
+def check_mail_settings(config) -> None:
+    """Refuse to start when mail is on without PORTAL_BASE_URL: links in mails are built from that setting
+    only, never from the Host header of whatever request triggered the mail (which anyone can forge)."""
+    get = config.get if isinstance(config, dict) else lambda key: getattr(config, key, None)
+    if not get("SMTP_HOST"):
+        return
+    base = get("PORTAL_BASE_URL")
+    parts = urlsplit(base or "")
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise RuntimeError(
+            "PORTAL_BASE_URL must be set to the portal's public address (e.g. https://chisocchc.angiang.gov.vn) "
+            f"when SMTP_HOST is set: links in e-mails are built from it. Got {base!r}.")
+
+
+def _totp_key(value: str | None, *, production: bool) -> str | None:
+    """TOTP_ENCRYPTION_KEY: a Fernet key (32 random bytes, URL-safe base64), required in production."""
+    value = (value or "").strip() or None
+    if value is None:
+        if production:
+            raise RuntimeError("TOTP_ENCRYPTION_KEY must be set when PORTAL_ENV=production (two-factor secrets are "
+                               "encrypted with it): generate one with `flask rotate-totp-key --generate`.")
+        return None
+    try:
+        ok = len(base64.urlsafe_b64decode(value.encode())) == 32
+    except (ValueError, TypeError):
+        ok = False
+    if not ok:
+        raise RuntimeError("TOTP_ENCRYPTION_KEY must be 32 random bytes in URL-safe base64 (a Fernet key): "
+                           "generate one with `flask rotate-totp-key --generate`.")
+    return value
+
+
 class Config:
     """Defaults for the embedded deployment: SQLite (WAL) and local uploads in the instance folder."""
 
@@ -47,6 +81,9 @@ class Config:
     LOGIN_THROTTLE_AFTER = 5                             # wrong passwords before the account waits
     LOGIN_THROTTLE_BASE_SECONDS = 30                     # first wait; doubles with each further failure
     LOGIN_THROTTLE_MAX_SECONDS = 15 * 60
+    LOGIN_ADDRESS_THROTTLE_AFTER = 20                    # failures from one address across accounts (spraying)
+    LOGIN_THROTTLE_WINDOW_MINUTES = 60                   # a counter quiet this long starts again
+    TRUSTED_PROXIES = 0                                  # reverse proxies whose X-Forwarded-For is believed
     WTF_CSRF_TIME_LIMIT = None                           # tied to the session: a long-open form still saves
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024 + 512 * 1024   # one 20 MB file plus the form around it
     MAX_FORM_MEMORY_SIZE = 500 * 1024
@@ -82,6 +119,7 @@ class Config:
         self.SMTP_PASSWORD = env.get("SMTP_PASSWORD") or None
         self.SMTP_TIMEOUT = int(env.get("SMTP_TIMEOUT", "10"))
         self.PORTAL_BASE_URL = (env.get("PORTAL_BASE_URL") or "").rstrip("/") or None  # links in mails
+        check_mail_settings(self)
         secret = env.get("SECRET_KEY")
         if not secret:
             if self.ENV_NAME == "production":
@@ -89,6 +127,8 @@ class Config:
             secret = _instance_secret(instance)
         self.SECRET_KEY = secret
         self.REQUIRE_TOTP = _bool("REQUIRE_TOTP", self.ENV_NAME == "production")
+        self.TOTP_ENCRYPTION_KEY = _totp_key(env.get("TOTP_ENCRYPTION_KEY"), production=self.ENV_NAME == "production")
+        self.TRUSTED_PROXIES = int(env.get("TRUSTED_PROXIES", "0"))
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", self.ENV_NAME == "production")
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         if self.SESSION_COOKIE_SECURE:

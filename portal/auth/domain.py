@@ -47,6 +47,30 @@ def throttle_delay(failed_logins: int, *, after: int, base_seconds: int, max_sec
     return min(max_seconds, base_seconds * 2 ** (failed_logins - after))
 
 
+def throttle_keys(username: str, address: str | None) -> tuple[str, str]:
+    """The two counters a sign-in attempt touches: the typed account name from this network address, and the
+    address across every account (password spraying). Keyed by the typed name, so an unknown name behaves
+    exactly like a real one, and failures at another address never slow the real user down."""
+    where = (address or "unknown")[:64]
+    return f"account:{username.strip().lower()[:64]}@{where}", f"address:{where}"
+
+
+def current_failures(failures: int, last_failure_at: datetime | None, *, now: datetime,
+                     window: timedelta) -> int:
+    """Failures still counted: a counter whose last failure is older than ``window`` starts again."""
+    if last_failure_at is None or now - last_failure_at > window:
+        return 0
+    return failures
+
+
+def worth_telling(failures: int, *, after: int) -> bool:
+    """Tell the user and the admins at `after` consecutive failures, then at 2×, 4×, 8× … (never a flood)."""
+    if after <= 0 or failures < after or failures % after:
+        return False
+    times = failures // after
+    return times & (times - 1) == 0
+
+
 def login_refusal(*, active: bool, throttled_until: datetime | None, now: datetime) -> str | None:
     """Why a login attempt is refused before the password is even checked, or None."""
     if not active:

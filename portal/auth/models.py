@@ -29,12 +29,16 @@ class User(UserMixin, db.Model):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)  # in a row, any address (for the notices)
+    # No longer read: the throttle is per (account, address) in LoginThrottle; kept so older rows load.
     throttled_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     locale: Mapped[str | None] = mapped_column(String(5))
     email_digest: Mapped[bool] = mapped_column(Boolean, default=False)
-    totp_secret: Mapped[str | None] = mapped_column(String(64))   # set once two-factor sign-in is enrolled
+    # Two-factor secrets, encrypted at rest (portal.auth.secret_box): the enrolled one, and the one shown
+    # during set-up until its first code is confirmed (never kept in the browser's cookie).
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(255))
     totp_last_step: Mapped[int | None] = mapped_column(Integer)    # last TOTP time step used (no replay)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -68,3 +72,18 @@ class LoginSession(db.Model):
     user_agent: Mapped[str | None] = mapped_column(String(255))
 
     user: Mapped[User] = relationship()
+
+
+class LoginThrottle(db.Model):
+    """Đếm đăng nhập sai — failed sign-ins counted per key: one typed account name from one network address
+    (``account:<name>@<address>``), and one address across every account (``address:<address>``).
+
+    Keyed by what was typed rather than by the account, so an unknown name is throttled exactly like a real
+    one (no enumeration), and an attacker elsewhere never slows the real user down at their own address."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    throttled_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,7 +1,7 @@
 """Use cases of accounts: authenticate with the throttle, start and end sessions, set passwords."""
 import logging
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import current_app, session
 from flask_login import login_user, logout_user
@@ -9,9 +9,12 @@ from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.audit.services import record
-from portal.auth.domain import login_refusal, needs_second_factor, throttle_delay
+from portal.auth import throttle
+from portal.auth.domain import login_refusal, needs_second_factor, worth_telling
 from portal.auth.models import LoginSession, User
-from portal.auth.totp import matching_step
+from portal.auth.secret_box import is_encrypted, seal, unseal
+from portal.auth.signals import login_failures_repeated
+from portal.auth.totp import matching_step, new_secret
 from portal.extensions import db
 
 log = logging.getLogger("portal.auth")
@@ -27,38 +30,47 @@ def find_user(username: str) -> User | None:
 
 
 def authenticate(username: str, password: str, *, now: datetime, ip: str | None) -> tuple[User | None, str | None, datetime | None]:
-    """Check a password. Returns (user, None, None) on success, else (None, reason, wait_until).
+    """Check a password. Returns (user, None, None) on success, else (None, reason, wait_until) with reason
+    'throttled' or 'invalid'.
 
-    A throttled account is refused without looking at the password, so the right password waits too.
-    The failure count is reset only by :func:`login_succeeded`, once every factor has passed."""
+    Unknown, deactivated and wrong-password attempts look the same from outside: one reason ('invalid'),
+    one password hash computed on every path (a dummy one where there is no usable account), and the same
+    counters (keyed by the typed name and the address, so an unknown name is throttled like a real one).
+    A throttled (name, address) or address is refused without looking at the password."""
+    keys = throttle.keys_for(username, ip)
     user = find_user(username)
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)  # same work as a real check
-        log.warning("login failed: unknown user %r from %s", username[:64], ip)
-        return None, "invalid", None
-    refusal = login_refusal(active=user.active, throttled_until=user.throttled_until, now=now)
-    if refusal:
-        log.warning("login refused (%s) for %s from %s", refusal, user.username, ip)
-        return None, refusal, user.throttled_until
+    wait = throttle.wait_until(keys, now=now)
+    if wait is not None:
+        check_password_hash(_DUMMY_HASH, password)      # same work as a real check
+        log.warning("login refused (throttled) for %r from %s", username.strip()[:64], ip)
+        return None, "throttled", wait
+    if user is None or not user.active:
+        check_password_hash(_DUMMY_HASH, password)
+        log.warning("login failed: %s %r from %s", "unknown user" if user is None else "deactivated account",
+                    username.strip()[:64], ip)
+        return None, "invalid", _register_failure(None, keys, now=now, ip=ip)
     if not check_password_hash(user.password_hash, password):
-        _register_failure(user, now=now, ip=ip, what="wrong password")
-        return None, "invalid", user.throttled_until
+        log.warning("login failed: wrong password for %s from %s", user.username, ip)
+        return None, "invalid", _register_failure(user, keys, now=now, ip=ip)
     log.info("password accepted: %s from %s", user.username, ip)
     return user, None, None
 
 
-def _register_failure(user: User, *, now: datetime, ip: str | None, what: str) -> None:
-    user.failed_logins += 1
+def _register_failure(user: User | None, keys, *, now: datetime, ip: str | None) -> datetime | None:
+    """Count the failure on the (name, address) and address counters, and on the account's consecutive
+    count; tell the user and the admins when repeated failures pass a threshold. Returns the wait."""
+    wait, counts = throttle.register_failure(keys, now=now)
     cfg = current_app.config
-    delay = throttle_delay(user.failed_logins, after=cfg["LOGIN_THROTTLE_AFTER"],
-                           base_seconds=cfg["LOGIN_THROTTLE_BASE_SECONDS"],
-                           max_seconds=cfg["LOGIN_THROTTLE_MAX_SECONDS"])
-    if delay:
-        user.throttled_until = now + timedelta(seconds=delay)
-        log.warning("login throttled: %s after %d failures (%s), waits %d s (from %s)",
-                    user.username, user.failed_logins, what, delay, ip)
-    else:
-        log.warning("login failed: %s for %s (%d) from %s", what, user.username, user.failed_logins, ip)
+    address_key = keys[1]
+    if worth_telling(counts[address_key], after=cfg["LOGIN_ADDRESS_THROTTLE_AFTER"]):
+        login_failures_repeated.send(current_app._get_current_object(), scope="address", user_id=None,
+                                     username=None, failures=counts[address_key], address=ip, now=now)
+    if user is not None:
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if worth_telling(user.failed_logins, after=cfg["LOGIN_THROTTLE_AFTER"]):
+            login_failures_repeated.send(current_app._get_current_object(), scope="account", user_id=user.id,
+                                         username=user.username, failures=user.failed_logins, address=ip, now=now)
+    return wait
 
 
 def second_factor_step(user: User) -> str | None:
@@ -79,20 +91,41 @@ def check_second_factor(user: User, code: str | None, *, secret: str, now: datet
     """Check a TOTP code for ``secret`` (the enrolled one, or the one being enrolled). Returns None when
     accepted (the step is remembered, so the same code cannot be used twice), else 'throttled',
     'inactive' or 'invalid'. Wrong codes count towards the same throttle as wrong passwords."""
-    refusal = login_refusal(active=user.active, throttled_until=user.throttled_until, now=now)
+    keys = throttle.keys_for(user.username, ip)
+    refusal = login_refusal(active=user.active, throttled_until=throttle.wait_until(keys, now=now), now=now)
     if refusal:
         log.warning("second factor refused (%s) for %s from %s", refusal, user.username, ip)
         return refusal
     step = matching_step(secret, code, now=now, last_step=user.totp_last_step)
     if step is None:
-        _register_failure(user, now=now, ip=ip, what="wrong two-factor code")
+        log.warning("login failed: wrong two-factor code for %s from %s", user.username, ip)
+        _register_failure(user, keys, now=now, ip=ip)
         return "invalid"
     user.totp_last_step = step
+    if user.totp_secret and not is_encrypted(user.totp_secret):
+        user.totp_secret = seal(unseal(user.totp_secret))     # a plaintext secret of an earlier version
     return None
 
 
+def start_enrolment(user: User) -> str:
+    """A new secret to set up, kept on the server (encrypted) until its first code is confirmed: it never
+    travels in the browser's cookie. Returns the plaintext secret, to show once on the set-up page."""
+    secret = new_secret()
+    user.totp_pending_secret = seal(secret)
+    return secret
+
+
+def pending_secret(user: User) -> str | None:
+    return unseal(user.totp_pending_secret)
+
+
+def enrolled_secret(user: User) -> str | None:
+    return unseal(user.totp_secret)
+
+
 def enrol_second_factor(user: User, secret: str, *, actor, now: datetime) -> None:
-    user.totp_secret = secret
+    user.totp_secret = seal(secret)
+    user.totp_pending_secret = None
     log.info("two-factor sign-in enrolled: %s", user.username)
     record("totp_enrol", "user", user.id, actor=actor, unit_id=user.unit_id, new={"totp": True})
 
@@ -103,6 +136,7 @@ def drop_second_factor(user: User, *, actor, now: datetime, reason: str) -> int:
     had = bool(user.totp_secret)
     log.warning("two-factor sign-in removed for %s by %s (%s)", user.username, getattr(actor, "username", actor), reason)
     user.totp_secret = None
+    user.totp_pending_secret = None
     user.totp_last_step = None
     ended = end_all_sessions(user.id, now=now,
                              except_id=user.login_session_id if getattr(actor, "id", None) == user.id else None)
@@ -112,9 +146,10 @@ def drop_second_factor(user: User, *, actor, now: datetime, reason: str) -> int:
 
 
 def login_succeeded(user: User, *, now: datetime, ip: str | None) -> None:
-    """Every factor passed: the failure count starts again."""
+    """Every factor passed: the account's failure count, and its counter at this address, start again."""
     user.failed_logins = 0
     user.throttled_until = None
+    throttle.clear(throttle.keys_for(user.username, ip)[0])
     user.last_login_at = now
     log.info("login: %s from %s", user.username, ip)
 

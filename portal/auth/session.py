@@ -10,7 +10,6 @@ login page (never a login page swapped into an item); the redirect carries the p
 """
 import logging
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from flask import Flask, current_app, redirect, request, session, url_for
 from flask_login import current_user
@@ -20,34 +19,24 @@ from portal.auth.models import LoginSession, User
 from portal.db import utcnow, write_transaction
 from portal.extensions import db, login_manager
 from portal.web.htmx import is_htmx
+from portal.web.redirects import path_of_page_url, same_site_path
 
 log = logging.getLogger("portal.auth")
 EXEMPT_ENDPOINTS = {"auth.login", "auth.logout", "auth.change_password", "auth.two_factor", "static",
                     "home.set_language"}
 
 
-def _same_site_path(url: str | None) -> str | None:
-    """The path (and query) of a URL of this site, or None for anything else."""
-    if not url:
-        return None
-    parts = urlsplit(url)
-    if parts.netloc and parts.netloc != request.host:
-        return None
-    path = parts.path or "/"
-    if not path.startswith("/") or path.startswith("//"):
-        return None
-    return path + (f"?{parts.query}" if parts.query else "")
-
-
 def return_path() -> str | None:
     """Where to come back to after logging in again: the page itself for a GET, and for an htmx request
     the page the user was working on (htmx sends it as HX-Current-URL)."""
     if is_htmx():
-        return _same_site_path(request.headers.get("HX-Current-URL"))
-    return request.full_path.rstrip("?") if request.method == "GET" else None
+        return path_of_page_url(request.headers.get("HX-Current-URL"))
+    return same_site_path(request.full_path.rstrip("?")) if request.method == "GET" else None
 
 
 def init_auth(app: Flask) -> None:
+    from portal.auth.cli import register_auth_cli
+    register_auth_cli(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = None  # our own server-side sessions do the job
 

@@ -1,6 +1,4 @@
 """Routes of the account pages: load → authorise → validate → service → respond."""
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,12 +15,7 @@ from portal.web.filters import format_datetime
 from portal.web.htmx import redirect_after_post, render
 from portal.web.messages import password_problem_text
 from portal.web.permissions import authenticated, public
-
-
-def safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("home.index")
+from portal.web.redirects import safe_next
 
 
 def refusal_text(reason: str | None, wait_until, *, code: bool = False) -> str:
@@ -35,7 +28,9 @@ def refusal_text(reason: str | None, wait_until, *, code: bool = False) -> str:
     if code:
         return _("Mã xác thực không đúng hoặc đã dùng rồi. Hãy nhập mã đang hiện trên ứng dụng xác thực "
                  "(mã đổi sau mỗi 30 giây) và kiểm tra giờ trên điện thoại.")
-    return _("Tên đăng nhập hoặc mật khẩu không đúng. Hãy kiểm tra lại (chú ý chữ hoa, chữ thường và bộ gõ tiếng Việt).")
+    # Also the answer for a deactivated account: the same words as an unknown name (no enumeration).
+    return _("Tên đăng nhập hoặc mật khẩu không đúng. Hãy kiểm tra lại (chú ý chữ hoa, chữ thường và bộ gõ "
+             "tiếng Việt); nếu vẫn không được, hãy liên hệ Sở Nội vụ.")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -1,34 +1,37 @@
 """Xác thực hai bước — the second sign-in step, the user's own setup page, and the admin's recovery reset.
 
 After a correct password the browser holds only a short-lived "pending" mark in its signed cookie (user id,
-time, where to go next, and — while enrolling — the new secret); no login session exists until the code is
-right. Codes are throttled together with passwords (portal.auth.services.check_second_factor).
+time, where to go next, whether a set-up is under way); no login session exists until the code is right.
+A secret being set up is kept on the server, encrypted (``User.totp_pending_secret``), never in the cookie.
+Codes are throttled together with passwords (portal.auth.services.check_second_factor).
 """
 from flask import abort, current_app, flash, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.auth import bp, totp
+from portal.auth import bp, throttle, totp
 from portal.auth.domain import may_drop_second_factor
 from portal.auth.forms import TwoFactorForm
 from portal.auth.models import User
 from portal.auth.services import (check_second_factor, drop_second_factor, enrol_second_factor,
-                                  start_session)
-from portal.auth.views import refusal_text, safe_next
+                                  enrolled_secret, pending_secret, start_enrolment, start_session)
+from portal.auth.views import refusal_text
 from portal.db import utcnow
 from portal.extensions import db
 from portal.web.htmx import redirect_after_post, render
 from portal.web.permissions import authenticated, public, roles
+from portal.web.redirects import safe_next
 
 PENDING = "mfa"
-SETUP = "totp_setup"
 
 
 def begin_second_factor(user: User, step: str, *, next_url: str | None, now) -> None:
-    """Remember, in the signed cookie, that this user's password was right ('code' or 'enrol' next)."""
+    """Remember, in the signed cookie, that this user's password was right ('code' or 'enrol' next); a new
+    secret to set up goes to the server-side pending column."""
     session.pop(PENDING, None)
-    session[PENDING] = {"uid": user.id, "at": int(now.timestamp()), "next": next_url,
-                        "secret": totp.new_secret() if step == "enrol" else None}
+    session[PENDING] = {"uid": user.id, "at": int(now.timestamp()), "next": next_url, "enrol": step == "enrol"}
+    if step == "enrol":
+        start_enrolment(user)
 
 
 def _pending(now) -> tuple[User | None, dict | None]:
@@ -46,8 +49,8 @@ def _pending(now) -> tuple[User | None, dict | None]:
 
 
 def _wait(user: User, now):
-    """Until when the account is throttled, or None."""
-    return user.throttled_until if user.throttled_until is not None and user.throttled_until > now else None
+    """Until when this account is throttled at this address, or None."""
+    return throttle.wait_until(throttle.keys_for(user.username, request.remote_addr), now=now)
 
 
 def _setup_context(user: User, secret: str) -> dict:
@@ -64,11 +67,15 @@ def two_factor():
     if user is None:
         flash(_("Đã quá thời gian nhập mã xác thực hoặc chưa nhập mật khẩu. Hãy đăng nhập lại."), "info")
         return redirect_after_post(url_for("auth.login"))
-    enrolling = bool(data.get("secret"))
+    enrolling = bool(data.get("enrol"))
+    secret = pending_secret(user) if enrolling else enrolled_secret(user)
+    if not secret:                      # the set-up was finished or reset meanwhile: start again
+        session.pop(PENDING, None)
+        flash(_("Việc thiết lập xác thực hai bước đã thay đổi. Hãy đăng nhập lại."), "info")
+        return redirect_after_post(url_for("auth.login"))
     form = TwoFactorForm()
     error = None
     if form.validate_on_submit():
-        secret = data["secret"] if enrolling else user.totp_secret
         reason = check_second_factor(user, form.code.data, secret=secret, now=now, ip=request.remote_addr)
         if reason is None:
             if enrolling:
@@ -81,33 +88,41 @@ def two_factor():
             return redirect_after_post(safe_next(data.get("next")))
         db.session.commit()  # keep the failure count and the throttle
         error = refusal_text(reason, _wait(user, now), code=True)
-    setup = _setup_context(user, data["secret"]) if enrolling else None
+    setup = _setup_context(user, secret) if enrolling else None
     return render("auth/two_factor.html", form=form, error=error, setup=setup, username=user.username,
                   status=401 if error else (422 if form.errors else 200))
+
+
+@bp.route("/account/two-factor/setup", methods=["POST"], endpoint="start_two_factor")
+@authenticated
+def start_two_factor():
+    """Begin (or begin again) a set-up: a new secret is kept on the server until a code confirms it."""
+    user = db.session.get(User, current_user.id)
+    if not user.totp_secret:
+        start_enrolment(user)
+        db.session.commit()
+    return redirect_after_post(url_for("auth.account_two_factor"))
 
 
 @bp.route("/account/two-factor", methods=["GET", "POST"], endpoint="account_two_factor")
 @authenticated
 def account_two_factor():
-    """See whether two-factor sign-in is on; switch it on (scan or type the secret, confirm a code)."""
+    """See whether two-factor sign-in is on; switch it on (start a set-up, type the secret, confirm a code)."""
     user = db.session.get(User, current_user.id)
     form = TwoFactorForm()
     error = None
-    if user.totp_secret:
-        session.pop(SETUP, None)
-    elif not session.get(SETUP):
-        session[SETUP] = totp.new_secret()
-    if request.method == "POST" and not user.totp_secret and form.validate_on_submit():
+    secret = None if user.totp_secret else pending_secret(user)
+    if request.method == "POST" and secret and form.validate_on_submit():
         now = utcnow()
-        reason = check_second_factor(user, form.code.data, secret=session[SETUP], now=now, ip=request.remote_addr)
+        reason = check_second_factor(user, form.code.data, secret=secret, now=now, ip=request.remote_addr)
         if reason is None:
-            enrol_second_factor(user, session.pop(SETUP), actor=current_user, now=now)
+            enrol_second_factor(user, secret, actor=current_user, now=now)
             db.session.commit()
             flash(_("Đã bật xác thực hai bước."), "success")
             return redirect_after_post(url_for("auth.account_two_factor"))
         db.session.commit()
         error = refusal_text(reason, _wait(user, now), code=True)
-    setup = None if user.totp_secret else _setup_context(user, session[SETUP])
+    setup = _setup_context(user, secret) if secret else None
     cfg = current_app.config
     return render("auth/account_two_factor.html", form=form, error=error, setup=setup, enrolled=bool(user.totp_secret),
                   may_drop=may_drop_second_factor(role=user.role, required=bool(cfg.get("REQUIRE_TOTP")),
@@ -131,7 +146,8 @@ def disable_two_factor():
     now = utcnow()
     reason = "invalid"
     if form.validate_on_submit():
-        reason = check_second_factor(user, form.code.data, secret=user.totp_secret, now=now, ip=request.remote_addr)
+        reason = check_second_factor(user, form.code.data, secret=enrolled_secret(user), now=now,
+                                     ip=request.remote_addr)
     if reason is None:
         drop_second_factor(user, actor=current_user, now=now, reason="self")
         db.session.commit()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from flask import request, url_for
 from flask_babel import gettext as _
@@ -17,6 +16,7 @@ from portal.comments.services import CommentView, mark_read, mark_seen_by_unit, 
 from portal.db import write_transaction
 from portal.extensions import db
 from portal.years.deadlines import refusal_message
+from portal.web.redirects import path_of_page_url, same_site_path
 from portal.years.models import AssessmentYear
 
 
@@ -56,30 +56,11 @@ def thread_url(assessment, criterion) -> str:
     return url_for("comments.thread", assessment_id=assessment.id, criterion_id=criterion.id)
 
 
-def safe_next(target: str | None) -> str | None:
-    """A path within this site, or None (never another host, never a scheme, never a line break)."""
-    if not target or "\\" in target or "\r" in target or "\n" in target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
-
-
 def back_to(assessment, criterion) -> str:
     """Where a form of the widget returns without JavaScript: the posted ``next``, else the page htmx
     says it is on, else the thread page."""
-    posted = safe_next(request.values.get("next"))
-    if posted:
-        return posted
-    current = request.headers.get("HX-Current-URL")
-    if current:
-        parts = urlsplit(current)
-        if parts.netloc == request.host:
-            path = safe_next(parts.path + (f"?{parts.query}" if parts.query else ""))
-            if path:
-                return path
-    return thread_url(assessment, criterion)
+    return (same_site_path(request.values.get("next")) or path_of_page_url(request.headers.get("HX-Current-URL"))
+            or thread_url(assessment, criterion))
 
 
 def _hint(decision, phase) -> str | None:

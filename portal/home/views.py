@@ -11,6 +11,7 @@ from portal.extensions import db
 from portal.home import bp
 from portal.web.htmx import render
 from portal.web.permissions import authenticated, public
+from portal.web.redirects import safe_next
 from portal.years import domain as rules
 from portal.years.deadlines import banner_state, phase_label
 from portal.years.services import active_year
@@ -66,10 +67,7 @@ def set_language(lang: str):
         if current_user.is_authenticated:
             current_user.locale = lang
             db.session.commit()
-    target = request.form.get("next") or url_for("home.index")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("home.index")
-    return redirect(target, code=303)
+    return redirect(safe_next(request.form.get("next")), code=303)
 
 
 @bp.route("/year", methods=["POST"])
@@ -80,7 +78,4 @@ def switch_year():
     wanted = request.form.get("year_id", "")
     if wanted.isdigit() and any(y.id == int(wanted) for y in years_for(current_user)):
         session["year_id"] = int(wanted)
-    target = request.form.get("next") or url_for("home.index")
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = url_for("home.index")
-    return redirect(target, code=303)
+    return redirect(safe_next(request.form.get("next")), code=303)

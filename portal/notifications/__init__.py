@@ -3,6 +3,6 @@ from flask import Blueprint
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
-from portal.notifications import mail, views  # noqa: E402,F401
+from portal.notifications import listeners, mail, views  # noqa: E402,F401
 
 mail.install_outbox()

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import datetime
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -39,6 +39,7 @@ KIND_LABELS = {
     "deadline_extended": _l("Gia hạn"),
     "unit_reopened": _l("Mở lại hồ sơ"),
     "reminder": _l("Nhắc nhở"),
+    "login_failures": _l("Đăng nhập sai nhiều lần"),
 }
 KINDS = frozenset(KIND_LABELS)
 UNIT_ROLES = ("unit_staff", "unit_leader")
@@ -83,6 +84,11 @@ def all_unit_user_ids() -> list[int]:
     return _active_ids(User.role.in_(UNIT_ROLES))
 
 
+def admin_user_ids() -> list[int]:
+    """Active admins (the Sở Nội vụ secretariat)."""
+    return _active_ids(User.role == "admin")
+
+
 def all_user_ids() -> list[int]:
     return _active_ids()
 
@@ -91,11 +97,11 @@ def all_user_ids() -> list[int]:
 
 
 def _absolute(link: str | None) -> str | None:
+    """A link of the portal as written in a mail: PORTAL_BASE_URL + path. Never the request's Host header
+    (a forged Host would point the mail elsewhere); the app refuses to start with mail on and no base."""
     if not link:
         return None
     base = current_app.config.get("PORTAL_BASE_URL")
-    if not base and has_request_context():
-        base = request.host_url
     return (base or "").rstrip("/") + link if link.startswith("/") else link
 
 

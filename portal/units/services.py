@@ -3,6 +3,7 @@ from sqlalchemy import or_, select
 
 from portal.audit.services import record
 from portal.extensions import db
+from portal.search import contains
 from portal.text import fold_key, has_lookalike
 from portal.units.models import Unit, UnitName
 
@@ -23,7 +24,7 @@ def search_units(query: str = "", unit_type: str | None = None, include_inactive
         stmt = stmt.where(Unit.active.is_(True))
     key = fold_key(query)
     if key:
-        stmt = stmt.where(or_(Unit.name_key.contains(key), Unit.code.ilike(f"%{query.strip()}%")))
+        stmt = stmt.where(or_(contains(Unit.name_key, key), contains(Unit.code, query.strip(), ignore_case=True)))
     units = list(db.session.scalars(stmt))
     units.sort(key=lambda u: (u.unit_type, fold_key(u.name), u.name))
     return units

@@ -7,6 +7,7 @@ from portal.auth.domain import role_needs_unit
 from portal.auth.models import User
 from portal.auth.services import end_all_sessions, hash_password, temporary_password
 from portal.extensions import db
+from portal.search import contains
 from portal.text import fold_key
 
 
@@ -24,7 +25,7 @@ def search_users(query: str = "", role: str | None = None) -> list[User]:
         stmt = stmt.where(User.role == role)
     key = fold_key(query)
     if key:
-        stmt = stmt.where(or_(User.name_key.contains(key), User.username.contains(key.replace(" ", ""))))
+        stmt = stmt.where(or_(contains(User.name_key, key), contains(User.username, key.replace(" ", ""))))
     users = list(db.session.scalars(stmt))
     users.sort(key=lambda u: (u.role, fold_key(u.full_name), u.username))
     return users

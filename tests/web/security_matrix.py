@@ -27,6 +27,7 @@ MATRIX = {
     "auth.change_password": (AUTH, "self"),
     "auth.account_two_factor": (AUTH, "self"),
     "auth.disable_two_factor": (AUTH, "self"),
+    "auth.start_two_factor": (AUTH, "self"),
     "auth.reset_two_factor": (ADMIN, "admin"),
     "home.index": (AUTH, "self"),
     "home.set_language": (PUBLIC, "public"),

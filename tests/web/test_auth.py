@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from portal.auth.models import LoginSession, User
+from portal.auth.models import LoginSession, LoginThrottle, User
 from portal.db import utcnow
 from portal.extensions import db
 from tests.factories import TEST_PASSWORD, login, make_user
@@ -104,7 +104,8 @@ def test_ten_wrong_passwords_throttle_and_log(client, ctx, staff, caplog):
         assert login(client, "canbo", "sai-mat-khau").status_code == 401
     user = db.session.get(User, staff.id)
     db.session.refresh(user)
-    assert user.throttled_until is not None and user.throttled_until > utcnow()
+    row = db.session.get(LoginThrottle, "account:canbo@127.0.0.1")
+    assert row.throttled_until is not None and row.throttled_until > utcnow()
     assert len([r for r in caplog.records if "canbo" in r.getMessage()]) >= 10
     assert any("throttled" in r.getMessage() for r in caplog.records)
     # The right password now waits for the throttle.
@@ -113,11 +114,11 @@ def test_ten_wrong_passwords_throttle_and_log(client, ctx, staff, caplog):
     assert "tạm bị khóa" in response.get_data(as_text=True)
     assert client.get("/").status_code == 302
     # Once the wait is over, the right password works and the count starts again.
-    user.throttled_until = utcnow() - timedelta(seconds=1)
+    row.throttled_until = utcnow() - timedelta(seconds=1)
     db.session.commit()
     assert login(client, "canbo", TEST_PASSWORD).status_code == 303
     db.session.refresh(user)
-    assert user.failed_logins == 0
+    assert user.failed_logins == 0 and db.session.get(LoginThrottle, "account:canbo@127.0.0.1") is None
 
 
 def test_unknown_user_is_logged_and_refused_like_a_wrong_password(client, caplog):

@@ -159,6 +159,7 @@ def test_production_requires_a_secret_key(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         Config(str(tmp_path))
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("TOTP_ENCRYPTION_KEY", "dGhpcnR5LXR3by1ieXRlcy1vZi10ZXN0LWtleS0hISE=")
     config = Config(str(tmp_path))
     assert config.SESSION_COOKIE_SECURE and config.SESSION_COOKIE_NAME == "__Host-session"
 

@@ -126,6 +126,9 @@ def _cookies(response) -> list[SimpleCookie]:
     return out
 
 
+PRODUCTION_TOTP_KEY = "dGhpcnR5LXR3by1ieXRlcy1vZi10ZXN0LWtleS0hISE="   # base64 of 32 bytes
+
+
 @pytest.fixture
 def production(tmp_path, monkeypatch):
     """The app as deployed: PORTAL_ENV=production (Secure cookies, __Host- prefix, HSTS, TOTP required)."""
@@ -133,6 +136,7 @@ def production(tmp_path, monkeypatch):
     from portal.config import Config
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    monkeypatch.setenv("TOTP_ENCRYPTION_KEY", PRODUCTION_TOTP_KEY)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
     monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "uploads"))
     monkeypatch.setenv("REQUIRE_TOTP", "0")     # the cookie flags are the subject here (TOTP: its own tests)
@@ -182,6 +186,7 @@ def test_production_defaults_require_two_factor_and_refuse_the_demo(tmp_path, mo
     from portal.config import Config
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    monkeypatch.setenv("TOTP_ENCRYPTION_KEY", PRODUCTION_TOTP_KEY)
     monkeypatch.delenv("REQUIRE_TOTP", raising=False)
     assert Config(str(tmp_path)).REQUIRE_TOTP is True
     monkeypatch.setenv("PORTAL_ENV", "development")

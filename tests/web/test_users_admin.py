@@ -91,7 +91,8 @@ def test_deactivate_ends_sessions_and_blocks_login(app, admin):
     assert admin.post(f"/admin/users/{target.id}/active", data={"active": "0"}).status_code == 303
     assert other.get("/").status_code == 302
     response = login(app.test_client(), "nv")
-    assert response.status_code == 401 and "vô hiệu hóa" in response.get_data(as_text=True)
+    # the same message as an unknown name or a wrong password (no account enumeration, issue 17)
+    assert response.status_code == 401 and "Tên đăng nhập hoặc mật khẩu không đúng" in response.get_data(as_text=True)
 
 
 def test_admin_cannot_deactivate_itself(admin):
