@@ -37,7 +37,7 @@ def world(app, tmp_path, monkeypatch):
 def test_flask_check_passes_on_good_data(app, world):
     result = app.test_cli_runner().invoke(args=["check"])
     assert result.exit_code == 0, result.output
-    assert "All invariants hold." in result.output and result.output.count(" ok") == 6
+    assert "All invariants hold." in result.output and result.output.count(" ok") == 7
 
 
 @pytest.mark.breaks_invariants
