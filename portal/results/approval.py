@@ -58,9 +58,11 @@ def approve(year, *, decision_number: str, decision_date: date, user, now) -> Ap
 
 
 def publish(year, *, user, now) -> Approval:
-    """Công bố kết quả: stamp the approval and move the year to "published" (audited and notified)."""
+    """Công bố kết quả: stamp the approval and move the year to "published" (audited and notified).
+    Refused when a score changed after the computation the decision froze (the results are stale)."""
     lock_year(year)
-    check(can_publish(actor_for(user, year), phase=year.phase, approved=approved(year)), phase=year.phase)
+    check(can_publish(actor_for(user, year), phase=year.phase, approved=approved(year),
+                      stale=results_stale(year)), phase=year.phase)
     approval = current_approval(year)
     approval.published_at = now
     db.session.flush()

@@ -5,7 +5,8 @@ The arithmetic is portal.scoring's: `evaluate` per unit (final entries as item s
 the states of the survey items, adjustment counts as bonus/deductions, the set's caps, the year's
 settings), `rank_units` per unit type. A unit has a survey when it has at least one SurveyScore row;
 without one the year's no_survey_policy applies. Recomputing replaces the rows; it is audited with a
-summary, and it supersedes a decision left over from before the year was moved back to synthesis.
+summary, and it supersedes a decision left over from before the year was moved back to synthesis (moving
+the year back below approval already supersedes it: portal.years.services.change_phase).
 """
 from collections import defaultdict
 from decimal import Decimal
@@ -253,13 +254,19 @@ def _summary(evaluated, ranked) -> dict:
             "not_finalized": sorted(codes[e["unit_id"]] for e in evaluated if not e["finalized"])}
 
 
-def _supersede_stale(year, *, user, now) -> None:
-    """A decision recorded before the year was moved back no longer matches the recomputed results."""
+def supersede_current(year, *, user, now, why: str) -> Approval | None:
+    """Mark the decision in force superseded (kept, never deleted), audited with `why` ("phase_back": the
+    year was moved back below approval; "recompute": results recomputed under an older decision)."""
     stale = current_approval(year)
     if stale is None:
-        return
+        return None
     stale.superseded_at = now
     db.session.flush()
     record("results_approval_supersede", "approval", stale.id, actor=user, year_id=year.id,
-           old={"decision_number": stale.decision_number}, new={"superseded_at": now},
-           reason="recompute")
+           old={"decision_number": stale.decision_number}, new={"superseded_at": now}, reason=why)
+    return stale
+
+
+def _supersede_stale(year, *, user, now) -> None:
+    """A decision recorded before the year was moved back no longer matches the recomputed results."""
+    supersede_current(year, user=user, now=now, why="recompute")

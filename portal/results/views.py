@@ -44,7 +44,8 @@ def overview_context(year, *, message=None, approval_form=None) -> dict:
     visible = can_view_results(who, phase=year.phase, published=published is not None)
     compute = can_compute_results(who, phase=year.phase, approved=is_approved)
     approve = can_approve_results(who, phase=year.phase, approved=is_approved)
-    publish = can_publish(who, phase=year.phase, approved=is_approved)
+    out_of_date = results_stale(year)
+    publish = can_publish(who, phase=year.phase, approved=is_approved, stale=out_of_date)
     with_survey, units = scores_by_unit(year), year_units(year)
     return dict(
         year=year, doc=results_document(year) if visible else {"types": [], "bands": []},
@@ -55,7 +56,7 @@ def overview_context(year, *, message=None, approval_form=None) -> dict:
         can_publish=bool(publish), publish_refusal=_decision_text(publish, year),
         current=current, published=published, approvals=approvals(year),
         survey_import=current_import(year), units_total=len(units), units_with_survey=len(with_survey),
-        stale=results_stale(year) and not is_approved,
+        stale=out_of_date and not is_approved,
         approval_form=approval_form or ApprovalForm(formdata=None), form=PlainForm(formdata=None),
         is_admin=current_user.role == "admin")
 

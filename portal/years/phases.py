@@ -48,6 +48,10 @@ PHASE_LABELS: dict[Phase, str] = {
     Phase.ARCHIVED: N_("Lưu trữ"),
 }
 
+#: Phases in which the year's results are final (công bố): the year never moves back below them; a
+#: result changes only by a recorded correction (đính chính).
+FINAL_PHASES: frozenset[Phase] = frozenset({Phase.PUBLISHED, Phase.ARCHIVED})
+
 #: Phases with an opening and a closing time (T1–T4); extensions and reopenings only exist in these.
 WORKING_PHASES: frozenset[Phase] = frozenset(
     {Phase.SELF_ASSESSMENT, Phase.REVIEW_1, Phase.EXPLANATION, Phase.REVIEW_2}
@@ -219,6 +223,14 @@ REASON_MESSAGES: dict[str, str] = {
     "approved": N_("Kết quả đã được phê duyệt nên không tính lại hay phê duyệt lại được."),
     "not_approved": N_("Kết quả chưa được phê duyệt; cần quyết định phê duyệt trước khi công bố."),
     "not_published": N_("Kết quả chưa được công bố."),
+    "stale": N_(
+        "Điểm đã thay đổi sau lần tính kết quả nên kết quả đã phê duyệt không còn khớp với điểm. Hãy đưa đợt "
+        "đánh giá về giai đoạn tổng hợp kết quả, tính lại rồi phê duyệt lại trước khi công bố."
+    ),
+    "final": N_(
+        "Kết quả đã công bố là kết quả cuối cùng nên không đưa đợt đánh giá về giai đoạn trước được. Nếu cần "
+        "sửa kết quả của đơn vị nào, hãy ghi nhận quyết định đính chính trên trang Kết quả."
+    ),
     "locked": N_("Bộ tiêu chí đã khóa từ khi mở tự đánh giá. Liên hệ quản trị nếu cần mở khóa."),
 }
 REASON_CODES = frozenset(REASON_MESSAGES)
@@ -256,13 +268,16 @@ def refuse(code: str) -> Decision:
 
 
 def check_transition(
-    current: str | Phase, target: str | Phase, *, role: str, reason: str | None, approved: bool = False
+    current: str | Phase, target: str | Phase, *, role: str, reason: str | None, approved: bool = False,
+    stale: bool = False,
 ) -> Decision:
     """May ``role`` move the year from ``current`` to ``target``?
 
     Only the admin moves the year. Forward: exactly one step. Back: to any earlier phase, with a
-    non-blank reason (audited by the caller). approval → published additionally needs ``approved``
-    (the Chairman's decision is recorded elsewhere), so no path publishes unapproved results.
+    non-blank reason (audited by the caller), except that a published or archived year never goes back
+    below publication ("final": a result then changes only by a correction). approval → published
+    additionally needs ``approved`` (the Chairman's decision is recorded elsewhere) and results that
+    still match the scores (not ``stale``), so no path publishes unapproved or out-of-date results.
     """
     current, target = as_phase(current), as_phase(target)
     if role != "admin":  # Role.ADMIN; roles are defined with the actors in domain.py
@@ -274,7 +289,11 @@ def check_transition(
             return refuse("skip_phase")
         if target == Phase.PUBLISHED and not approved:
             return refuse("not_approved")
+        if target == Phase.PUBLISHED and stale:
+            return refuse("stale")
         return ALLOWED
+    if current in FINAL_PHASES and target not in FINAL_PHASES:
+        return refuse("final")
     if reason is None or not reason.strip():
         return refuse("reason_required")
     return ALLOWED

@@ -49,10 +49,19 @@ def is_approved(year: AssessmentYear) -> bool:
 # ------------------------------------------------------------------------------------------------ phases
 
 
+def results_out_of_date(year: AssessmentYear) -> bool:
+    """Whether a score, survey score, criterion or setting changed after the last computation of results
+    (the results module's rule, read from the audit log)."""
+    from portal.results.services import results_stale  # lazy: results build on years
+    return results_stale(year)
+
+
 def phase_decision(year: AssessmentYear, user, target, reason: str | None = None) -> domain.Decision:
-    """May ``user`` move ``year`` to ``target`` now (the rule of :func:`domain.can_change_phase`)?"""
+    """May ``user`` move ``year`` to ``target`` now (the rule of :func:`domain.can_change_phase`)? Whether
+    the results are out of date is only asked for the move to publication (it reads the audit log)."""
+    stale = domain.as_phase(target) == Phase.PUBLISHED and results_out_of_date(year)
     return domain.can_change_phase(actor_for(user, year), current=year.phase, target=target, reason=reason,
-                                   approved=is_approved(year))
+                                   approved=is_approved(year), stale=stale)
 
 
 def change_phase(year: AssessmentYear, target, *, user, reason: str | None, now: datetime) -> int:
@@ -60,6 +69,7 @@ def change_phase(year: AssessmentYear, target, *, user, reason: str | None, now:
     self-assessment or explanation opens, the council when a review round opens, everyone on publication
     (which also stamps the publication date on the decision in force).
 
+    Moving back below approval supersedes the decision recorded for the year (kept, marked superseded).
     Moving from self-assessment to review round 1 ends the self-assessment: every file still in draft is
     locked as it stands (audited, the unit told). Moving from review round 1 to explanation is the
     deadline of round 1: every unit whose round 1 the chair has not closed yet is closed now (each audited
@@ -75,6 +85,11 @@ def change_phase(year: AssessmentYear, target, *, user, reason: str | None, now:
            old={"phase": old}, new={"phase": str(target), "direction": "back" if back else "forward"},
            reason=(reason or "").strip() or None)
     closed = 0
+    if back and domain.phase_index(target) < domain.phase_index(Phase.APPROVAL):
+        # The decision waiting for publication no longer stands once its results are reopened: it is kept
+        # and marked superseded, so that publishing again needs a new decision on recomputed results.
+        from portal.results.services import supersede_current  # lazy: results build on years
+        supersede_current(year, user=user, now=now, why="phase_back")
     if target == Phase.REVIEW_1 and not back:
         from portal.assessments.services import lock_at_deadline  # lazy: assessments build on years
         closed = lock_at_deadline(year, actor=user, now=now)
