@@ -227,6 +227,10 @@ REASON_MESSAGES: dict[str, str] = {
         "Điểm đã thay đổi sau lần tính kết quả nên kết quả đã phê duyệt không còn khớp với điểm. Hãy đưa đợt "
         "đánh giá về giai đoạn tổng hợp kết quả, tính lại rồi phê duyệt lại trước khi công bố."
     ),
+    "shorter_than_common": N_(
+        "Hạn mới của đơn vị phải sau hạn chót chung của giai đoạn ({until}): gia hạn hay mở lại chỉ cho đơn vị "
+        "thêm thời gian, không rút ngắn. Hãy nhập một thời điểm sau {until}."
+    ),
     "final": N_(
         "Kết quả đã công bố là kết quả cuối cùng nên không đưa đợt đánh giá về giai đoạn trước được. Nếu cần "
         "sửa kết quả của đơn vị nào, hãy ghi nhận quyết định đính chính trên trang Kết quả."

@@ -17,8 +17,9 @@ from portal.audit.models import AuditLog
 from portal.audit.services import record
 from portal.extensions import db
 from portal.years import domain, notices
-from portal.years.deadlines import Refused, actor_for, check, forget_exceptions, refusal_message
-from portal.years.domain import Phase, UnitStatus
+from portal.years.deadlines import Refused, actor_for, check, forget_exceptions, phase_window, refusal_message
+from portal.years.domain import Phase, UnitStatus, Window
+from portal.years.entry import EntryAnswer, can_give_until, entry_question, entry_window
 from portal.years.models import AssessmentYear, PhaseWindow, UnitDeadline
 
 #: The status a reopened file goes back to, per phase: editable again by the unit (brief §3.2).
@@ -64,11 +65,24 @@ def phase_decision(year: AssessmentYear, user, target, reason: str | None = None
                                    approved=is_approved(year), stale=stale)
 
 
-def change_phase(year: AssessmentYear, target, *, user, reason: str | None, now: datetime) -> int:
+def entry_answer(year: AssessmentYear, target, *, choice: str | None, new_close: datetime | None,
+                 now: datetime) -> tuple[str | None, EntryAnswer]:
+    """The question moving ``year`` into ``target`` at ``now`` asks about its window ("not_open", "closed"
+    or None: :func:`domain.entry_question`) and the window after the admin's answer."""
+    if not domain.is_working_phase(target):
+        return None, EntryAnswer(None)
+    window = phase_window(year, target)
+    question = entry_question(window, now)
+    return question, entry_window(window, question, choice, now, new_close)
+
+
+def change_phase(year: AssessmentYear, target, *, user, reason: str | None, now: datetime,
+                 window: Window | None = None) -> int:
     """Move the year to ``target`` (next phase, or back with a reason), audit it and notify: units when
     self-assessment or explanation opens, the council when a review round opens, everyone on publication
     (which also stamps the publication date on the decision in force).
 
+    ``window``: the phase window to save first (the answer to :func:`entry_answer`'s question).
     Moving back below approval supersedes the decision recorded for the year (kept, marked superseded).
     Moving from self-assessment to review round 1 ends the self-assessment: every file still in draft is
     locked as it stands (audited, the unit told). Moving from review round 1 to explanation is the
@@ -77,6 +91,9 @@ def change_phase(year: AssessmentYear, target, *, user, reason: str | None, now:
     Returns the number of files locked or closed that way."""
     target = domain.as_phase(target)
     check(phase_decision(year, user, target, reason), phase=year.phase)
+    if window is not None:  # the answer of the confirmation step: open now / a new closing time
+        save_windows(year, {target: WindowValues(window.opens_at, window.closes_at, window.grace_seconds)},
+                     user=user, now=now)
     old = year.phase
     back = domain.phase_index(target) < domain.phase_index(old)
     year.phase = str(target)
@@ -200,8 +217,10 @@ def _upsert_exception(year, unit, *, until, reason, user, now, reopen: bool) -> 
 
 
 def extend_deadline(year: AssessmentYear, unit, *, until: datetime, reason: str, user, now: datetime):
-    """Gia hạn: a new closing time of the current working phase for one unit, with its reason."""
+    """Gia hạn: a new closing time of the current working phase for one unit, with its reason; only later
+    than the phase's common closing time (:func:`portal.years.entry.can_give_until`)."""
     check(domain.can_extend_deadline(actor_for(user, year), phase=year.phase), phase=year.phase)
+    check(can_give_until(phase_window(year, year.phase).closes_at, until), phase=year.phase)
     row, old = _upsert_exception(year, unit, until=until, reason=reason, user=user, now=now, reopen=False)
     record("deadline_extend", "unit_deadline", row.id, actor=user, unit_id=unit.id, year_id=year.id,
            old=old, new=_exception_snapshot(row), reason=reason)
@@ -226,9 +245,10 @@ def _status_after_reopen(assessment, phase: Phase) -> str | None:
 def reopen_unit(year: AssessmentYear, unit, *, until: datetime, reason: str, user, now: datetime):
     """Mở lại: the unit may edit and submit again in the current phase until ``until``; its file goes back
     to the phase's editable status (draft in self-assessment, review 1 done in explanation). A finalized
-    file is never reopened."""
+    file is never reopened; ``until`` must be later than the phase's common closing time."""
     from portal.assessments.models import Assessment  # lazy: the assessments package imports this module
     check(domain.can_reopen_unit(actor_for(user, year), phase=year.phase), phase=year.phase)
+    check(can_give_until(phase_window(year, year.phase).closes_at, until), phase=year.phase)
     phase = domain.as_phase(year.phase)
     assessment = db.session.scalar(select(Assessment).where(
         Assessment.year_id == year.id, Assessment.unit_id == unit.id))

@@ -585,11 +585,13 @@ def test_every_reason_the_matrix_can_give_has_a_message():
         for action, persona, phase in itertools.product(ACTIONS, PERSONAS, PHASES)
     }
     reasons |= {"closed", "not_open_yet", "submitted", "not_ready", "finalized", "fields_pending", "round1_closed",
-                "same_phase", "skip_phase", "reason_required", "approved", "not_approved", "stale", "final"}
+                "same_phase", "skip_phase", "reason_required", "approved", "not_approved", "stale", "final",
+                "shorter_than_common"}
     assert reasons - {None} == d.REASON_CODES
 
 
-MODULES = [pathlib.Path(d.__file__).with_name(name) for name in ("domain.py", "phases.py", "countdown.py")]
+MODULES = [pathlib.Path(d.__file__).with_name(name) for name in ("domain.py", "phases.py", "countdown.py",
+                                                                  "entry.py")]
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
