@@ -103,7 +103,7 @@ def _info_sheet(workbook, year, title: str, lines) -> None:
     widths(sheet, (34, 80))
 
 
-def _matrix_sheet(workbook, kind, units, tree, entries, surveys, year) -> None:
+def _matrix_sheet(workbook, kind, units, tree, entries, surveys, year, name_of) -> None:
     sheet = workbook.create_sheet(sheet_title(SHEET_TITLES.get(kind, kind)))
     cols = _columns(tree)
     header_row(sheet, MATRIX_HEAD, row=1)
@@ -125,7 +125,7 @@ def _matrix_sheet(workbook, kind, units, tree, entries, surveys, year) -> None:
         by_item = entries.get(assessment.id, {})
         survey = surveys.get(assessment.unit_id, {})
         evals = stage_evaluations(tree, by_item, assessment.criteria_set, year.settings, survey=survey)
-        row = [assessment.unit.code, assessment.unit.name_in(year.id)]
+        row = [assessment.unit.code, name_of(assessment)]
         for col in cols:
             row += _cells(col, by_item.get(col.crit.id, {}), survey)
         final = evals["final"]
@@ -139,7 +139,7 @@ def _matrix_sheet(workbook, kind, units, tree, entries, surveys, year) -> None:
     sheet.freeze_panes = "C3"
 
 
-def _detail_rows(assessments, trees, entries, year):
+def _detail_rows(assessments, trees, entries, name_of):
     for assessment in assessments:
         tree = trees.get(assessment.criteria_set_id)
         if tree is None:
@@ -151,21 +151,24 @@ def _detail_rows(assessments, trees, entries, year):
                 if entry is None:
                     continue
                 adjustment = col.kind == "adjustment"
-                yield [assessment.unit.code, assessment.unit.name_in(year.id), col.crit.code, col.crit.title,
+                yield [assessment.unit.code, name_of(assessment), col.crit.code, col.crit.title,
                        col.crit.max_points, label, None if adjustment else entry.points,
                        "Có" if entry.not_applicable else "", _count(entry) if adjustment else None,
                        entry.note or ""]
 
 
-def _ordered(assessments, year):
+def _ordered(assessments, name_of):
     return sorted(assessments, key=lambda a: (data_year.TYPE_ORDER.index(a.unit.unit_type)
                                               if a.unit.unit_type in data_year.TYPE_ORDER else 9,
-                                              fold_key(a.unit.name_in(year.id))))
+                                              fold_key(name_of(a))))
 
 
-def score_matrix(year, *, now: datetime) -> bytes:
-    """Bảng điểm đầy đủ of the year: units × items, every round, in one workbook."""
-    assessments = _ordered(data_year.assessments_of(year.id), year)
+def score_matrix(year, *, now: datetime, names: dict[int, str] | None = None) -> bytes:
+    """Bảng điểm đầy đủ of the year: units × items, every round, in one workbook. `names`: the unit names
+    as approved ({unit_id: name} of the decision's snapshot), which win over the current names."""
+    def name_of(assessment) -> str:
+        return (names or {}).get(assessment.unit_id) or assessment.unit.name_in(year.id)
+    assessments = _ordered(data_year.assessments_of(year.id), name_of)
     trees = data_year.trees_of({a.criteria_set_id for a in assessments})
     entries = entries_by_stage([a.id for a in assessments])
     surveys = survey_rows(year.id)
@@ -184,10 +187,10 @@ def score_matrix(year, *, now: datetime) -> bytes:
     for kind, units in by_type.items():
         tree = trees.get(units[0].criteria_set_id)
         if tree is not None:
-            _matrix_sheet(workbook, kind, units, tree, entries, surveys, year)
+            _matrix_sheet(workbook, kind, units, tree, entries, surveys, year, name_of)
     detail = workbook.create_sheet(DETAIL_SHEET)
     header_row(detail, DETAIL_HEAD, row=1)
-    for row in _detail_rows(assessments, trees, entries, year):
+    for row in _detail_rows(assessments, trees, entries, name_of):
         append_row(detail, row)
     widths(detail, (12, 34, 9, 50, 10, 10, 9, 12, 8, 60))
     for cell in detail["J"][1:]:

@@ -44,8 +44,10 @@ def approve(year, *, decision_number: str, decision_date: date, user, now) -> Ap
                                                          Approval.superseded_at.is_(None))):
         old.superseded_at = now
         superseded.append(old.id)
+    # the snapshot holds the names and the report settings too: renaming a unit or editing the settings
+    # afterwards changes nothing in the approved results, reports and public page
     snapshot = dict(document, decision={"number": decision_number, "date": decision_date.isoformat()},
-                    approved_at=now.isoformat())
+                    approved_at=now.isoformat(), report_settings=dict(year.report_settings or {}))
     approval = Approval(year_id=year.id, decision_number=decision_number, decision_date=decision_date,
                         approved_by_id=user.id, approved_at=now, snapshot=snapshot)
     db.session.add(approval)

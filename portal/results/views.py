@@ -9,7 +9,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.results import bp
 from portal.results.approval import approvals
-from portal.results.document import PUBLIC_PHASES, find_unit, published_approval, results_document
+from portal.results.document import PUBLIC_PHASES, find_unit, published_approval, shown_document
 from portal.results.domain import approval_in_force, can_view_unit_result
 from portal.results.forms import ApprovalForm, PlainForm
 from portal.results.services import approved, compute_results, current_approval, results_stale
@@ -48,7 +48,7 @@ def overview_context(year, *, message=None, approval_form=None) -> dict:
     publish = can_publish(who, phase=year.phase, approved=is_approved, stale=out_of_date)
     with_survey, units = scores_by_unit(year), year_units(year)
     return dict(
-        year=year, doc=results_document(year) if visible else {"types": [], "bands": []},
+        year=year, doc=shown_document(year) if visible else {"types": [], "bands": []},
         hidden_reason=None if visible else _decision_text(visible, year),
         phase_name=phase_label(year.phase), message=message,
         can_compute=bool(compute), compute_refusal=_decision_text(compute, year),
@@ -110,7 +110,7 @@ def heatmap(year_id: int):
     refusal = _viewable(year)
     if refusal is not None:
         return refusal
-    return render("results/heatmap.html", year=year, doc=results_document(year))
+    return render("results/heatmap.html", year=year, doc=shown_document(year))
 
 
 @bp.route("/<int:year_id>/units/<int:unit_id>")
@@ -120,7 +120,7 @@ def unit_detail(year_id: int, unit_id: int):
     refusal = _viewable(year)
     if refusal is not None:
         return refusal
-    type_entry, unit = find_unit(results_document(year), unit_id=unit_id)
+    type_entry, unit = find_unit(shown_document(year), unit_id=unit_id)
     if unit is None:
         return refuse(_("Chưa có kết quả của đơn vị này. Hãy tính kết quả trước."), 404)
     return render("results/unit.html", year=year, type_entry=type_entry, unit=unit, approval=current_approval(year),
