@@ -12,6 +12,7 @@ from flask import current_app
 
 from portal.reports import data, data_year, meta
 from portal.reports.pdf import font_face_css, render_pdf, static_folder_of
+from portal.results.correcting import correction_notes
 from portal.text import fold_key
 
 CHUNK_ROWS = 100  # long tables are split: xhtml2pdf slows down quadratically on one long table
@@ -102,6 +103,13 @@ def snapshot_names(snapshot: dict | None) -> dict[int, str]:
     return {u["unit_id"]: u["name"] for t in (snapshot or {}).get("types", []) for u in t.get("units", [])}
 
 
+def correction_lines(document: dict | None) -> list[str]:
+    """One sentence per correction of a results document (an approval's snapshot), as the year-wide
+    reports print it: "Kết quả của … đã đính chính theo Quyết định số … ngày …"."""
+    return [f"Kết quả của {', '.join(n['names'])} đã đính chính theo Quyết định số {n['number']} ngày "
+            f"{date.fromisoformat(n['date']).strftime('%d/%m/%Y')}." for n in correction_notes(document or {})]
+
+
 def council_report(year, *, today: date, snapshot: dict | None = None) -> Report:
     """3. Báo cáo thẩm định of the council: per unit type, units × fields of final appraised points.
     `snapshot`: the decision in force's, whose unit names and report settings are printed."""
@@ -132,6 +140,7 @@ def synthesis_report(year, document: dict, *, today: date) -> Report:
                     "Lưu: VT, CCHC."])
     return Report(f"bao-cao-ket-qua-chi-so-cchc-{year.year}.pdf",
                   to_pdf("reports/synthesis.html", doc=doc, year=year, blocks=blocks,
+                         corrections=correction_lines(document),
                          unit_count=sum(len(b.units) for b in blocks), bands=document.get("bands") or []))
 
 
@@ -142,6 +151,7 @@ def annex_report(year, approval) -> Report:
     doc = meta.DocMeta(title=f"Phụ lục Quyết định số {approval.decision_number}", doc_type="PHỤ LỤC", subject="",
                        agency_lines=meta.decision_issuer(settings))
     pdf = to_pdf("reports/annex.html", doc=doc, blocks=data_year.result_blocks(snapshot),
+                 corrections=correction_lines(snapshot),
                  year_number=snapshot.get("year", year.year), decision_number=approval.decision_number,
                  decision_date=approval.decision_date.strftime("%d/%m/%Y"), place=settings["place"])
     return Report(f"phu-luc-quyet-dinh-{year.year}-{slug(approval.decision_number)}.pdf", pdf)

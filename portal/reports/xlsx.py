@@ -16,7 +16,7 @@ from datetime import datetime
 from openpyxl.utils import get_column_letter
 
 from portal.appraisal.services import entries_by_stage
-from portal.reports import data_year
+from portal.reports import data_year, documents
 from portal.reports.scores import effective_entries, stage_evaluations
 from portal.reports.sheet import (
     WRAP,
@@ -207,6 +207,7 @@ def rankings(year, document: dict, *, now: datetime, approval=None) -> bytes:
     if approval is not None:
         lines.append(("Quyết định phê duyệt", f"{approval.decision_number} ngày "
                                               f"{approval.decision_date.strftime('%d/%m/%Y')}"))
+    lines += [("Đính chính", line) for line in documents.correction_lines(document)]
     bands = "; ".join(f"{b.get('label')} từ {b.get('min_pct')}%" for b in document.get("bands") or [])
     lines.append(("Xếp loại", bands))
     _info_sheet(workbook, year, f"Bảng xếp hạng Chỉ số CCHC năm {year.year}", lines)

@@ -178,12 +178,15 @@ def _leaves(fields, final) -> list[Leaf]:
     return out
 
 
-def _evaluate_set(year, cset: CriteriaSet, settings: YearSettings, surveys) -> list[dict]:
+def _evaluate_set(year, cset: CriteriaSet, settings: YearSettings, surveys, unit_ids=None) -> list[dict]:
+    """Evaluate every unit of the set (or only `unit_ids`, for a correction)."""
     criteria = criteria_of(cset)
     by_id = {c.id: c for c in criteria}
     fields, adjustments = build_nodes(criteria)
-    assessments = list(db.session.scalars(select(Assessment).where(
-        Assessment.year_id == year.id, Assessment.criteria_set_id == cset.id)))
+    query = select(Assessment).where(Assessment.year_id == year.id, Assessment.criteria_set_id == cset.id)
+    if unit_ids is not None:
+        query = query.where(Assessment.unit_id.in_(list(unit_ids)))
+    assessments = list(db.session.scalars(query))
     stages = _entries([a.id for a in assessments], {c.id for c in criteria if c.kind == "adjustment"})
     caps = {"bonus_cap": cset.bonus_cap, "deduction_cap": cset.deduction_cap, "settings": settings}
     out = []
@@ -222,17 +225,7 @@ def compute_results(year, *, user, now) -> dict:
         [RankInput(e["unit_id"], e["final"].index, e["final"].appraisal_points, e["final"].survey_points,
                    e["unit_type"]) for e in evaluated], settings.tie_breakers)}
     db.session.execute(delete(UnitResult).where(UnitResult.year_id == year.id))
-    rows = []
-    for e in evaluated:
-        final, rank = e["final"], ranked[e["unit_id"]]
-        rows.append(dict(
-            year_id=year.id, unit_id=e["unit_id"], appraisal_points=final.appraisal_points,
-            survey_points=final.survey_points, bonus=final.bonus, deductions=final.deductions,
-            applicable_max=final.applicable_max, index=final.index,
-            band=final.band.key if final.band else None, rank=rank.rank, field_indexes=e["fields"],
-            details={"unit_type": e["unit_type"], "tied": rank.tied, "survey_available": e["survey_available"],
-                     "gaps": e["gaps"], "warnings": final.warnings[:20]},
-            computed_at=now))
+    rows = [result_values(year, e, ranked[e["unit_id"]].rank, ranked[e["unit_id"]].tied, now) for e in evaluated]
     if rows:
         db.session.execute(insert(UnitResult), rows)  # one executemany, not one INSERT per unit
     db.session.flush()
@@ -240,6 +233,25 @@ def compute_results(year, *, user, now) -> dict:
     record("results_compute", "assessment_year", year.id, actor=user, year_id=year.id, new=summary)
     _supersede_stale(year, user=user, now=now)
     return summary
+
+
+def result_values(year, e: dict, rank: int | None, tied: bool, now) -> dict:
+    """The UnitResult columns of one evaluated unit (an item of _evaluate_set's list)."""
+    final = e["final"]
+    return dict(
+        year_id=year.id, unit_id=e["unit_id"], appraisal_points=final.appraisal_points,
+        survey_points=final.survey_points, bonus=final.bonus, deductions=final.deductions,
+        applicable_max=final.applicable_max, index=final.index,
+        band=final.band.key if final.band else None, rank=rank, field_indexes=e["fields"],
+        details={"unit_type": e["unit_type"], "tied": tied, "survey_available": e["survey_available"],
+                 "gaps": e["gaps"], "warnings": final.warnings[:20]},
+        computed_at=now)
+
+
+def evaluate_units(year, unit_ids) -> list[dict]:
+    """Evaluate only these units of the year (a correction): _evaluate_set's items."""
+    settings, surveys = settings_of(year), survey_rows(year.id)
+    return [row for cset in sets_of(year) for row in _evaluate_set(year, cset, settings, surveys, unit_ids)]
 
 
 def _summary(evaluated, ranked) -> dict:

@@ -9,6 +9,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.results import bp
 from portal.results.approval import approvals
+from portal.results.correction_panel import correction_context
 from portal.results.document import PUBLIC_PHASES, find_unit, published_approval, shown_document
 from portal.results.domain import approval_in_force, can_view_unit_result
 from portal.results.forms import ApprovalForm, PlainForm
@@ -35,7 +36,7 @@ def _decision_text(decision, year) -> str | None:
     return None if decision else refusal_message(decision, phase=year.phase)
 
 
-def overview_context(year, *, message=None, approval_form=None) -> dict:
+def overview_context(year, *, message=None, approval_form=None, correction_form=None, correction_error=None) -> dict:
     """Everything the overview page and its two htmx regions show. Before synthesis nobody sees numbers
     (can_view_results): the page then says when they come, with the links that already make sense."""
     who, current = actor(year), current_approval(year)
@@ -58,7 +59,8 @@ def overview_context(year, *, message=None, approval_form=None) -> dict:
         survey_import=current_import(year), units_total=len(units), units_with_survey=len(with_survey),
         stale=out_of_date and not is_approved,
         approval_form=approval_form or ApprovalForm(formdata=None), form=PlainForm(formdata=None),
-        is_admin=current_user.role == "admin")
+        is_admin=current_user.role == "admin",
+        **correction_context(year, current, correction_form, correction_error))
 
 
 @bp.route("/")

@@ -231,6 +231,14 @@ REASON_MESSAGES: dict[str, str] = {
         "Hạn mới của đơn vị phải sau hạn chót chung của giai đoạn ({until}): gia hạn hay mở lại chỉ cho đơn vị "
         "thêm thời gian, không rút ngắn. Hãy nhập một thời điểm sau {until}."
     ),
+    "correction_open": N_(
+        "Đang có một quyết định đính chính chưa phê duyệt. Hãy tính lại và phê duyệt đính chính đó trước khi "
+        "ghi nhận đính chính mới."
+    ),
+    "no_correction": N_("Chưa có quyết định đính chính nào đang mở. Hãy ghi nhận quyết định đính chính trước."),
+    "not_in_correction": N_(
+        "Kết quả đã công bố: chỉ sửa được điểm của các đơn vị có trong quyết định đính chính đang mở."
+    ),
     "final": N_(
         "Kết quả đã công bố là kết quả cuối cùng nên không đưa đợt đánh giá về giai đoạn trước được. Nếu cần "
         "sửa kết quả của đơn vị nào, hãy ghi nhận quyết định đính chính trên trang Kết quả."

@@ -586,7 +586,7 @@ def test_every_reason_the_matrix_can_give_has_a_message():
     }
     reasons |= {"closed", "not_open_yet", "submitted", "not_ready", "finalized", "fields_pending", "round1_closed",
                 "same_phase", "skip_phase", "reason_required", "approved", "not_approved", "stale", "final",
-                "shorter_than_common"}
+                "shorter_than_common", "correction_open", "no_correction", "not_in_correction"}
     assert reasons - {None} == d.REASON_CODES
 
 
