@@ -110,7 +110,9 @@ def _plan_context(year: AssessmentYear, *, windows_form=None, phase_form=None, p
         next_phase=str(following) if following else None,
         next_label=phase_label(following) if following else None,
         next_allowed=bool(next_decision), next_refusal=next_refusal,
-        back_choices=[(str(p), phase_label(p)) for p in PHASE_ORDER[:domain.phase_index(year.phase)]],
+        back_choices=[(str(p), phase_label(p)) for p in PHASE_ORDER[:domain.phase_index(year.phase)]
+                      if year.phase not in domain.FINAL_PHASES or p in domain.FINAL_PHASES],
+        final_note=refusal_message(domain.refuse("final")) if year.phase == domain.Phase.PUBLISHED else None,
         closing_effect=closing_effect(year), next_question=next_question,
         back_question=question if error_direction == "back" else None,
         history=history, actors=_names(User, User.full_name, [h.actor_id for h in history]),

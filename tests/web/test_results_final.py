@@ -2,6 +2,8 @@
 year back is refused on the year page; publishing results that no longer match the scores is refused from
 the results page and by the year's phase move alike, until the year is moved back (which supersedes the
 pending decision), recomputed and approved again."""
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -42,6 +44,11 @@ def test_moving_a_published_year_back_is_refused(app, admin, world, final_phase)
     db.session.expire_all()
     assert world.year().phase == final_phase
     assert db.session.get(Approval, approval.id).superseded_at is None
+    page = admin.get(f"/admin/year/{world.year_id}").get_data(as_text=True)
+    back = page[page.index("Các giai đoạn và thời hạn"):]
+    offered = re.findall(r'<option value="(\w+)"', back)
+    assert offered == ([] if final_phase == "published" else ["published"])  # never below publication
+    assert ('id="final-note"' in page) is (final_phase == "published")
     assert app.test_client().get("/cong-bo/2022").status_code == 200  # still public, unchanged
 
 
