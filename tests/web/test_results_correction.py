@@ -92,7 +92,7 @@ def test_a_correction_for_one_unit_changes_only_that_unit_everywhere_and_keeps_t
     assert f"Kết quả của Sở Alpha đã đính chính theo Quyết định số 15/QĐ-UBND ngày {WHEN}." in public
     others = (("department", "GB"), ("department", "GC"), ("department", "GD"), ("department", "GE"),
               ("district", "H1"), ("district", "H2"))
-    unchanged = [code for unit_type, code in others if row(public, unit_type, code) == row(public_before, unit_type, code)]
+    unchanged = [code for kind, code in others if row(public, kind, code) == row(public_before, kind, code)]
     assert len(unchanged) == len(others)
     internal = admin.get(f"/results/{world.year_id}").get_data(as_text=True)
     assert "88,89" in row(internal, "department", "GA") and "Kết quả của Sở Alpha đã đính chính" in internal
