@@ -88,12 +88,12 @@ def _dec(value) -> Decimal | None:
 
 
 def apply_correction(snapshot: dict, fresh: Mapping[object, dict], correction: dict, *,
-                     tie_breakers: Iterable[str], reward_top: Mapping[str, int]) -> dict:
+                     tie_breakers: Iterable[str]) -> dict:
     """The snapshot after a correction: each unit in `fresh` ({unit_id: its recomputed results entry})
     gets the recomputed figures, the mark `correction` ({"number", "date"}, the date ISO) and, appended to
     its `history`, the figures replaced with the decision they were approved under. Ranks, ties and
-    rewards are derived again for every unit; `corrections` lists the correcting decisions. The given
-    snapshot is not modified."""
+    rewards are derived again for every unit (as many rewards per type as the snapshot proposed);
+    `corrections` lists the correcting decisions. The given snapshot is not modified."""
     new = copy.deepcopy(snapshot)
     for type_entry in new.get("types", []):
         for unit in type_entry.get("units", []):
@@ -105,13 +105,14 @@ def apply_correction(snapshot: dict, fresh: Mapping[object, dict], correction: d
             unit["history"] = list(unit.get("history", [])) + [replaced]
             unit.update({key: copy.deepcopy(recomputed[key]) for key in FIGURES if key in recomputed})
             unit["correction"] = {"number": correction["number"], "date": correction["date"]}
-    _rank_again(new, tuple(tie_breakers), reward_top)
+    _rank_again(new, tuple(tie_breakers))
     new["corrections"] = list(snapshot.get("corrections", [])) + [dict(correction)]
     return new
 
 
-def _rank_again(document: dict, tie_breakers: tuple, reward_top: Mapping[str, int]) -> None:
+def _rank_again(document: dict, tie_breakers: tuple) -> None:
     types = document.get("types", [])
+    reward_top = {t["unit_type"]: int((t.get("rewards") or {}).get("top") or 0) for t in types}
     rows = [RankInput(u["unit_id"], _dec(u.get("index")), _dec(u.get("appraisal_points")) or Decimal(0),
                       _dec(u.get("survey_points")) or Decimal(0), t["unit_type"]) for t in types for u in t["units"]]
     ranked = rank_units(rows, tie_breakers)

@@ -118,8 +118,7 @@ def approve_correction(year, *, user, now) -> Approval:
     settings = settings_of(year)
     mark = {"number": correction.decision_number, "date": correction.decision_date.isoformat(),
             "reason": correction.reason, "unit_ids": list(correction.unit_ids)}
-    snapshot = apply_correction(old.snapshot, fresh, mark, tie_breakers=settings.tie_breakers,
-                                reward_top=settings.reward_top)
+    snapshot = apply_correction(old.snapshot, fresh, mark, tie_breakers=settings.tie_breakers)
     approval = Approval(year_id=year.id, decision_number=old.decision_number, decision_date=old.decision_date,
                         approved_by_id=user.id, approved_at=now, published_at=now, snapshot=snapshot)
     old.superseded_at = now

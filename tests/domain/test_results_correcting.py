@@ -86,8 +86,7 @@ def _units(doc):
 def test_a_correction_for_one_unit_changes_only_that_unit_and_keeps_its_history():
     before = copy.deepcopy(SNAPSHOT)
     fresh = {1: dict(_unit(1, "GA", "88.89", None, survey="7.5"), name="Tên mới", band_label="Tốt")}
-    after = apply_correction(SNAPSHOT, fresh, MARK, tie_breakers=("appraisal_points",),
-                             reward_top={"department": 1})
+    after = apply_correction(SNAPSHOT, fresh, MARK, tie_breakers=("appraisal_points",))
     assert SNAPSHOT == before  # the published snapshot is never modified
     ga, old = _units(after)["GA"], _units(SNAPSHOT)["GA"]
     assert (ga["index"], ga["survey_points"], ga["name"], ga["rank"]) == ("88.89", "7.5", "Sở GA", 1)
@@ -105,14 +104,13 @@ def test_a_correction_for_one_unit_changes_only_that_unit_and_keeps_its_history(
 
 def test_ranks_and_rewards_follow_the_corrected_index_and_a_second_correction_stacks():
     fresh = {1: _unit(1, "GA", "70.00", None)}
-    after = apply_correction(SNAPSHOT, fresh, MARK, tie_breakers=("appraisal_points",),
-                             reward_top={"department": 1})
+    after = apply_correction(SNAPSHOT, fresh, MARK, tie_breakers=("appraisal_points",))
     assert [(u["code"], u["rank"], u["reward"]) for u in after["types"][0]["units"]] == [
         ("GB", 1, True), ("GC", 2, False), ("GA", 3, False)]
     assert _units(after)["GB"]["rank_change"] == 0 and after["types"][0]["rewards"]["unit_ids"] == [2]
     second = dict(MARK, number="20/QĐ-UBND", date="2023-06-01")
     again = apply_correction(after, {1: _unit(1, "GA", "99.00", None)}, second,
-                             tie_breakers=("appraisal_points",), reward_top={"department": 1})
+                             tie_breakers=("appraisal_points",))
     ga = _units(again)["GA"]
     assert [h["decision"]["number"] for h in ga["history"]] == ["456/QĐ-UBND", "15/QĐ-UBND"]
     assert [h["index"] for h in ga["history"]] == ["97.22", "70.00"] and ga["rank"] == 1
