@@ -417,7 +417,8 @@ def move_to_review(port):
     _s, _h, page = admin.request("GET", "/admin/year/")
     year = re.search(r"/admin/year/(\d+)", page).group(1)
     status, _h, _b = admin.form(f"/admin/year/{year}/phase", {"csrf_token": admin.token, "target": "review_1",
-                                                             "reason": ""}, htmx=False)
+                                                             "reason": "", "window_choice": "open_now"},
+                                htmx=False)
     return status
 
 

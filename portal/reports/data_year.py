@@ -85,7 +85,7 @@ def trees_of(set_ids) -> dict[int, SetTree]:
     return {set_id: SetTree(criteria) for set_id, criteria in by_set.items()}
 
 
-def _council_line(assessment, year, tree: SetTree, by_item: dict) -> CouncilLine:
+def _council_line(assessment, year, tree: SetTree, by_item: dict, names: dict) -> CouncilLine:
     final = stage_evaluations(tree, by_item, assessment.criteria_set, year.settings)["final"]
     points = {}
     for crit in tree.fields:
@@ -93,13 +93,14 @@ def _council_line(assessment, year, tree: SetTree, by_item: dict) -> CouncilLine
         usable = result is not None and not result.not_applicable and not result.survey_excluded
         points[crit.code] = result.points if usable else None
     unit = assessment.unit
-    return CouncilLine(unit.id, unit.code, unit.name_in(year.id), points, final.appraisal_points,
-                       final.bonus, final.deductions)
+    name = names.get(unit.id) or unit.name_in(year.id)
+    return CouncilLine(unit.id, unit.code, name, points, final.appraisal_points, final.bonus, final.deductions)
 
 
-def council_data(year) -> CouncilData:
+def council_data(year, names: dict[int, str] | None = None) -> CouncilData:
     """Every unit's final appraised points per field (round 2 where re-scored, else round 1, else the
-    self-score the council accepted), grouped by unit type."""
+    self-score the council accepted), grouped by unit type. `names`: the unit names as approved
+    ({unit_id: name} of the decision's snapshot), which win over the current names."""
     assessments = assessments_of(year.id)
     trees = trees_of({a.criteria_set_id for a in assessments})
     entries = entries_by_stage([a.id for a in assessments])
@@ -108,7 +109,7 @@ def council_data(year) -> CouncilData:
     for assessment in assessments:
         tree = trees.get(assessment.criteria_set_id) or SetTree([])
         kind = assessment.unit_type
-        lines[kind].append(_council_line(assessment, year, tree, entries.get(assessment.id, {})))
+        lines[kind].append(_council_line(assessment, year, tree, entries.get(assessment.id, {}), names or {}))
         tree_of_type[kind] = tree
     blocks = []
     for kind in sorted(lines, key=sort_key(year)):

@@ -12,6 +12,7 @@ from flask import current_app
 
 from portal.reports import data, data_year, meta
 from portal.reports.pdf import font_face_css, render_pdf, static_folder_of
+from portal.results.correcting import correction_notes
 from portal.text import fold_key
 from portal.units.signers import signer_of
 from portal.units.types import type_of
@@ -98,10 +99,31 @@ def appraisal_report(assessment, year, *, today: date, visibility: Visibility = 
     return Report(f"ket-qua-tham-dinh-{year.year}-{slug(r.unit_name)}.pdf", pdf)
 
 
-def council_report(year, *, today: date) -> Report:
-    """3. Báo cáo thẩm định of the council: per unit type, units × fields of final appraised points."""
-    d = data_year.council_data(year)
-    settings = meta.report_settings(year.report_settings)
+def printed_settings(year, snapshot: dict | None) -> dict:
+    """The report settings a year-wide report prints: once a decision is in force, those kept in its
+    snapshot (editing the settings later changes no approved document), else the year's current ones."""
+    if snapshot and "report_settings" in snapshot:
+        return meta.report_settings(snapshot["report_settings"])
+    return meta.report_settings(year.report_settings)
+
+
+def snapshot_names(snapshot: dict | None) -> dict[int, str]:
+    """{unit_id: name} of the units as a decision's snapshot holds them (empty without a snapshot)."""
+    return {u["unit_id"]: u["name"] for t in (snapshot or {}).get("types", []) for u in t.get("units", [])}
+
+
+def correction_lines(document: dict | None) -> list[str]:
+    """One sentence per correction of a results document (an approval's snapshot), as the year-wide
+    reports print it: "Kết quả của … đã đính chính theo Quyết định số … ngày …"."""
+    return [f"Kết quả của {', '.join(n['names'])} đã đính chính theo Quyết định số {n['number']} ngày "
+            f"{date.fromisoformat(n['date']).strftime('%d/%m/%Y')}." for n in correction_notes(document or {})]
+
+
+def council_report(year, *, today: date, snapshot: dict | None = None) -> Report:
+    """3. Báo cáo thẩm định of the council: per unit type, units × fields of final appraised points.
+    `snapshot`: the decision in force's, whose unit names and report settings are printed."""
+    d = data_year.council_data(year, snapshot_names(snapshot))
+    settings = printed_settings(year, snapshot)
     doc = meta.council_meta(
         settings, today=today, landscape=True, doc_type="BÁO CÁO",
         title=f"Báo cáo thẩm định Chỉ số CCHC năm {year.year}",
@@ -114,8 +136,9 @@ def council_report(year, *, today: date) -> Report:
 
 def synthesis_report(year, document: dict, *, today: date) -> Report:
     """4. Báo cáo kết quả Chỉ số CCHC: rankings, field sub-indexes, bands, chart and reward proposals, from
-    the year's computed results (`document`: portal.results.document.results_document)."""
-    settings = meta.report_settings(year.report_settings)
+    the year's computed results (`document`: portal.results.document.results_document, or the snapshot of
+    the decision in force, whose report settings are then printed)."""
+    settings = printed_settings(year, document)
     blocks = data_year.result_blocks(document)
     doc = meta.agency_meta(
         settings, today=today, landscape=True, doc_type="BÁO CÁO",
@@ -126,16 +149,18 @@ def synthesis_report(year, document: dict, *, today: date) -> Report:
                     "Lưu: VT, CCHC."])
     return Report(f"bao-cao-ket-qua-chi-so-cchc-{year.year}.pdf",
                   to_pdf("reports/synthesis.html", doc=doc, year=year, blocks=blocks,
+                         corrections=correction_lines(document),
                          unit_count=sum(len(b.units) for b in blocks), bands=document.get("bands") or []))
 
 
 def annex_report(year, approval) -> Report:
     """5. Phụ lục of the approval decision: the approved ranking from the frozen Approval snapshot."""
-    settings = meta.report_settings(year.report_settings)
     snapshot = approval.snapshot or {}
+    settings = printed_settings(year, snapshot)
     doc = meta.DocMeta(title=f"Phụ lục Quyết định số {approval.decision_number}", doc_type="PHỤ LỤC", subject="",
                        agency_lines=meta.decision_issuer(settings))
     pdf = to_pdf("reports/annex.html", doc=doc, blocks=data_year.result_blocks(snapshot),
+                 corrections=correction_lines(snapshot),
                  year_number=snapshot.get("year", year.year), decision_number=approval.decision_number,
                  decision_date=approval.decision_date.strftime("%d/%m/%Y"), place=settings["place"])
     return Report(f"phu-luc-quyet-dinh-{year.year}-{slug(approval.decision_number)}.pdf", pdf)

@@ -12,7 +12,7 @@ from portal.reports.domain import appraisal_columns
 from portal.reports.pdf import PdfRenderError
 from portal.reports.services import approval_in_force, assessment_of
 from portal.reports.web import PDF_TYPE, XLSX_TYPE, decide, file_response, load_year, refuse, refuse_decision
-from portal.results.document import results_document
+from portal.results.document import shown_document
 from portal.web.permissions import roles
 
 log = logging.getLogger("portal.reports")
@@ -72,7 +72,9 @@ def council_pdf(year_id: int):
     year, refusal = _year_file(year_id, "council")
     if refusal is not None:
         return refusal
-    return _pdf(lambda: documents.council_report(year, today=documents.local_today(utcnow())))
+    approval = approval_in_force(year)
+    return _pdf(lambda: documents.council_report(year, today=documents.local_today(utcnow()),
+                                                 snapshot=approval.snapshot if approval else None))
 
 
 @bp.route("/<int:year_id>/synthesis.pdf")
@@ -81,7 +83,7 @@ def synthesis_pdf(year_id: int):
     year, refusal = _year_file(year_id, "synthesis")
     if refusal is not None:
         return refusal
-    document = results_document(year)
+    document = shown_document(year)
     return _pdf(lambda: documents.synthesis_report(year, document, today=documents.local_today(utcnow())))
 
 
@@ -101,7 +103,10 @@ def scores_xlsx(year_id: int):
     year, refusal = _year_file(year_id, "scores_xlsx")
     if refusal is not None:
         return refusal
-    return file_response(xlsx.score_matrix(year, now=utcnow()), f"bang-diem-day-du-{year.year}.xlsx", XLSX_TYPE)
+    approval = approval_in_force(year)
+    names = documents.snapshot_names(approval.snapshot) if approval else None
+    return file_response(xlsx.score_matrix(year, now=utcnow(), names=names), f"bang-diem-day-du-{year.year}.xlsx",
+                         XLSX_TYPE)
 
 
 @bp.route("/<int:year_id>/rankings.xlsx")
@@ -110,5 +115,5 @@ def rankings_xlsx(year_id: int):
     year, refusal = _year_file(year_id, "rankings_xlsx")
     if refusal is not None:
         return refusal
-    data = xlsx.rankings(year, results_document(year), now=utcnow(), approval=approval_in_force(year))
+    data = xlsx.rankings(year, shown_document(year), now=utcnow(), approval=approval_in_force(year))
     return file_response(data, f"bang-xep-hang-{year.year}.xlsx", XLSX_TYPE)

@@ -16,7 +16,7 @@ from datetime import datetime
 from openpyxl.utils import get_column_letter
 
 from portal.appraisal.services import entries_by_stage
-from portal.reports import data_year
+from portal.reports import data_year, documents
 from portal.reports.scores import effective_entries, stage_evaluations
 from portal.reports.sheet import (
     WRAP,
@@ -103,7 +103,7 @@ def _info_sheet(workbook, year, title: str, lines) -> None:
     widths(sheet, (34, 80))
 
 
-def _matrix_sheet(workbook, kind, units, tree, entries, surveys, year) -> None:
+def _matrix_sheet(workbook, kind, units, tree, entries, surveys, year, name_of) -> None:
     sheet = workbook.create_sheet(sheet_title(unit_type_label(kind, year)))
     cols = _columns(tree)
     header_row(sheet, MATRIX_HEAD, row=1)
@@ -125,7 +125,7 @@ def _matrix_sheet(workbook, kind, units, tree, entries, surveys, year) -> None:
         by_item = entries.get(assessment.id, {})
         survey = surveys.get(assessment.unit_id, {})
         evals = stage_evaluations(tree, by_item, assessment.criteria_set, year.settings, survey=survey)
-        row = [assessment.unit.code, assessment.unit.name_in(year.id)]
+        row = [assessment.unit.code, name_of(assessment)]
         for col in cols:
             row += _cells(col, by_item.get(col.crit.id, {}), survey)
         final = evals["final"]
@@ -139,7 +139,7 @@ def _matrix_sheet(workbook, kind, units, tree, entries, surveys, year) -> None:
     sheet.freeze_panes = "C3"
 
 
-def _detail_rows(assessments, trees, entries, year):
+def _detail_rows(assessments, trees, entries, name_of):
     for assessment in assessments:
         tree = trees.get(assessment.criteria_set_id)
         if tree is None:
@@ -151,20 +151,23 @@ def _detail_rows(assessments, trees, entries, year):
                 if entry is None:
                     continue
                 adjustment = col.kind == "adjustment"
-                yield [assessment.unit.code, assessment.unit.name_in(year.id), col.crit.code, col.crit.title,
+                yield [assessment.unit.code, name_of(assessment), col.crit.code, col.crit.title,
                        col.crit.max_points, label, None if adjustment else entry.points,
                        "Có" if entry.not_applicable else "", _count(entry) if adjustment else None,
                        entry.note or ""]
 
 
-def _ordered(assessments, year):
+def _ordered(assessments, year, name_of):
     by_type = sort_key(year)
-    return sorted(assessments, key=lambda a: (by_type(a.unit_type), fold_key(a.unit.name_in(year.id))))
+    return sorted(assessments, key=lambda a: (by_type(a.unit_type), fold_key(name_of(a))))
 
 
-def score_matrix(year, *, now: datetime) -> bytes:
-    """Bảng điểm đầy đủ of the year: units × items, every round, in one workbook."""
-    assessments = _ordered(data_year.assessments_of(year.id), year)
+def score_matrix(year, *, now: datetime, names: dict[int, str] | None = None) -> bytes:
+    """Bảng điểm đầy đủ of the year: units × items, every round, in one workbook. `names`: the unit names
+    as approved ({unit_id: name} of the decision's snapshot), which win over the current names."""
+    def name_of(assessment) -> str:
+        return (names or {}).get(assessment.unit_id) or assessment.unit.name_in(year.id)
+    assessments = _ordered(data_year.assessments_of(year.id), year, name_of)
     trees = data_year.trees_of({a.criteria_set_id for a in assessments})
     entries = entries_by_stage([a.id for a in assessments])
     surveys = survey_rows(year.id)
@@ -183,10 +186,10 @@ def score_matrix(year, *, now: datetime) -> bytes:
     for kind, units in by_type.items():
         tree = trees.get(units[0].criteria_set_id)
         if tree is not None:
-            _matrix_sheet(workbook, kind, units, tree, entries, surveys, year)
+            _matrix_sheet(workbook, kind, units, tree, entries, surveys, year, name_of)
     detail = workbook.create_sheet(DETAIL_SHEET)
     header_row(detail, DETAIL_HEAD, row=1)
-    for row in _detail_rows(assessments, trees, entries, year):
+    for row in _detail_rows(assessments, trees, entries, name_of):
         append_row(detail, row)
     widths(detail, (12, 34, 9, 50, 10, 10, 9, 12, 8, 60))
     for cell in detail["J"][1:]:
@@ -203,11 +206,12 @@ def rankings(year, document: dict, *, now: datetime, approval=None) -> bytes:
     if approval is not None:
         lines.append(("Quyết định phê duyệt", f"{approval.decision_number} ngày "
                                               f"{approval.decision_date.strftime('%d/%m/%Y')}"))
+    lines += [("Đính chính", line) for line in documents.correction_lines(document)]
     bands = "; ".join(f"{b.get('label')} từ {b.get('min_pct')}%" for b in document.get("bands") or [])
     lines.append(("Xếp loại", bands))
     _info_sheet(workbook, year, f"Bảng xếp hạng Chỉ số CCHC năm {year.year}", lines)
     for block in data_year.result_blocks(document):
-        sheet = workbook.create_sheet(sheet_title(block.heading))
+        sheet = workbook.create_sheet(sheet_title(unit_type_label(block.unit_type, year)))
         header_row(sheet, list(RANKING_HEAD) + [f"{f['code']} {f['title']} (%)" for f in block.fields], row=1)
         for u in block.units:
             append_row(sheet, [u.rank, "Có" if u.tied else "", u.code, u.name, u.appraisal, u.survey, u.bonus,

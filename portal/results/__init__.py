@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("results", __name__, url_prefix="/results")
 
-from portal.results import views, views_approval, views_settings, views_survey, web  # noqa: E402,F401
+from portal.results import (  # noqa: E402,F401
+    views,
+    views_approval,
+    views_correction,
+    views_settings,
+    views_survey,
+    web,
+)

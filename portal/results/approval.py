@@ -44,8 +44,10 @@ def approve(year, *, decision_number: str, decision_date: date, user, now) -> Ap
                                                          Approval.superseded_at.is_(None))):
         old.superseded_at = now
         superseded.append(old.id)
+    # the snapshot holds the names and the report settings too: renaming a unit or editing the settings
+    # afterwards changes nothing in the approved results, reports and public page
     snapshot = dict(document, decision={"number": decision_number, "date": decision_date.isoformat()},
-                    approved_at=now.isoformat())
+                    approved_at=now.isoformat(), report_settings=dict(year.report_settings or {}))
     approval = Approval(year_id=year.id, decision_number=decision_number, decision_date=decision_date,
                         approved_by_id=user.id, approved_at=now, snapshot=snapshot)
     db.session.add(approval)
@@ -58,9 +60,11 @@ def approve(year, *, decision_number: str, decision_date: date, user, now) -> Ap
 
 
 def publish(year, *, user, now) -> Approval:
-    """Công bố kết quả: stamp the approval and move the year to "published" (audited and notified)."""
+    """Công bố kết quả: stamp the approval and move the year to "published" (audited and notified).
+    Refused when a score changed after the computation the decision froze (the results are stale)."""
     lock_year(year)
-    check(can_publish(actor_for(user, year), phase=year.phase, approved=approved(year)), phase=year.phase)
+    check(can_publish(actor_for(user, year), phase=year.phase, approved=approved(year),
+                      stale=results_stale(year)), phase=year.phase)
     approval = current_approval(year)
     approval.published_at = now
     db.session.flush()

@@ -24,7 +24,7 @@ from portal.criteria.models import Criterion
 from portal.extensions import db
 from portal.results.domain import change_direction, index_change, rank_change
 from portal.results.models import Approval, UnitResult
-from portal.results.services import current_approval, sets_of, settings_of
+from portal.results.services import approved, current_approval, sets_of, settings_of
 from portal.scoring import RankedUnit, band_for, propose_bottom, propose_rewards
 from portal.units.models import Unit
 from portal.units.types import type_snapshot, year_types
@@ -50,6 +50,14 @@ def published_approval(year) -> Approval | None:
     if year is None or year.phase not in PUBLIC_PHASES:
         return None
     return current_approval(year)
+
+
+def shown_document(year) -> dict:
+    """The results the secretariat's screens and the year-wide reports show: once a decision is in force
+    (approval phase and later), its frozen snapshot — figures, names, bands as approved; before, the live
+    results (results_document)."""
+    approval = current_approval(year) if approved(year) else None
+    return approval.snapshot if approval is not None else results_document(year)
 
 
 def previous_results(year) -> dict[str, dict]:

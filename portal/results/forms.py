@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, StringField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.web.forms import BaseForm
@@ -45,3 +45,12 @@ class ApprovalForm(BaseForm):
         Length(max=100, message=_l("Số quyết định dài tối đa 100 ký tự."))])
     decision_date = VnDateField(_l("Ngày quyết định (ngày/tháng/năm)"), validators=[
         DataRequired(_l("Hãy nhập ngày ký quyết định, ví dụ 28/03/2023."))])
+
+
+class CorrectionForm(ApprovalForm):
+    """Quyết định đính chính: number and date as an approval's, the reason; the units are checkboxes
+    named unit_ids (read by the view against the published snapshot)."""
+
+    reason = TextAreaField(_l("Lý do đính chính"), validators=[
+        DataRequired(_l("Hãy nêu lý do đính chính, ví dụ sai sót khi nhập điểm điều tra XHH.")),
+        Length(max=2000, message=_l("Lý do dài tối đa 2000 ký tự."))])

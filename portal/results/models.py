@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Points, UTCDateTime, utcnow
@@ -78,3 +78,26 @@ class Approval(db.Model):
     snapshot: Mapped[dict] = mapped_column(JSON)
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Correction(db.Model):
+    """Đính chính — a correcting decision on a published year: its number, date and reason, and the units
+    whose results it reopens. While "open", only those units' survey points may change and be recomputed;
+    approving it writes a new Approval that supersedes the one in force (kept) with those units' results
+    corrected and marked."""
+
+    __tablename__ = "result_correction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year_id: Mapped[int] = mapped_column(ForeignKey("assessment_year.id", ondelete="CASCADE"))
+    decision_number: Mapped[str] = mapped_column(String(100))
+    decision_date: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    unit_ids: Mapped[list] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | approved
+    base_approval_id: Mapped[int | None] = mapped_column(ForeignKey("approval.id"))
+    approval_id: Mapped[int | None] = mapped_column(ForeignKey("approval.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recomputed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

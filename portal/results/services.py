@@ -5,7 +5,8 @@ The arithmetic is portal.scoring's: `evaluate` per unit (final entries as item s
 the states of the survey items, adjustment counts as bonus/deductions, the set's caps, the year's
 settings), `rank_units` per unit type. A unit has a survey when it has at least one SurveyScore row;
 without one the year's no_survey_policy applies. Recomputing replaces the rows; it is audited with a
-summary, and it supersedes a decision left over from before the year was moved back to synthesis.
+summary, and it supersedes a decision left over from before the year was moved back to synthesis (moving
+the year back below approval already supersedes it: portal.years.services.change_phase).
 """
 from collections import defaultdict
 from decimal import Decimal
@@ -179,12 +180,15 @@ def _leaves(fields, final) -> list[Leaf]:
     return out
 
 
-def _evaluate_set(year, cset: CriteriaSet, settings: YearSettings, surveys) -> list[dict]:
+def _evaluate_set(year, cset: CriteriaSet, settings: YearSettings, surveys, unit_ids=None) -> list[dict]:
+    """Evaluate every unit of the set (or only `unit_ids`, for a correction)."""
     criteria = criteria_of(cset)
     by_id = {c.id: c for c in criteria}
     fields, adjustments = build_nodes(criteria)
-    assessments = list(db.session.scalars(select(Assessment).where(
-        Assessment.year_id == year.id, Assessment.criteria_set_id == cset.id)))
+    query = select(Assessment).where(Assessment.year_id == year.id, Assessment.criteria_set_id == cset.id)
+    if unit_ids is not None:
+        query = query.where(Assessment.unit_id.in_(list(unit_ids)))
+    assessments = list(db.session.scalars(query))
     stages = _entries([a.id for a in assessments], {c.id for c in criteria if c.kind == "adjustment"})
     caps = {"bonus_cap": cset.bonus_cap, "deduction_cap": cset.deduction_cap, "settings": settings}
     out = []
@@ -223,17 +227,7 @@ def compute_results(year, *, user, now) -> dict:
         [RankInput(e["unit_id"], e["final"].index, e["final"].appraisal_points, e["final"].survey_points,
                    e["unit_type"]) for e in evaluated], settings.tie_breakers)}
     db.session.execute(delete(UnitResult).where(UnitResult.year_id == year.id))
-    rows = []
-    for e in evaluated:
-        final, rank = e["final"], ranked[e["unit_id"]]
-        rows.append(dict(
-            year_id=year.id, unit_id=e["unit_id"], appraisal_points=final.appraisal_points,
-            survey_points=final.survey_points, bonus=final.bonus, deductions=final.deductions,
-            applicable_max=final.applicable_max, index=final.index,
-            band=final.band.key if final.band else None, rank=rank.rank, field_indexes=e["fields"],
-            details={"unit_type": e["unit_type"], "tied": rank.tied, "survey_available": e["survey_available"],
-                     "gaps": e["gaps"], "warnings": final.warnings[:20]},
-            computed_at=now))
+    rows = [result_values(year, e, ranked[e["unit_id"]].rank, ranked[e["unit_id"]].tied, now) for e in evaluated]
     if rows:
         db.session.execute(insert(UnitResult), rows)  # one executemany, not one INSERT per unit
     db.session.flush()
@@ -241,6 +235,25 @@ def compute_results(year, *, user, now) -> dict:
     record("results_compute", "assessment_year", year.id, actor=user, year_id=year.id, new=summary)
     _supersede_stale(year, user=user, now=now)
     return summary
+
+
+def result_values(year, e: dict, rank: int | None, tied: bool, now) -> dict:
+    """The UnitResult columns of one evaluated unit (an item of _evaluate_set's list)."""
+    final = e["final"]
+    return dict(
+        year_id=year.id, unit_id=e["unit_id"], appraisal_points=final.appraisal_points,
+        survey_points=final.survey_points, bonus=final.bonus, deductions=final.deductions,
+        applicable_max=final.applicable_max, index=final.index,
+        band=final.band.key if final.band else None, rank=rank, field_indexes=e["fields"],
+        details={"unit_type": e["unit_type"], "tied": tied, "survey_available": e["survey_available"],
+                 "gaps": e["gaps"], "warnings": final.warnings[:20]},
+        computed_at=now)
+
+
+def evaluate_units(year, unit_ids) -> list[dict]:
+    """Evaluate only these units of the year (a correction): _evaluate_set's items."""
+    settings, surveys = settings_of(year), survey_rows(year.id)
+    return [row for cset in sets_of(year) for row in _evaluate_set(year, cset, settings, surveys, unit_ids)]
 
 
 def _summary(evaluated, ranked) -> dict:
@@ -255,13 +268,19 @@ def _summary(evaluated, ranked) -> dict:
             "not_finalized": sorted(codes[e["unit_id"]] for e in evaluated if not e["finalized"])}
 
 
-def _supersede_stale(year, *, user, now) -> None:
-    """A decision recorded before the year was moved back no longer matches the recomputed results."""
+def supersede_current(year, *, user, now, why: str) -> Approval | None:
+    """Mark the decision in force superseded (kept, never deleted), audited with `why` ("phase_back": the
+    year was moved back below approval; "recompute": results recomputed under an older decision)."""
     stale = current_approval(year)
     if stale is None:
-        return
+        return None
     stale.superseded_at = now
     db.session.flush()
     record("results_approval_supersede", "approval", stale.id, actor=user, year_id=year.id,
-           old={"decision_number": stale.decision_number}, new={"superseded_at": now},
-           reason="recompute")
+           old={"decision_number": stale.decision_number}, new={"superseded_at": now}, reason=why)
+    return stale
+
+
+def _supersede_stale(year, *, user, now) -> None:
+    """A decision recorded before the year was moved back no longer matches the recomputed results."""
+    supersede_current(year, user=user, now=now, why="recompute")

@@ -11,6 +11,8 @@ from portal.assessments.models import Assessment
 from portal.audit.services import record
 from portal.criteria.models import Criterion
 from portal.extensions import db
+from portal.results.correcting import can_edit_unit_survey
+from portal.results.corrections import correcting_unit_ids
 from portal.results.models import SurveyImport, SurveyScore
 from portal.results.services import sets_of
 from portal.results.survey_check import Catalogue, SurveyCheck, SurveyItem, UnitRef, check_rows
@@ -141,11 +143,18 @@ def scores_by_unit(year) -> dict[int, int]:
     return out
 
 
+def unit_survey_decision(year, unit, user):
+    """May `user` type this unit's survey points now (synthesis; once published, a unit of the open
+    correction only: results/correcting.can_edit_unit_survey)?"""
+    return can_edit_unit_survey(actor_for(user, year), phase=year.phase,
+                                in_open_correction=unit.id in correcting_unit_ids(year))
+
+
 def set_unit_scores(year, unit, values: dict[int, Decimal | None], *, user, now) -> bool:
     """Sửa điểm điều tra của một đơn vị: `values` maps each survey item's id to its points (None removes
     them). Values were checked against each item's maximum by the caller's domain check. Audited; returns
-    whether anything changed."""
-    check(can_import_survey(actor_for(user, year), phase=year.phase), phase=year.phase)
+    whether anything changed. Once published, only for a unit of the open correction."""
+    check(unit_survey_decision(year, unit, user), phase=year.phase)
     rows = {r.criterion_id: r for r in db.session.scalars(select(SurveyScore).where(
         SurveyScore.year_id == year.id, SurveyScore.unit_id == unit.id))}
     codes = dict(db.session.execute(select(Criterion.id, Criterion.code).where(

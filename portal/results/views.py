@@ -10,7 +10,8 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.results import bp
 from portal.results.approval import approvals
-from portal.results.document import PUBLIC_PHASES, find_unit, published_approval, results_document
+from portal.results.correction_panel import correction_context
+from portal.results.document import PUBLIC_PHASES, find_unit, published_approval, shown_document
 from portal.results.domain import approval_in_force, can_view_unit_result, can_view_year_results
 from portal.results.forms import ApprovalForm, PlainForm
 from portal.results.services import approved, compute_results, current_approval, results_stale
@@ -45,7 +46,7 @@ def _decision_text(decision, year) -> str | None:
     return None if decision else refusal_message(decision, phase=year.phase)
 
 
-def overview_context(year, *, message=None, approval_form=None) -> dict:
+def overview_context(year, *, message=None, approval_form=None, correction_form=None, correction_error=None) -> dict:
     """Everything the overview page and its two htmx regions show. Before synthesis nobody sees numbers
     (can_view_results): the page then says when they come, with the links that already make sense."""
     who, current = actor(year), current_approval(year)
@@ -54,10 +55,11 @@ def overview_context(year, *, message=None, approval_form=None) -> dict:
     visible = can_view_year_results(who, page="results", phase=year.phase, published=published is not None)
     compute = can_compute_results(who, phase=year.phase, approved=is_approved)
     approve = can_approve_results(who, phase=year.phase, approved=is_approved)
-    publish = can_publish(who, phase=year.phase, approved=is_approved)
+    out_of_date = results_stale(year)
+    publish = can_publish(who, phase=year.phase, approved=is_approved, stale=out_of_date)
     with_survey, units = scores_by_unit(year), year_units(year)
     return dict(
-        year=year, doc=results_document(year) if visible else {"types": [], "bands": []},
+        year=year, doc=shown_document(year) if visible else {"types": [], "bands": []},
         hidden_reason=None if visible else _decision_text(visible, year),
         phase_name=phase_label(year.phase), message=message,
         can_compute=bool(compute), compute_refusal=_decision_text(compute, year),
@@ -65,9 +67,10 @@ def overview_context(year, *, message=None, approval_form=None) -> dict:
         can_publish=bool(publish), publish_refusal=_decision_text(publish, year),
         current=current, published=published, approvals=approvals(year),
         survey_import=current_import(year), units_total=len(units), units_with_survey=len(with_survey),
-        stale=results_stale(year) and not is_approved,
+        stale=out_of_date and not is_approved,
         approval_form=approval_form or ApprovalForm(formdata=None), form=PlainForm(formdata=None),
-        is_admin=current_user.role == "admin", unit_links=unit_links(year) if visible else None)
+        is_admin=current_user.role == "admin", unit_links=unit_links(year) if visible else None,
+        **correction_context(year, current, correction_form, correction_error))
 
 
 @bp.route("/")
@@ -119,7 +122,7 @@ def heatmap(year_id: int):
     refusal = _viewable(year, "heatmap")
     if refusal is not None:
         return refusal
-    return render("results/heatmap.html", year=year, doc=results_document(year), unit_links=unit_links(year))
+    return render("results/heatmap.html", year=year, doc=shown_document(year), unit_links=unit_links(year))
 
 
 @bp.route("/<int:year_id>/units/<int:unit_id>")
@@ -130,7 +133,7 @@ def unit_detail(year_id: int, unit_id: int):
                                     published=published_approval(year) is not None)
     if not decision:
         return refuse_decision(decision, year)
-    type_entry, unit = find_unit(results_document(year), unit_id=unit_id)
+    type_entry, unit = find_unit(shown_document(year), unit_id=unit_id)
     if unit is None:
         return refuse(_("Chưa có kết quả của đơn vị này. Hãy tính kết quả trước."), 404)
     return render("results/unit.html", year=year, type_entry=type_entry, unit=unit, approval=current_approval(year),

@@ -10,7 +10,7 @@ from portal.results import bp
 from portal.results.approval import NothingToApprove, StaleResults, approve, publish
 from portal.results.domain import decision_problems
 from portal.results.forms import ApprovalForm, PlainForm
-from portal.results.services import approved
+from portal.results.services import approved, results_stale
 from portal.results.views import OVERVIEW, overview_context
 from portal.results.web import actor, load_year, refuse, refuse_decision
 from portal.web.htmx import is_htmx, redirect_after_post, render
@@ -72,7 +72,7 @@ def approve_results(year_id: int):
 @roles("admin")
 def publish_results(year_id: int):
     year = load_year(year_id)
-    decision = can_publish(actor(year), phase=year.phase, approved=approved(year))
+    decision = can_publish(actor(year), phase=year.phase, approved=approved(year), stale=results_stale(year))
     if not decision:
         return refuse_decision(decision, year)
     if not PlainForm().validate_on_submit():

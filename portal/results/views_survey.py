@@ -21,6 +21,7 @@ from portal.results.surveys import (
     survey_criteria,
     template_bytes,
     unit_scores,
+    unit_survey_decision,
     year_units,
 )
 from portal.results.web import actor, load_year, problem_text, refuse, refuse_decision
@@ -120,7 +121,7 @@ def _load_unit(year, unit_id: int):
 def _unit_form(year, unit, *, values=None, problems=None, saved=False, status=200):
     items = survey_criteria(year).get(unit.unit_type, [])
     current = unit_scores(year, unit)
-    decision = can_import_survey(actor(year), phase=year.phase)
+    decision = unit_survey_decision(year, unit, current_user)
     return render("results/survey_unit.html", block="survey_unit_form" if is_htmx() else None, status=status,
                   year=year, unit=unit, items=items, current=current, values=values, problems=problems or {},
                   saved=saved, form=PlainForm(formdata=None), problem_text=problem_text,
@@ -137,7 +138,7 @@ def survey_unit(year_id: int, unit_id: int):
         return refuse(_("Đơn vị này không được đánh giá trong năm."), 404)
     if request.method == "GET":
         return _unit_form(year, unit)
-    decision = can_import_survey(actor(year), phase=year.phase)
+    decision = unit_survey_decision(year, unit, current_user)
     if not decision:
         return refuse_decision(decision, year)
     if not PlainForm().validate_on_submit():

@@ -10,6 +10,7 @@ from flask_login import current_user
 from portal.extensions import db
 from portal.results import bp
 from portal.results.charts import field_chart, index_chart
+from portal.results.correcting import correction_notes
 from portal.web.filters import format_datetime, format_points
 from portal.web.htmx import is_htmx, render
 from portal.web.messages import unit_type_label
@@ -120,3 +121,9 @@ def vdatetime_iso(value: str | None) -> str:
     if not value:
         return ""
     return format_datetime(datetime.fromisoformat(value))
+
+
+@bp.app_template_global("results_corrections")
+def results_corrections(document: dict) -> list[dict]:
+    """The correction notes of a results document (results/correcting.correction_notes) for a template."""
+    return correction_notes(document or {})

@@ -48,8 +48,12 @@ def format_points(value, places: int | None = None) -> str:
 
 
 def format_date(value) -> str:
-    if value is None:
+    """'28/03/2023' from a date, an aware datetime (in the portal's zone) or an ISO date string (as the
+    results snapshots keep dates)."""
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     if isinstance(value, datetime):
         value = value.astimezone(_zone()).date()
     return value.strftime("%d/%m/%Y")

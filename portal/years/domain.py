@@ -20,6 +20,7 @@ from datetime import datetime
 from .phases import (  # noqa: F401  (re-exported: the public API of the years domain)
     ALLOWED,
     CLOSED,
+    FINAL_PHASES,
     N_,
     NOT_OPEN,
     OPEN,
@@ -132,10 +133,11 @@ def _reopened(deadline: UnitDeadline | None) -> bool:
 
 
 def can_change_phase(
-    actor: Actor, *, current: PhaseLike, target: PhaseLike, reason: str | None, approved: bool = False
+    actor: Actor, *, current: PhaseLike, target: PhaseLike, reason: str | None, approved: bool = False,
+    stale: bool = False,
 ) -> Decision:
     """:func:`check_transition` for an :class:`Actor` (same rules)."""
-    return check_transition(current, target, role=actor.role, reason=reason, approved=approved)
+    return check_transition(current, target, role=actor.role, reason=reason, approved=approved, stale=stale)
 
 
 # ------------------------------------------------------------------------------- unit self-assessment
@@ -376,10 +378,13 @@ def can_approve_results(actor: Actor, *, phase: PhaseLike, approved: bool = Fals
     return refuse("approved") if approved else ALLOWED
 
 
-def can_publish(actor: Actor, *, phase: PhaseLike, approved: bool) -> Decision:
-    """Công bố kết quả (moves approval → published): admin, approval phase, results approved."""
+def can_publish(actor: Actor, *, phase: PhaseLike, approved: bool, stale: bool = False) -> Decision:
+    """Công bố kết quả (moves approval → published): admin, approval phase, results approved and still
+    matching the scores (``stale``: a score changed after the computation the decision froze)."""
     decision = _admin_in(actor, phase, {Phase.APPROVAL})
-    return refuse("not_approved") if decision and not approved else decision
+    if decision and not approved:
+        return refuse("not_approved")
+    return refuse("stale") if decision and stale else decision
 
 
 def can_view_results(actor: Actor, *, phase: PhaseLike, published: bool) -> Decision:

@@ -5,7 +5,7 @@ question, asked by the services."""
 from datetime import datetime, timezone
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, Form, FormField, IntegerField, SelectField, TextAreaField
+from wtforms import Field, Form, FormField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
@@ -107,6 +107,10 @@ class PhaseForm(BaseForm):
 
     target = SelectField(_l("Giai đoạn"), choices=[SelectChoice(str(p), str(p)) for p in PHASE_ORDER])
     reason = TextAreaField(_l("Lý do"), validators=[Optional(), Length(max=2000)])
+    # The confirmation step when the target's window is not open: open_now / new_close / keep
+    # (portal.years.entry); the domain says which answers fit the question.
+    window_choice = StringField(_l("Thời hạn của giai đoạn"), validators=[Optional(), Length(max=20)])
+    new_close = LocalDateTimeField(_l("Hạn chót mới"), validators=[Optional()])
 
 
 class DeadlineForm(BaseForm):

@@ -48,6 +48,10 @@ PHASE_LABELS: dict[Phase, str] = {
     Phase.ARCHIVED: N_("Lưu trữ"),
 }
 
+#: Phases in which the year's results are final (công bố): the year never moves back below them; a
+#: result changes only by a recorded correction (đính chính).
+FINAL_PHASES: frozenset[Phase] = frozenset({Phase.PUBLISHED, Phase.ARCHIVED})
+
 #: Phases with an opening and a closing time (T1–T4); extensions and reopenings only exist in these.
 WORKING_PHASES: frozenset[Phase] = frozenset(
     {Phase.SELF_ASSESSMENT, Phase.REVIEW_1, Phase.EXPLANATION, Phase.REVIEW_2}
@@ -227,6 +231,26 @@ REASON_MESSAGES: dict[str, str] = {
         "Thành viên Hội đồng mở tài liệu kiểm chứng ngay tại các tiêu chí thuộc lĩnh vực được phân công, "
         "trên trang Thẩm định, không mở cả thư viện của đơn vị."
     ),
+    "stale": N_(
+        "Điểm đã thay đổi sau lần tính kết quả nên kết quả đã phê duyệt không còn khớp với điểm. Hãy đưa đợt "
+        "đánh giá về giai đoạn tổng hợp kết quả, tính lại rồi phê duyệt lại trước khi công bố."
+    ),
+    "shorter_than_common": N_(
+        "Hạn mới của đơn vị phải sau hạn chót chung của giai đoạn ({until}): gia hạn hay mở lại chỉ cho đơn vị "
+        "thêm thời gian, không rút ngắn. Hãy nhập một thời điểm sau {until}."
+    ),
+    "correction_open": N_(
+        "Đang có một quyết định đính chính chưa phê duyệt. Hãy tính lại và phê duyệt đính chính đó trước khi "
+        "ghi nhận đính chính mới."
+    ),
+    "no_correction": N_("Chưa có quyết định đính chính nào đang mở. Hãy ghi nhận quyết định đính chính trước."),
+    "not_in_correction": N_(
+        "Kết quả đã công bố: chỉ sửa được điểm của các đơn vị có trong quyết định đính chính đang mở."
+    ),
+    "final": N_(
+        "Kết quả đã công bố là kết quả cuối cùng nên không đưa đợt đánh giá về giai đoạn trước được. Nếu cần "
+        "sửa kết quả của đơn vị nào, hãy ghi nhận quyết định đính chính trên trang Kết quả."
+    ),
     "locked": N_("Bộ tiêu chí đã khóa từ khi mở tự đánh giá. Liên hệ quản trị nếu cần mở khóa."),
     "roster_reason": N_("Năm đánh giá đã qua giai đoạn chuẩn bị: hãy ghi lý do thêm hoặc bớt đơn vị."),
     "roster_has_work": N_("Đơn vị đã có điểm, giải trình, tài liệu hoặc ý kiến trong năm này nên không bớt khỏi "
@@ -271,13 +295,16 @@ def refuse(code: str) -> Decision:
 
 
 def check_transition(
-    current: str | Phase, target: str | Phase, *, role: str, reason: str | None, approved: bool = False
+    current: str | Phase, target: str | Phase, *, role: str, reason: str | None, approved: bool = False,
+    stale: bool = False,
 ) -> Decision:
     """May ``role`` move the year from ``current`` to ``target``?
 
     Only the admin moves the year. Forward: exactly one step. Back: to any earlier phase, with a
-    non-blank reason (audited by the caller). approval → published additionally needs ``approved``
-    (the Chairman's decision is recorded elsewhere), so no path publishes unapproved results.
+    non-blank reason (audited by the caller), except that a published or archived year never goes back
+    below publication ("final": a result then changes only by a correction). approval → published
+    additionally needs ``approved`` (the Chairman's decision is recorded elsewhere) and results that
+    still match the scores (not ``stale``), so no path publishes unapproved or out-of-date results.
     """
     current, target = as_phase(current), as_phase(target)
     if role != "admin":  # Role.ADMIN; roles are defined with the actors in domain.py
@@ -289,7 +316,11 @@ def check_transition(
             return refuse("skip_phase")
         if target == Phase.PUBLISHED and not approved:
             return refuse("not_approved")
+        if target == Phase.PUBLISHED and stale:
+            return refuse("stale")
         return ALLOWED
+    if current in FINAL_PHASES and target not in FINAL_PHASES:
+        return refuse("final")
     if reason is None or not reason.strip():
         return refuse("reason_required")
     return ALLOWED

@@ -124,7 +124,10 @@ def _change_unit(year_id: int, unit_id: int, kind: str):
         service(year, unit, until=until, reason=form.reason.data, user=current_user, now=now)
     except Refused as refusal:
         db.session.rollback()
-        form.reason.errors = [refusal.message]
+        if refusal.code == "shorter_than_common":
+            form.until.errors = [refusal.message]
+        else:
+            form.reason.errors = [refusal.message]
         year, unit = load_year(year_id), _unit_or_404(unit_id)
         return _row_response(year, unit, status=422, failed=form, kind=kind)
     db.session.commit()

@@ -19,8 +19,9 @@ from portal.audit.models import AuditLog
 from portal.audit.services import record
 from portal.extensions import db
 from portal.years import domain, notices
-from portal.years.deadlines import Refused, actor_for, check, forget_exceptions, refusal_message
-from portal.years.domain import Phase, UnitStatus
+from portal.years.deadlines import Refused, actor_for, check, forget_exceptions, phase_window, refusal_message
+from portal.years.domain import Phase, UnitStatus, Window
+from portal.years.entry import EntryAnswer, can_give_until, entry_question, entry_window
 from portal.years.models import AssessmentYear, PhaseWindow, UnitDeadline
 
 #: The status a reopened file goes back to, per phase: editable again by the unit (brief §3.2).
@@ -112,17 +113,40 @@ def is_approved(year: AssessmentYear) -> bool:
 # ------------------------------------------------------------------------------------------------ phases
 
 
+def results_out_of_date(year: AssessmentYear) -> bool:
+    """Whether a score, survey score, criterion or setting changed after the last computation of results
+    (the results module's rule, read from the audit log)."""
+    from portal.results.services import results_stale  # lazy: results build on years
+    return results_stale(year)
+
+
 def phase_decision(year: AssessmentYear, user, target, reason: str | None = None) -> domain.Decision:
-    """May ``user`` move ``year`` to ``target`` now (the rule of :func:`domain.can_change_phase`)?"""
+    """May ``user`` move ``year`` to ``target`` now (the rule of :func:`domain.can_change_phase`)? Whether
+    the results are out of date is only asked for the move to publication (it reads the audit log)."""
+    stale = domain.as_phase(target) == Phase.PUBLISHED and results_out_of_date(year)
     return domain.can_change_phase(actor_for(user, year), current=year.phase, target=target, reason=reason,
-                                   approved=is_approved(year))
+                                   approved=is_approved(year), stale=stale)
 
 
-def change_phase(year: AssessmentYear, target, *, user, reason: str | None, now: datetime) -> int:
+def entry_answer(year: AssessmentYear, target, *, choice: str | None, new_close: datetime | None,
+                 now: datetime) -> tuple[str | None, EntryAnswer]:
+    """The question moving ``year`` into ``target`` at ``now`` asks about its window ("not_open", "closed"
+    or None: :func:`domain.entry_question`) and the window after the admin's answer."""
+    if not domain.is_working_phase(target):
+        return None, EntryAnswer(None)
+    window = phase_window(year, target)
+    question = entry_question(window, now)
+    return question, entry_window(window, question, choice, now, new_close)
+
+
+def change_phase(year: AssessmentYear, target, *, user, reason: str | None, now: datetime,
+                 window: Window | None = None) -> int:
     """Move the year to ``target`` (next phase, or back with a reason), audit it and notify: units when
     self-assessment or explanation opens, the council when a review round opens, everyone on publication
     (which also stamps the publication date on the decision in force).
 
+    ``window``: the phase window to save first (the answer to :func:`entry_answer`'s question).
+    Moving back below approval supersedes the decision recorded for the year (kept, marked superseded).
     Moving from self-assessment to review round 1 ends the self-assessment: every file still in draft is
     locked as it stands (audited, the unit told). Moving from review round 1 to explanation is the
     deadline of round 1: every unit whose round 1 the chair has not closed yet is closed now (each audited
@@ -130,6 +154,9 @@ def change_phase(year: AssessmentYear, target, *, user, reason: str | None, now:
     Returns the number of files locked or closed that way."""
     target = domain.as_phase(target)
     check(phase_decision(year, user, target, reason), phase=year.phase)
+    if window is not None:  # the answer of the confirmation step: open now / a new closing time
+        save_windows(year, {target: WindowValues(window.opens_at, window.closes_at, window.grace_seconds)},
+                     user=user, now=now)
     old = year.phase
     back = domain.phase_index(target) < domain.phase_index(old)
     year.phase = str(target)
@@ -138,6 +165,11 @@ def change_phase(year: AssessmentYear, target, *, user, reason: str | None, now:
            old={"phase": old}, new={"phase": str(target), "direction": "back" if back else "forward"},
            reason=(reason or "").strip() or None)
     closed = 0
+    if back and domain.phase_index(target) < domain.phase_index(Phase.APPROVAL):
+        # The decision waiting for publication no longer stands once its results are reopened: it is kept
+        # and marked superseded, so that publishing again needs a new decision on recomputed results.
+        from portal.results.services import supersede_current  # lazy: results build on years
+        supersede_current(year, user=user, now=now, why="phase_back")
     if target == Phase.REVIEW_1 and not back:
         from portal.assessments.services import lock_at_deadline  # lazy: assessments build on years
         closed = lock_at_deadline(year, actor=user, now=now)
@@ -248,8 +280,10 @@ def _upsert_exception(year, unit, *, until, reason, user, now, reopen: bool) -> 
 
 
 def extend_deadline(year: AssessmentYear, unit, *, until: datetime, reason: str, user, now: datetime):
-    """Gia hạn: a new closing time of the current working phase for one unit, with its reason."""
+    """Gia hạn: a new closing time of the current working phase for one unit, with its reason; only later
+    than the phase's common closing time (:func:`portal.years.entry.can_give_until`)."""
     check(domain.can_extend_deadline(actor_for(user, year), phase=year.phase), phase=year.phase)
+    check(can_give_until(phase_window(year, year.phase).closes_at, until), phase=year.phase)
     row, old = _upsert_exception(year, unit, until=until, reason=reason, user=user, now=now, reopen=False)
     record("deadline_extend", "unit_deadline", row.id, actor=user, unit_id=unit.id, year_id=year.id,
            old=old, new=_exception_snapshot(row), reason=reason)
@@ -274,9 +308,10 @@ def _status_after_reopen(assessment, phase: Phase) -> str | None:
 def reopen_unit(year: AssessmentYear, unit, *, until: datetime, reason: str, user, now: datetime):
     """Mở lại: the unit may edit and submit again in the current phase until ``until``; its file goes back
     to the phase's editable status (draft in self-assessment, review 1 done in explanation). A finalized
-    file is never reopened."""
+    file is never reopened; ``until`` must be later than the phase's common closing time."""
     from portal.assessments.models import Assessment  # lazy: the assessments package imports this module
     check(domain.can_reopen_unit(actor_for(user, year), phase=year.phase), phase=year.phase)
+    check(can_give_until(phase_window(year, year.phase).closes_at, until), phase=year.phase)
     phase = domain.as_phase(year.phase)
     assessment = db.session.scalar(select(Assessment).where(
         Assessment.year_id == year.id, Assessment.unit_id == unit.id))

@@ -423,6 +423,8 @@ def expected_transition(current, target, role, reason, approved):
         if ORDER[target] != ORDER[current] + 1:
             return "skip_phase"
         return "not_approved" if target == "published" and not approved else None
+    if current in ("published", "archived") and target not in ("published", "archived"):
+        return "final"
     return None if reason and reason.strip() else "reason_required"
 
 
@@ -463,8 +465,27 @@ def test_publishing_needs_the_approval_and_a_non_admin_never_moves_the_year():
     assert d.check_transition("approval", "published", role="admin", reason=None).reason == "not_approved"
     assert d.check_transition("setup", "self_assessment", role="council_chair", reason="x").reason == "role"
     assert d.check_transition("setup", "review_1", role="admin", reason="x").reason == "skip_phase"
-    assert d.check_transition("published", "synthesis", role="admin", reason=" ").reason == "reason_required"
-    assert d.check_transition("published", "synthesis", role="admin", reason="Tính lại XHH")
+    assert d.check_transition("archived", "published", role="admin", reason=" ").reason == "reason_required"
+    assert d.check_transition("archived", "published", role="admin", reason="Mở lại trang công bố")
+
+
+@pytest.mark.parametrize("current", ["published", "archived"])
+@pytest.mark.parametrize("target", ["setup", "self_assessment", "review_2", "synthesis", "approval"])
+def test_a_published_year_is_final_and_never_moves_back_below_publication(current, target):
+    decision = d.check_transition(current, target, role="admin", reason="Sửa điểm điều tra XHH", approved=True)
+    assert (decision.allowed, decision.reason) == (False, "final")
+
+
+def test_publishing_refuses_results_that_no_longer_match_the_scores():
+    assert d.check_transition("approval", "published", role="admin", reason=None, approved=True,
+                              stale=True).reason == "stale"
+    assert d.check_transition("approval", "published", role="admin", reason=None, approved=True, stale=False)
+    admin = Actor("admin")
+    assert d.can_publish(admin, phase="approval", approved=True, stale=True).reason == "stale"
+    assert d.can_publish(admin, phase="approval", approved=False, stale=True).reason == "not_approved"
+    assert d.can_publish(admin, phase="approval", approved=True)
+    # staleness only matters for publication: moving back stays possible to fix it
+    assert d.check_transition("approval", "synthesis", role="admin", reason="Tính lại", stale=True)
 
 
 # ----------------------------------------------------------------------------------- window_state
@@ -566,7 +587,8 @@ def test_every_reason_the_matrix_can_give_has_a_message():
         for action, persona, phase in itertools.product(ACTIONS, PERSONAS, PHASES)
     }
     reasons |= {"closed", "not_open_yet", "submitted", "not_ready", "finalized", "fields_pending", "round1_closed",
-                "same_phase", "skip_phase", "reason_required", "approved", "not_approved",
+                "same_phase", "skip_phase", "reason_required", "approved", "not_approved", "stale", "final",
+                "shorter_than_common", "correction_open", "no_correction", "not_in_correction",
                 "roster_reason", "roster_has_work", "roster_no_set", "roster_present", "year_exists",
                 "evidence_by_item"}   # the evidence rules' (tests/domain/test_evidence_domain.py)
     assert reasons - {None} == d.REASON_CODES
@@ -608,7 +630,8 @@ def test_removing_a_unit_from_the_roster(actor, phase, has_work, reason, expecte
     assert bool(decision) is (expected is None) and decision.reason == expected
 
 
-MODULES = [pathlib.Path(d.__file__).with_name(name) for name in ("domain.py", "phases.py", "countdown.py")]
+MODULES = [pathlib.Path(d.__file__).with_name(name) for name in ("domain.py", "phases.py", "countdown.py",
+                                                                  "entry.py")]
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)

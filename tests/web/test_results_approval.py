@@ -101,19 +101,18 @@ def test_recompute_is_refused_once_approved(app, world):
 
 
 def test_a_new_approval_supersedes_the_old_one_which_is_kept(app, world):
-    first = approve_and_publish(world, number="456/QĐ-UBND")
+    first = approve_and_publish(world, number="456/QĐ-UBND", publish=False)
     admin, chair = client_for(app, "qt"), client_for(app, "chutich")
-    # back to synthesis with a reason, a council correction, recompute: the old decision no longer matches
+    # before publication: back to synthesis with a reason supersedes the pending decision at once (kept)
     back = admin.post(f"/admin/year/{world.year_id}/phase", data={"target": "synthesis",
                                                                  "reason": "Sửa điểm điều tra XHH của Sở Alpha"})
     assert back.status_code == 303
-    assert client_for(app).get("/cong-bo/2022").status_code == 404  # a year moved back hides its results
+    db.session.refresh(first)
+    assert first.superseded_at is not None
     corrected = admin.post(f"/results/{world.year_id}/survey/units/{world.units['GA']}",
                            data={f"item-{world.crit('3.1').id}": "4", f"item-{world.crit('3.2').id}": "3,5"})
     assert corrected.status_code == 303
     assert admin.post(f"/results/{world.year_id}/compute").status_code == 303
-    db.session.refresh(first)
-    assert first.superseded_at is not None
     assert admin.post(f"/admin/year/{world.year_id}/phase", data={"target": "approval"}).status_code == 303
     decided = chair.post(f"/results/{world.year_id}/approve", data={"decision_number": "789/QĐ-UBND",
                                                                    "decision_date": YESTERDAY})
@@ -131,8 +130,10 @@ def test_a_new_approval_supersedes_the_old_one_which_is_kept(app, world):
     assert "456/QĐ-UBND" in history and "789/QĐ-UBND" in history
     actions = [a for a in db.session.scalars(select(AuditLog.action).order_by(AuditLog.id))
                if a.startswith("results_") or a == "survey_score_edit"]
-    assert actions == ["results_compute", "results_approve", "results_publish", "survey_score_edit",
-                       "results_compute", "results_approval_supersede", "results_approve", "results_publish"]
+    assert actions == ["results_compute", "results_approve", "results_approval_supersede", "survey_score_edit",
+                       "results_compute", "results_approve", "results_publish"]
+    supersede = db.session.scalar(select(AuditLog).where(AuditLog.action == "results_approval_supersede"))
+    assert (supersede.object_id, supersede.reason) == (str(first.id), "phase_back")
 
 
 def approve_form(client, world, number="456/QĐ-UBND", when=YESTERDAY, **kwargs):

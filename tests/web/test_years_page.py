@@ -66,7 +66,8 @@ def test_page_of_a_given_year_and_404(admin, world):
 
 
 def test_move_forward_audits_and_notifies_the_council(admin, world):
-    response = admin.post(f"/admin/year/{world.year_id}/phase", data={"target": "review_1", "reason": ""})
+    response = admin.post(f"/admin/year/{world.year_id}/phase", data={"target": "review_1", "reason": "",
+                                                                     "window_choice": "keep"})
     assert response.status_code == 303
     db.session.expire_all()
     assert world.year().phase == "review_1"
@@ -81,8 +82,8 @@ def test_move_forward_audits_and_notifies_the_council(admin, world):
 
 
 def test_move_forward_as_htmx_returns_the_plan(admin, world):
-    response = admin.post(f"/admin/year/{world.year_id}/phase", data={"target": "review_1", "reason": "Đúng lịch"},
-                          htmx=True)
+    response = admin.post(f"/admin/year/{world.year_id}/phase", data={"target": "review_1", "reason": "Đúng lịch",
+                                                                     "window_choice": "keep"}, htmx=True)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and html.lstrip().startswith('<section id="year-plan"')
     assert "<html" not in html and "Đã chuyển đợt đánh giá sang giai đoạn Thẩm định vòng 1." in html
