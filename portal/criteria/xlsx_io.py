@@ -27,6 +27,7 @@ from portal.criteria.spec import (
     METHOD_LABELS,
     METHODS,
     MULTILINE_KEYS,
+    OVER_100,
     UNIT_TYPE_LABELS,
     ItemSpec,
     SetSpec,
@@ -132,6 +133,13 @@ def _number_cell(value: Decimal | None) -> int | Decimal | None:
 
 
 def _settings_text(item: ItemSpec) -> str:
+    text = _scale_text(item)
+    if item.method in ("percentage", "ratio") and item.config.get("over_100"):
+        text = f"{text}; {OVER_100}" if text else OVER_100
+    return text
+
+
+def _scale_text(item: ItemSpec) -> str:
     config = item.config
     if item.method == "levels":
         return "; ".join(f"{label}={format_vi(Decimal(p))}" for label, p in config.get("levels", []))
@@ -249,6 +257,10 @@ class _Reader:
     def settings(self, row: _Row, method: str, code: str | None) -> dict:
         """Parse "Các mức / khung" for the method into build_config parts."""
         text, parts = row.text("settings"), {"input_label": row.text("input")}
+        segments = [segment for segment in re.split(r"[;\n]", text) if segment.strip()]
+        if any(_key(segment) == _key(OVER_100) for segment in segments):
+            parts["over_100"] = True
+            text = "; ".join(s for s in segments if _key(s) != _key(OVER_100))
         pairs = [segment.rpartition("=") for segment in re.split(r"[;\n]", text) if segment.strip()]
         if not text:
             return parts
