@@ -14,6 +14,7 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -25,7 +26,9 @@ from portal.assessments.models import Explanation, ScoreEntry
 from portal.audit.models import AuditLog
 from portal.auth.models import User
 from portal.extensions import db
+from portal.spreadsheet import finish_sheet
 from portal.web.filters import format_points
+from portal.years.deadlines import zone
 from portal.years.domain import N_
 
 #: The five steps of an item's history, in order, with the policy object that decides who sees each.
@@ -184,17 +187,21 @@ def _safe(value):
     return value
 
 
-def _points(entry) -> str:
+def _points(entry):
+    """A score cell: the points as a number (shown with 2 decimals), "Không áp dụng", or empty."""
     if entry is None:
-        return ""
+        return None
     if entry.not_applicable:
         return _("Không áp dụng")
-    return "" if entry.points is None else format_points(entry.points)
+    return entry.points
 
 
-def _stamp(when: datetime | None) -> str:
-    from portal.years.deadlines import format_local
-    return format_local(when, seconds=False) if when else ""
+def _change_cell(values: dict | None):
+    """One side of an audited change: plain points stay a number, anything else is described."""
+    if values and values.get("points") not in (None, "") and not values.get("not_applicable") \
+            and "stance" not in values:
+        return Decimal(str(values["points"]))
+    return describe_change(values)
 
 
 def history_xlsx(title: str, items: list[tuple[object, ItemHistory]]) -> bytes:
@@ -227,22 +234,24 @@ def history_xlsx(title: str, items: list[tuple[object, ItemHistory]]) -> bytes:
                 value = _points(step.entry)
                 if step.key in ("round1", "round2") and step.entry is not None and step.entry.note:
                     notes.append(f"{step.label}: {step.entry.note}")
-            row += [value, step.who or "", _stamp(step.when)]
+            row += [value, step.who or "", step.when]
         row.append("\n".join(notes))
         sheet.append([_safe(v) for v in row])
     for letter, width in zip("ABCDEFGHIJKLMNOPQR", (8, 48) + (10, 20, 16) * 5 + (50,)):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "C3"
+    finish_sheet(sheet, header_row=2, zone=zone())
     changes = book.create_sheet(_("Các lần thay đổi")[:31])
     changes.append([_("Mã"), _("Bước"), _("Người thực hiện"), _("Thời điểm"), _("Trước"), _("Sau")])
     for cell in changes[1]:
         cell.font = Font(bold=True)
     for crit, history in items:
         for change in history.changes:
-            changes.append([_safe(v) for v in (crit.code, change.label, change.who or "", _stamp(change.when),
-                                                describe_change(change.old), describe_change(change.new))])
+            changes.append([_safe(v) for v in (crit.code, change.label, change.who or "", change.when,
+                                                _change_cell(change.old), _change_cell(change.new))])
     for letter, width in zip("ABCDEF", (8, 18, 24, 16, 30, 30)):
         changes.column_dimensions[letter].width = width
+    finish_sheet(changes, header_row=1, zone=zone())
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -39,6 +39,7 @@ from portal.criteria.spec import (
     read_number,
 )
 from portal.scoring.numeric import format_vi
+from portal.spreadsheet import finish_sheet
 
 ITEMS_SHEET, META_SHEET = "Tiêu chí", "Thông tin"
 COLUMNS = {  # key → header, in sheet order
@@ -126,10 +127,11 @@ def _safe(text: str) -> str:
     return "'" + text if text.startswith(_ESCAPED_START) else text
 
 
-def _number_cell(value: Decimal | None) -> int | Decimal | None:
+def _number_cell(value: Decimal | None) -> Decimal | None:
+    """Points as a number cell (shown with 2 decimals by finish_sheet), never text."""
     if value is None:
         return None
-    return int(value) if value == value.to_integral_value() else Decimal(dec_str(value))
+    return Decimal(dec_str(value))
 
 
 def _settings_text(item: ItemSpec) -> str:
@@ -184,6 +186,7 @@ def dump_set_xlsx(spec: SetSpec) -> bytes:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     sheet.freeze_panes = "B2"
+    finish_sheet(sheet, header_row=1)
     meta = workbook.create_sheet(META_SHEET)
     meta.append(["Thông tin", "Giá trị"])
     for key, label in META_ROWS.items():
@@ -194,6 +197,7 @@ def dump_set_xlsx(spec: SetSpec) -> bytes:
     meta.column_dimensions["A"].width, meta.column_dimensions["B"].width = 22, 30
     for cell in meta[1]:
         cell.font = Font(bold=True)
+    finish_sheet(meta, header_row=1)
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -30,7 +30,9 @@ from portal.reports.sheet import (
     workbook_bytes,
 )
 from portal.results.services import survey_rows
+from portal.spreadsheet import finish_sheet
 from portal.text import fold_key
+from portal.years.deadlines import zone
 
 STAGES = (("self", "Tự chấm"), ("round1", "TĐ lần 1"), ("round2", "TĐ lần 2"), ("final", "Cuối cùng"))
 STAGE_LABELS = dict(STAGES)
@@ -101,6 +103,7 @@ def _info_sheet(workbook, year, title: str, lines) -> None:
     for label, value in lines:
         append_row(sheet, [label, value])
     widths(sheet, (34, 80))
+    finish_sheet(sheet, header_row=None, zone=zone())
 
 
 def _matrix_sheet(workbook, kind, units, tree, entries, surveys, year) -> None:
@@ -137,6 +140,7 @@ def _matrix_sheet(workbook, kind, units, tree, entries, surveys, year) -> None:
     for number in range(len(MATRIX_HEAD) + 1, sheet.max_column + 1):
         sheet.column_dimensions[get_column_letter(number)].width = 10
     sheet.freeze_panes = "C3"
+    finish_sheet(sheet, header_row=2, zone=zone())
 
 
 def _detail_rows(assessments, trees, entries, year):
@@ -171,7 +175,7 @@ def score_matrix(year, *, now: datetime) -> bytes:
     surveys = survey_rows(year.id)
     workbook = new_workbook()
     _info_sheet(workbook, year, f"Bảng điểm đầy đủ Chỉ số CCHC năm {year.year}", [
-        ("Xuất lúc (UTC)", now.strftime("%d/%m/%Y %H:%M")),
+        ("Xuất lúc", now),
         ("Số đơn vị", len(assessments)),
         ("Cột theo vòng", "Tự chấm; TĐ lần 1; TĐ lần 2; Cuối cùng (lần 2 nếu có, nếu không lần 1, nếu không "
                           "điểm tự chấm được Hội đồng chấp nhận)"),
@@ -193,14 +197,15 @@ def score_matrix(year, *, now: datetime) -> bytes:
     for cell in detail["J"][1:]:
         cell.alignment = WRAP
     detail.freeze_panes = "A2"
+    finish_sheet(detail, header_row=1, zone=zone())
     return workbook_bytes(workbook)
 
 
 def rankings(year, document: dict, *, now: datetime, approval=None) -> bytes:
     """Bảng xếp hạng: the results document per unit type, as the results screens show it."""
     workbook = new_workbook()
-    lines = [("Xuất lúc (UTC)", now.strftime("%d/%m/%Y %H:%M")),
-             ("Kết quả tính lúc", document.get("computed_at") or "")]
+    computed = document.get("computed_at")
+    lines = [("Xuất lúc", now), ("Kết quả tính lúc", datetime.fromisoformat(computed) if computed else "")]
     if approval is not None:
         lines.append(("Quyết định phê duyệt", f"{approval.decision_number} ngày "
                                               f"{approval.decision_date.strftime('%d/%m/%Y')}"))
@@ -218,5 +223,6 @@ def rankings(year, document: dict, *, now: datetime, approval=None) -> bytes:
         widths(sheet, (9, 9, 11, 36, 11, 11, 10, 10, 11, 11, 12, 12) + (14,) * len(block.fields))
         sheet.row_dimensions[1].height = 60
         sheet.freeze_panes = "E2"
+        finish_sheet(sheet, header_row=1, zone=zone())
     return workbook_bytes(workbook)
 

@@ -5,6 +5,7 @@ conflict rule, the item history with all five values (who and when) on the page 
 the bonus/deduction items as field ADJ, and every htmx endpoint as a whole page and as a fragment."""
 import io
 import re
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -352,8 +353,12 @@ def test_history_exports_to_xlsx_with_the_five_steps(app, w):
     assert rows[0][0] == "Lịch sử chấm điểm Chỉ số CCHC năm 2022 — Sở Tư pháp"
     assert list(rows[1][:5]) == ["Mã", "Nội dung", "Tự chấm", "Người thực hiện", "Thời điểm"]
     row = next(r for r in rows if r[0] == "1.2")
-    assert row[2] == "2" and row[5] == "0" and row[8] == "Không đồng ý" and row[11] == "2" and row[14] == "2"
-    assert row[6] == "Nguyễn Văn Thẩm Định" and re.match(r"\d\d/\d\d/\d{4} \d\d:\d\d", row[7])
+    assert row[2] == 2 and row[5] == 0 and row[8] == "Không đồng ý" and row[11] == 2 and row[14] == 2
+    assert row[6] == "Nguyễn Văn Thẩm Định" and isinstance(row[7], datetime)
+    sheet = book.worksheets[0]
+    cell = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "1.2")
+    assert cell[2].number_format == "0.00" and cell[7].number_format == "dd/mm/yyyy hh:mm"
+    assert sheet.auto_filter.ref.startswith("A2:") and book.worksheets[1].auto_filter.ref.startswith("A1:")
     assert "Thiếu báo cáo quý IV" in row[17] and "12/BC-STP" in row[17]
     changes = list(book.worksheets[1].iter_rows(values_only=True))
     assert [c[1] for c in changes if c[0] == "1.2"] == ["Tự chấm", "Thẩm định lần 1", "Giải trình", "Thẩm định lần 2"]

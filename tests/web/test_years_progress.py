@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import lxml.html
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 
 from portal.audit.models import AuditLog
@@ -273,6 +274,8 @@ def test_xlsx_has_the_same_values_as_the_screen(admin, world):
     assert head[:4] == ["Mã", "Đơn vị", "Loại", "Trạng thái hồ sơ"] and head[4] == "Tự đánh giá (vòng 1)"
     counts = list(book.worksheets[1].iter_rows(values_only=True))
     assert counts[0][0] == "Loại đơn vị" and counts[1] == ("Sở, ban, ngành", 3, 1, 1, 1, 0)
+    last = get_column_letter(len(head))
+    assert sheet.auto_filter.ref == f"A1:{last}{len(rows) + 1}" and book.worksheets[1].auto_filter.ref.startswith("A1:F")
 
 
 def test_xlsx_neutralises_formulas(admin, world):
