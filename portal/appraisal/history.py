@@ -34,9 +34,9 @@ from portal.years.domain import N_
 #: The five steps of an item's history, in order, with the policy object that decides who sees each.
 STEPS = (
     ("self", N_("Tự chấm"), "self_score"),
-    ("round1", N_("Thẩm định lần 1"), "round1_score"),
+    ("round1", N_("Thẩm định vòng 1"), "round1_score"),
     ("explanation", N_("Giải trình"), "explanation"),
-    ("round2", N_("Thẩm định lần 2"), "final_score"),
+    ("round2", N_("Thẩm định vòng 2"), "final_score"),
     ("final", N_("Kết quả cuối cùng"), "final_score"),
 )
 STEP_OBJECT = {key: obj for key, _label, obj in STEPS}

@@ -34,9 +34,9 @@ from portal.spreadsheet import finish_sheet
 from portal.text import fold_key
 from portal.years.deadlines import zone
 
-STAGES = (("self", "Tự chấm"), ("round1", "TĐ lần 1"), ("round2", "TĐ lần 2"), ("final", "Cuối cùng"))
+STAGES = (("self", "Tự chấm"), ("round1", "TĐ vòng 1"), ("round2", "TĐ vòng 2"), ("final", "Cuối cùng"))
 STAGE_LABELS = dict(STAGES)
-TOTALS = ("Tổng điểm tự chấm", "Tổng điểm sau TĐ lần 1", "Tổng điểm thẩm định", "Điểm thưởng", "Điểm trừ",
+TOTALS = ("Tổng điểm tự chấm", "Tổng điểm sau TĐ vòng 1", "Tổng điểm thẩm định", "Điểm cộng", "Điểm trừ",
           "Điểm điều tra XHH")
 MATRIX_HEAD = ("Mã đơn vị", "Đơn vị")
 DETAIL_SHEET = "Chi tiết điểm"
@@ -44,7 +44,7 @@ DETAIL_HEAD = ("Mã đơn vị", "Đơn vị", "Mã mục", "Nội dung", "Đi�
                "Số lần", "Ghi chú, nhận xét")
 SHEET_TITLES = {"department": "Sở, ban, ngành tỉnh", "district": "UBND cấp huyện"}
 RANKING_HEAD = ("Xếp hạng", "Đồng hạng", "Mã đơn vị", "Đơn vị", "Điểm thẩm định", "Điểm điều tra XHH",
-                "Điểm thưởng", "Điểm trừ", "Điểm tối đa áp dụng", "Chỉ số CCHC (%)", "Xếp loại",
+                "Điểm cộng", "Điểm trừ", "Điểm tối đa áp dụng", "Chỉ số CCHC (%)", "Xếp loại",
                 "Đề xuất khen thưởng")
 
 
@@ -64,7 +64,7 @@ class Column:
         c = self.crit
         maximum = f" (tối đa {format(c.max_points.normalize(), 'f')})" if c.max_points is not None else ""
         if self.kind == "adjustment":
-            label = "Điểm thưởng" if c.method == "bonus" else "Điểm trừ"
+            label = "Điểm cộng" if c.method == "bonus" else "Điểm trừ"
             return f"{c.code} {label}: {c.title} — số lần"
         return f"{c.code} {c.title}{maximum}" + (" — điều tra XHH" if self.kind == "survey" else "")
 
@@ -177,10 +177,10 @@ def score_matrix(year, *, now: datetime) -> bytes:
     _info_sheet(workbook, year, f"Bảng điểm đầy đủ Chỉ số CCHC năm {year.year}", [
         ("Xuất lúc", now),
         ("Số đơn vị", len(assessments)),
-        ("Cột theo vòng", "Tự chấm; TĐ lần 1; TĐ lần 2; Cuối cùng (lần 2 nếu có, nếu không lần 1, nếu không "
+        ("Cột theo vòng", "Tự chấm; TĐ vòng 1; TĐ vòng 2; Cuối cùng (vòng 2 nếu có, nếu không vòng 1, nếu không "
                           "điểm tự chấm được Hội đồng chấp nhận)"),
         ("Ký hiệu", "KAD — không áp dụng; ô trống — chưa có điểm ở vòng đó"),
-        ("Điểm thưởng, điểm trừ", "Số lần ghi nhận theo từng vòng; cột Tổng hợp là số điểm sau giới hạn"),
+        ("Điểm cộng, điểm trừ", "Số lần ghi nhận theo từng vòng; cột Tổng hợp là số điểm sau giới hạn"),
     ])
     by_type: dict[str, list] = {}
     for assessment in assessments:

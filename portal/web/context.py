@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.web.compress import init_compression
-from portal.web.messages import role_label, unit_type_label
+from portal.web.messages import band_legend, band_name, role_label, unit_type_label
 
 _static_versions: dict[str, str] = {}
 
@@ -74,6 +74,8 @@ def init_context(app: Flask) -> None:
             "unread_count": unread_count(current_user) if request.endpoint and request.endpoint != "static" else 0,
             "role_label": role_label,
             "unit_type_label": unit_type_label,
+            "band_name": band_name,
+            "band_legend_items": band_legend,
             "static_url": static_url,
             "province_name": current_app.config["PROVINCE_NAME"],
             "current_lang": str(get_locale() or "vi"),

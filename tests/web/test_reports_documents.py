@@ -146,7 +146,7 @@ def test_tinos_faces_are_embedded_bold_included(rendered, name):
               "GIẢI TRÌNH CÁC TIÊU CHÍ CHẤM ĐIỂM KHÔNG CÓ TÀI LIỆU KIỂM CHỨNG"]),
     ("self_dept", [LDTBXH, "SỞ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI", "UBND TỈNH AN GIANG", "GIÁM ĐỐC"]),
     ("appraisal", [TINH_BIEN, "HỘI ĐỒNG THẨM ĐỊNH CHỈ SỐ CCHC TỈNH", "THÔNG BÁO", "TM. HỘI ĐỒNG",
-                   "Thẩm định lần 1", "Ý KIẾN THẨM ĐỊNH ĐÃ GỬI ĐƠN VỊ", "Số: /BC-HĐTĐ"]),
+                   "Thẩm định vòng 1", "Ý KIẾN THẨM ĐỊNH ĐÃ GỬI ĐƠN VỊ", "Số: /BC-HĐTĐ"]),
     ("appraisal_dept", [LDTBXH]),
     ("council", [TINH_BIEN, LDTBXH, "HỘI ĐỒNG THẨM ĐỊNH CHỈ SỐ CCHC TỈNH", "Các sở, ban, ngành tỉnh",
                  "UBND các huyện, thị xã, thành phố", "20 sở, ban, ngành tỉnh; 11 UBND huyện, thị xã, thành phố"]),

@@ -104,7 +104,7 @@ def _matrix_rows(sheet):
     return items, totals
 
 
-STAGES = (("self", "Tự chấm"), ("round1", "TĐ lần 1"), ("round2", "TĐ lần 2"))
+STAGES = (("self", "Tự chấm"), ("round1", "TĐ vòng 1"), ("round2", "TĐ vòng 2"))
 
 
 def _as_cell(points, na):
@@ -147,7 +147,7 @@ def test_score_matrix_totals_are_the_computed_results(exported):
             unit = results[code]
             assert _dec(row["Tổng điểm thẩm định"]) == _dec(unit["appraisal_points"])
             assert _dec(row["Điểm điều tra XHH"]) == _dec(unit["survey_points"])
-            assert _dec(row["Điểm thưởng"]) == _dec(unit["bonus"])
+            assert _dec(row["Điểm cộng"]) == _dec(unit["bonus"])
             assert _dec(row["Điểm trừ"]) == _dec(unit["deductions"])
             seen += 1
     assert seen == 31
