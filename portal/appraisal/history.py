@@ -17,6 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from sqlalchemy import select
@@ -27,7 +28,7 @@ from portal.audit.models import AuditLog
 from portal.auth.models import User
 from portal.extensions import db
 from portal.spreadsheet import finish_sheet
-from portal.web.filters import format_points
+from portal.web.filters import format_points, plural_n
 from portal.years.deadlines import zone
 from portal.years.domain import N_
 
@@ -269,4 +270,4 @@ def describe_change(values: dict | None) -> str:
     points = values.get("points")
     if points in (None, ""):
         return "—"
-    return _("%(p)s điểm", p=format_points(points))
+    return ngettext("%(p)s điểm", "%(p)s điểm", plural_n(points), p=format_points(points))

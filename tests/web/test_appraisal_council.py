@@ -462,8 +462,9 @@ def test_each_role_finds_its_work_on_the_home_page(app, w):
     assert "Kết quả thẩm định vòng 1 và giải trình" in unit and "đang thẩm định vòng 1" not in unit
 
 
-@pytest.mark.parametrize("lang, expected", [("vi", "1,25 điểm"), ("en", "1.25 point(s)")])
-def test_history_writes_decimals_the_way_of_the_interface_language(app, lang, expected):
+@pytest.mark.parametrize("lang, value, expected", [("vi", "1.25", "1,25 điểm"), ("en", "1.25", "1.25 points"),
+                                                   ("en", "1", "1 point")])
+def test_history_writes_decimals_the_way_of_the_interface_language(app, lang, value, expected):
     from flask import session
     from flask_babel import refresh
 
@@ -473,5 +474,5 @@ def test_history_writes_decimals_the_way_of_the_interface_language(app, lang, ex
         session["lang"] = lang
         refresh()
         forget_request_i18n()
-        assert describe_change({"points": "1.25"}) == expected
+        assert describe_change({"points": value}) == expected
         forget_request_i18n()
