@@ -14,8 +14,10 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from sqlalchemy import select
@@ -25,15 +27,17 @@ from portal.assessments.models import Explanation, ScoreEntry
 from portal.audit.models import AuditLog
 from portal.auth.models import User
 from portal.extensions import db
-from portal.web.filters import format_points
+from portal.spreadsheet import finish_sheet
+from portal.web.filters import format_points, plural_n
+from portal.years.deadlines import zone
 from portal.years.domain import N_
 
 #: The five steps of an item's history, in order, with the policy object that decides who sees each.
 STEPS = (
     ("self", N_("Tự chấm"), "self_score"),
-    ("round1", N_("Thẩm định lần 1"), "round1_score"),
+    ("round1", N_("Thẩm định vòng 1"), "round1_score"),
     ("explanation", N_("Giải trình"), "explanation"),
-    ("round2", N_("Thẩm định lần 2"), "final_score"),
+    ("round2", N_("Thẩm định vòng 2"), "final_score"),
     ("final", N_("Kết quả cuối cùng"), "final_score"),
 )
 STEP_OBJECT = {key: obj for key, _label, obj in STEPS}
@@ -184,17 +188,21 @@ def _safe(value):
     return value
 
 
-def _points(entry) -> str:
+def _points(entry):
+    """A score cell: the points as a number (shown with 2 decimals), "Không áp dụng", or empty."""
     if entry is None:
-        return ""
+        return None
     if entry.not_applicable:
         return _("Không áp dụng")
-    return "" if entry.points is None else format_points(entry.points)
+    return entry.points
 
 
-def _stamp(when: datetime | None) -> str:
-    from portal.years.deadlines import format_local
-    return format_local(when, seconds=False) if when else ""
+def _change_cell(values: dict | None):
+    """One side of an audited change: plain points stay a number, anything else is described."""
+    if values and values.get("points") not in (None, "") and not values.get("not_applicable") \
+            and "stance" not in values:
+        return Decimal(str(values["points"]))
+    return describe_change(values)
 
 
 def history_xlsx(title: str, items: list[tuple[object, ItemHistory]]) -> bytes:
@@ -227,22 +235,24 @@ def history_xlsx(title: str, items: list[tuple[object, ItemHistory]]) -> bytes:
                 value = _points(step.entry)
                 if step.key in ("round1", "round2") and step.entry is not None and step.entry.note:
                     notes.append(f"{step.label}: {step.entry.note}")
-            row += [value, step.who or "", _stamp(step.when)]
+            row += [value, step.who or "", step.when]
         row.append("\n".join(notes))
         sheet.append([_safe(v) for v in row])
     for letter, width in zip("ABCDEFGHIJKLMNOPQR", (8, 48) + (10, 20, 16) * 5 + (50,)):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "C3"
+    finish_sheet(sheet, header_row=2, zone=zone())
     changes = book.create_sheet(_("Các lần thay đổi")[:31])
     changes.append([_("Mã"), _("Bước"), _("Người thực hiện"), _("Thời điểm"), _("Trước"), _("Sau")])
     for cell in changes[1]:
         cell.font = Font(bold=True)
     for crit, history in items:
         for change in history.changes:
-            changes.append([_safe(v) for v in (crit.code, change.label, change.who or "", _stamp(change.when),
-                                                describe_change(change.old), describe_change(change.new))])
+            changes.append([_safe(v) for v in (crit.code, change.label, change.who or "", change.when,
+                                                _change_cell(change.old), _change_cell(change.new))])
     for letter, width in zip("ABCDEF", (8, 18, 24, 16, 30, 30)):
         changes.column_dimensions[letter].width = width
+    finish_sheet(changes, header_row=1, zone=zone())
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -260,4 +270,4 @@ def describe_change(values: dict | None) -> str:
     points = values.get("points")
     if points in (None, ""):
         return "—"
-    return _("%(p)s điểm", p=format_points(points))
+    return ngettext("%(p)s điểm", "%(p)s điểm", plural_n(points), p=format_points(points))

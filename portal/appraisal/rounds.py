@@ -94,7 +94,7 @@ def _tell_unit_round1(assessment: Assessment, to_explain: int, *, now) -> None:
     year = db.session.get(AssessmentYear, assessment.year_id)
     close = phase_window(year, "explanation").closes_at
     with portal_language():
-        text = _("Hội đồng thẩm định đã kết thúc thẩm định lần 1 hồ sơ của đơn vị.")
+        text = _("Hội đồng thẩm định đã kết thúc thẩm định vòng 1 hồ sơ của đơn vị.")
         if to_explain:
             text += " " + _("Có %(n)d mục Hội đồng yêu cầu giải trình hoặc chấm khác điểm tự chấm; đơn vị xem "
                             "kết quả, ý kiến đã gửi và giải trình trong giai đoạn giải trình.", n=to_explain)
@@ -102,13 +102,13 @@ def _tell_unit_round1(assessment: Assessment, to_explain: int, *, now) -> None:
                 text += " " + _("Hạn chót giải trình: %(time)s.", time=format_local(close, seconds=False))
             kind = "explanation_requested"
         else:
-            text += " " + _("Không có mục nào cần giải trình; đơn vị xem kết quả thẩm định lần 1 trên cổng.")
+            text += " " + _("Không có mục nào cần giải trình; đơn vị xem kết quả thẩm định vòng 1 trên cổng.")
             kind = "round1_closed"
     notify(unit_user_ids([assessment.unit_id]), kind, text, _explain_link(assessment), now=now)
 
 
 def close_round1(assessment: Assessment, *, actor, now, reason: str | None = None) -> int:
-    """Kết thúc thẩm định lần 1 for a unit: the unit now sees its round-1 scores, the comments sent to it
+    """Kết thúc thẩm định vòng 1 for a unit: the unit now sees its round-1 scores, the comments sent to it
     and the items to explain, and is told so. ``reason`` says how it closed (the chair's decision, or the
     move of the year to explanation). Returns the number of items the unit may explain."""
     old = assessment.status
@@ -125,7 +125,7 @@ def close_round1(assessment: Assessment, *, actor, now, reason: str | None = Non
 
 
 #: Why round 1 closed for a unit when the year moved on (the audit row's reason).
-PHASE_CHANGE_REASON = "Kết thúc thẩm định lần 1 khi chuyển sang giai đoạn giải trình"
+PHASE_CHANGE_REASON = "Kết thúc thẩm định vòng 1 khi chuyển sang giai đoạn giải trình"
 
 
 def units_to_close(year) -> list[Assessment]:

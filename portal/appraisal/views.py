@@ -154,7 +154,7 @@ def item(assessment_id: int, field_code: str, criterion_id: int):
                      typed={criterion.id: request.form})
     if round_no == 2 and not _explained(assessment, criterion):
         return _page(assessment, year, field, fields, now, status=409, block=block, focus=focus,
-                     errors={criterion.id: {"_": _("Đơn vị không giải trình mục này nên điểm thẩm định lần 1 được giữ nguyên.")}},
+                     errors={criterion.id: {"_": _("Đơn vị không giải trình mục này nên điểm thẩm định vòng 1 được giữ nguyên.")}},
                      typed={criterion.id: request.form})
     try:
         expected = int(request.form.get("version", "0"))
@@ -220,7 +220,7 @@ def _back_to_board():
 @bp.route("/<int:assessment_id>/close-round-1", methods=["POST"])
 @roles("council_chair", "admin")
 def close_first_round(assessment_id: int):
-    """Kết thúc thẩm định lần 1 for one unit (the chair's decision, before the phase deadline)."""
+    """Kết thúc thẩm định vòng 1 for one unit (the chair's decision, before the phase deadline)."""
     assessment, year, _f, _fields = _load(assessment_id)
     decision = rules.can_close_round1(appraisal_actor(current_user, year, assessment), phase=year.phase,
                                       unit_status=assessment.status,
@@ -230,10 +230,10 @@ def close_first_round(assessment_id: int):
         flash(refusal_message(decision, phase=year.phase), "error")
         return council_board(status=409)
     close_round1(assessment, actor=current_user, now=utcnow(),
-                 reason=_("Chủ tịch Hội đồng kết thúc thẩm định lần 1") if current_user.role == "council_chair"
-                 else _("Sở Nội vụ kết thúc thẩm định lần 1"))
+                 reason=_("Chủ tịch Hội đồng kết thúc thẩm định vòng 1") if current_user.role == "council_chair"
+                 else _("Sở Nội vụ kết thúc thẩm định vòng 1"))
     db.session.commit()
-    flash(_("Đã kết thúc thẩm định lần 1 của %(unit)s; đơn vị đã xem được kết quả, ý kiến đã gửi và các mục cần "
+    flash(_("Đã kết thúc thẩm định vòng 1 của %(unit)s; đơn vị đã xem được kết quả, ý kiến đã gửi và các mục cần "
             "giải trình.", unit=assessment.unit.name_in(year.id)), "success")
     return redirect_after_post(_back_to_board())
 

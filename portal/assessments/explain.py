@@ -194,5 +194,5 @@ def explain_submit(assessment_id: int):
         return render(TEMPLATE, status=422, **_context(assessment, year, now))
     submit_explanations(assessment, actor=current_user, now=now)
     db.session.commit()
-    flash(_("Đã chốt giải trình. Hội đồng sẽ thẩm định lần 2 các mục đã giải trình."), "success")
+    flash(_("Đã chốt giải trình. Hội đồng sẽ thẩm định vòng 2 các mục đã giải trình."), "success")
     return redirect_after_post(url_for("assessments.explain", assessment_id=assessment.id))

@@ -4,12 +4,14 @@ fields of each item, which then go through exactly the same checks as a save in 
 import io
 import zipfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
 from portal.assessments.domain import N_, read_item_form
+from portal.spreadsheet import finish_sheet
 
 SHEET = "Tự đánh giá"
 COLUMNS = ("Mã", "Nội dung", "Điểm tối đa", "Cách chấm", "Mức đạt được / Có-Không / Điểm", "Tử số", "Mẫu số",
@@ -32,7 +34,7 @@ def _plain(value) -> str:
 
 
 def export_workbook(views, *, title: str) -> bytes:
-    """One row per item the unit scores, with its current values and version."""
+    """One row per item the unit scores, with its current values and version (scores as numbers)."""
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
@@ -50,18 +52,19 @@ def export_workbook(views, *, title: str) -> bytes:
             choice = levels[inputs["level"]][0] if inputs["level"] < len(levels) else ""
         elif c.method == "yes_no" and "yes" in inputs:
             choice = "Có" if inputs["yes"] else "Không"
-        elif c.method == "number":
-            choice = inputs.get("value", "")
+        elif c.method == "number" and inputs.get("value") not in (None, ""):
+            choice = Decimal(str(inputs["value"]))  # a score: a number cell, read back as one
         ws.append([safe_cell(x) for x in (
-            c.code, c.title, str(c.max_points) if c.max_points is not None else "", METHOD_WORDS.get(c.method, ""),
+            c.code, c.title, c.max_points, METHOD_WORDS.get(c.method, ""),
             choice, inputs.get("numerator", ""), inputs.get("denominator", ""), inputs.get("count", ""),
             "Có" if e and e.not_applicable else "", (e.na_reason or "") if e else "", e.note if e else "",
-            str(e.points) if e and e.points is not None else "", e.version if e else 0)])
+            e.points if e else None, e.version if e else 0)])
     for letter, width in zip("ABCDEFGHIJKLM", (8, 60, 10, 16, 26, 9, 9, 8, 12, 28, 40, 12, 9)):
         ws.column_dimensions[letter].width = width
     for row in ws.iter_rows(min_row=3):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    finish_sheet(ws, header_row=2)  # no time cells: the default zone is never used
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

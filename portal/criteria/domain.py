@@ -153,6 +153,14 @@ def normal_kind(kind: str, *, parent_id: int | None, has_children: bool) -> str:
 # ------------------------------------------------------------------------------------ the set's meta
 
 
+def split_problem(*, total: Decimal, appraisal: Decimal | None, survey: Decimal | None) -> str | None:
+    """Appraisal + survey points must make the total: a meta form that breaks this is not saved."""
+    if appraisal is not None and survey is not None and appraisal + survey != total:
+        return (f"Điểm thẩm định ({format_vi(appraisal)}) cộng điểm điều tra ({format_vi(survey)}) phải bằng tổng "
+                f"điểm ({format_vi(total)}). Hãy sửa phần thông tin chung của bộ tiêu chí.")
+    return None
+
+
 def meta_problems(*, total: Decimal, appraisal: Decimal | None, survey: Decimal | None,
                   survey_max: Decimal) -> list[str]:
     """Checks of the set's meta beside validate_tree, as complete Vietnamese sentences.
@@ -160,10 +168,9 @@ def meta_problems(*, total: Decimal, appraisal: Decimal | None, survey: Decimal 
     ``survey_max`` is the sum of the maxima of the survey (điều tra XHH) items of the tree.
     """
     problems = []
-    if appraisal is not None and survey is not None and appraisal + survey != total:
-        problems.append(
-            f"Điểm thẩm định ({format_vi(appraisal)}) cộng điểm điều tra ({format_vi(survey)}) phải bằng tổng điểm "
-            f"({format_vi(total)}). Hãy sửa phần thông tin chung của bộ tiêu chí.")
+    split = split_problem(total=total, appraisal=appraisal, survey=survey)
+    if split:
+        problems.append(split)
     if survey is not None and survey_max != survey:
         problems.append(
             f"Tổng điểm tối đa các tiêu chí điều tra XHH là {format_vi(survey_max)}, phải bằng điểm điều tra "

@@ -62,6 +62,8 @@ class ItemForm(BaseForm):
     guidance = TextAreaField(_l("Cách tính điểm"), validators=[Length(max=4000)])
     evidence = TextAreaField(_l("Yêu cầu tài liệu kiểm chứng"), validators=[Length(max=4000)])
     note = TextAreaField(_l("Ghi chú"), validators=[Length(max=4000)])
+    # Cách xử lý điểm đã chấm: shown (as radio buttons) only when the edit would break saved scores.
+    migration = HiddenField()
 
     def for_kind(self, kind: str) -> "ItemForm":
         """Offer only the methods that fit the node: scored items or bonus/deduction."""

@@ -11,9 +11,10 @@ from decimal import Decimal
 from portal.audit.services import record
 from portal.criteria.domain import normal_kind
 from portal.criteria.models import CriteriaSet, Criterion
+from portal.criteria.safety import check_change
 from portal.criteria.services import set_rows
 from portal.criteria.spec import ADJUSTMENT_METHODS, APPRAISERS, LEAF_METHODS, generate_guidance
-from portal.criteria.tree import parse_config_text
+from portal.criteria.tree import parse_config_text, validate_rows
 from portal.extensions import db
 
 EDITABLE = ("code", "title", "max_points", "method", "config", "na_allowed", "appraiser", "guidance",
@@ -135,6 +136,7 @@ def add_item(cset: CriteriaSet, values: dict, *, parent: Criterion | None, after
     db.session.flush()
     parent_before = _snapshot(parent) if parent is not None else None
     normalise(cset, rows + [node])
+    _refuse_own_errors(cset, node, rows + [node])
     new = {**_snapshot(node), "parent": parent.code if parent else None, "position": node.position}
     record("criteria_item_create", "criterion", node.id, actor=actor, year_id=cset.year_id, new=new)
     if parent is not None and parent_before["method"] and parent.method is None:
@@ -144,11 +146,17 @@ def add_item(cset: CriteriaSet, values: dict, *, parent: Criterion | None, after
     return node
 
 
-def update_item(node: Criterion, values: dict, *, actor) -> bool:
-    """Save the edit form of a node; True when something changed."""
+def update_item(node: Criterion, values: dict, *, actor, migration: str | None = None) -> bool:
+    """Save the edit form of a node; True when something changed.
+
+    Raises ChangeBreaksScores when the new method, settings, maximum or N/A rule would break scores units
+    have saved, unless `migration` names a confirmed repair for them (applied here, audited); raises
+    ItemInvalid when the item itself would not validate (nothing is saved: the view rolls back)."""
     cset = node.criteria_set
     rows = set_rows(cset)
     data = _resolve(cset, node, node.kind, values, rows)
+    if node.kind in ("item", "adjustment"):
+        check_change(node, data, migration, actor=actor)
     if node.parent_id is not None and not data["appraiser"]:
         data["appraiser"] = next((r.appraiser for r in rows if r.id == node.parent_id), None)
     old = _snapshot(node)
@@ -157,12 +165,24 @@ def update_item(node: Criterion, values: dict, *, actor) -> bool:
     for key, value in data.items():
         setattr(node, key, value)
     normalise(cset, rows)  # descendants carry the field's code; a blank group max is its children's sum
+    _refuse_own_errors(cset, node, rows)
     new = _snapshot(node)
     changed = [k for k in EDITABLE if old[k] != new[k]]
     if changed:
         record("criteria_item_update", "criterion", node.id, actor=actor, year_id=cset.year_id,
                old={k: old[k] for k in changed}, new={k: new[k] for k in changed})
     return bool(changed)
+
+
+def _refuse_own_errors(cset: CriteriaSet, node: Criterion, rows) -> None:
+    """A scored item is never saved with a problem of its own (a level above the maximum, a maximum off
+    the step…): the set's check would show "Có 1 lỗi" for what was just saved. Sums over a group are
+    left to the summary, since building a tree passes through them one item at a time."""
+    if node.kind not in ("item", "adjustment"):
+        return
+    own = [error.message for error in validate_rows(cset, rows) if error.code == node.code]
+    if own:
+        raise ItemInvalid({"config_text": own})
 
 
 def _spread_appraiser(node: Criterion, rows, old: str | None, new: str | None) -> None:

@@ -54,6 +54,9 @@ APPRAISERS = {
 
 # Meta keys every loaded set carries (all but "set" and "unit_type" are Decimals, caps positive).
 META_NUMBERS = ("total", "appraisal", "survey", "bonus_cap", "deduction_cap")
+#: The setting (Excel cell, editor, guidance) that lets a percentage or ratio item take results above 100 %
+#: (thu ngân sách vượt dự toán…): the result then counts as 100 %.
+OVER_100 = "cho phép trên 100%"
 MAX_CODE_LENGTH = 20
 MAX_TEXT_LENGTH = 4000
 
@@ -205,8 +208,8 @@ def build_config(method: str, max_points: Decimal | None, parts: dict, report: R
     """
     allowed = {
         "levels": {"levels"},
-        "percentage": {"bands", "input_label"},
-        "ratio": {"input_label"},
+        "percentage": {"bands", "input_label", "over_100"},
+        "ratio": {"input_label", "over_100"},
         "number": {"step"},
         "bonus": {"per", "cap"},
         "deduction": {"per", "cap"},
@@ -250,6 +253,8 @@ def build_config(method: str, max_points: Decimal | None, parts: dict, report: R
                 config[key] = dec_str(value)
     if method in ("percentage", "ratio") and parts.get("input_label"):
         config["input_label"] = parts["input_label"]
+    if method in ("percentage", "ratio") and parts.get("over_100"):
+        config["over_100"] = True
     return config
 
 
@@ -258,6 +263,7 @@ SETTING_NAMES = {
     "bands": "khung tỷ lệ",
     "input_label": "số liệu kê khai",
     "step": "bước",
+    "over_100": OVER_100,
     "per": "mỗi lần",
     "cap": "tối đa",
 }
@@ -275,7 +281,7 @@ def generate_guidance(method: str | None, max_points: Decimal | None, config: di
     if method == "ratio":
         label = config.get("input_label")
         what = f"tỷ lệ ({label})" if label else "tỷ lệ đạt được"
-        return f"Điểm = {top} × {what}"
+        return f"Điểm = {top} × {what}" + _over_100_words(config)
     if method == "yes_no":
         return f"Có: {top}; Không: 0 điểm"
     if method == "number":
@@ -304,4 +310,8 @@ def _bands_guidance(config: dict) -> str:
     text = "; ".join(parts)
     text = text[:1].upper() + text[1:]
     label = config.get("input_label")
-    return text + (f" (tỷ lệ = {label})" if label else "")
+    return text + (f" (tỷ lệ = {label})" if label else "") + _over_100_words(config)
+
+
+def _over_100_words(config: dict) -> str:
+    return "; tỷ lệ trên 100% được tính là 100%" if config.get("over_100") else ""

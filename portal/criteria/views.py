@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.criteria import bp
-from portal.criteria.domain import can_copy_previous, can_lock, can_unlock
+from portal.criteria.domain import can_copy_previous, can_lock, can_unlock, split_problem
 from portal.criteria.forms import ConfirmImportForm, ImportForm, MetaForm, UnitTypeForm, UnlockForm
 from portal.criteria.services import (
     check_set,
@@ -87,7 +87,7 @@ def edit_meta(set_id: int):
     if request.method == "GET":
         return _meta_response(cset, _meta_form(cset), open_=True)
     form = MetaForm(prefix="meta")
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _split_refused(form):
         update_meta(cset, form.values(), actor=current_user)
         db.session.commit()
         if is_htmx():
@@ -96,6 +96,15 @@ def edit_meta(set_id: int):
         return redirect_after_post(url_for("criteria.editor", set_id=cset.id))
     db.session.rollback()
     return _meta_response(load_set(set_id), form, open_=True, status=422)
+
+
+def _split_refused(form: MetaForm) -> bool:
+    """A set is never saved with appraisal + survey different from its total: the error goes on the form."""
+    values = form.values()
+    problem = split_problem(total=values["total"], appraisal=values["appraisal"], survey=values["survey"])
+    if problem:
+        form.appraisal.errors = list(form.appraisal.errors or []) + [problem]
+    return bool(problem)
 
 
 @bp.route("/<int:set_id>/meta/view")

@@ -21,7 +21,7 @@ from portal.criteria.services import (
 from portal.criteria.spec import APPRAISERS, METHOD_LABELS
 from portal.criteria.tree import config_words, rows_to_spec
 from portal.criteria.uploads import discard_upload, load_upload, save_upload
-from portal.criteria.web import actor, load_set, refusal_text, refuse, year_of
+from portal.criteria.web import actor, load_set, refuse, removal_refusal, year_of
 from portal.criteria.xlsx_io import KIND_LABELS, dump_set_xlsx
 from portal.criteria.yaml_io import dump_set_yaml
 from portal.db import utcnow
@@ -92,7 +92,7 @@ def _preview_page(year, unit_type, preview, *, filename="", token=None, errors=(
     return render("criteria/import_preview.html", status=status, year=year, unit_type=unit_type,
                   unit_label=unit_type_label(unit_type), preview=preview, filename=filename, cset=cset,
                   errors=list(errors) + (preview.errors if preview else []), token=token,
-                  allowed=bool(decision), refusal=None if decision else refusal_text(decision, cset),
+                  allowed=bool(decision), refusal=None if decision else removal_refusal(decision, cset),
                   depths=depths(preview.spec) if preview and preview.spec else {},
                   confirm_form=ConfirmImportForm(formdata=None, token=token), kind_labels=KIND_LABELS,
                   method_labels=METHOD_LABELS, appraisers=APPRAISERS, config_words=config_words)
@@ -114,7 +114,7 @@ def import_confirm():
     if not preview.ok:
         return _preview_page(year, pending.unit_type, preview, filename=pending.filename, status=422)
     if not decision:
-        return refuse(refusal_text(decision, cset), 409)
+        return refuse(removal_refusal(decision, cset), 409)
     if cset is None:
         cset = create_set_from_spec(year, pending.unit_type, preview.spec, actor=current_user)
     else:

@@ -10,6 +10,7 @@ from portal.criteria.domain import can_remove
 from portal.criteria.forms import ItemForm, MoveForm, UnlockForm
 from portal.criteria.items import ItemInvalid, add_item, delete_item, move_item, subtree, update_item
 from portal.criteria.models import Criterion
+from portal.criteria.safety import ChangeBreaksScores
 from portal.criteria.services import referencing_count, set_rows
 from portal.criteria.tree import config_text
 from portal.criteria.web import (
@@ -21,6 +22,7 @@ from portal.criteria.web import (
     move_choices,
     refusal_text,
     refuse,
+    removal_refusal,
     widget,
     year_of,
 )
@@ -84,11 +86,15 @@ def edit_item(item_id: int):
     if request.method == "GET":
         return _respond(cset, node, mode={"edit_id": node.id}, form=_form_for(node))
     form = ItemForm(prefix=f"i{node.id}")
+    mode = {"edit_id": node.id}
     if form.validate_on_submit():
         try:
-            update_item(node, form.values(), actor=current_user)
+            update_item(node, form.values(), actor=current_user, migration=form.migration.data or None)
         except ItemInvalid as err:
             _typed_errors(form, err)
+        except ChangeBreaksScores as err:
+            mode["breaks"] = err
+            form.migration.data = ""
         else:
             db.session.commit()
             if is_htmx():
@@ -97,7 +103,7 @@ def edit_item(item_id: int):
             return redirect_after_post(_editor_url(cset, node))
     db.session.rollback()
     node = load_item(item_id)
-    return _respond(node.criteria_set, node, status=422, mode={"edit_id": node.id}, form=form)
+    return _respond(node.criteria_set, node, status=409 if "breaks" in mode else 422, mode=mode, form=form)
 
 
 # ------------------------------------------------------------------------------------------------- add
@@ -133,8 +139,9 @@ def add(set_id: int):
     parent, after, kind = place
     scored = referencing_count([parent.id]) if parent is not None and parent.kind == "item" else 0
     if scored:
-        return refuse(refusal_text(can_remove(actor(), phase=year_of(cset).phase, set_locked=cset.locked,
-                                              explicitly_unlocked=cset.explicitly_unlocked, scored=scored), cset), 409)
+        decision = can_remove(actor(), phase=year_of(cset).phase, set_locked=cset.locked,
+                              explicitly_unlocked=cset.explicitly_unlocked, scored=scored)
+        return refuse(removal_refusal(decision, cset, [parent]), 409)
     mode = {"add_parent_id": parent.id if parent else None, "after_id": after.id if after else None,
             "add_kind": kind or ("field" if parent is None else "item")}
     if request.method == "GET":
@@ -209,7 +216,7 @@ def delete(item_id: int):
                           explicitly_unlocked=cset.explicitly_unlocked,
                           scored=referencing_count(r.id for r in doomed))
     mode = {"delete_id": node.id, "delete_count": len(doomed) - 1,
-            "delete_error": None if decision else refusal_text(decision, cset)}
+            "delete_error": None if decision else removal_refusal(decision, cset, doomed)}
     if request.method == "GET":
         return _respond(cset, node, mode=mode)
     if not decision:  # the confirmation targets the parent; the refusal belongs in the node itself

@@ -2,6 +2,7 @@
 rendering the editor page or one of its regions with the validation summary out of band."""
 from flask import abort, g, make_response
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
@@ -19,6 +20,7 @@ from portal.criteria.domain import (
     move_targets,
 )
 from portal.criteria.models import CriteriaSet, Criterion
+from portal.criteria.safety import affected_units
 from portal.criteria.services import check_set, lock_history, set_rows
 from portal.criteria.spec import APPRAISERS, METHOD_LABELS
 from portal.criteria.tree import config_text, config_words
@@ -29,6 +31,7 @@ from portal.years.domain import PHASE_LABELS, REASON_MESSAGES, Actor, as_phase, 
 from portal.years.models import AssessmentYear
 
 EDITOR = "criteria/editor.html"
+LISTED = 30  # units named in a refusal; the rest are counted
 NODE = "criteria/_node.html"
 
 
@@ -90,6 +93,36 @@ def refusal_text(decision, cset: CriteriaSet | None = None) -> str:
     return _(REASON_MESSAGES.get(decision.reason, REASON_MESSAGES["role"])).format(phase=phase, until="", opens_at="")
 
 
+def break_words() -> dict:
+    """Words for the list of saved scores an edit would break, and for the migrations on offer."""
+    return {
+        "reasons": {"na_removed": _("đã chọn “Không áp dụng”, mục sẽ không còn cho phép"),
+                    "method_changed": _("đã chấm theo phương pháp cũ"),
+                    "input_invalid": _("không còn hợp lệ với thang điểm mới"),
+                    "points_change": _("điểm sẽ đổi thành %(points)s")},
+        "stages": {"self": _("tự chấm"), "round1": _("thẩm định vòng 1"), "round2": _("thẩm định vòng 2"),
+                   "survey": _("điều tra XHH")},
+        "migrations": {"cap": _("Đặt lại về điểm tối đa mới cho các điểm vượt tối đa"),
+                       "recompute": _("Tính lại điểm theo thang điểm mới từ số liệu đơn vị đã nhập"),
+                       "clear": _("Xóa các điểm này để đơn vị (hoặc Hội đồng) chấm lại mục")},
+    }
+
+
+def removal_refusal(decision, cset: CriteriaSet | None, rows=None) -> str:
+    """refusal_text, and for a refusal because of saved scores the units and items that hold them
+    ("Điểm đã chấm: UBND huyện An Phú (1.1.1, 1.2); Sở Tư pháp (1.1.1)")."""
+    text = refusal_text(decision, cset)
+    if decision.reason == HAS_SCORES:
+        affected = affected_units(set_rows(cset) if rows is None else rows)
+        if affected:
+            listed = "; ".join(f"{a.unit} ({', '.join(a.codes)})" for a in affected[:LISTED])
+            more = len(affected) - LISTED
+            text += " " + _("Điểm đã chấm: %(list)s.", list=listed)
+            if more > 0:
+                text += " " + ngettext("… và %(num)d đơn vị khác.", "… và %(num)d đơn vị khác.", more)
+    return text
+
+
 def refuse(message: str, status: int = 403):
     """The error page (or, for htmx, its message box, which portal.js shows in the flash area)."""
     titles = {403: _("Không thực hiện được"), 409: _("Không thực hiện được"), 404: _("Không tìm thấy")}
@@ -123,6 +156,7 @@ def editor_context(cset: CriteriaSet, *, mode: dict | None = None, form=None, me
         "unlock_form": unlock_form, "method_labels": METHOD_LABELS, "appraisers": APPRAISERS,
         "config_words": config_words, "config_text": config_text, "unit_type_title": unit_type_label(cset.unit_type),
         "phase_label": _(PHASE_LABELS[as_phase(phase)]),
+        "break_words": break_words() if (mode or {}).get("breaks") else {},
     }
 
 

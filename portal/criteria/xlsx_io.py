@@ -27,6 +27,7 @@ from portal.criteria.spec import (
     METHOD_LABELS,
     METHODS,
     MULTILINE_KEYS,
+    OVER_100,
     UNIT_TYPE_LABELS,
     ItemSpec,
     SetSpec,
@@ -38,6 +39,7 @@ from portal.criteria.spec import (
     read_number,
 )
 from portal.scoring.numeric import format_vi
+from portal.spreadsheet import finish_sheet
 
 ITEMS_SHEET, META_SHEET = "Tiêu chí", "Thông tin"
 COLUMNS = {  # key → header, in sheet order
@@ -125,13 +127,21 @@ def _safe(text: str) -> str:
     return "'" + text if text.startswith(_ESCAPED_START) else text
 
 
-def _number_cell(value: Decimal | None) -> int | Decimal | None:
+def _number_cell(value: Decimal | None) -> Decimal | None:
+    """Points as a number cell (shown with 2 decimals by finish_sheet), never text."""
     if value is None:
         return None
-    return int(value) if value == value.to_integral_value() else Decimal(dec_str(value))
+    return Decimal(dec_str(value))
 
 
 def _settings_text(item: ItemSpec) -> str:
+    text = _scale_text(item)
+    if item.method in ("percentage", "ratio") and item.config.get("over_100"):
+        text = f"{text}; {OVER_100}" if text else OVER_100
+    return text
+
+
+def _scale_text(item: ItemSpec) -> str:
     config = item.config
     if item.method == "levels":
         return "; ".join(f"{label}={format_vi(Decimal(p))}" for label, p in config.get("levels", []))
@@ -176,6 +186,7 @@ def dump_set_xlsx(spec: SetSpec) -> bytes:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     sheet.freeze_panes = "B2"
+    finish_sheet(sheet, header_row=1)
     meta = workbook.create_sheet(META_SHEET)
     meta.append(["Thông tin", "Giá trị"])
     for key, label in META_ROWS.items():
@@ -186,6 +197,7 @@ def dump_set_xlsx(spec: SetSpec) -> bytes:
     meta.column_dimensions["A"].width, meta.column_dimensions["B"].width = 22, 30
     for cell in meta[1]:
         cell.font = Font(bold=True)
+    finish_sheet(meta, header_row=1)
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -249,6 +261,10 @@ class _Reader:
     def settings(self, row: _Row, method: str, code: str | None) -> dict:
         """Parse "Các mức / khung" for the method into build_config parts."""
         text, parts = row.text("settings"), {"input_label": row.text("input")}
+        segments = [segment for segment in re.split(r"[;\n]", text) if segment.strip()]
+        if any(_key(segment) == _key(OVER_100) for segment in segments):
+            parts["over_100"] = True
+            text = "; ".join(s for s in segments if _key(s) != _key(OVER_100))
         pairs = [segment.rpartition("=") for segment in re.split(r"[;\n]", text) if segment.strip()]
         if not text:
             return parts

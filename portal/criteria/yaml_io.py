@@ -49,6 +49,7 @@ ITEM_KEYS = {
     "bands",
     "input",
     "step",
+    "over_100",
     "na",
     "ap",
     "guidance",
@@ -72,9 +73,9 @@ ALIASES = {
 # The key whose line a problem with a method's settings points to.
 SETTING_KEY = {"levels": "lv", "percentage": "bands", "number": "step"}
 # Keys that are real in one kind of node but a mistake in another.
-GROUP_FOREIGN = {"lv", "bands", "input", "step", "per", "cap"}
+GROUP_FOREIGN = {"lv", "bands", "input", "step", "over_100", "per", "cap"}
 LEAF_FOREIGN = {"per", "cap"}
-ADJ_FOREIGN = {"max", "lv", "bands", "input", "step", "na", "items"}
+ADJ_FOREIGN = {"max", "lv", "bands", "input", "step", "over_100", "na", "items"}
 KEY_NAMES = {
     "title": "nội dung",
     "max": "điểm tối đa",
@@ -89,6 +90,9 @@ KEY_NAMES = {
     "bonus_cap": "trần điểm cộng",
     "deduction_cap": "trần điểm trừ",
 }
+
+
+FLAG_NAMES = {"na": "cho phép không áp dụng", "over_100": "cho phép kết quả trên 100%"}
 
 
 # --- reading YAML with line numbers and Decimals -------------------------------------------------------
@@ -234,13 +238,12 @@ class _Reader:
             self.err(line, code, f"{KEY_NAMES.get(key, key)} (“{key}”): {exc}")
             return None
 
-    def flag(self, raw: _Map, code: str | None) -> bool:
-        value = raw.get("na", False)
+    def flag(self, raw: _Map, code: str | None, key: str = "na") -> bool:
+        value = raw.get(key, False)
         if value is None or isinstance(value, bool):
             return bool(value)
-        self.err(
-            raw.key_lines.get("na", raw.line), code, "“na” (cho phép không áp dụng) phải là true hoặc false"
-        )
+        what = FLAG_NAMES[key]
+        self.err(raw.key_lines.get(key, raw.line), code, f"“{key}” ({what}) phải là true hoặc false")
         return False
 
     def appraiser(self, raw: _Map, code: str | None) -> str | None:
@@ -369,6 +372,7 @@ class _Reader:
             "bands": self.pairs(raw, "bands", item.code, False),
             "input_label": self.text(raw, "input", item.code),
             "step": self.number(raw, "step", item.code),
+            "over_100": self.flag(raw, item.code, "over_100") or None,
         }
         item.method = method
         if len(self.errors) > before:  # a malformed setting is already reported; do not add "missing"
@@ -740,6 +744,8 @@ def _config_keys(item: ItemSpec) -> dict:
         out["input"] = config["input_label"]
     if "step" in config:
         out["step"] = Decimal(config["step"])
+    if config.get("over_100"):
+        out["over_100"] = True
     sign = -1 if item.method == "deduction" else 1
     for key in ("per", "cap"):
         if key in config:

@@ -32,7 +32,7 @@ KIND_LABELS = {
     "phase_opening": _l("Mở giai đoạn"),
     "phase_closing": _l("Sắp hết hạn"),
     "explanation_requested": _l("Yêu cầu giải trình"),
-    "round1_closed": _l("Kết quả thẩm định lần 1"),
+    "round1_closed": _l("Kết quả thẩm định vòng 1"),
     "self_locked": _l("Khóa hồ sơ tự đánh giá"),
     "comment_reply": _l("Trả lời của đơn vị"),
     "results_published": _l("Công bố kết quả"),

@@ -4,10 +4,12 @@
   CSV/XLSX injection, security.md §7) is written with a leading apostrophe, as the other exports of the
   portal do (criteria, progress, survey template); `unsafe_text` reads it back.
 - Control characters openpyxl refuses are dropped; text is NFC (portal.text.clean_text keeps newlines).
-- Scores stay exact: a Decimal is written as a number (General format); "không áp dụng" is the text
-  KAD, a score not entered is an empty cell.
+- Scores stay exact: a Decimal is written as a number (shown with 2 decimals once
+  portal.spreadsheet.finish_sheet has run); "không áp dụng" is the text KAD, a score not entered is an
+  empty cell.
 """
 import io
+from datetime import datetime
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -41,8 +43,9 @@ def unsafe_text(value: str) -> str:
 
 
 def cell_value(value):
-    """What goes into a cell: numbers stay numbers (Decimal exact), text is neutralised, None empty."""
-    if value is None or isinstance(value, bool):
+    """What goes into a cell: numbers stay numbers (Decimal exact), times stay times (made local by
+    portal.spreadsheet.finish_sheet), text is neutralised, None empty."""
+    if value is None or isinstance(value, (bool, datetime)):
         return value
     if isinstance(value, (int, Decimal)):
         return value
@@ -59,8 +62,7 @@ def score_value(points: Decimal | None, not_applicable: bool = False):
 
 
 def append_row(sheet, values, *, bold: bool = False) -> None:
-    """Append one row. Numbers keep the General format (6.5, 13.92 as stored): a number format set cell
-    by cell costs a style lookup per cell, more than writing the value."""
+    """Append one row (number formats are set once per sheet by portal.spreadsheet.finish_sheet)."""
     sheet.append([cell_value(v) for v in values])
     if bold:
         for cell in sheet[sheet._current_row]:  # the row just appended (max_row scans every cell)

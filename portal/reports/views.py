@@ -29,13 +29,13 @@ def _year_reports(year) -> list[dict]:
     """The year-wide reports the reader's role may have, each with its state."""
     rows = [
         ("council", _("Báo cáo thẩm định của Hội đồng"), "PDF", "reports.council_pdf",
-         _("Điểm thẩm định cuối cùng của từng đơn vị theo lĩnh vực, điểm thưởng, điểm trừ.")),
+         _("Điểm thẩm định cuối cùng của từng đơn vị theo lĩnh vực, điểm cộng, điểm trừ.")),
         ("synthesis", _("Báo cáo kết quả Chỉ số CCHC"), "PDF", "reports.synthesis_pdf",
          _("Xếp hạng theo loại đơn vị, chỉ số thành phần, xếp loại, biểu đồ, đề xuất khen thưởng.")),
         ("annex", _("Phụ lục quyết định phê duyệt kết quả"), "PDF", "reports.annex_pdf",
          _("Bảng kết quả đã phê duyệt, kèm theo quyết định của Chủ tịch UBND tỉnh.")),
         ("scores_xlsx", _("Bảng điểm đầy đủ"), "XLSX", "reports.scores_xlsx",
-         _("Mọi đơn vị × mọi tiêu chí thành phần, đủ các vòng: tự chấm, thẩm định lần 1, lần 2, cuối cùng.")),
+         _("Mọi đơn vị × mọi tiêu chí thành phần, đủ các vòng: tự chấm, thẩm định vòng 1, vòng 2, cuối cùng.")),
         ("rankings_xlsx", _("Bảng xếp hạng"), "XLSX", "reports.rankings_xlsx",
          _("Thứ hạng, điểm, chỉ số, xếp loại và chỉ số thành phần như trên trang Kết quả.")),
     ]

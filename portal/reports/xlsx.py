@@ -30,19 +30,21 @@ from portal.reports.sheet import (
     workbook_bytes,
 )
 from portal.results.services import survey_rows
+from portal.spreadsheet import finish_sheet
 from portal.text import fold_key
 from portal.units.types import sort_key, unit_type_label
+from portal.years.deadlines import zone
 
-STAGES = (("self", "Tự chấm"), ("round1", "TĐ lần 1"), ("round2", "TĐ lần 2"), ("final", "Cuối cùng"))
+STAGES = (("self", "Tự chấm"), ("round1", "TĐ vòng 1"), ("round2", "TĐ vòng 2"), ("final", "Cuối cùng"))
 STAGE_LABELS = dict(STAGES)
-TOTALS = ("Tổng điểm tự chấm", "Tổng điểm sau TĐ lần 1", "Tổng điểm thẩm định", "Điểm thưởng", "Điểm trừ",
+TOTALS = ("Tổng điểm tự chấm", "Tổng điểm sau TĐ vòng 1", "Tổng điểm thẩm định", "Điểm cộng", "Điểm trừ",
           "Điểm điều tra XHH")
 MATRIX_HEAD = ("Mã đơn vị", "Đơn vị")
 DETAIL_SHEET = "Chi tiết điểm"
 DETAIL_HEAD = ("Mã đơn vị", "Đơn vị", "Mã mục", "Nội dung", "Điểm tối đa", "Vòng", "Điểm", "Không áp dụng",
                "Số lần", "Ghi chú, nhận xét")
 RANKING_HEAD = ("Xếp hạng", "Đồng hạng", "Mã đơn vị", "Đơn vị", "Điểm thẩm định", "Điểm điều tra XHH",
-                "Điểm thưởng", "Điểm trừ", "Điểm tối đa áp dụng", "Chỉ số CCHC (%)", "Xếp loại",
+                "Điểm cộng", "Điểm trừ", "Điểm tối đa áp dụng", "Chỉ số CCHC (%)", "Xếp loại",
                 "Đề xuất khen thưởng")
 
 
@@ -62,7 +64,7 @@ class Column:
         c = self.crit
         maximum = f" (tối đa {format(c.max_points.normalize(), 'f')})" if c.max_points is not None else ""
         if self.kind == "adjustment":
-            label = "Điểm thưởng" if c.method == "bonus" else "Điểm trừ"
+            label = "Điểm cộng" if c.method == "bonus" else "Điểm trừ"
             return f"{c.code} {label}: {c.title} — số lần"
         return f"{c.code} {c.title}{maximum}" + (" — điều tra XHH" if self.kind == "survey" else "")
 
@@ -101,6 +103,7 @@ def _info_sheet(workbook, year, title: str, lines) -> None:
     for label, value in lines:
         append_row(sheet, [label, value])
     widths(sheet, (34, 80))
+    finish_sheet(sheet, header_row=None, zone=zone())
 
 
 def _matrix_sheet(workbook, kind, units, tree, entries, surveys, year, name_of) -> None:
@@ -137,6 +140,7 @@ def _matrix_sheet(workbook, kind, units, tree, entries, surveys, year, name_of) 
     for number in range(len(MATRIX_HEAD) + 1, sheet.max_column + 1):
         sheet.column_dimensions[get_column_letter(number)].width = 10
     sheet.freeze_panes = "C3"
+    finish_sheet(sheet, header_row=2, zone=zone())
 
 
 def _detail_rows(assessments, trees, entries, name_of):
@@ -173,12 +177,12 @@ def score_matrix(year, *, now: datetime, names: dict[int, str] | None = None) ->
     surveys = survey_rows(year.id)
     workbook = new_workbook()
     _info_sheet(workbook, year, f"Bảng điểm đầy đủ Chỉ số CCHC năm {year.year}", [
-        ("Xuất lúc (UTC)", now.strftime("%d/%m/%Y %H:%M")),
+        ("Xuất lúc", now),
         ("Số đơn vị", len(assessments)),
-        ("Cột theo vòng", "Tự chấm; TĐ lần 1; TĐ lần 2; Cuối cùng (lần 2 nếu có, nếu không lần 1, nếu không "
+        ("Cột theo vòng", "Tự chấm; TĐ vòng 1; TĐ vòng 2; Cuối cùng (vòng 2 nếu có, nếu không vòng 1, nếu không "
                           "điểm tự chấm được Hội đồng chấp nhận)"),
         ("Ký hiệu", "KAD — không áp dụng; ô trống — chưa có điểm ở vòng đó"),
-        ("Điểm thưởng, điểm trừ", "Số lần ghi nhận theo từng vòng; cột Tổng hợp là số điểm sau giới hạn"),
+        ("Điểm cộng, điểm trừ", "Số lần ghi nhận theo từng vòng; cột Tổng hợp là số điểm sau giới hạn"),
     ])
     by_type: dict[str, list] = {}
     for assessment in assessments:
@@ -195,14 +199,15 @@ def score_matrix(year, *, now: datetime, names: dict[int, str] | None = None) ->
     for cell in detail["J"][1:]:
         cell.alignment = WRAP
     detail.freeze_panes = "A2"
+    finish_sheet(detail, header_row=1, zone=zone())
     return workbook_bytes(workbook)
 
 
 def rankings(year, document: dict, *, now: datetime, approval=None) -> bytes:
     """Bảng xếp hạng: the results document per unit type, as the results screens show it."""
     workbook = new_workbook()
-    lines = [("Xuất lúc (UTC)", now.strftime("%d/%m/%Y %H:%M")),
-             ("Kết quả tính lúc", document.get("computed_at") or "")]
+    computed = document.get("computed_at")
+    lines = [("Xuất lúc", now), ("Kết quả tính lúc", datetime.fromisoformat(computed) if computed else "")]
     if approval is not None:
         lines.append(("Quyết định phê duyệt", f"{approval.decision_number} ngày "
                                               f"{approval.decision_date.strftime('%d/%m/%Y')}"))
@@ -221,5 +226,6 @@ def rankings(year, document: dict, *, now: datetime, approval=None) -> bytes:
         widths(sheet, (9, 9, 11, 36, 11, 11, 10, 10, 11, 11, 12, 12) + (14,) * len(block.fields))
         sheet.row_dimensions[1].height = 60
         sheet.freeze_panes = "E2"
+        finish_sheet(sheet, header_row=1, zone=zone())
     return workbook_bytes(workbook)
 

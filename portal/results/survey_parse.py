@@ -18,6 +18,7 @@ from decimal import Decimal
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from portal.spreadsheet import finish_sheet, score_column
 from portal.text import clean_text, fold_key
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -218,12 +219,12 @@ def build_template(units, items_by_type) -> bytes:
     sheet.append(list(TEMPLATE_HEADER))
     for code, name, unit_type in units:
         for item in items_by_type.get(unit_type, ()):
-            maximum = item.max_points
-            number = int(maximum) if maximum == maximum.to_integral_value() else maximum
-            sheet.append([_safe(code), _safe(name), _safe(item.code), _safe(item.title), number, None])
+            sheet.append([_safe(code), _safe(name), _safe(item.code), _safe(item.title), item.max_points, None])
     for column, width in zip("ABCDEF", (12, 40, 10, 50, 12, 10)):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
+    score_column(sheet, column=6, first_row=2)  # the points officials type: shown with 2 decimals too
+    finish_sheet(sheet, header_row=1)  # the maximum as a number with 2 decimals, a filter on the header
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -7,8 +7,10 @@ dispatches by method name. Methods (domain.md §5):
 - levels (mức độ): a list of [label, points]; input {"level": index}.
 - percentage (tỷ lệ % theo khung): numerator/denominator mapped to bands [[min_pct, points], ...].
 - ratio (tỷ lệ thuận): points = max × numerator / denominator, rounded to 2 decimals.
+  Both refuse a numerator above the denominator unless the config says ``over_100: true`` (thu ngân sách
+  vượt dự toán…): then the result may exceed 100 % and reaches the top band / the maximum.
 - yes_no (có/không): max or 0.
-- number (nhập điểm): a typed score within [0, max] on a step grid (default 0,25).
+- number (nhập điểm): a typed score within [0, max], on the declared step grid or else to 2 decimals.
 - survey (điều tra xã hội học): points imported from a survey, within [0, max].
 - bonus (điểm cộng) and deduction (điểm trừ): per occurrence, capped; both return a positive magnitude.
 
@@ -28,7 +30,7 @@ __all__ = [
 
 METHODS = ("levels", "percentage", "ratio", "yes_no", "number", "survey", "bonus", "deduction")
 ADJUSTMENT_METHODS = ("bonus", "deduction")
-DEFAULT_STEP = Decimal("0.25")
+DEFAULT_STEP = Decimal("0.01")  # no declared step: any value to 2 decimals, as officials write them
 HUNDRED = Decimal(100)
 
 # Methods whose points are a share of the item's maximum, so they cannot work without one.
@@ -70,7 +72,7 @@ def parse_bands(config: Mapping) -> list[tuple[Decimal, Decimal]]:
 
 
 def parse_step(config: Mapping) -> Decimal:
-    """The step (bước điểm) of a number item; "0.25" when the config does not say."""
+    """The step (bước điểm) of a number item; without one, any score to 2 decimals (step 0.01)."""
     step = _config_number(config.get("step", DEFAULT_STEP), "bước điểm")
     if step <= 0:
         raise _bad_config("bước điểm phải lớn hơn 0")
@@ -142,10 +144,12 @@ def _fraction(config: Mapping, inputs: Mapping) -> tuple[Decimal, Decimal]:
     if numerator < 0:
         raise ScoringInputError(
             "negative", "Tử số không được âm. Hãy nhập số từ 0 trở lên.", numerator=numerator)
-    if numerator > denominator:
+    if numerator > denominator and config.get("over_100") is not True:
         detail = f" (số {num_label} không thể nhiều hơn số {den_label})" if num_label and den_label else ""
         raise ScoringInputError(
-            "num_above_den", f"Tử số không được lớn hơn mẫu số{detail}. Hãy kiểm tra lại hai số đã nhập.",
+            "num_above_den",
+            f"Mục này không cho phép kết quả trên 100%: tử số không được lớn hơn mẫu số{detail}. "
+            "Hãy kiểm tra lại hai số đã nhập.",
             numerator=numerator, denominator=denominator)
     return numerator, denominator
 
@@ -175,9 +179,10 @@ def score_percentage(config: Mapping, max_points: Decimal, inputs: Mapping) -> D
 
 
 def score_ratio(config: Mapping, max_points: Decimal, inputs: Mapping) -> Decimal:
-    """Tỷ lệ thuận: max × numerator / denominator, rounded half up to 2 decimals."""
+    """Tỷ lệ thuận: max × numerator / denominator, rounded half up to 2 decimals; a result above 100 %
+    (only where the item allows it) counts as 100 %."""
     numerator, denominator = _fraction(config, inputs)
-    return round2(max_points * numerator / denominator)
+    return round2(max_points * min(numerator, denominator) / denominator)
 
 
 def score_yes_no(config: Mapping, max_points: Decimal, inputs: Mapping) -> Decimal:

@@ -108,7 +108,7 @@ def parse_decimal(text: str) -> Decimal:
 
 def format_vi(d: Decimal) -> str:
     """Write a Decimal the Vietnamese way for messages: decimal comma, no trailing zeros (1,5; 10)."""
-    return format(d.normalize(), "f").replace(".", ",")
+    return format(d.normalize() + 0, "f").replace(".", ",")  # + 0: never "-0"
 
 
 def decimal_text(value, places: int | None = None, sep: str = ",") -> str:
@@ -117,6 +117,6 @@ def decimal_text(value, places: int | None = None, sep: str = ",") -> str:
     value = Decimal(str(value))
     if places is None:
         text = format(value.normalize(), "f") if value != 0 else "0"
-    else:
-        text = format(value.quantize(Decimal(1).scaleb(-places)), "f")
+    else:  # "+ 0" turns a negative zero (-0.001 quantized) into 0: an index never reads "-0,00"
+        text = format(value.quantize(Decimal(1).scaleb(-places)) + 0, "f")
     return text.replace(".", sep)

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from portal.web.compress import init_compression
 from portal.units.types import entry_label, year_types
-from portal.web.messages import role_label, unit_type_label
+from portal.web.messages import band_legend, band_name, role_label, unit_type_label
 
 _static_versions: dict[str, str] = {}
 
@@ -78,6 +78,8 @@ def init_context(app: Flask) -> None:
             "unit_type_label": unit_type_label,
             "type_label": entry_label,
             "year_types": year_types,
+            "band_name": band_name,
+            "band_legend_items": band_legend,
             "static_url": static_url,
             "province_name": current_app.config["PROVINCE_NAME"],
             "current_lang": str(get_locale() or "vi"),

@@ -7,6 +7,7 @@ kept in a context variable that every request starts and ends empty.
 """
 from contextvars import ContextVar
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
@@ -45,6 +46,14 @@ def format_points(value, places: int | None = None) -> str:
     if value is None or value == "":
         return "—"
     return decimal_text(value, places, _decimal_sep())
+
+
+def plural_n(value) -> int:
+    """The count ngettext needs for a number of points: 1 for exactly one, else 2 ("1 point", "1.5 points")."""
+    try:
+        return 1 if value is not None and value != "" and Decimal(str(value)) == 1 else 2
+    except ArithmeticError:
+        return 2
 
 
 def format_date(value) -> str:
@@ -87,5 +96,6 @@ def init_filters(app: Flask) -> None:
     )
     app.jinja_env.globals["remaining"] = remaining
     app.jinja_env.filters["points"] = format_points
+    app.jinja_env.filters["plural_n"] = plural_n
     app.jinja_env.filters["vdate"] = format_date
     app.jinja_env.filters["vdatetime"] = format_datetime

@@ -1,5 +1,9 @@
 """Turns the stable codes returned by pure rules into messages in the user's language."""
+from decimal import Decimal
+
 from flask_babel import gettext as _
+
+from portal.text import N_
 
 
 def password_problem_text(code: str) -> str:
@@ -22,6 +26,34 @@ def role_label(role: str) -> str:
         "council_chair": _("Chủ tịch Hội đồng thẩm định"),
     }
     return labels.get(role, role)
+
+
+#: The default band names (scoring.settings.DEFAULT_BANDS), marked for translation: a year that keeps the
+#: default name reads it in the interface language; a name the admin typed is shown as typed.
+BAND_NAMES = {"xuat_sac": N_("Xuất sắc"), "tot": N_("Tốt"), "kha": N_("Khá"), "trung_binh": N_("Trung bình"),
+              "yeu": N_("Yếu")}
+
+
+def band_name(key: str | None, label: str | None) -> str:
+    """Xếp loại: the band's name in the user's language ("Yếu" → "Weak" in English)."""
+    if label and BAND_NAMES.get(key) == label:
+        return _(label)
+    return label or ""
+
+
+def band_legend(bands) -> list[tuple[str, str]]:
+    """(key, text) per band of a results document, highest first: "Tốt (≥ 80 %)", and the lowest band,
+    which starts at 0, as "Yếu (dưới 50 %)"."""
+    from portal.web.filters import format_points
+    out, above = [], None
+    for band in bands:
+        name, pct = band_name(band.get("key"), band.get("label")), band.get("min_pct")
+        if above is not None and Decimal(str(pct)) == 0:
+            out.append((band.get("key"), _("%(band)s (dưới %(pct)s %%)", band=name, pct=format_points(above))))
+        else:
+            out.append((band.get("key"), _("%(band)s (≥ %(pct)s %%)", band=name, pct=format_points(pct))))
+        above = pct
+    return out
 
 
 def unit_type_label(unit_type: str, year=None) -> str:

@@ -66,12 +66,12 @@ def format_local(value: datetime | None, *, seconds: bool = True) -> str:
 
 
 def phase_label(phase) -> str:
-    """The translated label of a phase ('Tự đánh giá (vòng 1)')."""
+    """The translated label of a phase ('Tự đánh giá')."""
     return _(PHASE_LABELS[domain.as_phase(phase)])
 
 
 def _in_sentence(label: str) -> str:
-    # Labels start with a capital ("Tự đánh giá (vòng 1)"); inside a sentence they read better in lower case.
+    # Labels start with a capital ("Tự đánh giá"); inside a sentence they read better in lower case.
     return label[:1].lower() + label[1:]
 
 

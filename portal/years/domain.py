@@ -77,7 +77,7 @@ class UnitStatus(enum.StrEnum):
 UNIT_STATUS_LABELS: dict[UnitStatus, str] = {
     UnitStatus.DRAFT: N_("Đang tự chấm"),
     UnitStatus.SUBMITTED: N_("Đã chốt điểm tự chấm"),
-    UnitStatus.REVIEW_1_DONE: N_("Đã thẩm định lần 1"),
+    UnitStatus.REVIEW_1_DONE: N_("Đã thẩm định vòng 1"),
     UnitStatus.EXPLANATION_SUBMITTED: N_("Đã chốt giải trình"),
     UnitStatus.FINALIZED: N_("Đã thẩm định xong"),
 }
@@ -229,7 +229,7 @@ def can_appraise(
     actor: Actor, *, unit_id: object, field_code: str, round: int, phase: PhaseLike, unit_status: str,
     window: Window, deadline: UnitDeadline | None, now: datetime,
 ) -> Decision:
-    """Score or comment a field of a unit in appraisal round 1 or 2 (thẩm định lần 1/2).
+    """Score or comment a field of a unit in appraisal round 1 or 2 (thẩm định vòng 1/2).
 
     Council member on an assigned field, or the chair on any field; never on one's own agency;
     not once the unit is finalized, nor in round 1 once round 1 is closed for the unit; within the
@@ -257,7 +257,7 @@ def can_appraise(
 def can_close_round1(
     actor: Actor, *, phase: PhaseLike, unit_status: str, all_fields_done: bool, unit_id: object = None,
 ) -> Decision:
-    """Kết thúc thẩm định lần 1 for one unit (the unit then sees its round-1 scores, the comments sent to
+    """Kết thúc thẩm định vòng 1 for one unit (the unit then sees its round-1 scores, the comments sent to
     it and the items flagged for an explanation): chair or admin, during review round 1, once every field
     of the unit is marked done; never the chair's own agency; not twice. Round 1 also closes for every
     unit when the admin moves the year on to explanation (portal.years.services.change_phase)."""

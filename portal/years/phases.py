@@ -38,9 +38,9 @@ PHASE_ORDER: tuple[Phase, ...] = tuple(Phase)
 
 PHASE_LABELS: dict[Phase, str] = {
     Phase.SETUP: N_("Thiết lập"),
-    Phase.SELF_ASSESSMENT: N_("Tự đánh giá (vòng 1)"),
+    Phase.SELF_ASSESSMENT: N_("Tự đánh giá"),
     Phase.REVIEW_1: N_("Thẩm định vòng 1"),
-    Phase.EXPLANATION: N_("Giải trình (vòng 2)"),
+    Phase.EXPLANATION: N_("Giải trình"),
     Phase.REVIEW_2: N_("Thẩm định vòng 2"),
     Phase.SYNTHESIS: N_("Tổng hợp kết quả"),
     Phase.APPROVAL: N_("Phê duyệt"),
@@ -216,7 +216,7 @@ REASON_MESSAGES: dict[str, str] = {
     ),
     "finalized": N_("Hồ sơ đã thẩm định xong nên không thay đổi được."),
     "fields_pending": N_("Còn lĩnh vực chưa thẩm định xong; hoàn tất tất cả lĩnh vực rồi kết thúc."),
-    "round1_closed": N_("Thẩm định lần 1 của đơn vị này đã kết thúc; đơn vị đã xem được kết quả."),
+    "round1_closed": N_("Thẩm định vòng 1 của đơn vị này đã kết thúc; đơn vị đã xem được kết quả."),
     "reason_required": N_("Vui lòng nêu lý do khi đưa đợt đánh giá về giai đoạn trước."),
     "same_phase": N_("Đợt đánh giá đang ở giai đoạn {phase}."),
     "skip_phase": N_("Chỉ chuyển được sang giai đoạn kế tiếp, không bỏ qua giai đoạn nào."),

@@ -18,12 +18,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
+from portal.spreadsheet import finish_sheet
 from portal.text import fold_key
 from portal.units.models import Unit
 from portal.units.types import sort_key, year_types
 from portal.web.messages import unit_type_label
 from portal.years import domain
-from portal.years.deadlines import format_local, phase_label, phase_window
+from portal.years.deadlines import format_local, phase_label, phase_window, zone
 from portal.years.domain import Phase, UnitStatus
 from portal.years.models import AssessmentYear, UnitDeadline
 
@@ -245,12 +246,14 @@ def export_xlsx(board: Board) -> bytes:
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCDEFGHI", (10, 40, 16, 24, 22, 22, 22, 22, 24)):
         sheet.column_dimensions[letter].width = width
+    finish_sheet(sheet, header_row=1, zone=zone())
     summary = workbook.create_sheet(_("Tổng hợp")[:31])
     summary.append([safe_cell(h) for h in count_headers()])
     for count in board.counts:
         summary.append([safe_cell(v) for v in count_values(count)])
     for cell in summary[1]:
         cell.font = Font(bold=True)
+    finish_sheet(summary, header_row=1, zone=zone())
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

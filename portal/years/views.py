@@ -204,7 +204,7 @@ def move_phase(year_id: int):
     if closed and target == domain.Phase.REVIEW_1:
         message += " " + _("Đã khóa tự động %(n)d hồ sơ chưa chốt; các đơn vị đã được thông báo.", n=closed)
     elif closed:
-        message += " " + _("Đã kết thúc thẩm định lần 1 của %(n)d đơn vị; các đơn vị đã được thông báo kết quả.",
+        message += " " + _("Đã kết thúc thẩm định vòng 1 của %(n)d đơn vị; các đơn vị đã được thông báo kết quả.",
                            n=closed)
     if is_htmx():
         return _plan(year, message=message)

@@ -113,6 +113,15 @@ def test_round2_is_half_up(value, expected):
     ("number", {}, "2", {"value": "1,25"}, "1.25"),
     ("number", {"step": "0.5"}, "2", {"value": D("1.5")}, "1.5"),
     ("number", {"step": "1"}, "3", {"value": 3}, "3"),
+    # number without a declared step: any value to 2 decimals (issue 15)
+    ("number", {}, "20", {"value": "10.02"}, "10.02"),
+    ("number", {}, "20", {"value": "10,02"}, "10.02"),
+    ("number", {}, "2", {"value": "1,3"}, "1.3"),
+    # a percentage or ratio item that allows results above 100 %: 120/100 reaches the top band / the maximum
+    ("percentage", {**PLAN, "over_100": True}, "1", frac("120", "100"), "1"),
+    ("percentage", {**PLAN, "over_100": True}, "1", frac("90", "100"), "0.5"),
+    ("ratio", {"over_100": True}, "2", frac("120", "100"), "2"),
+    ("ratio", {"over_100": True}, "2", frac("50", "100"), "1"),
     # survey points from an import
     ("survey", {}, "5", {"points": "3.75"}, "3.75"),
     ("survey", {}, "5", {"points": "0"}, "0"),
@@ -157,7 +166,9 @@ def test_compute_points(method, config, max_points, inputs, expected):
     ("ratio", {}, "1", frac("4", "3"), "num_above_den"),
     ("yes_no", {}, "1", {"yes": "yes"}, "bad_choice"),
     ("yes_no", {}, "1", {"yes": 1}, "bad_choice"),
-    ("number", {}, "2", {"value": "1,3"}, "off_step"),
+    ("number", {"step": "0.25"}, "2", {"value": "1,3"}, "off_step"),
+    ("number", {}, "2", {"value": "1,005"}, "ambiguous_number"),
+    ("ratio", {"over_100": "yes"}, "1", frac("120", "100"), "num_above_den"),
     ("number", {}, "2", {"value": "2,25"}, "above_max"),
     ("number", {}, "2", {"value": "-0,25"}, "negative"),
     ("number", {}, "2", {"value": "abc"}, "bad_number"),
@@ -186,10 +197,10 @@ def test_den_zero_message_names_the_denominator_from_the_input_label():
     assert caught.value.message == "Mẫu số phải lớn hơn 0. Hãy nhập số nhiệm vụ trong kế hoạch."
 
 
-def test_numerator_above_denominator_message():
+def test_numerator_above_denominator_message_says_the_item_does_not_allow_more_than_100_percent():
     with pytest.raises(ScoringInputError) as caught:
-        compute_points("percentage", BANDS, D("1"), frac("11", "10"))
-    assert caught.value.message.startswith("Tử số không được lớn hơn mẫu số")
+        compute_points("percentage", BANDS, D("1"), frac("120", "100"))
+    assert caught.value.message.startswith("Mục này không cho phép kết quả trên 100%: tử số không được lớn hơn")
 
 
 def test_above_max_message_uses_decimal_comma():

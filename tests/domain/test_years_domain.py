@@ -565,7 +565,7 @@ def test_phases_labels_and_working_phases():
     assert PHASES == ["setup", "self_assessment", "review_1", "explanation", "review_2", "synthesis",
                       "approval", "published", "archived"]
     assert [d.PHASE_LABELS[p] for p in Phase] == [
-        "Thiết lập", "Tự đánh giá (vòng 1)", "Thẩm định vòng 1", "Giải trình (vòng 2)", "Thẩm định vòng 2",
+        "Thiết lập", "Tự đánh giá", "Thẩm định vòng 1", "Giải trình", "Thẩm định vòng 2",
         "Tổng hợp kết quả", "Phê duyệt", "Đã công bố", "Lưu trữ",
     ]
     assert d.WORKING_PHASES == {"self_assessment", "review_1", "explanation", "review_2"}
@@ -577,7 +577,7 @@ def test_every_message_formats_with_the_three_placeholders():
     for code, template in d.REASON_MESSAGES.items():
         names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
         assert names <= allowed_names, code
-        assert template.format(phase="Tự đánh giá (vòng 1)", until="17:00 15/04/2023", opens_at="x")
+        assert template.format(phase="Tự đánh giá", until="17:00 15/04/2023", opens_at="x")
     assert "Liên hệ Sở Nội vụ nếu cần gia hạn" in d.REASON_MESSAGES["closed"]
 
 

@@ -88,9 +88,9 @@ def test_both_rounds_from_comment_to_final_score(browser, review, app):
 
     # ---- round 1: the member appraises differently from the self-score and writes a comment
     member.click("nav >> text=Thẩm định")
-    expect(member.locator("h1")).to_contain_text("Bảng theo dõi thẩm định lần 1")
+    expect(member.locator("h1")).to_contain_text("Bảng theo dõi thẩm định vòng 1")
     member.locator(f"#board-row-{aid}").get_by_role("link", name=re.compile("F2")).click()
-    expect(member.locator("h1")).to_contain_text("Thẩm định lần 1: Sở Y tế")
+    expect(member.locator("h1")).to_contain_text("Thẩm định vòng 1: Sở Y tế")
     item = _item(member)
     self_cell = item.locator("td.step-self").inner_text()
     other = "Không" if "(Có)" in self_cell else "Có"
@@ -142,9 +142,9 @@ def test_both_rounds_from_comment_to_final_score(browser, review, app):
     # ---- round 1 closes at its deadline: the secretariat moves the year to explanation
     _open_phase_now(admin, base, "explanation")
     admin.goto(base + "/admin/year/")
-    expect(admin.locator("#phase-effect")).to_contain_text("31 hồ sơ chưa được Chủ tịch Hội đồng kết thúc lần 1")
-    _move_to(admin, base, "Giải trình (vòng 2)")
-    expect(admin.locator("#year-plan")).to_contain_text("Đã kết thúc thẩm định lần 1 của 31 đơn vị")
+    expect(admin.locator("#phase-effect")).to_contain_text("31 hồ sơ chưa được Chủ tịch Hội đồng kết thúc vòng 1")
+    _move_to(admin, base, "Giải trình")
+    expect(admin.locator("#year-plan")).to_contain_text("Đã kết thúc thẩm định vòng 1 của 31 đơn vị")
 
     # ---- round 2, the unit: new evidence, an explanation, a reply; the leader submits
     unit.click("nav >> text=Tài liệu kiểm chứng")
@@ -160,8 +160,8 @@ def test_both_rounds_from_comment_to_final_score(browser, review, app):
     form.get_by_role("button", name="Thêm tài liệu").click()
     expect(unit.locator("#document-list")).to_contain_text("18/KH-SYT")
     unit.goto(f"{base}/assessment/{aid}")
-    unit.get_by_role("link", name="Kết quả thẩm định lần 1 và giải trình").click()
-    expect(unit.locator("h1")).to_contain_text("Kết quả thẩm định lần 1 và giải trình")
+    unit.get_by_role("link", name="Kết quả thẩm định vòng 1 và giải trình").click()
+    expect(unit.locator("h1")).to_contain_text("Kết quả thẩm định vòng 1 và giải trình")
     item = _item(unit)
     expect(item.locator("td.step-round1")).to_contain_text("Kế hoạch rà soát ban hành chậm so với thời hạn.")
     expect(item.locator("td.step-round1")).to_contain_text("Yêu cầu giải trình")
@@ -200,7 +200,7 @@ def test_both_rounds_from_comment_to_final_score(browser, review, app):
     _open_phase_now(admin, base, "review_2")
     _move_to(admin, base, "Thẩm định vòng 2")
     member.goto(f"{base}/appraisal/{aid}/F2")
-    expect(member.locator("h1")).to_contain_text("Thẩm định lần 2: Sở Y tế")
+    expect(member.locator("h1")).to_contain_text("Thẩm định vòng 2: Sở Y tế")
     item = _item(member)
     expect(item.locator("td.step-explanation")).to_contain_text("Không đồng ý")
     expect(item).to_contain_text(FILE_NAME)                                  # the added evidence, to open
@@ -233,12 +233,12 @@ def test_both_rounds_from_comment_to_final_score(browser, review, app):
     chair.goto(f"{base}/appraisal/{aid}/F2")
     history = _item(chair).locator("table.history")
     expect(history.locator("th")).to_have_text(
-        ["Tự chấm", "Thẩm định lần 1", "Giải trình", "Thẩm định lần 2", "Kết quả cuối cùng"])
+        ["Tự chấm", "Thẩm định vòng 1", "Giải trình", "Thẩm định vòng 2", "Kết quả cuối cùng"])
     expect(history.locator("td.step-self")).to_contain_text("Cán bộ Sở Y tế")
     expect(history.locator("td.step-round1")).to_contain_text("Lê Quốc Dũng")
     expect(history.locator("td.step-explanation")).to_contain_text("Cán bộ Sở Y tế")
     expect(history.locator("td.step-round2")).to_contain_text("Chấp nhận giải trình")
-    expect(history.locator("td.step-final")).to_contain_text("theo lần 2")
+    expect(history.locator("td.step-final")).to_contain_text("theo vòng 2")
     for step in ("self", "round1", "explanation", "round2", "final"):
         expect(history.locator(f"td.step-{step} time")).to_have_text(re.compile(r"^\d\d/\d\d/\d{4} \d\d:\d\d$"))
     _item(chair).scroll_into_view_if_needed()

@@ -142,9 +142,9 @@ def test_chair_closes_round_one_of_a_unit_without_javascript(year, nojs, _server
         page.get_by_role("button", name="Đánh dấu đã thẩm định xong lĩnh vực").click()
         expect(page.locator(".flash-success")).to_contain_text("thẩm định xong")
     page.goto(_server + "/appraisal/")
-    page.locator(row).get_by_role("button", name=re.compile("^Kết thúc lần 1")).click()
-    expect(page.locator(".flash-success")).to_contain_text("Đã kết thúc thẩm định lần 1 của Sở Công Thương")
-    expect(page.locator(row)).to_contain_text("Đã kết thúc thẩm định lần 1")
+    page.locator(row).get_by_role("button", name=re.compile("^Kết thúc vòng 1")).click()
+    expect(page.locator(".flash-success")).to_contain_text("Đã kết thúc thẩm định vòng 1 của Sở Công Thương")
+    expect(page.locator(row)).to_contain_text("Đã kết thúc thẩm định vòng 1")
     _no_script_ran(page)
 
 

@@ -83,7 +83,7 @@ def test_admin_extends_one_units_deadline_and_only_that_unit_can_still_save(brow
     typed.get_by_role("button", name="Lưu").click()
     refused = _item(late, "1.2")
     expect(refused.locator(".flash-error")).to_contain_text(
-        f"Đã hết hạn tự đánh giá (vòng 1) lúc {closed_at.strftime('%d/%m/%Y %H:%M')}:00")
+        f"Đã hết hạn tự đánh giá lúc {closed_at.strftime('%d/%m/%Y %H:%M')}:00")
     expect(refused.get_by_label("Có", exact=True)).to_be_checked()
     expect(refused.get_by_label("Thuyết minh của đơn vị")).to_have_value("Đã gửi đủ 4 báo cáo quý đúng hạn.")
     _shot(late, "save-after-deadline", full=False)

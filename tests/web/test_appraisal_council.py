@@ -5,6 +5,7 @@ conflict rule, the item history with all five values (who and when) on the page 
 the bonus/deduction items as field ADJ, and every htmx endpoint as a whole page and as a fragment."""
 import io
 import re
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -144,12 +145,12 @@ def test_chair_closes_round_one_once_every_field_is_done(app, w):
     db.session.expire_all()
     assert w.assessment().status == "review_1_done"
     (row,) = _audit("round1_close")
-    assert row.actor_id == w.user("chair").id and row.reason == "Chủ tịch Hội đồng kết thúc thẩm định lần 1"
+    assert row.actor_id == w.user("chair").id and row.reason == "Chủ tịch Hội đồng kết thúc thẩm định vòng 1"
     assert row.new["items_to_explain"] == 1
     assert "explanation_requested" in _kinds(w.user("a.staff").id)
     page = staff.get(f"/assessment/{w.a_id}/explain").get_data(as_text=True)   # still review round 1
     assert "Chưa có báo cáo quý IV" in page and "Yêu cầu giải trình" in page
-    assert "Giai đoạn giải trình (vòng 2) chưa mở" in page or "giai đoạn giải trình (vòng 2) chưa mở" in page
+    assert "Giai đoạn giải trình chưa mở" in page or "giai đoạn giải trình chưa mở" in page
     twice = chair.post(f"/appraisal/{w.a_id}/close-round-1")
     assert twice.status_code == 409 and "đã kết thúc" in twice.get_data(as_text=True)
     assert len(_audit("round1_close")) == 1
@@ -160,16 +161,16 @@ def test_moving_to_explanation_closes_round_one_for_every_unit_left(app, w):
     _all_done(chair, w)
     chair.post(f"/appraisal/{w.a_id}/close-round-1")
     year_page = admin.get(f"/admin/year/{w.year_id}").get_data(as_text=True)
-    assert "2 hồ sơ chưa được Chủ tịch Hội đồng kết thúc lần 1 sẽ được kết thúc ngay" in year_page
+    assert "2 hồ sơ chưa được Chủ tịch Hội đồng kết thúc vòng 1 sẽ được kết thúc ngay" in year_page
     response = admin.post(f"/admin/year/{w.year_id}/phase", data={"target": "explanation"}, htmx=True)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and html.lstrip().startswith('<section id="year-plan"')
-    assert "Đã kết thúc thẩm định lần 1 của 2 đơn vị" in html
+    assert "Đã kết thúc thẩm định vòng 1 của 2 đơn vị" in html
     db.session.expire_all()
     assert {a.status for a in db.session.scalars(select(Assessment))} == {"review_1_done"}
     rows = _audit("round1_close")
     assert len(rows) == 3 and {r.reason for r in rows[1:]} == {
-        "Kết thúc thẩm định lần 1 khi chuyển sang giai đoạn giải trình"}
+        "Kết thúc thẩm định vòng 1 khi chuyển sang giai đoạn giải trình"}
     assert {r.actor_id for r in rows[1:]} == {w.user("admin1").id}
     assert "round1_closed" in _kinds(w.user("b.staff").id)      # nothing to explain: told of the results
     assert client_for(app, "b.staff").get(f"/assessment/{w.b_id}/explain").status_code == 200
@@ -193,7 +194,7 @@ def test_moving_to_review_one_locks_the_files_not_submitted(app, ctx):
     board = admin.get(f"/admin/year/{w.year_id}/progress").get_data(as_text=True)
     assert "Khóa tự động" in board
     staff = client_for(app, "a.staff").get(f"/assessment/{w.a_id}").get_data(as_text=True)
-    assert "Giai đoạn tự đánh giá (vòng 1) đã kết thúc" in staff or "giai đoạn tự đánh giá (vòng 1) đã kết thúc" in staff
+    assert "Giai đoạn tự đánh giá đã kết thúc" in staff or "giai đoạn tự đánh giá đã kết thúc" in staff
 
 
 # ----------------------------------------------------------------------------------------- assignments
@@ -326,14 +327,14 @@ def test_item_history_shows_all_five_values_with_who_and_when(app, w):
     html = chair.get(_item(w, "1.2", "F1"), htmx=True).get_data(as_text=True)
     table = re.search(r'<table class="stages history".*?</table>', html, re.S).group(0)
     heads = re.findall(r'<th scope="col">(.*?)</th>', table)
-    assert heads == ["Tự chấm", "Thẩm định lần 1", "Giải trình", "Thẩm định lần 2", "Kết quả cuối cùng"]
+    assert heads == ["Tự chấm", "Thẩm định vòng 1", "Giải trình", "Thẩm định vòng 2", "Kết quả cuối cùng"]
     cells = re.findall(r'<td class="step-(\w+)">(.*?)</td>', table, re.S)
     values = dict(cells)
     assert "Báo cáo đủ 4 quý" in values["self"] and "Người dùng" in values["self"]     # who: the unit's staff
     assert "Thiếu báo cáo quý IV" in values["round1"] and "Nguyễn Văn Thẩm Định" in values["round1"]
     assert "Không đồng ý" in values["explanation"] and "12/BC-STP" in values["explanation"]
     assert "Chấp nhận giải trình" in values["round2"] and "Nguyễn Văn Thẩm Định" in values["round2"]
-    assert "<strong>2</strong>" in values["final"] and "theo lần 2" in values["final"]
+    assert "<strong>2</strong>" in values["final"] and "theo vòng 2" in values["final"]
     assert all("<time datetime=" in cell for _key, cell in cells)                     # and when, each
     changes = re.search(r'<details class="changes">.*?</details>', html, re.S).group(0)
     assert "Các lần thay đổi (4)" in changes and "→" in changes
@@ -359,11 +360,15 @@ def test_history_exports_to_xlsx_with_the_five_steps(app, w):
     assert rows[0][0] == "Lịch sử chấm điểm Chỉ số CCHC năm 2022 — Sở Tư pháp"
     assert list(rows[1][:5]) == ["Mã", "Nội dung", "Tự chấm", "Người thực hiện", "Thời điểm"]
     row = next(r for r in rows if r[0] == "1.2")
-    assert row[2] == "2" and row[5] == "0" and row[8] == "Không đồng ý" and row[11] == "2" and row[14] == "2"
-    assert row[6] == "Nguyễn Văn Thẩm Định" and re.match(r"\d\d/\d\d/\d{4} \d\d:\d\d", row[7])
+    assert row[2] == 2 and row[5] == 0 and row[8] == "Không đồng ý" and row[11] == 2 and row[14] == 2
+    assert row[6] == "Nguyễn Văn Thẩm Định" and isinstance(row[7], datetime)
+    sheet = book.worksheets[0]
+    cell = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "1.2")
+    assert cell[2].number_format == "0.00" and cell[7].number_format == "dd/mm/yyyy hh:mm"
+    assert sheet.auto_filter.ref.startswith("A2:") and book.worksheets[1].auto_filter.ref.startswith("A1:")
     assert "Thiếu báo cáo quý IV" in row[17] and "12/BC-STP" in row[17]
     changes = list(book.worksheets[1].iter_rows(values_only=True))
-    assert [c[1] for c in changes if c[0] == "1.2"] == ["Tự chấm", "Thẩm định lần 1", "Giải trình", "Thẩm định lần 2"]
+    assert [c[1] for c in changes if c[0] == "1.2"] == ["Tự chấm", "Thẩm định vòng 1", "Giải trình", "Thẩm định vòng 2"]
     # a member exports only its fields; the unit never reaches the council's export
     member_book = load_workbook(io.BytesIO(client_for(app, "member").get(f"/appraisal/{w.a_id}/history.xlsx").data))
     codes = {r[0] for r in member_book.worksheets[0].iter_rows(min_row=3, values_only=True)}
@@ -452,20 +457,21 @@ def test_remove_a_reassignment_as_fragment(app, w):
 
 def test_each_role_finds_its_work_on_the_home_page(app, w):
     unit = client_for(app, "a.staff").get("/").get_data(as_text=True)
-    assert "Hội đồng thẩm định đang thẩm định lần 1" in unit and "Hồ sơ tự đánh giá" in unit
-    assert "Kết quả thẩm định lần 1 và giải trình" not in unit
+    assert "Hội đồng thẩm định đang thẩm định vòng 1" in unit and "Hồ sơ tự đánh giá" in unit
+    assert "Kết quả thẩm định vòng 1 và giải trình" not in unit
     member = client_for(app, "member").get("/").get_data(as_text=True)
-    assert "Bảng theo dõi thẩm định lần 1" in member and "2 đơn vị · 4 lĩnh vực chưa thẩm định" in member
+    assert "Bảng theo dõi thẩm định vòng 1" in member and "2 đơn vị · 4 lĩnh vực chưa thẩm định" in member
     admin = client_for(app, "admin1").get("/").get_data(as_text=True)
     assert "Phân công Hội đồng" in admin and "Tiến độ các đơn vị" in admin
     set_status(w.assessment(), "review_1_done")
     db.session.commit()
     unit = client_for(app, "a.staff").get("/").get_data(as_text=True)
-    assert "Kết quả thẩm định lần 1 và giải trình" in unit and "đang thẩm định lần 1" not in unit
+    assert "Kết quả thẩm định vòng 1 và giải trình" in unit and "đang thẩm định vòng 1" not in unit
 
 
-@pytest.mark.parametrize("lang, expected", [("vi", "1,25 điểm"), ("en", "1.25 point(s)")])
-def test_history_writes_decimals_the_way_of_the_interface_language(app, lang, expected):
+@pytest.mark.parametrize("lang, value, expected", [("vi", "1.25", "1,25 điểm"), ("en", "1.25", "1.25 points"),
+                                                   ("en", "1", "1 point")])
+def test_history_writes_decimals_the_way_of_the_interface_language(app, lang, value, expected):
     from flask import session
     from flask_babel import refresh
 
@@ -475,5 +481,5 @@ def test_history_writes_decimals_the_way_of_the_interface_language(app, lang, ex
         session["lang"] = lang
         refresh()
         forget_request_i18n()
-        assert describe_change({"points": "1.25"}) == expected
+        assert describe_change({"points": value}) == expected
         forget_request_i18n()

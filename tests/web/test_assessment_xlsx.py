@@ -125,3 +125,28 @@ def test_another_unit_cannot_use_the_token_or_download(app, staff, s):
     assert other.get(f"/assessment/{s.a_id}/template.xlsx").status_code == 404
     assert other.post(f"/assessment/{s.b_id}/import/confirm", data={"token": token}).status_code == 303
     assert _points(s, "1.2") is None
+
+
+def test_template_scores_are_numbers_with_two_decimals_and_read_back(app, staff, s):
+    crit = s.crit("1.5")
+    crit.method, crit.config = "number", {}
+    db.session.commit()
+    data = _fill(_template(staff, s), {"1.5": {"Mức đạt được / Có-Không / Điểm": "1,25"},
+                                       "1.2": {"Mức đạt được / Có-Không / Điểm": "Có"}})
+    html = _upload(staff, s, data).get_data(as_text=True)
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    assert staff.post(f"/assessment/{s.a_id}/import/confirm", data={"token": token}).status_code == 303
+    book = _template(staff, s)
+    ws = book["Tự đánh giá"]
+    header = [c.value for c in ws[2]]
+    row = next(r for r in ws.iter_rows(min_row=3) if r[0].value == "1.5")
+    value, maximum, points = (row[header.index(name)] for name in (
+        "Mức đạt được / Có-Không / Điểm", "Điểm tối đa", "Điểm (tự tính)"))
+    assert (value.value, maximum.value, points.value) == (1.25, 1.5, 1.25)
+    assert value.data_type == maximum.data_type == points.data_type == "n"
+    assert value.number_format == maximum.number_format == points.number_format == "0.00"
+    assert ws.auto_filter.ref.startswith("A2:M")
+    # the number read back from its own numeric cell goes through the same checks and keeps its value
+    again = _upload(staff, s, _fill(book, {})).get_data(as_text=True)
+    assert "lỗi" not in again
+    assert re.search(r'<td>1\.5</td>.*?<td class="num">1,25</td>\s*<td class="num">1,25</td>', again, re.S)

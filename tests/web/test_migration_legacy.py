@@ -97,6 +97,7 @@ def migrated(tmp_path, legacy):
 
 
 _DATE = re.compile(r"ngày\s*\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*\d{4}")
+_LEGEND = re.compile(r"\((?:≥|dưới)\s*[\d,]+\s*%\)")  # band legend wording changed on purpose (issue 15)
 _PAGE_NUMBER = re.compile(r"\n[ \t]*\n[ \t]*\d+[ \t]*(?=\n|$)")   # a page's number, alone after a blank line
 _NUMBER = re.compile(r"(?<!\w)\d+(?:[.,]\d+)*(?!\w)")               # not the digits of a code (LV1, F2)
 
@@ -104,8 +105,9 @@ _NUMBER = re.compile(r"(?<!\w)\d+(?:[.,]\d+)*(?!\w)")               # not the di
 def figures(content: str) -> list[str]:
     """The numbers of a text in order: the figures, their ranks and counts. Left out: the date of issue
     (the day a report is printed), page numbers and the digits of column codes — where a page breaks is
-    layout, not a figure."""
-    return _NUMBER.findall(_PAGE_NUMBER.sub("\n", _DATE.sub("", content)))
+    layout, not a figure — and the thresholds of the band legend, whose wording changed on purpose
+    ("Yếu (dưới 50 %)" instead of "Yếu (≥ 0 %)"; the bands themselves are compared in the results)."""
+    return _NUMBER.findall(_PAGE_NUMBER.sub("\n", _LEGEND.sub("", _DATE.sub("", content))))
 
 
 def page_text(html: str) -> str:

@@ -166,7 +166,7 @@ def test_one_mail_per_event_through_smtp(app, world, client, sink):
     assert message["From"] == "chisocchc@angiang.gov.vn"
     body = message.get_content()
     assert "Kính gửi Người dùng" in body and "Lý do: Mất điện kéo dài" in body
-    assert "Đơn vị được gia hạn tự đánh giá (vòng 1) đến 05/04/2030 17:00." in body
+    assert "Đơn vị được gia hạn tự đánh giá đến 05/04/2030 17:00." in body
     assert "Xem chi tiết: https://chisocchc.angiang.gov.vn/" in body
     db.session.expire_all()
     assert all(n.emailed_at is not None for n in db.session.scalars(select(Notification)))

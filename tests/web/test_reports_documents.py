@@ -168,7 +168,7 @@ def test_tinos_faces_are_embedded_bold_included(rendered, name):
               "GIẢI TRÌNH CÁC TIÊU CHÍ CHẤM ĐIỂM KHÔNG CÓ TÀI LIỆU KIỂM CHỨNG"]),
     ("self_dept", [LDTBXH, "SỞ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI", "UBND TỈNH AN GIANG", "GIÁM ĐỐC"]),
     ("appraisal", [TINH_BIEN, "HỘI ĐỒNG THẨM ĐỊNH CHỈ SỐ CCHC TỈNH", "THÔNG BÁO", "TM. HỘI ĐỒNG",
-                   "Thẩm định lần 1", "Ý KIẾN THẨM ĐỊNH ĐÃ GỬI ĐƠN VỊ", "Số: /TB-HĐTĐ"]),
+                   "Thẩm định vòng 1", "Ý KIẾN THẨM ĐỊNH ĐÃ GỬI ĐƠN VỊ", "Số: /TB-HĐTĐ"]),
     ("appraisal_dept", [LDTBXH]),
     ("council", [TINH_BIEN, LDTBXH, "HỘI ĐỒNG THẨM ĐỊNH CHỈ SỐ CCHC TỈNH", "Các sở, ban, ngành tỉnh",
                  "UBND các huyện, thị xã, thành phố", "20 sở, ban, ngành tỉnh; 11 UBND huyện, thị xã, thành phố"]),
@@ -330,9 +330,9 @@ def test_the_appraisal_notice_prints_bonus_deductions_and_the_results_page_total
     text = _text(rendered, "appraisal_adjusted")
     # the final column is the last number of each line (max, self, round 1, final)
     assert re.search(rf"Tổng cộng \(không gồm điểm điều tra xã hội học\)( [\d,]+){{3}} {vn_number(appraisal)} ", text)
-    assert re.search(rf"Điểm thưởng( [\d,]+){{3}} {vn_number(bonus)} ", text)
+    assert re.search(rf"Điểm cộng( [\d,]+){{3}} {vn_number(bonus)} ", text)
     assert re.search(rf"Điểm trừ( [\d,]+){{3}} {vn_number(deductions)} ", text)
-    assert re.search(rf"Tổng điểm sau điểm thưởng, điểm trừ [\d,]+ [\d,]+ {vn_number(total)} ", text)
+    assert re.search(rf"Tổng điểm sau điểm cộng, điểm trừ [\d,]+ [\d,]+ {vn_number(total)} ", text)
     print(f"\n[reports] appraisal notice of {u['name']}: appraisal {vn_number(appraisal)} + bonus {vn_number(bonus)}"
           f" − deductions {vn_number(deductions)} = {vn_number(total)} (results page: same three figures)")
 
@@ -363,7 +363,7 @@ def test_an_empty_file_prints_blank_totals_not_zero(app, ctx):
     assert f"1 {first.title} {vn_number(first.max_points)} 2 {second.title}" in self_text
     notice = _flat(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(
         documents.appraisal_report(assessment, year, today=TODAY).pdf)).pages))
-    assert re.search(r"Tổng điểm sau điểm thưởng, điểm trừ (\S+)", notice).group(1) == "Điểm"
+    assert re.search(r"Tổng điểm sau điểm cộng, điểm trừ (\S+)", notice).group(1) == "Điểm"
 
 
 HEADING = re.compile(r"^(?:I|II|III|IV|V)\. [A-ZĐÀ-Ỹ]|^\d\. (?:Các sở|UBND các)")

@@ -5,6 +5,7 @@ with =, +, -, @ is a live formula. Built once for the module on the whole demo y
 import io
 import re
 import zipfile
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -103,7 +104,7 @@ def _matrix_rows(sheet):
     return items, totals
 
 
-STAGES = (("self", "Tự chấm"), ("round1", "TĐ lần 1"), ("round2", "TĐ lần 2"))
+STAGES = (("self", "Tự chấm"), ("round1", "TĐ vòng 1"), ("round2", "TĐ vòng 2"))
 
 
 def _as_cell(points, na):
@@ -146,7 +147,7 @@ def test_score_matrix_totals_are_the_computed_results(exported):
             unit = results[code]
             assert _dec(row["Tổng điểm thẩm định"]) == _dec(unit["appraisal_points"])
             assert _dec(row["Điểm điều tra XHH"]) == _dec(unit["survey_points"])
-            assert _dec(row["Điểm thưởng"]) == _dec(unit["bonus"])
+            assert _dec(row["Điểm cộng"]) == _dec(unit["bonus"])
             assert _dec(row["Điểm trừ"]) == _dec(unit["deductions"])
             seen += 1
     assert seen == 31
@@ -230,3 +231,31 @@ def test_survey_template_is_the_results_modules_own(exported):
     assert header[:3] == ["Mã đơn vị", "Tên đơn vị", "Mã mục"]
     names = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert "UBND huyện Tịnh Biên" in names and "Sở Lao động – Thương binh và Xã hội" in names
+
+
+def test_every_exported_score_is_a_number_with_two_decimals_times_local_and_headers_filtered(exported):
+    """Issue 15: spreadsheets as officials read them (score matrix, rankings, survey template)."""
+    from decimal import Decimal as D
+    checked = 0
+    for name, header_rows in (("scores", {"Sở, ban, ngành": 2, "UBND cấp huyện": 2, "Chi tiết điểm": 1}),
+                              ("rankings", {})):
+        book = _book(exported, name)
+        info = {row[0]: row[1] for row in book["Thông tin"].iter_rows(values_only=True) if row and row[0]}
+        assert isinstance(info["Xuất lúc"], datetime) and "Xuất lúc (UTC)" not in info
+        for sheet in book.worksheets[1:]:
+            head = header_rows.get(sheet.title, 1)
+            assert sheet.auto_filter.ref.startswith(f"A{head}:")
+            codes = {i for i, c in enumerate(sheet[head]) if str(c.value or "").startswith("Mã")}
+            for row in sheet.iter_rows(min_row=head + 1):
+                for index, cell in enumerate(row):
+                    if isinstance(cell.value, float):
+                        assert cell.number_format == "0.00", (sheet.title, cell.coordinate)
+                        checked += 1
+                    if index not in codes:  # a score is never text
+                        assert not (isinstance(cell.value, str) and re.fullmatch(r"\d+[.,]\d+", cell.value))
+    assert checked > 1000
+    template = load_workbook(io.BytesIO(exported["template"].data)).active
+    assert template.auto_filter.ref.startswith("A1:F")
+    maximum = template.cell(row=2, column=5)
+    assert maximum.data_type == "n" and maximum.number_format == "0.00" and D(str(maximum.value)) > 0
+    assert template.cell(row=2, column=6).number_format == "0.00"

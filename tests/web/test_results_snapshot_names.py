@@ -48,7 +48,7 @@ def _xlsx_cells(response) -> list:
     rows = []
     for sheet in book.worksheets:
         for row in sheet.iter_rows(values_only=True):
-            if row and row[0] == "Xuất lúc (UTC)":
+            if row and row[0] in ("Xuất lúc", "Xuất lúc (UTC)"):
                 continue
             rows.append((sheet.title,) + tuple(row))
     return rows

@@ -61,7 +61,7 @@ def test_accepted_at_the_closing_second_refused_one_second_later(world):
     with pytest.raises(DeadlineRefused) as refused:
         _save(world, "SYT", T + SECOND)
     assert refused.value.code == "closed" and refused.value.until == T
-    assert refused.value.message == ("Đã hết hạn tự đánh giá (vòng 1) lúc 31/03/2023 17:00:00. "
+    assert refused.value.message == ("Đã hết hạn tự đánh giá lúc 31/03/2023 17:00:00. "
                                      "Liên hệ Sở Nội vụ nếu cần gia hạn.")
 
 
@@ -173,8 +173,8 @@ def test_banner_shows_extension_and_reopening(app, world):
 def test_banner_takes_a_bare_editing_state(app, world):
     window, exception = unit_window(world.year(), world.units["SYT"], "self_assessment")
     state = dict(domain.editing_state(window, exception, T - timedelta(hours=5, minutes=12)),
-                 phase_label="Tự đánh giá (vòng 1)")
+                 phase_label="Tự đánh giá")
     html = _banner(app, state)
-    assert "(còn 5 giờ 12 phút) · Tự đánh giá (vòng 1)" in html
-    not_open = dict(domain.editing_state(window, None, T - timedelta(days=40)), phase_label="Tự đánh giá (vòng 1)")
-    assert "Chưa đến thời gian tự đánh giá (vòng 1): bắt đầu lúc 01/03/2023 17:00." in _banner(app, not_open)
+    assert "(còn 5 giờ 12 phút) · Tự đánh giá" in html
+    not_open = dict(domain.editing_state(window, None, T - timedelta(days=40)), phase_label="Tự đánh giá")
+    assert "Chưa đến thời gian tự đánh giá: bắt đầu lúc 01/03/2023 17:00." in _banner(app, not_open)

@@ -43,7 +43,7 @@ def _recipients(world, kind):
 def test_page_lists_phases_in_order_with_the_current_one_highlighted(admin, world):
     page = admin.get("/admin/year/").get_data(as_text=True)
     html = page[page.index('<table class="data phases">'):]
-    labels = ["Thiết lập", "Tự đánh giá (vòng 1)", "Thẩm định vòng 1", "Giải trình (vòng 2)", "Thẩm định vòng 2",
+    labels = ["Thiết lập", "Tự đánh giá", "Thẩm định vòng 1", "Giải trình", "Thẩm định vòng 2",
               "Tổng hợp kết quả", "Phê duyệt", "Đã công bố", "Lưu trữ"]
     positions = [html.index(f">{label}<") for label in labels]
     assert positions == sorted(positions)

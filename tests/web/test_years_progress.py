@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import lxml.html
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 
 from portal.audit.models import AuditLog
@@ -139,7 +140,7 @@ def test_extension_without_js(admin, world):
     assert audit.old is None and audit.new["extended_until"] == "2030-04-05T10:00:00+00:00"
     assert _told(world, "deadline_extended") == ["syt.canbo", "syt.lanhdao"]
     message = db.session.scalar(select(Notification.message))
-    assert message == ("Đơn vị được gia hạn tự đánh giá (vòng 1) đến 05/04/2030 17:00. "
+    assert message == ("Đơn vị được gia hạn tự đánh giá đến 05/04/2030 17:00. "
                        "Lý do: Mất điện kéo dài")
     page = admin.get("/admin/year/progress").get_data(as_text=True)
     assert "Đã gia hạn cho Sở Y tế." in page and _rows_by_code(page)["SYT"][8] == "Gia hạn đến 05/04/2030 17:00 — Mất điện kéo dài"
@@ -243,7 +244,7 @@ def test_remind_the_laggards(admin, world, htmx):
     (audit,) = _audit("progress_remind")
     assert audit.actor_id == world.users["quantri"] and audit.new["accounts"] == 6
     assert sorted(audit.new["unit_ids"]) == sorted(world.units[c] for c in ("SYT", "STC", "883"))
-    assert "Nhắc nhở: đơn vị chưa chốt tự đánh giá (vòng 1). Hạn chót:" in db.session.scalar(
+    assert "Nhắc nhở: đơn vị chưa chốt tự đánh giá. Hạn chót:" in db.session.scalar(
         select(Notification.message))
 
 
@@ -270,9 +271,11 @@ def test_xlsx_has_the_same_values_as_the_screen(admin, world):
     sheet = book.worksheets[0]
     values = [[c if c is not None else "" for c in row] for row in sheet.iter_rows(values_only=True)]
     assert values[0] == head and values[1:] == rows
-    assert head[:4] == ["Mã", "Đơn vị", "Loại", "Trạng thái hồ sơ"] and head[4] == "Tự đánh giá (vòng 1)"
+    assert head[:4] == ["Mã", "Đơn vị", "Loại", "Trạng thái hồ sơ"] and head[4] == "Tự đánh giá"
     counts = list(book.worksheets[1].iter_rows(values_only=True))
     assert counts[0][0] == "Loại đơn vị" and counts[1] == ("Sở, ban, ngành", 3, 1, 1, 1, 0)
+    last = get_column_letter(len(head))
+    assert sheet.auto_filter.ref == f"A1:{last}{len(rows) + 1}" and book.worksheets[1].auto_filter.ref.startswith("A1:F")
 
 
 def test_xlsx_neutralises_formulas(admin, world):
