@@ -122,8 +122,16 @@ def _page(assessment, year, field, fields, now, *, status=200, block=None, **ext
                    seen=seen, done=field_done(assessment, field.code, shown_round),
                    unit_name=assessment.unit.name_in(year.id), errors={}, typed={}, conflict=None, saved=None,
                    explanation_only=shown_round == 2, done_message=None, done_error=False, undecided=[])
+    context["next_field"] = _next_field(assessment, field.code, fields)
     context.update(extra)
     return render("appraisal/field.html", block=block, status=status, **context)
+
+
+def _next_field(assessment, code: str, fields) -> str | None:
+    """The viewer's next field of this unit after ``code`` (one click away at the end of a field)."""
+    from portal.appraisal.rounds import council_fields
+    mine = [c for c in council_fields(assessment.criteria_set.criteria) if "*" in fields or c in fields]
+    return mine[mine.index(code) + 1] if code in mine and mine.index(code) + 1 < len(mine) else None
 
 
 @bp.route("/<int:assessment_id>/<field_code>")
@@ -176,11 +184,11 @@ def item(assessment_id: int, field_code: str, criterion_id: int):
         db.session.rollback()
         return _page(assessment, year, field, fields, now, status=422, block=block, focus=focus,
                      errors={criterion.id: {k: _(v) for k, v in err.item.errors.items()}},
-                     typed=None if agree else {criterion.id: request.form})
+                     typed={} if agree else {criterion.id: request.form})
     except EditConflict as err:
         db.session.rollback()
         return _page(assessment, year, field, fields, now, status=409, block=block, focus=focus,
-                     typed={criterion.id: request.form}, conflict={"criterion_id": criterion.id, "theirs": err.entry})
+                     typed={} if agree else {criterion.id: request.form}, conflict=_conflict(criterion, err))
     db.session.commit()
     if not is_htmx():
         flash(_("Đã ghi: đồng ý với điểm tự chấm mục %(code)s.", code=criterion.code) if agree
@@ -188,6 +196,21 @@ def item(assessment_id: int, field_code: str, criterion_id: int):
         return redirect_after_post(url_for("appraisal.field_page", assessment_id=assessment.id,
                                            field_code=field_code) + f"#item-{criterion.id}")
     return _page(assessment, year, field, fields, now, block=block, focus=focus, saved=criterion.id)
+
+
+def _conflict(criterion, err: EditConflict) -> dict:
+    """What the conflict notice says: the colleague who saved, when, and both values (the saved one and
+    the one just typed) described in words by the template."""
+    from types import SimpleNamespace
+
+    from portal.auth.models import User
+    theirs = err.entry
+    who = db.session.get(User, theirs.updated_by_id) if theirs is not None and theirs.updated_by_id else None
+    item = err.item
+    mine = SimpleNamespace(inputs=item.inputs, points=item.points, not_applicable=item.not_applicable,
+                           na_reason=item.na_reason)
+    return {"criterion_id": criterion.id, "theirs": theirs, "mine": mine,
+            "who": who.full_name if who is not None else None, "when": theirs.updated_at if theirs else None}
 
 
 def _explained(assessment, criterion) -> bool:

@@ -77,12 +77,16 @@ def test_a_score_entered_is_not_an_agreement_and_needs_its_reason(app, w):
     assert entry.agreed and entry.points == Decimal("2.00") and entry.note == ""
 
 
-def test_agreeing_on_a_stale_page_is_a_conflict(app, w):
+def test_agreeing_on_a_stale_page_is_a_conflict_naming_who_when_and_both_values(app, w):
     member, chair = client_for(app, "member"), client_for(app, "chair")
     assert chair.post(_url(w, "1.2"), data={"yes": "0", "version": "0", "note": "Chưa đạt"}).status_code == 303
     response = member.post(_url(w, "1.2"), data={"decision": "agree", "version": "0"}, htmx=True)
-    assert response.status_code == 409 and "vừa được người khác lưu" in response.get_data(as_text=True)
-    assert not _entry(w, "1.2").agreed
+    text = re.sub(r"<[^>]+>", "", response.get_data(as_text=True))
+    assert response.status_code == 409 and not _entry(w, "1.2").agreed
+    # who and when, and both values in words (the yes/no label, not just the points)
+    assert re.search(r"Nguyễn Văn Thành đã lưu mục này lúc \d\d/\d\d/\d{4} \d\d:\d\d", text)
+    assert re.search(r"Giá trị đã lưu:\s*0\s*\(Không\)", text)
+    assert re.search(r"Giá trị bạn vừa nhập:\s*2\s*\(Có\)", text)
 
 
 @pytest.mark.parametrize("htmx", [False, True])
