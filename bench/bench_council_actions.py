@@ -1,8 +1,8 @@
 """How many actions a council member needs to appraise one whole unit with the keyboard (issue 16).
 
 The demo year stands in appraisal round 1; the chair (who appraises every field) opens the first field of a
-district's file and walks every field: Tab to the first item without a decision, then for each item either
-Enter on "Đồng ý với điểm tự chấm" (save-and-next moves the focus to the next undecided item) or, for the
+district's file and walks every field; for each item either
+Enter on "Đồng ý với điểm tự chấm" (the board's link lands on the first undecided item; save-and-next moves the focus to the next undecided item) or, for the
 changed items, Tab into the choice, the arrow keys, Tab to the note, the reason typed, Ctrl+Enter; at the
 end of a field Enter on "done" and Enter on "next field". The member changes a few yes/no items and agrees
 with all the others. Printed: keystrokes, clicks (none: keyboard only) and texts typed (one action each,
@@ -29,14 +29,16 @@ def walk_unit(page, base: str, aid: int, fields: list[str], changed: int) -> dic
     """Appraise every field of one file with the keyboard; returns the counted actions."""
     from playwright.sync_api import expect
 
-    from tests.e2e.council_keys import Counter, agree_by_keyboard, first_undecided_agree
+    from tests.e2e.council_keys import Counter, agree_by_keyboard, first_undecided_agree, wait_focus
     keys = Counter(page)
-    page.goto(f"{base}/appraisal/{aid}/{fields[0]}")
+    page.goto(f"{base}/appraisal/{aid}/{fields[0]}#todo")          # as the board's cell links it
     counts = {"agreed": 0, "changed": 0, "agreed_actions": 0, "changed_actions": 0, "field_actions": 0}
     for n, field in enumerate(fields):
         expect(page.locator("#field-done")).to_be_visible()
         before = keys.actions
-        keys.tab_until(lambda f, first=first_undecided_agree(page): f["id"] == first, limit=200)
+        first = first_undecided_agree(page)
+        if keys.focused()["id"] != first:     # the #todo landing puts it there; otherwise Tab to it
+            keys.tab_until(lambda f: f["id"] == first, limit=200)
         counts["field_actions"] += keys.actions - before
         for cid, own, yes_no in page.evaluate("""() => Array.from(document.querySelectorAll('article.item.undecided'))
                 .map(a => [a.id.replace('item-', ''), (a.querySelector('.self-value') || {innerText: ''}).innerText,
@@ -51,7 +53,8 @@ def walk_unit(page, base: str, aid: int, fields: list[str], changed: int) -> dic
                 counts["agreed"] += 1
                 counts["agreed_actions"] += keys.actions - before
         before = keys.actions
-        keys.press("Enter")                                      # the focus is on "done"
+        wait_focus(page, "mark-done")                            # the focus is on "done"
+        keys.press("Enter")
         expect(page.locator("#field-done .badge-done")).to_be_visible()
         if n + 1 < len(fields):
             expect(page.locator("#next-field")).to_be_focused()
@@ -65,6 +68,9 @@ def _change(keys, cid: str) -> None:
     """A yes/no item the unit answered "Có": Tab into the choice, ArrowDown to "Không", Tab to the note,
     type the reason, Ctrl+Enter."""
     from playwright.sync_api import expect
+
+    from tests.e2e.council_keys import wait_focus
+    wait_focus(keys.page, f"agree-{cid}")
     keys.press("Tab")
     keys.press("ArrowDown")
     keys.tab_until(lambda f: f["id"] == f"note-{cid}")

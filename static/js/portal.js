@@ -160,6 +160,21 @@
     target.focus({preventScroll: true});
     (next || document.getElementById("field-done")).scrollIntoView({block: "start"});
   });
+  // A link ending in #todo (the board's cells, "next field") lands on the first item without a decision,
+  // with the focus on its agree button; without one left, on the field's "done" step.
+  function focusTodo() {
+    if (window.location.hash !== "#todo") { return; }
+    var first = document.querySelector("article.item.undecided");
+    var target = first ? first.querySelector("button.agree") : document.querySelector("#field-done button[type=submit]");
+    if (!target) { return; }
+    target.focus({preventScroll: true});
+    (first || document.getElementById("field-done")).scrollIntoView({block: "start"});
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusTodo);
+  } else {
+    focusTodo();
+  }
   // Ctrl+Enter in an appraisal note saves the item (Enter alone writes a new line in the note).
   document.addEventListener("keydown", function (e) {
     var box = e.target;

@@ -42,9 +42,15 @@ def first_undecided_agree(page) -> str:
     return page.locator("article.item.undecided button.agree").first.get_attribute("id")
 
 
+def wait_focus(page, element_id: str) -> None:
+    """Save-and-next moves the focus once the swapped item has settled: wait for it (never a key)."""
+    page.wait_for_function("id => document.activeElement && document.activeElement.id === id", arg=element_id,
+                           timeout=10_000)
+
+
 def agree_by_keyboard(keys: Counter, criterion_id: str) -> None:
     """The focus is on the item's agree button: Enter; the item comes back agreed."""
-    assert keys.focused()["id"] == f"agree-{criterion_id}", keys.focused()
+    wait_focus(keys.page, f"agree-{criterion_id}")
     keys.press("Enter")
     expect(keys.page.locator(f"#item-{criterion_id} .badge-done")).to_contain_text("Đã đồng ý với điểm tự chấm")
 
@@ -52,7 +58,7 @@ def agree_by_keyboard(keys: Counter, criterion_id: str) -> None:
 def change_by_keyboard(keys: Counter, criterion_id: str, other: str, note: str) -> None:
     """From the item's agree button: Tab into its choice, pick ``other`` with the arrows, Tab to the note,
     type the reason, Tab to the save button, Enter."""
-    assert keys.focused()["id"] == f"agree-{criterion_id}", keys.focused()
+    wait_focus(keys.page, f"agree-{criterion_id}")
     now = keys.tab_until(lambda f: f["type"] == "radio")
     for _ in range(8):
         if now["label"] == other:

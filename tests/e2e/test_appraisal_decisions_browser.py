@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.browser_helpers import log_in, seed_year
-from tests.e2e.council_keys import Counter, agree_by_keyboard, change_by_keyboard, first_undecided_agree
+from tests.e2e.council_keys import Counter, agree_by_keyboard, change_by_keyboard, first_undecided_agree, wait_focus
 
 pytestmark = pytest.mark.e2e
 SCREENS = pathlib.Path(os.environ.get("E2E_SCREENS", "test-results/screens"))
@@ -41,18 +41,19 @@ def test_a_member_appraises_a_field_with_the_keyboard_only(browser, app, live_se
     ids = seed_year(app, "review_1")
     aid = ids["assessments"]["SYT"]
     page = _page(browser, live_server, "tv.snv")
-    page.goto(f"{live_server}/appraisal/{aid}/F1")
+    page.goto(f"{live_server}/appraisal/")
+    page.locator(f"#board-row-{aid}").get_by_role("link", name="F1").click()   # the board lands on the 1st item
     items = _items(page)
     assert len(items) == 9
     keys = Counter(page)
-    first = first_undecided_agree(page)
-    keys.tab_until(lambda f: f["id"] == first, limit=80)
+    wait_focus(page, first_undecided_agree(page))
     for cid, code, own in items:
         if code in CHANGED:
             change_by_keyboard(keys, cid, "Không" if "(Có)" in own else "Có", CHANGED[code])
         else:
             agree_by_keyboard(keys, cid)
     # every item decided: the focus is on "done"; Enter marks the field, then the next field is one key away
+    wait_focus(page, "mark-done")
     assert "Đánh dấu đã thẩm định xong lĩnh vực" in page.evaluate("() => document.activeElement.innerText")
     keys.press("Enter")
     expect(page.locator("#field-done")).to_contain_text("Đã đánh dấu lĩnh vực F1 thẩm định xong.")

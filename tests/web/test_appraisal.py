@@ -53,7 +53,7 @@ def entry(s, code, stage):
 def test_board_shows_assigned_fields_only(app, s):
     html = client_for(app, "member").get("/appraisal/").get_data(as_text=True)
     assert "Sở Tư pháp" in html and "Sở Y tế" in html
-    assert f'/appraisal/{s.a_id}/F1"' in html and f'/appraisal/{s.a_id}/F2"' not in html
+    assert f'/appraisal/{s.a_id}/F1#todo"' in html and f'/appraisal/{s.a_id}/F2#todo"' not in html
     assert "chưa thẩm định" in html
 
 

@@ -57,8 +57,8 @@ def test_board_counts_and_the_members_own_cells(app, w):
     rows = re.findall(r'<tr id="board-row-(\d+)">(.*?)</tr>', html, re.S)
     assert {int(aid) for aid, _row in rows} == {w.a_id, w.b_id}   # not unit C, its own agency
     row_a = dict(rows)[str(w.a_id)]
-    assert f'/appraisal/{w.a_id}/F1"' in row_a and f'/appraisal/{w.a_id}/ADJ"' in row_a
-    assert f'/appraisal/{w.a_id}/F2"' not in row_a and "0/1" not in row_a.split("F1")[0]
+    assert f'/appraisal/{w.a_id}/F1#todo"' in row_a and f'/appraisal/{w.a_id}/ADJ#todo"' in row_a
+    assert f'/appraisal/{w.a_id}/F2#todo"' not in row_a and "0/1" not in row_a.split("F1")[0]
     assert "1/2" in row_a and "đang thẩm định" in row_a            # F1 of A: one of two items scored
     assert dict(rows)[str(w.b_id)].count("đã xong") == 1           # F1 of B marked done
     counts = re.search(r'<ul class="counts">(.*?)</ul>', html, re.S).group(1)
