@@ -210,11 +210,11 @@ class Filler:
                 if row["points"] != mine.points or row["not_applicable"] != mine.not_applicable:
                     row["note"], row["explanation_requested"] = self.rng.choice(COUNCIL_NOTES), True
                     self.contested[a.id].append((crit, member))
-                else:   # the member's explicit "Đồng ý với điểm tự chấm" (issue 16)
-                    row["agreed"] = True
                     comments.append({"assessment_id": a.id, "criterion_id": crit.id, "author_id": member,
                                      "body": row["note"], "round": 1, "visibility": "unit", "from_unit": False,
                                      "sent_at": self.now, "sent_by_id": member, "created_at": self.now})
+                else:   # the member's explicit "Đồng ý với điểm tự chấm" (issue 16)
+                    row["agreed"] = True
                 entries.append(row)
             reviews += [{"assessment_id": a.id, "field_code": f, "round": 1, "done_at": self.now,
                          "done_by_id": self.appraiser(a, f)} for f in sorted(fields - {None})]
