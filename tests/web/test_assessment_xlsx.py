@@ -125,3 +125,25 @@ def test_another_unit_cannot_use_the_token_or_download(app, staff, s):
     assert other.get(f"/assessment/{s.a_id}/template.xlsx").status_code == 404
     assert other.post(f"/assessment/{s.b_id}/import/confirm", data={"token": token}).status_code == 303
     assert _points(s, "1.2") is None
+
+
+def test_preview_with_errors_never_says_it_will_save(staff, s):
+    """Issue 16: with errors in the file, the rows read are shown as not saved, not as "sẽ được lưu"."""
+    data = _fill(_template(staff, s), {"1.1.1": {"Mức đạt được / Có-Không / Điểm": "Không biết"},
+                                       "1.2": {"Mức đạt được / Có-Không / Điểm": "Có"}})
+    html = _upload(staff, s, data).get_data(as_text=True)
+    assert "sẽ được lưu" not in html
+    assert "1 mục đọc được, nhưng chưa lưu mục nào vì tệp có lỗi" in html and 'name="token"' not in html
+
+
+def test_unchanged_rows_are_counted_apart_and_not_saved_again(staff, s):
+    """Issue 16: rows equal to the saved self-score are counted apart; only the changed rows are saved."""
+    first = _fill(_template(staff, s), {"1.2": {"Mức đạt được / Có-Không / Điểm": "Có"}})
+    html = _upload(staff, s, first).get_data(as_text=True)
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    assert staff.post(f"/assessment/{s.a_id}/import/confirm", data={"token": token}).status_code == 303
+    again = _upload(staff, s, _fill(_template(staff, s), {"1.1.2": {"Tử số": "9", "Mẫu số": "10"}}))
+    html = again.get_data(as_text=True)
+    assert "Xem trước 1 mục sẽ được lưu" in html and "1 mục trong tệp giống điểm đang lưu nên không thay đổi" in html
+    same = _upload(staff, s, _fill(_template(staff, s), {})).get_data(as_text=True)
+    assert "không có gì để lưu" in same and 'name="token"' not in same and "sẽ được lưu" not in same
