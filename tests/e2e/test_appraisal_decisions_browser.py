@@ -41,6 +41,9 @@ def test_a_member_appraises_a_field_with_the_keyboard_only(browser, app, live_se
     ids = seed_year(app, "review_1")
     aid = ids["assessments"]["SYT"]
     page = _page(browser, live_server, "tv.snv")
+    errors = []   # every swap of the walk: no CSP violation or script error in the console
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(f"{live_server}/appraisal/")
     page.locator(f"#board-row-{aid}").get_by_role("link", name="F1").click()   # the board lands on the 1st item
     items = _items(page)
@@ -65,6 +68,7 @@ def test_a_member_appraises_a_field_with_the_keyboard_only(browser, app, live_se
     print(f"\nkeyboard walk of F1 (9 items, 7 agreed, 2 changed): {keys.keys} keystrokes, {keys.texts} texts typed")
     page.goto(f"{live_server}/appraisal/")
     expect(page.locator(f"#board-row-{aid}")).to_contain_text("9/9")
+    assert errors == []
 
 
 def test_done_with_undecided_items_lists_them_and_the_explicit_accept_works(browser, app, live_server):
