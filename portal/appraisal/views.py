@@ -138,7 +138,9 @@ def _next_field(assessment, code: str, fields) -> str | None:
 @roles(*COUNCIL)
 def field_page(assessment_id: int, field_code: str):
     assessment, year, field, fields = _load(assessment_id, field_code)
-    return _page(assessment, year, field, fields, utcnow())
+    # Back from a plain (no-JavaScript) save: the "saved" message shows at the item, where the anchor lands.
+    saved = request.args.get("saved", type=int)
+    return _page(assessment, year, field, fields, utcnow(), saved=saved)
 
 
 def _item_criterion(assessment, field_code: str, criterion_id: int) -> Criterion:
@@ -191,10 +193,8 @@ def item(assessment_id: int, field_code: str, criterion_id: int):
                      typed={} if agree else {criterion.id: request.form}, conflict=_conflict(criterion, err))
     db.session.commit()
     if not is_htmx():
-        flash(_("Đã ghi: đồng ý với điểm tự chấm mục %(code)s.", code=criterion.code) if agree
-              else _("Đã lưu điểm thẩm định mục %(code)s.", code=criterion.code), "success")
         return redirect_after_post(url_for("appraisal.field_page", assessment_id=assessment.id,
-                                           field_code=field_code) + f"#item-{criterion.id}")
+                                           field_code=field_code, saved=criterion.id) + f"#item-{criterion.id}")
     return _page(assessment, year, field, fields, now, block=block, focus=focus, saved=criterion.id)
 
 

@@ -114,7 +114,7 @@ def test_member_appraises_an_item_and_comments_without_javascript(year, nojs, _s
     box.get_by_label("Nhận xét thẩm định").fill("Chưa có kế hoạch rà soát ban hành trong năm.")
     box.get_by_label("Yêu cầu đơn vị giải trình").check()
     box.get_by_role("button", name=re.compile("^Lưu điểm thẩm định")).click()
-    expect(page.locator(".flash-success")).to_contain_text("Đã lưu điểm thẩm định mục 2.2.1")
+    expect(item(page, "2.2.1").locator(".saved-note")).to_have_text("Đã lưu")     # at the item, not at the top
     expect(item(page, "2.2.1").get_by_label("Không", exact=True)).to_be_checked()
 
     item(page, "2.2.1").get_by_role("link", name=re.compile("^Ý kiến")).click()

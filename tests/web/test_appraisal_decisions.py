@@ -141,3 +141,15 @@ def test_the_board_counts_decided_items(app, w):
     html = member.get("/appraisal/").get_data(as_text=True)
     row = re.search(rf'<tr id="board-row-{w.a_id}">(.*?)</tr>', html, re.S).group(1)
     assert "1/2" in row and "đã quyết định" in html
+
+
+def test_a_plain_save_lands_at_the_item_with_its_message_there(app, w):
+    """Without JavaScript the redirect names the item: the anchor lands on it and "saved" is shown in it,
+    not at the top of the page."""
+    member = client_for(app, "member")
+    response = member.post(_url(w, "1.1"), data={"decision": "agree", "version": "0"})
+    cid = w.crit("1.1").id
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"?saved={cid}#item-{cid}")
+    html = member.get(response.headers["Location"].split("#")[0]).get_data(as_text=True)
+    article = re.search(rf'<article class="item[^"]*" id="item-{cid}".*?</article>', html, re.S).group(0)
+    assert "Đã ghi: đồng ý với điểm tự chấm mục 1.1." in article and 'class="flash flash-success"' not in html
