@@ -105,8 +105,8 @@ class Filler:
             raise ValueError(f"{crit.code}: {item.errors}")
         return {"assessment_id": assessment.id, "criterion_id": crit.id, "stage": stage, "inputs": item.inputs,
                 "points": item.points, "not_applicable": item.not_applicable, "na_reason": item.na_reason or None,
-                "note": item.note, "explanation_requested": requested, "version": 1, "updated_by_id": user_id,
-                "updated_at": self.now}
+                "note": item.note, "explanation_requested": requested, "agreed": False, "version": 1,
+                "updated_by_id": user_id, "updated_at": self.now}
 
     def appraiser(self, assessment, field: str) -> int | None:
         """Who appraises one field of one unit: the admin's reassignment, else the assigned member (the chair
@@ -213,6 +213,8 @@ class Filler:
                     comments.append({"assessment_id": a.id, "criterion_id": crit.id, "author_id": member,
                                      "body": row["note"], "round": 1, "visibility": "unit", "from_unit": False,
                                      "sent_at": self.now, "sent_by_id": member, "created_at": self.now})
+                else:   # the member's explicit "Đồng ý với điểm tự chấm" (issue 16)
+                    row["agreed"] = True
                 entries.append(row)
             reviews += [{"assessment_id": a.id, "field_code": f, "round": 1, "done_at": self.now,
                          "done_by_id": self.appraiser(a, f)} for f in sorted(fields - {None})]

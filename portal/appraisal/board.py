@@ -29,10 +29,11 @@ class Cell:
     status: str          # chua | dang | xong ("" where the set has no such field)
     mine: bool           # the viewer appraises this field of this unit
     unread: int = 0      # comments of the field the viewer may read and has not opened
+    nothing_explained: bool = False   # round 2: the unit explained nothing here, so the field is done
 
     @property
     def applies(self) -> bool:
-        return self.total > 0
+        return self.total > 0 or self.nothing_explained
 
 
 @dataclass
@@ -48,6 +49,15 @@ class Row:
     @property
     def fields(self) -> int:
         return sum(1 for c in self.cells if c.applies)
+
+    @property
+    def decided(self) -> int:
+        """Items with a decision (a score entered or the agreement with the self-score) in the viewer's cells."""
+        return sum(c.appraised for c in self.cells if c.mine)
+
+    @property
+    def items(self) -> int:
+        return sum(c.total for c in self.cells if c.mine)
 
     @property
     def all_done(self) -> bool:
@@ -90,12 +100,14 @@ def build(year, user, *, unit_type: str | None, round_no: int) -> Board:
     totals = defaultdict(int)     # (set_id, field) → items the council scores
     fields_of_set = defaultdict(list)
     field_position = {}
+    field_of_item = {}            # criterion id → its appraisal field (items the council scores)
     for crit in db.session.scalars(select(Criterion).where(Criterion.set_id.in_(set_ids))):
         if crit.kind == "field":
             field_position[(crit.set_id, crit.code)] = crit.position
         elif council_scored(crit.kind, crit.method):
             code = field_of(crit.kind, crit.field_code)
             totals[(crit.set_id, code)] += 1
+            field_of_item[crit.id] = code
     for (set_id, code), _n in totals.items():
         fields_of_set[set_id].append((field_position.get((set_id, code), 10_000), code))
     ids = [a.id for a in assessments]
@@ -113,6 +125,8 @@ def build(year, user, *, unit_type: str | None, round_no: int) -> Board:
     unread = unread_counts(user, ids)
     codes = _ordered_codes(fields_of_set)
     fields_for = viewer_fields(year, user)
+    # Round 2 re-appraises only what the unit explained: the count per file and field (0 = done by itself).
+    explained = _explained_counts(ids, field_of_item) if round_no == 2 else None
     rows = []
     by_type = sort_key(year)
     for a in sorted(assessments, key=lambda a: (by_type(a.unit_type), fold_key(a.unit.name_in(year.id)))):
@@ -122,9 +136,15 @@ def build(year, user, *, unit_type: str | None, round_no: int) -> Board:
             total = totals.get((a.criteria_set_id, code), 0)
             appraised = counts.get((a.id, code), 0)
             status = field_status(appraised=appraised, total=total, done=(a.id, code) in done) if total else ""
-            is_mine = total > 0 and ("*" in mine or code in mine)
+            in_set = total > 0
+            if explained is not None and in_set:
+                total = explained.get((a.id, code), 0)
+                status = "xong" if total == 0 else field_status(appraised=appraised, total=total,
+                                                                 done=(a.id, code) in done)
+            is_mine = in_set and ("*" in mine or code in mine)
             cells.append(Cell(code, appraised, total, status, is_mine,
-                              unread.get((a.id, None if code == ADJUSTMENTS else code), 0) if is_mine else 0))
+                              unread.get((a.id, None if code == ADJUSTMENTS else code), 0) if is_mine else 0,
+                              nothing_explained=in_set and total == 0))
         rows.append(Row(a, a.unit.name_in(year.id), cells))
     if user.role == "council_member":
         rows = [r for r in rows if any(c.mine for c in r.cells)]
@@ -135,6 +155,17 @@ def build(year, user, *, unit_type: str | None, round_no: int) -> Board:
                                    and c.status == "xong") for code in codes}
     board.units_done = sum(1 for r in rows if r.all_done)
     return board
+
+
+def _explained_counts(assessment_ids, field_of_item) -> Counter:
+    """(assessment id, field) → the items of round 2 (explained by the unit) the council scores."""
+    from portal.appraisal.round2 import explained_by_assessment
+    out = Counter()
+    for aid, items in explained_by_assessment(assessment_ids).items():
+        for cid in items:
+            if cid in field_of_item:
+                out[(aid, field_of_item[cid])] += 1
+    return out
 
 
 def viewer_fields(year, user):

@@ -236,3 +236,14 @@ def needs_reassignment(eligible, conflicted, *, chair_is_own_agency: bool) -> bo
     if eligible:
         return False
     return bool(conflicted) or chair_is_own_agency
+
+
+# ------------------------------------------------------------------------------- decisions on every item
+
+def undecided(item_ids, decided_ids) -> list:
+    """The items of a field that still have no decision in the round (neither a score entered nor the
+    explicit agreement with the self-score), in the field's order. A field may be marked done only when
+    this is empty; otherwise the member sees them and may accept the self-score for them explicitly."""
+    decided = set(decided_ids)
+    return [i for i in item_ids if i not in decided]
+

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from portal.appraisal.domain import ADJUSTMENTS, COUNCIL_METHODS, council_scored, differs, field_of
 from portal.appraisal.models import FieldReview
+from portal.appraisal.round2 import explained_ids
 from portal.assessments.domain import N_, read_item_form
 from portal.assessments.models import Assessment, Explanation, ScoreEntry
 from portal.assessments.services import ItemInvalid, save_entry, stage_entry
@@ -72,10 +73,18 @@ def council_fields(criteria) -> list[str]:
 
 
 def all_fields_done(assessment: Assessment, round_no: int) -> bool:
-    """Every field the council appraises for this unit is marked done in this round."""
+    """Every field the council appraises for this unit is marked done in this round; in round 2 only the
+    fields holding an item the unit explained count (the others are done by themselves)."""
     done = set(db.session.scalars(select(FieldReview.field_code).where(
         FieldReview.assessment_id == assessment.id, FieldReview.round == round_no)))
-    return all(code in done for code in council_fields(assessment.criteria_set.criteria))
+    criteria = assessment.criteria_set.criteria
+    fields = council_fields(criteria)
+    if round_no == 2:
+        shown = explained_ids(assessment)
+        with_work = {field_of(c.kind, c.field_code) for c in criteria
+                     if c.id in shown and council_scored(c.kind, c.method)}
+        fields = [code for code in fields if code in with_work]
+    return all(code in done for code in fields)
 
 
 def _explain_link(assessment) -> str:

@@ -8,14 +8,15 @@ from flask_login import current_user
 
 from portal.appraisal import bp
 from portal.appraisal.board import build, viewer_fields
+from portal.appraisal.decisions import agree_item
 from portal.appraisal.history import histories, history_xlsx
 from portal.appraisal.pages import field_criteria, field_items, field_node, visibility
+from portal.appraisal.round2 import explained_ids, only_explained
 from portal.appraisal.rounds import (
     all_fields_done,
     close_round1,
     field_done,
     finalize,
-    mark_field,
     save_round_item,
 )
 from portal.appraisal.services import appraisal_actor
@@ -112,20 +113,35 @@ def _page(assessment, year, field, fields, now, *, status=200, block=None, **ext
                         added=evidence_by_item(assessment.id, stage="explanation"),
                         histories=histories(assessment, criteria, rel=seen["relation"], phase=year.phase),
                         comments=counts_by_item(assessment.id, current_user, year.phase))
+    every_item = year.phase != "review_2" or request.args.get("all") == "1"
+    if not every_item:   # round 2 shows only what the unit explained (the rest keeps its round-1 score)
+        focused = {extra["focus"]["criterion_id"]} if extra.get("focus") else set()
+        items = only_explained(items, explained_ids(assessment) | focused)
     context = dict(assessment=assessment, year=year, field=field, items=items, round_no=shown_round,
+                   every_item=every_item, nothing_explained=not every_item and not any(i.is_leaf for i in items),
                    editable=bool(decision), refusal=None if decision else refusal_message(decision, phase=year.phase),
                    seen=seen, done=field_done(assessment, field.code, shown_round),
                    unit_name=assessment.unit.name_in(year.id), errors={}, typed={}, conflict=None, saved=None,
-                   explanation_only=shown_round == 2, done_message=None, done_error=False)
+                   explanation_only=shown_round == 2, done_message=None, done_error=False, undecided=[])
+    context["next_field"] = _next_field(assessment, field.code, fields)
     context.update(extra)
     return render("appraisal/field.html", block=block, status=status, **context)
+
+
+def _next_field(assessment, code: str, fields) -> str | None:
+    """The viewer's next field of this unit after ``code`` (one click away at the end of a field)."""
+    from portal.appraisal.rounds import council_fields
+    mine = [c for c in council_fields(assessment.criteria_set.criteria) if "*" in fields or c in fields]
+    return mine[mine.index(code) + 1] if code in mine and mine.index(code) + 1 < len(mine) else None
 
 
 @bp.route("/<int:assessment_id>/<field_code>")
 @roles(*COUNCIL)
 def field_page(assessment_id: int, field_code: str):
     assessment, year, field, fields = _load(assessment_id, field_code)
-    return _page(assessment, year, field, fields, utcnow())
+    # Back from a plain (no-JavaScript) save: the "saved" message shows at the item, where the anchor lands.
+    saved = request.args.get("saved", type=int)
+    return _page(assessment, year, field, fields, utcnow(), saved=saved)
 
 
 def _item_criterion(assessment, field_code: str, criterion_id: int) -> Criterion:
@@ -160,53 +176,48 @@ def item(assessment_id: int, field_code: str, criterion_id: int):
         expected = int(request.form.get("version", "0"))
     except ValueError:
         expected = -1
+    agree = request.form.get("decision") == "agree"
     try:
-        save_round_item(assessment, criterion, round_no, request.form, expected_version=expected,
-                        actor=current_user, now=now)
+        if agree:
+            agree_item(assessment, criterion, round_no, expected_version=expected, actor=current_user, now=now)
+        else:
+            save_round_item(assessment, criterion, round_no, request.form, expected_version=expected,
+                            actor=current_user, now=now)
     except ItemInvalid as err:
         db.session.rollback()
         return _page(assessment, year, field, fields, now, status=422, block=block, focus=focus,
                      errors={criterion.id: {k: _(v) for k, v in err.item.errors.items()}},
-                     typed={criterion.id: request.form})
+                     typed={} if agree else {criterion.id: request.form})
     except EditConflict as err:
         db.session.rollback()
         return _page(assessment, year, field, fields, now, status=409, block=block, focus=focus,
-                     typed={criterion.id: request.form}, conflict={"criterion_id": criterion.id, "theirs": err.entry})
+                     typed={} if agree else {criterion.id: request.form}, conflict=_conflict(criterion, err))
     db.session.commit()
     if not is_htmx():
-        flash(_("Đã lưu điểm thẩm định mục %(code)s.", code=criterion.code), "success")
         return redirect_after_post(url_for("appraisal.field_page", assessment_id=assessment.id,
-                                           field_code=field_code) + f"#item-{criterion.id}")
+                                           field_code=field_code, saved=criterion.id) + f"#item-{criterion.id}")
     return _page(assessment, year, field, fields, now, block=block, focus=focus, saved=criterion.id)
+
+
+def _conflict(criterion, err: EditConflict) -> dict:
+    """What the conflict notice says: the colleague who saved, when, and both values (the saved one and
+    the one just typed) described in words by the template."""
+    from types import SimpleNamespace
+
+    from portal.auth.models import User
+    theirs = err.entry
+    who = db.session.get(User, theirs.updated_by_id) if theirs is not None and theirs.updated_by_id else None
+    item = err.item
+    mine = SimpleNamespace(inputs=item.inputs, points=item.points, not_applicable=item.not_applicable,
+                           na_reason=item.na_reason)
+    return {"criterion_id": criterion.id, "theirs": theirs, "mine": mine,
+            "who": who.full_name if who is not None else None, "when": theirs.updated_at if theirs else None}
 
 
 def _explained(assessment, criterion) -> bool:
     from sqlalchemy import select
     return db.session.scalar(select(Explanation.id).where(Explanation.assessment_id == assessment.id,
                                                           Explanation.criterion_id == criterion.id)) is not None
-
-
-@bp.route("/<int:assessment_id>/<field_code>/done", methods=["POST"])
-@roles(*COUNCIL)
-def mark_done(assessment_id: int, field_code: str):
-    """Đánh dấu đã thẩm định xong lĩnh vực (or reopen it); htmx swaps the field's status box."""
-    assessment, year, field, fields = _load(assessment_id, field_code)
-    now = utcnow()
-    block = "field_done" if is_htmx() else None
-    decision, round_no = _decision(assessment, year, field_code, now)
-    if not decision:
-        db.session.rollback()
-        return _page(assessment, year, field, fields, now, status=409, block=block,
-                     done_message=refusal_message(decision, phase=year.phase), done_error=True)
-    done = request.form.get("done") == "1"
-    mark_field(assessment, field_code, round_no, done, actor=current_user, now=now)
-    db.session.commit()
-    message = (_("Đã đánh dấu lĩnh vực %(code)s thẩm định xong.", code=field.code) if done
-               else _("Đã mở lại lĩnh vực %(code)s để thẩm định tiếp.", code=field.code))
-    if is_htmx():
-        return _page(assessment, year, field, fields, now, block=block, done_message=message)
-    flash(message, "success")
-    return redirect_after_post(url_for("appraisal.field_page", assessment_id=assessment.id, field_code=field_code))
 
 
 def _back_to_board():
@@ -286,4 +297,4 @@ def history_export(assessment_id: int):
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-from portal.appraisal import assignments  # noqa: E402,F401  (the admin's council assignment routes)
+from portal.appraisal import assignments, done_views  # noqa: E402,F401  (the assignment and field-done routes)

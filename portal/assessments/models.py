@@ -78,6 +78,9 @@ class ScoreEntry(db.Model):
     na_reason: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str] = mapped_column(Text, default="")  # the unit's explanation box or the appraiser's note
     explanation_requested: Mapped[bool] = mapped_column(Boolean, default=False)  # round 1: yêu cầu giải trình
+    # Rounds 1 and 2: the member's explicit "Đồng ý với điểm tự chấm" — the entry copies the self-score, so
+    # the arithmetic is the same as for any other entry; the flag only says how the decision was taken.
+    agreed: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

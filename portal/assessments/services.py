@@ -166,7 +166,7 @@ def snapshot(entry: ScoreEntry | None) -> dict | None:
         return None
     return {"inputs": entry.inputs, "points": entry.points, "not_applicable": entry.not_applicable,
             "na_reason": entry.na_reason, "note": entry.note, "version": entry.version,
-            "explanation_requested": entry.explanation_requested}
+            "explanation_requested": entry.explanation_requested} | ({"agreed": True} if entry.agreed else {})
 
 
 def save_self_item(assessment: Assessment, criterion: Criterion, form, *, expected_version: int,

@@ -64,6 +64,13 @@ def _refusal(decision, year) -> str:
     return page_refusal(decision, phase=PHASE, year=year)
 
 
+def _leaders(assessment) -> list[str]:
+    """The names of the unit's active leaders: the only accounts that submit (chốt) the unit's file."""
+    from portal.auth.models import User
+    return list(db.session.scalars(select(User.full_name).where(
+        User.unit_id == assessment.unit_id, User.role == "unit_leader", User.active.is_(True)).order_by(User.full_name)))
+
+
 def _page_context(assessment, year, now, *, only=None, **extra):
     """Everything the workspace template needs. `only` (a criterion): an htmx answer that renders that one
     item (with the totals out of band), so the other items' histories are not built."""
@@ -74,7 +81,7 @@ def _page_context(assessment, year, now, *, only=None, **extra):
     can_submit, _state = _edit_decision(assessment, year, now, submit=True)
     seen = visibility(current_user, assessment, None, frozenset(), year.phase)
     leaves = [only] if only is not None else [v.criterion for v in workspace.leaves()]
-    return dict(ws=workspace, assessment=assessment, year=year, editable=bool(decision),
+    return dict(ws=workspace, assessment=assessment, year=year, editable=bool(decision), leaders=_leaders(assessment),
                 refusal=None if decision else _refusal(decision, year),
                 can_submit=bool(can_submit), deadline_state=deadline_state,
                 phase_label=phase_label(PHASE), seen=seen,
@@ -181,8 +188,9 @@ def submit(assessment_id: int):
         db.session.commit()
         flash(_("Đã chốt điểm tự chấm lúc %(time)s. Hồ sơ đã được khóa.", time=format_datetime(now)), "success")
         return redirect_after_post(url_for("assessments.workspace", assessment_id=assessment.id))
-    if not decision and current_user.role != "unit_leader":
+    if not decision and current_user.role not in ("unit_leader", "unit_staff"):
         abort(403)
+    # The unit's staff see the check too, with who submits instead of a bare refusal.
     return render("assessments/submit.html", **context)
 
 

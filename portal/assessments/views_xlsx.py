@@ -56,12 +56,28 @@ def xlsx_import(assessment_id: int):
         flash(_("Hãy chọn tệp Excel đã điền để tải lên."), "error")
         return redirect_after_post(url_for("assessments.workspace", assessment_id=assessment.id))
     parsed, ws = _parse(assessment, year, data)
+    changed, unchanged = _split(parsed.changes, ws)
     token = None
-    if not parsed.errors and parsed.changes:
+    if not parsed.errors and changed:
         token = pending.keep(current_app.instance_path, data, now=now,
                              meta={"purpose": "self_xlsx", "assessment_id": assessment.id, "user_id": current_user.id})
     return render("assessments/import.html", status=422 if parsed.errors else 200, assessment=assessment, year=year,
-                  parsed=parsed, ws=ws, token=token, unit_name=assessment.unit.name_in(year.id))
+                  parsed=parsed, changed=changed, unchanged=unchanged, ws=ws, token=token,
+                  unit_name=assessment.unit.name_in(year.id))
+
+
+def _split(changes, ws) -> tuple[list, int]:
+    """(rows that change the saved self-score, the number of rows equal to it): the preview counts the
+    unchanged rows apart, and the confirmation saves only the changed ones."""
+    changed = []
+    for change in changes:
+        current = ws.items[change.criterion.id].entry
+        same = current is not None and current.points == change.points and \
+            bool(current.not_applicable) == bool(change.not_applicable) and \
+            (current.note or "") == (change.form.get("note") or "")
+        if not same:
+            changed.append(change)
+    return changed, len(changes) - len(changed)
 
 
 @bp.route("/<int:assessment_id>/import/confirm", methods=["POST"])
@@ -79,9 +95,10 @@ def xlsx_confirm(assessment_id: int):
         flash(_("Tệp tải lên đã hết hạn hoặc không hợp lệ. Hãy tải lên lại."), "error")
         return redirect_after_post(url_for("assessments.workspace", assessment_id=assessment.id))
     parsed, ws = _parse(assessment, year, data)
+    changed, unchanged = _split(parsed.changes, ws)
     problems = list(parsed.errors)
     if not problems:
-        for change in parsed.changes:
+        for change in changed:
             try:
                 save_self_item(assessment, change.criterion, change.form, expected_version=change.version,
                                actor=current_user, now=now)
@@ -94,10 +111,10 @@ def xlsx_confirm(assessment_id: int):
         db.session.rollback()
         parsed.errors = problems
         return render("assessments/import.html", status=409, assessment=assessment, year=year, parsed=parsed,
-                      ws=ws, token=None, unit_name=assessment.unit.name_in(year.id))
+                      changed=changed, unchanged=unchanged, ws=ws, token=None, unit_name=assessment.unit.name_in(year.id))
     db.session.commit()
     pending.discard(current_app.instance_path, request.form.get("token", ""))
-    flash(_("Đã nhập %(n)d mục từ tệp Excel.", n=len(parsed.changes)), "success")
+    flash(_("Đã nhập %(n)d mục từ tệp Excel.", n=len(changed)), "success")
     return redirect_after_post(url_for("assessments.workspace", assessment_id=assessment.id))
 
 

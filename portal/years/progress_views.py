@@ -16,6 +16,7 @@ from portal.years.deadlines import Refused, actor_for, banner_state, phase_label
 from portal.years.forms import DeadlineForm, to_utc
 from portal.years.notices import remind_units
 from portal.years.progress import build_board, count_headers, count_values, export_xlsx, headers
+from portal.years.progress_numbers import PAGE_SIZE, STATUSES, filter_and_page, numbers
 from portal.years.services import extend_deadline, reopen_unit
 from portal.years.views import load_year
 
@@ -41,13 +42,28 @@ def _context(year, *, unit_type, failed=None, failed_key=None, **extra) -> dict:
     actor = actor_for(current_user, year)
     extend, reopen = (domain.can_extend_deadline(actor, phase=year.phase),
                       domain.can_reopen_unit(actor, phase=year.phase))
+    board = build_board(year, now=now, unit_type=unit_type)
+    chosen = request.values.get("status") or None
+    chosen = chosen if chosen in STATUSES else None
+    rows, page, pages, shown = filter_and_page(board.rows, status=chosen, page_arg=request.values.get("page", ""))
     return dict(
-        year=year, board=build_board(year, now=now, unit_type=unit_type), unit_type=unit_type,
+        year=year, board=board, unit_type=unit_type, rows=rows, page=page, pages=pages, shown=shown,
+        file_status=chosen, statuses=STATUSES, status_labels={
+            value: _("Chưa có hồ sơ") if value == "none" else _(domain.UNIT_STATUS_LABELS[domain.UnitStatus(value)])
+            for value in STATUSES}, numbers=numbers(year), page_size=PAGE_SIZE, files=_files(year),
         headers=headers(), count_headers=count_headers(), count_values=count_values,
         current_label=phase_label(year.phase), deadline_form=_form_factory(failed, failed_key),
         banner=banner_state(year, None, year.phase, now) if domain.is_working_phase(year.phase) else None,
         can_extend=bool(extend), can_reopen=bool(reopen),
         exceptions_refusal=None if extend else refusal_message(extend, phase=year.phase), **extra)
+
+
+def _files(year) -> dict[int, int]:
+    """unit id → its file of the year (the board links each unit to its file)."""
+    from sqlalchemy import select
+
+    from portal.assessments.models import Assessment   # lazy: the assessments package imports years
+    return dict(db.session.execute(select(Assessment.unit_id, Assessment.id).where(Assessment.year_id == year.id)).all())
 
 
 def _block_for_target() -> str | None:

@@ -137,6 +137,60 @@
     var form = elt && (elt.tagName === "FORM" ? elt : elt.closest && elt.closest("form"));
     if (form && e.detail.successful) { delete form.dataset.edited; }
   });
+  // ------------------------------------------------------------- save and next (the appraisal page)
+  // After an item's decision is saved (its article comes back marked "just-saved"), the focus moves to the
+  // agree button of the next item without a decision, or, when none is left, to the field's "done" step:
+  // a field is walked with Enter alone where the member agrees. An item answered with an error keeps the focus.
+  function nextUndecided(saved) {
+    var items = Array.prototype.slice.call(document.querySelectorAll("article.item"));
+    var at = items.indexOf(saved);
+    var order = items.slice(at + 1).concat(items.slice(0, at));
+    return order.filter(function (a) { return a.classList.contains("undecided"); })[0];
+  }
+  document.addEventListener("htmx:afterSettle", function (e) {
+    var cfg = e.detail && e.detail.requestConfig;
+    var match = cfg && cfg.verb === "post" && /\/items\/(\d+)$/.exec(cfg.path || "");
+    if (!match) { return; }
+    var saved = document.getElementById("item-" + match[1]);
+    if (!saved || !saved.classList.contains("just-saved")) { return; }
+    var next = nextUndecided(saved);
+    var target = next ? next.querySelector("button.agree")
+      : document.querySelector("#field-done button[type=submit]");
+    if (!target) { return; }
+    target.focus({preventScroll: true});
+    (next || document.getElementById("field-done")).scrollIntoView({block: "start"});
+  });
+  // A link ending in #todo (the board's cells, "next field") lands on the first item without a decision,
+  // with the focus on its agree button; without one left, on the field's "done" step.
+  function focusTodo() {
+    if (window.location.hash !== "#todo") { return; }
+    var first = document.querySelector("article.item.undecided");
+    var target = first ? first.querySelector("button.agree") : document.querySelector("#field-done button[type=submit]");
+    if (!target) { return; }
+    target.focus({preventScroll: true});
+    (first || document.getElementById("field-done")).scrollIntoView({block: "start"});
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusTodo);
+  } else {
+    focusTodo();
+  }
+  // Ctrl+Enter in an appraisal note saves the item (Enter alone writes a new line in the note).
+  document.addEventListener("keydown", function (e) {
+    var box = e.target;
+    if (e.key !== "Enter" || !(e.ctrlKey || e.metaKey) || !box || box.tagName !== "TEXTAREA") { return; }
+    var form = box.form;
+    if (!form || !form.classList.contains("item-form") || !form.requestSubmit) { return; }
+    e.preventDefault();
+    form.requestSubmit(form.querySelector("button[type=submit].primary") || undefined);
+  });
+  // Once the field is done, its next field is one key away.
+  document.addEventListener("htmx:afterSettle", function (e) {
+    var cfg = e.detail && e.detail.requestConfig;
+    if (!cfg || cfg.verb !== "post" || !/\/(done|accept-rest)$/.test(cfg.path || "")) { return; }
+    var link = document.getElementById("next-field");
+    if (link) { link.focus(); }
+  });
   document.addEventListener("htmx:responseError", function (e) { showError(e.detail); });
   document.addEventListener("htmx:sendError", function () { showError(null); });
   if (document.readyState === "loading") {

@@ -81,6 +81,7 @@ MATRIX = {
     "appraisal.field_page": (COUNCIL, "unit"),
     "appraisal.item": (COUNCIL, "unit"),
     "appraisal.mark_done": (COUNCIL, "unit"),
+    "appraisal.accept_rest": (COUNCIL, "unit"),
     "appraisal.close_first_round": (CHAIR, "unit"),
     "appraisal.finalize_unit": (CHAIR, "unit"),
     "appraisal.history_export": (COUNCIL, "unit"),

@@ -14,7 +14,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.years.models import AssessmentYear, PhaseWindow
 from tests.factories import make_user
-from tests.web.assess_setup import build, client_for, set_status
+from tests.web.assess_setup import build, client_for, finish_field, set_status
 
 
 def set_phase(s, phase):
@@ -53,7 +53,7 @@ def entry(s, code, stage):
 def test_board_shows_assigned_fields_only(app, s):
     html = client_for(app, "member").get("/appraisal/").get_data(as_text=True)
     assert "Sở Tư pháp" in html and "Sở Y tế" in html
-    assert f'/appraisal/{s.a_id}/F1"' in html and f'/appraisal/{s.a_id}/F2"' not in html
+    assert f'/appraisal/{s.a_id}/F1#todo"' in html and f'/appraisal/{s.a_id}/F2#todo"' not in html
     assert "chưa thẩm định" in html
 
 
@@ -120,10 +120,10 @@ def _round1_done(app, s):
     member = client_for(app, "member")
     member.post(item_url(s, "1.2"), data={"yes": "0", "note": "Thiếu báo cáo quý", "version": "0",
                                           "explanation_requested": "1"})
-    member.post(f"/appraisal/{s.a_id}/F1/done", data={"done": "1"})
+    finish_field(member, s.a_id, "F1")
     chair = client_for(app, "chair")
     for code in ("F2", "F3", "F4", "F5", "F6", "F7", "ADJ"):
-        chair.post(f"/appraisal/{s.a_id}/{code}/done", data={"done": "1"})
+        finish_field(chair, s.a_id, code)
     return chair
 
 
@@ -170,7 +170,7 @@ def test_full_two_rounds(app, s):
     assert entry(s, "1.2", "round2").points == Decimal("1.00")
     assert entry(s, "1.2", "round1").points == Decimal("0.00")
     for code in ("F1", "F2", "F3", "F4", "F5", "F6", "F7", "ADJ"):
-        chair.post(f"/appraisal/{s.a_id}/{code}/done", data={"done": "1"})
+        finish_field(chair, s.a_id, code)
     assert chair.post(f"/appraisal/{s.a_id}/finalize").status_code == 303
     assert db.session.get(Assessment, s.a_id).status == "finalized"
     after = member.post(item_url(s, "1.2"), data={"yes": "0", "note": "x", "version": "1"}, htmx=True)

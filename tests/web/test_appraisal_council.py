@@ -19,7 +19,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.notifications.models import Notification
 from tests.factories import make_unit, make_user
-from tests.web.assess_setup import build_council, client_for, set_status
+from tests.web.assess_setup import build_council, client_for, finish_field, set_status
 
 ALL_FIELDS = ("F1", "F2", "F3", "ADJ")
 
@@ -44,7 +44,7 @@ def _item(w, code, field, aid=None):
 
 def _all_done(client, w, round_no_fields=ALL_FIELDS, aid=None):
     for code in round_no_fields:
-        assert client.post(f"/appraisal/{aid or w.a_id}/{code}/done", data={"done": "1"}).status_code == 303
+        assert finish_field(client, aid or w.a_id, code).status_code == 303
 
 
 # ------------------------------------------------------------------------------------------------- board
@@ -53,13 +53,13 @@ def _all_done(client, w, round_no_fields=ALL_FIELDS, aid=None):
 def test_board_counts_and_the_members_own_cells(app, w):
     member = client_for(app, "member")
     assert member.post(_item(w, "1.2", "F1"), data={"yes": "1", "version": "0", "note": "Đủ"}).status_code == 303
-    assert member.post(f"/appraisal/{w.b_id}/F1/done", data={"done": "1"}).status_code == 303
+    assert finish_field(member, w.b_id, "F1").status_code == 303
     html = member.get("/appraisal/").get_data(as_text=True)
     rows = re.findall(r'<tr id="board-row-(\d+)">(.*?)</tr>', html, re.S)
     assert {int(aid) for aid, _row in rows} == {w.a_id, w.b_id}   # not unit C, its own agency
     row_a = dict(rows)[str(w.a_id)]
-    assert f'/appraisal/{w.a_id}/F1"' in row_a and f'/appraisal/{w.a_id}/ADJ"' in row_a
-    assert f'/appraisal/{w.a_id}/F2"' not in row_a and "0/1" not in row_a.split("F1")[0]
+    assert f'/appraisal/{w.a_id}/F1#todo"' in row_a and f'/appraisal/{w.a_id}/ADJ#todo"' in row_a
+    assert f'/appraisal/{w.a_id}/F2#todo"' not in row_a and "0/1" not in row_a.split("F1")[0]
     assert "1/2" in row_a and "đang thẩm định" in row_a            # F1 of A: one of two items scored
     assert dict(rows)[str(w.b_id)].count("đã xong") == 1           # F1 of B marked done
     counts = re.search(r'<ul class="counts">(.*?)</ul>', html, re.S).group(1)
@@ -316,7 +316,7 @@ def _two_rounds(app, w):
     assert member.post(_item(w, "1.2", "F1"), data={"yes": "1", "version": "0",
                                                     "note": "Chấp nhận giải trình"}).status_code == 303
     for code in ALL_FIELDS:
-        chair.post(f"/appraisal/{w.a_id}/{code}/done", data={"done": "1"})
+        finish_field(chair, w.a_id, code)
     assert chair.post(f"/appraisal/{w.a_id}/finalize").status_code == 303
     return c
 
@@ -411,6 +411,8 @@ def test_bonus_items_are_appraised_as_field_adj(app, w):
 @pytest.mark.parametrize("htmx", [False, True])
 def test_mark_a_field_done_as_page_and_fragment(app, w, htmx):
     member = client_for(app, "member")
+    for code in ("1.1", "1.2"):   # every item gets its decision first (tests/web/test_appraisal_decisions.py)
+        assert member.post(_item(w, code, "F1"), data={"decision": "agree", "version": "0"}).status_code == 303
     response = member.post(f"/appraisal/{w.a_id}/F1/done", data={"done": "1"}, htmx=htmx)
     if htmx:
         html = response.get_data(as_text=True)

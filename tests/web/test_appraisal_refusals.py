@@ -67,6 +67,8 @@ def _writes(w, client, aid, code):
                     explanation_requested="1")
     yield "score", client.post(f"{base}/items/{crit.id}", data=data())
     yield "score-htmx", client.post(f"{base}/items/{crit.id}", data=data(), htmx=True)
+    if w.round == 1:   # the other items of the field get their decision: the explicit accept of the rest
+        yield "accept-rest", client.post(f"{base}/accept-rest", data={"count": "1"})
     yield "field-done", client.post(f"{base}/done", data={"done": "1"})
     thread = f"/comments/{aid}/{crit.id}/"
     yield "comment", client.post(thread, data={"body": "Ý kiến không được phép"})

@@ -147,6 +147,29 @@ def test_template_scores_are_numbers_with_two_decimals_and_read_back(app, staff,
     assert value.number_format == maximum.number_format == points.number_format == "0.00"
     assert ws.auto_filter.ref.startswith("A2:M")
     # the number read back from its own numeric cell goes through the same checks and keeps its value
+    # (read from its number cell, 1.25 equals the saved score: counted as unchanged, nothing to save again)
     again = _upload(staff, s, _fill(book, {})).get_data(as_text=True)
     assert "lỗi" not in again
-    assert re.search(r'<td>1\.5</td>.*?<td class="num">1,25</td>\s*<td class="num">1,25</td>', again, re.S)
+    assert "2 mục trong tệp giống điểm đang lưu nên không thay đổi" in again and "không có gì để lưu" in again
+
+
+def test_preview_with_errors_never_says_it_will_save(staff, s):
+    """Issue 16: with errors in the file, the rows read are shown as not saved, not as "sẽ được lưu"."""
+    data = _fill(_template(staff, s), {"1.1.1": {"Mức đạt được / Có-Không / Điểm": "Không biết"},
+                                       "1.2": {"Mức đạt được / Có-Không / Điểm": "Có"}})
+    html = _upload(staff, s, data).get_data(as_text=True)
+    assert "sẽ được lưu" not in html
+    assert "1 mục đọc được, nhưng chưa lưu mục nào vì tệp có lỗi" in html and 'name="token"' not in html
+
+
+def test_unchanged_rows_are_counted_apart_and_not_saved_again(staff, s):
+    """Issue 16: rows equal to the saved self-score are counted apart; only the changed rows are saved."""
+    first = _fill(_template(staff, s), {"1.2": {"Mức đạt được / Có-Không / Điểm": "Có"}})
+    html = _upload(staff, s, first).get_data(as_text=True)
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    assert staff.post(f"/assessment/{s.a_id}/import/confirm", data={"token": token}).status_code == 303
+    again = _upload(staff, s, _fill(_template(staff, s), {"1.1.2": {"Tử số": "9", "Mẫu số": "10"}}))
+    html = again.get_data(as_text=True)
+    assert "Xem trước 1 mục sẽ được lưu" in html and "1 mục trong tệp giống điểm đang lưu nên không thay đổi" in html
+    same = _upload(staff, s, _fill(_template(staff, s), {})).get_data(as_text=True)
+    assert "không có gì để lưu" in same and 'name="token"' not in same and "sẽ được lưu" not in same

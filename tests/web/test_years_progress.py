@@ -46,7 +46,10 @@ def _table(html: str) -> tuple[list[str], list[list[str]]]:
     text = lambda el: " ".join(el.text_content().split())  # noqa: E731
     head = [text(th) for th in table.xpath("./thead/tr/th")][:-1]
     rows = [[text(td) for td in tr.xpath("./td|./th")][:-1] for tr in table.xpath("./tbody/tr")]
-    return head, rows
+    # the numbers columns (scored, evidence missing) are tested in tests/web/test_years_progress_numbers.py
+    numbers = [i for i, h in enumerate(head) if h in ("Đã chấm", "Thiếu tài liệu kiểm chứng")]
+    drop = lambda cells: [c for i, c in enumerate(cells) if i not in numbers or len(cells) == 1]  # noqa: E731
+    return drop(head), [drop(row) for row in rows]
 
 
 def _rows_by_code(html):
