@@ -117,6 +117,8 @@ MATRIX = {
     "units.edit": (ADMIN, "admin"),
     "units.row": (ADMIN, "admin"),
     "units.toggle_active": (ADMIN, "admin"),
+    "setup.lineage": (ADMIN, "admin"),
+    "setup.lineage_remove": (ADMIN, "admin"),
     "users.list_users": (ADMIN, "admin"),
     "users.create": (ADMIN, "admin"),
     "users.edit": (ADMIN, "admin"),
