@@ -38,7 +38,7 @@ def check_predecessor(kind: str, *, unit_id: int, predecessor_id: int | None, ou
     """Why a predecessor cannot be recorded (an error code), or None when it can.
 
     A predecessor is either a unit of this portal or a name outside it, never both or neither; a unit is
-    not its own predecessor nor listed twice; "outside" is the kind of outside predecessors only; a
+    not listed twice, and is its own predecessor only when merged or split (it kept one predecessor's code); "outside" is the kind of outside predecessors only; a
     renamed unit has exactly one predecessor."""
     if kind not in LINEAGE_KINDS:
         return "unknown_kind"
@@ -46,8 +46,8 @@ def check_predecessor(kind: str, *, unit_id: int, predecessor_id: int | None, ou
         return "one_source"
     if (kind == "outside") != (predecessor_id is None):
         return "outside_kind"
-    if predecessor_id == unit_id:
-        return "itself"
+    if predecessor_id == unit_id and kind in ("renamed", "new"):
+        return "itself"   # a merged or split unit may keep one predecessor's identity (Sở Nội vụ 2022 → 2025)
     if predecessor_id is not None and any(p.unit_id == predecessor_id for p in existing):
         return "duplicate"
     if kind == "renamed" and existing or any(p.kind == "renamed" for p in existing):

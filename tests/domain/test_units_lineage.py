@@ -41,7 +41,10 @@ def test_the_kind_a_unit_shows(predecessors, expected):
     ("merged", 2, "Sở X tỉnh Kiên Giang", [], "one_source"),
     ("merged", None, "Sở X tỉnh Kiên Giang", [], "outside_kind"),
     ("outside", 2, "", [], "outside_kind"),
-    ("merged", 1, "", [], "itself"),
+    ("renamed", 1, "", [], "itself"),
+    ("new", 1, "", [], "itself"),
+    ("merged", 1, "", [], None),          # Sở Nội vụ 2025 = Sở Nội vụ 2022 + Sở LĐTBXH 2022
+    ("split", 1, "", [], None),
     ("merged", 2, "", [P(2, "merged")], "duplicate"),
     ("renamed", 3, "", [P(2, "merged")], "renamed_alone"),
     ("merged", 3, "", [P(2, "renamed")], "renamed_alone"),
