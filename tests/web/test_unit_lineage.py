@@ -165,3 +165,21 @@ def test_rankings_xlsx_and_synthesis_report_carry_the_predecessors(app, years):
     assert "Sở Hợp Nhất: hợp nhất từ Sở Alpha (năm 2022: 97,22%, hạng 1); Sở Bê-ta (năm 2022: 70,00%, hạng 5)" in text
     assert OUTSIDE + " (ngoài cổng)" in text and AVERAGE not in text
     assert "Sở Đổi Tên: " not in text   # a renamed unit is compared, not listed
+
+
+def test_results_page_filters_by_type_and_by_a_search_without_diacritics(app, years):
+    _earlier, later, _before = years
+    compute(later)
+    admin = client_for(app, "qt")
+    url = f"/results/{later.year_id}"
+    whole = admin.get(url).get_data(as_text=True)
+    assert 'id="ranking-department"' in whole and 'id="ranking-district"' in whole and 'name="q"' in whole
+    districts = admin.get(url + "?loai=district").get_data(as_text=True)
+    assert 'id="ranking-department"' not in districts and 'id="ranking-district"' in districts
+    found = admin.get(url + "?q=hop+nhat").get_data(as_text=True)      # "Sở Hợp Nhất" typed without diacritics
+    assert re.findall(r'id="rank-department-(\w+)"', found) == ["NM"]
+    assert "rank-district-" not in found and "(1 đơn vị khớp tìm kiếm)" in found
+    fragment = admin.get(url + "?q=huyen+mot", headers={"HX-Request": "true", "HX-Target": "results-panel"})
+    body = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and "<html" not in body and body.lstrip().startswith('<section id="results-panel"')
+    assert re.findall(r'id="rank-district-(\w+)"', body) == ["H1"] and "rank-department-" not in body
