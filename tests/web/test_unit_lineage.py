@@ -183,3 +183,9 @@ def test_results_page_filters_by_type_and_by_a_search_without_diacritics(app, ye
     body = fragment.get_data(as_text=True)
     assert fragment.status_code == 200 and "<html" not in body and body.lstrip().startswith('<section id="results-panel"')
     assert re.findall(r'id="rank-district-(\w+)"', body) == ["H1"] and "rank-department-" not in body
+    approve_and_publish(later)
+    public = client_for(app)
+    found = public.get("/cong-bo/2025?q=doi+ten").get_data(as_text=True)
+    assert re.findall(r'id="rank-department-(\w+)"', found) == ["NR"] and "rank-district-" not in found
+    only = public.get("/cong-bo/2025?loai=district").get_data(as_text=True)
+    assert "rank-department-" not in only and re.findall(r'id="rank-district-(\w+)"', only) == ["H1", "H2"]
