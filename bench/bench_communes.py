@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_reports import make_app, timed  # noqa: E402
+from bench.bench_reports import make_app, timed
 
 REPEAT = 3
 

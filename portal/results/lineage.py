@@ -7,9 +7,9 @@ earlier year whose results are published (2025 follows 2022 in the demo: no year
 """
 from sqlalchemy import select
 
+from portal.extensions import db
 from portal.units.domain import comparable, lineage_kind
 from portal.units.lineage import as_rules, predecessors_of
-from portal.extensions import db
 from portal.years.models import AssessmentYear
 
 

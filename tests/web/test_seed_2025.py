@@ -117,7 +117,7 @@ def test_2025_in_synthesis_shows_each_department_s_2022_predecessors(app, ctx):
     db.session.commit()
     print(f"\nseed-demo --year 2025 --phase synthesis: {time.perf_counter() - started:.1f} s "
           f"(2022 filled, computed, approved, published; 2025 filled and computed, 117 units)")
-    from portal.results.document import find_unit, results_document, published_approval
+    from portal.results.document import find_unit, published_approval, results_document
     document = results_document(_year(2025))
     assert [len(t["units"]) for t in document["types"]] == [15, 102]
     _type, snv = find_unit(document, code="SNV")

@@ -66,7 +66,7 @@ def years(app, ctx):
         later.scores(code, scores)
         later.survey(code, {"3.1": survey[0], "3.2": survey[1]})
     year, admin = later.year(), later.user("qt")
-    unit = lambda world, code: db.session.get(Unit, world.units[code])  # noqa: E731
+    unit = lambda world, code: db.session.get(Unit, world.units[code])
     for code in ("GA", "GB"):
         add_predecessor(year, unit(later, "NM"), kind="merged", predecessor=unit(earlier, code),
                         decision_number=BASIS[0], decision_date=BASIS[1], actor=admin)
