@@ -22,8 +22,11 @@ def register_cli(app: Flask) -> None:
                                                 "synthesis"]),
                   help="Put the demo year in this phase with the work of every earlier phase done "
                        "(synthesis: also survey scores and computed results, ready for approval).")
-    def seed_demo_command(if_empty: bool, phase: str | None):
-        """Create the demo year 2022 of An Giang: units, criteria sets, council, accounts, deadlines."""
+    @click.option("--year", "year", type=click.Choice(["2022", "2025"]), default=None,
+                  help="2025 (default): the published 2022 history and 2025 in --phase; 2022: only the year "
+                       "2022, in --phase.")
+    def seed_demo_command(if_empty: bool, phase: str | None, year: str | None):
+        """Create the demo: An Giang's 2022 (published) and the new An Giang's 2025, or only 2022."""
         if current_app.config.get("ENV_NAME") == "production":
             # Demo accounts share a published password (security.md §1.5): never on a real server.
             raise click.ClickException("seed-demo is refused when PORTAL_ENV=production: demo accounts share a "
@@ -31,11 +34,12 @@ def register_cli(app: Flask) -> None:
         if if_empty and db.session.scalar(select(func.count()).select_from(User)):
             click.echo("The database already has data; the demo year was not seeded.")
             return
-        from portal.seed import seed_demo
-        logins = seed_demo(now=utcnow(), phase=phase)
+        from portal.seed import seed_demo_years
+        logins = seed_demo_years(now=utcnow(), phase=phase, year=int(year) if year else None)
         db.session.commit()
-        click.echo("Demo year 2022 created%s. Demo logins (password for all: %s):"
-                   % (f", standing in phase {phase}" if phase else "", logins["password"]))
+        click.echo("Demo year %s created%s. Demo logins (password for all: %s):"
+                   % ("2022" if year == "2022" else "2025 (with 2022 published)",
+                      f", standing in phase {phase}" if phase else "", logins["password"]))
         for username, label in logins["accounts"]:
             click.echo(f"  {username:<18} {label}")
 

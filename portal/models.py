@@ -8,6 +8,6 @@ from portal.criteria.models import CriteriaSet, Criterion  # noqa: F401
 from portal.evidence.models import EvidenceDocument, EvidenceFile, ItemEvidence  # noqa: F401
 from portal.notifications.models import Notification  # noqa: F401
 from portal.results.models import Approval, Correction, SurveyImport, SurveyScore, UnitResult  # noqa: F401
-from portal.units.models import Unit, UnitName, UnitSigner, UnitType  # noqa: F401
+from portal.units.models import Unit, UnitLineage, UnitName, UnitSigner, UnitType  # noqa: F401
 from portal.years.models import AssessmentYear, PhaseWindow, UnitDeadline  # noqa: F401
 from portal.reports.models import ExportJob  # noqa: F401

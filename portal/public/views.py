@@ -2,11 +2,13 @@
 published_at set, and only while the year is published or archived (can_view_results for an anonymous
 visitor): nothing unapproved is ever public. Responses carry the portal's no-store header like every
 HTML page (portal/web/security.py)."""
+from flask import request
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.public import bp
 from portal.results.document import find_unit, published_approval
+from portal.results.filtering import filter_document
 from portal.web.htmx import render
 from portal.web.permissions import public
 from portal.years.domain import Actor, can_view_results
@@ -44,7 +46,10 @@ def year_page(year: int):
     approval = _published(row)
     if approval is None:
         return _not_published(year)
-    return render("public/year.html", doc=approval.snapshot, approval=approval)
+    filters = {"unit_type": request.args.get("loai", "").strip(), "query": request.args.get("q", "").strip()[:100]}
+    doc = filter_document(approval.snapshot, **filters) if any(filters.values()) else approval.snapshot
+    return render("public/year.html", doc=doc, approval=approval, filters=filters,
+                  all_types=(approval.snapshot or {}).get("types", []))
 
 
 @bp.route("/<int:year>/<code>")

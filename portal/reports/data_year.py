@@ -143,6 +143,12 @@ class ResultUnit:
     reward: bool
     applicable_max: Decimal | None = None
     field_indexes: dict[str, Decimal | None] = field(default_factory=dict)
+    lineage: dict | None = None       # the results document's lineage entry (portal.results.lineage)
+
+    @property
+    def predecessor_codes(self) -> str:
+        """The predecessors' codes, comma-separated ("" for a unit without recorded predecessors)."""
+        return ", ".join(p.get("code") or p.get("name", "") for p in (self.lineage or {}).get("predecessors", []))
 
 
 @dataclass
@@ -172,6 +178,11 @@ class ResultBlock:
     def any_tied(self) -> bool:
         return any(u.tied for u in self.units)
 
+    @property
+    def not_comparable(self) -> list[ResultUnit]:
+        """Units formed by a merger, split or anew: the report's annex lines list their predecessors."""
+        return [u for u in self.units if u.lineage and not u.lineage.get("comparable")]
+
 
 def _dec(value) -> Decimal | None:
     if isinstance(value, dict):
@@ -187,7 +198,8 @@ def _unit(entry: dict, labels: dict) -> ResultUnit:
         deductions=_dec(entry.get("deductions")), index=_dec(entry.get("index")), band=entry.get("band") or "",
         band_label=entry.get("band_label") or labels.get(entry.get("band"), entry.get("band") or ""),
         reward=bool(entry.get("reward")), applicable_max=_dec(entry.get("applicable_max")),
-        field_indexes={code: _dec(data) for code, data in (entry.get("fields") or {}).items()})
+        field_indexes={code: _dec(data) for code, data in (entry.get("fields") or {}).items()},
+        lineage=entry.get("lineage"))
 
 
 def result_blocks(document: dict) -> list[ResultBlock]:

@@ -217,13 +217,14 @@ def rankings(year, document: dict, *, now: datetime, approval=None) -> bytes:
     _info_sheet(workbook, year, f"Bảng xếp hạng Chỉ số CCHC năm {year.year}", lines)
     for block in data_year.result_blocks(document):
         sheet = workbook.create_sheet(sheet_title(unit_type_label(block.unit_type, year)))
-        header_row(sheet, list(RANKING_HEAD) + [f"{f['code']} {f['title']} (%)" for f in block.fields], row=1)
+        header_row(sheet, list(RANKING_HEAD) + [f"{f['code']} {f['title']} (%)" for f in block.fields]
+                   + ["Mã đơn vị tiền thân"], row=1)
         for u in block.units:
             append_row(sheet, [u.rank, "Có" if u.tied else "", u.code, u.name, u.appraisal, u.survey, u.bonus,
                                u.deductions, u.applicable_max, u.index, u.band_label,
                                "Đề xuất" if u.reward else ""]
-                       + [u.field_indexes.get(f["code"]) for f in block.fields])
-        widths(sheet, (9, 9, 11, 36, 11, 11, 10, 10, 11, 11, 12, 12) + (14,) * len(block.fields))
+                       + [u.field_indexes.get(f["code"]) for f in block.fields] + [u.predecessor_codes])
+        widths(sheet, (9, 9, 11, 36, 11, 11, 10, 10, 11, 11, 12, 12) + (14,) * len(block.fields) + (20,))
         sheet.row_dimensions[1].height = 60
         sheet.freeze_panes = "E2"
         finish_sheet(sheet, header_row=1, zone=zone())

@@ -12,7 +12,11 @@ snapshot (what the public page and the units see). Decimals are strings; templat
                 "units": [{unit_id, code, name, rank, tied, index, band, band_label, appraisal_points,
                            survey_points, bonus, deductions, applicable_max, survey_available, reward,
                            fields: {code: {index, points, max, band, self, appraised, gap, ...}},
-                           gaps: [...], prev_index, prev_rank, index_change, rank_change}]}]}
+                           gaps: [...], prev_index, prev_rank, index_change, rank_change,
+                           lineage: None | {kind, comparable, from_year, basis, predecessors: [...]}}]}]}
+
+A unit that records predecessors (portal.results.lineage) compares with its predecessor when renamed,
+and otherwise carries no change at all: its predecessors' published results travel in "lineage".
 """
 from decimal import Decimal
 
@@ -23,6 +27,7 @@ from portal.assessments.models import Assessment
 from portal.criteria.models import Criterion
 from portal.extensions import db
 from portal.results.domain import change_direction, index_change, rank_change
+from portal.results.lineage import lineage_entries
 from portal.results.models import Approval, UnitResult
 from portal.results.services import approved, current_approval, sets_of, settings_of
 from portal.scoring import RankedUnit, band_for, propose_bottom, propose_rewards
@@ -76,13 +81,23 @@ def _fields(cset) -> list[dict]:
     return [{"code": c.code, "title": c.title} for c in rows]
 
 
-def _unit_entry(result: UnitResult, unit: Unit, year, bands, labels, previous) -> dict:
+def _before(unit: Unit, previous: dict, lineage: dict | None) -> dict:
+    """The result this unit compares with: its own last year's by code; a renamed unit's predecessor's;
+    nothing for a unit that is not comparable."""
+    if lineage is None:
+        return previous.get(unit.code, {})
+    if not lineage["comparable"]:
+        return {}
+    return lineage["predecessors"][0]
+
+
+def _unit_entry(result: UnitResult, unit: Unit, year, bands, labels, previous, lineage=None) -> dict:
     fields = {}
     for code, data in (result.field_indexes or {}).items():
         band = band_for(_dec(data.get("index")), bands)
         fields[code] = dict(data, band=band.key if band else None, gap_dir=change_direction(_dec(data.get("gap"))))
     details = result.details or {}
-    before = previous.get(unit.code, {})
+    before = _before(unit, previous, lineage)
     prev_index, prev_rank = _dec(before.get("index")), before.get("rank")
     change = index_change(prev_index, result.index)
     return {
@@ -95,7 +110,7 @@ def _unit_entry(result: UnitResult, unit: Unit, year, bands, labels, previous) -
         "fields": fields, "gaps": details.get("gaps", []),
         "prev_index": _str(prev_index), "prev_rank": prev_rank,
         "index_change": _str(change), "trend": change_direction(change),
-        "rank_change": rank_change(prev_rank, result.rank),
+        "rank_change": rank_change(prev_rank, result.rank), "lineage": lineage,
     }
 
 
@@ -114,10 +129,11 @@ def results_document(year) -> dict:
                                    .where(UnitResult.year_id == year.id)
                                    .options(selectinload(Unit.names))).all())  # name_in without a query each
     previous = previous_results(year)
+    lineages = lineage_entries(year, published_approval)
     by_type: dict[str, list[dict]] = {}
     ranked: list[RankedUnit] = []
     for result, unit, unit_type in rows:
-        entry = _unit_entry(result, unit, year, settings.bands, labels, previous)
+        entry = _unit_entry(result, unit, year, settings.bands, labels, previous, lineages.get(unit.id))
         by_type.setdefault(unit_type, []).append(entry)
         ranked.append(RankedUnit(unit.id, unit_type, result.rank, result.index, result.appraisal_points,
                                  result.survey_points, entry["tied"]))

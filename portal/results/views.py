@@ -13,6 +13,7 @@ from portal.results.approval import approvals
 from portal.results.correction_panel import correction_context
 from portal.results.document import PUBLIC_PHASES, find_unit, published_approval, shown_document
 from portal.results.domain import approval_in_force, can_view_unit_result, can_view_year_results
+from portal.results.filtering import filter_document
 from portal.results.forms import ApprovalForm, PlainForm
 from portal.results.services import approved, compute_results, current_approval, results_stale
 from portal.results.surveys import current_import, scores_by_unit, year_units
@@ -84,7 +85,11 @@ def index():
 def overview(year_id: int):
     year = load_year(year_id)
     block = "results_panel" if request.headers.get("HX-Target") == "results-panel" else None
-    return render(OVERVIEW, block=block, **overview_context(year))
+    context = overview_context(year)
+    filters = {"unit_type": request.args.get("loai", "").strip(), "query": request.args.get("q", "").strip()[:100]}
+    if any(filters.values()):
+        context["doc"] = filter_document(context["doc"], **filters)
+    return render(OVERVIEW, block=block, filters=filters, **context)
 
 
 @bp.route("/<int:year_id>/compute", methods=["POST"])

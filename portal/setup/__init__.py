@@ -5,3 +5,4 @@ their records, and nothing below imports it at module level."""
 from flask import Blueprint
 
 bp = Blueprint("setup", __name__, url_prefix="/admin/year")
+from portal.setup import views, views_lineage  # noqa: E402,F401

@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from portal.results.forms import VnDateField
 from portal.web.forms import BaseForm
 
 
@@ -60,3 +61,17 @@ class RosterAddForm(BaseForm):
 
 class RosterRemoveForm(BaseForm):
     reason = TextAreaField(_l("Lý do"), validators=[Optional(), Length(max=1000)])
+
+
+class LineageForm(BaseForm):
+    """Đơn vị tiền thân: a unit of this portal or a name outside it, the kind of change, the legal basis."""
+
+    kind = SelectField(_l("Hình thức sắp xếp"), choices=[], validate_choice=True)
+    predecessor_id = SelectField(_l("Đơn vị tiền thân trong cổng"), coerce=int, choices=[], validate_choice=True)
+    outside_code = StringField(_l("Mã đơn vị ngoài cổng"), validators=[Optional(), Length(max=40)])
+    outside_name = StringField(_l("Tên đơn vị ngoài cổng"), validators=[Optional(), Length(max=255)],
+                               description=_l("Chỉ điền khi đơn vị tiền thân không có trong cổng, "
+                                              "ví dụ Sở Tài chính tỉnh Kiên Giang."))
+    decision_number = StringField(_l("Căn cứ: số văn bản"), validators=[Optional(), Length(max=60)],
+                                  description=_l("Ví dụ: 45/2025/NĐ-CP."))
+    decision_date = VnDateField(_l("Ngày văn bản (ngày/tháng/năm)"), validators=[Optional()])

@@ -5,9 +5,9 @@ huyện); since the two-tier local government of 1 July 2025 a province ranks de
 committees (cấp xã). No code names a type: every ranking, list and report iterates over the year's types
 in their order. The roster of a year (which units take part, under which type and name) is the year's
 assessment files (portal.assessments.models.Assessment, whose `unit_type` is the unit's type that year)."""
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import UTCDateTime, utcnow
@@ -97,3 +97,25 @@ class UnitSigner(db.Model):
     symbol: Mapped[str] = mapped_column(String(30))
     place: Mapped[str] = mapped_column(String(60))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class UnitLineage(db.Model):
+    """Đơn vị tiền thân — one predecessor of a unit in a year after a reorganisation (Decree 45/2025/NĐ-CP
+    merged departments; communes began on 1 July 2025): the predecessor unit of this portal, or, when it
+    is outside it (a department of the former Kiên Giang), its name and code as text; the kind of change
+    (portal.units.lineage_rules.LINEAGE_KINDS) and the legal basis (decision number and date)."""
+
+    __tablename__ = "unit_lineage"
+    __table_args__ = (UniqueConstraint("unit_id", "year_id", "predecessor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    year_id: Mapped[int] = mapped_column(ForeignKey("assessment_year.id", ondelete="CASCADE"), index=True)
+    predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), nullable=True)
+    outside_code: Mapped[str] = mapped_column(String(40), default="")
+    outside_name: Mapped[str] = mapped_column(String(255), default="")
+    kind: Mapped[str] = mapped_column(String(20))
+    decision_number: Mapped[str] = mapped_column(String(60), default="")
+    decision_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+    predecessor: Mapped[Unit | None] = relationship(foreign_keys=[predecessor_id])

@@ -12,7 +12,8 @@ FORBIDDEN = {"flask", "sqlalchemy", "werkzeug", "flask_sqlalchemy", "flask_login
 def _pure_files():
     files = sorted((ROOT / "portal" / "scoring").rglob("*.py")) + sorted((ROOT / "portal").rglob("domain.py"))
     files += [ROOT / "portal" / "text.py", ROOT / "portal" / "results" / "correcting.py",
-              ROOT / "portal" / "years" / "entry.py", ROOT / "portal" / "criteria" / "breakage.py"]
+              ROOT / "portal" / "years" / "entry.py", ROOT / "portal" / "criteria" / "breakage.py",
+              ROOT / "portal" / "units" / "lineage_rules.py"]
     return files
 
 
