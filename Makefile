@@ -1,5 +1,5 @@
 # Cổng Chỉ số CCHC — every target sets itself up on a fresh machine (virtual environment, dependencies,
-# translations); `make test` also installs Debian's Chromium when it is missing.
+# translations); `make test` also installs Debian's Chromium and the ClamAV daemon when they are missing.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -34,6 +34,11 @@ browser:
 	  echo "Installing Chromium and fonts from Debian packages"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	    chromium fonts-dejavu-core poppler-utils >/dev/null; \
+	fi
+	@if ! command -v clamd >/dev/null 2>&1 && [ ! -x /usr/sbin/clamd ]; then \
+	  echo "Installing the ClamAV daemon (the upload virus-scan test starts its own, with a test signature)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    clamav-daemon >/dev/null || echo "clamav-daemon could not be installed: its test will be skipped"; \
 	fi
 
 # The suite runs in parallel, one worker per CPU (PYTEST_JOBS=0 runs it in this process).
