@@ -22,6 +22,13 @@ def _history(unit_ids):
     return years_of_unit(unit_ids)
 
 
+def _new_form():
+    """The new-unit form; "take part in the current year" is ticked while the year is in setup (after
+    setup, a unit joining needs a reason, so the admin ticks it on purpose)."""
+    year = active_year()
+    return _form(NewUnitForm, formdata=None, join_year=year is not None and year.phase == "setup")
+
+
 def _form(cls, unit=None, **kwargs):
     return with_type_choices(cls(**kwargs), type_choices(active_year()), unit.unit_type if unit is not None else None)
 
@@ -40,7 +47,7 @@ def _list_page(*, form=None, edit_id=None, status=200, block=None, new_form=None
     units = search_units(q, unit_type)
     return render("units/list.html", block=block, status=status, units=units, q=q, unit_type=unit_type,
                   form=form or _form(UnitForm, formdata=None), edit_id=edit_id,
-                  new_form=new_form or _form(NewUnitForm, formdata=None), history=_history(u.id for u in units),
+                  new_form=new_form or _new_form(), history=_history(u.id for u in units),
                   types=year_types(active_year()))
 
 

@@ -221,7 +221,7 @@ def test_both_rounds_from_comment_to_final_score(browser, review, app):
     for code in ("F1", "F3", "F4", "F5", "F6", "F7", "ADJ"):
         # nothing explained in these fields: round 2 counts them done by themselves, nothing to click
         chair.goto(f"{base}/appraisal/{aid}/{code}")
-        expect(chair.locator("#field-done")).to_contain_text("tự động được tính là đã thẩm định xong lần 2")
+        expect(chair.locator("#field-done")).to_contain_text("tự động được tính là đã thẩm định xong vòng 2")
     chair.goto(f"{base}/appraisal/?type=department")
     chair.locator(f"#board-row-{aid}").get_by_role("button", name=re.compile("^Hoàn tất thẩm định")).click()
     expect(chair.locator(".flash-success")).to_contain_text("Đã hoàn tất thẩm định Sở Y tế")

@@ -63,7 +63,7 @@ def test_a_member_appraises_a_field_with_the_keyboard_only(browser, app, live_se
     expect(page.locator("#next-field")).to_be_focused()
     _shot(page, "appraisal-field-done-keyboard")
     keys.press("Enter")
-    expect(page.locator("h1")).to_contain_text("Thẩm định lần 1: Sở Y tế")
+    expect(page.locator("h1")).to_contain_text("Thẩm định vòng 1: Sở Y tế")
     expect(page.locator(".lead")).to_contain_text("F4")
     print(f"\nkeyboard walk of F1 (9 items, 7 agreed, 2 changed): {keys.keys} keystrokes, {keys.texts} texts typed")
     page.goto(f"{live_server}/appraisal/")
@@ -112,7 +112,7 @@ def test_round_two_shows_only_explained_items(browser, app, live_server):
     assert sorted(shown) == sorted(codes)
     quiet = next(f"F{n}" for n in range(1, 8) if (aid, f"F{n}") not in explained)
     page.goto(f"{live_server}/appraisal/{aid}/{quiet}")
-    expect(page.locator("#field-done")).to_contain_text("tự động được tính là đã thẩm định xong lần 2")
+    expect(page.locator("#field-done")).to_contain_text("tự động được tính là đã thẩm định xong vòng 2")
     expect(page.locator("article.item")).to_have_count(0)
     assert ids["year"]
 
