@@ -33,9 +33,8 @@ from portal.criteria.web import (
 from portal.db import utcnow
 from portal.extensions import db
 from portal.scoring.numeric import format_vi
+from portal.units.types import type_codes, unit_type_label
 from portal.web.htmx import is_htmx, redirect_after_post, render
-from portal.units.types import type_codes
-from portal.web.messages import unit_type_label
 from portal.web.permissions import roles
 from portal.years.services import active_year
 

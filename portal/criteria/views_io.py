@@ -27,9 +27,8 @@ from portal.criteria.yaml_io import dump_set_yaml
 from portal.db import utcnow
 from portal.extensions import db
 from portal.text import clean_text, fold_key
-from portal.units.types import type_codes, type_of
+from portal.units.types import type_codes, type_of, unit_type_label
 from portal.web.htmx import redirect_after_post, render
-from portal.web.messages import unit_type_label
 from portal.web.permissions import roles
 from portal.years.models import AssessmentYear
 from portal.years.services import active_year

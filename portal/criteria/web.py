@@ -25,8 +25,8 @@ from portal.criteria.services import check_set, lock_history, set_rows
 from portal.criteria.spec import APPRAISERS, METHOD_LABELS
 from portal.criteria.tree import config_text, config_words
 from portal.extensions import db
+from portal.units.types import unit_type_label
 from portal.web.htmx import is_htmx, render
-from portal.web.messages import unit_type_label
 from portal.years.domain import PHASE_LABELS, REASON_MESSAGES, Actor, as_phase, can_edit_criteria
 from portal.years.models import AssessmentYear
 

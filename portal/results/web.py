@@ -11,9 +11,9 @@ from portal.extensions import db
 from portal.results import bp
 from portal.results.charts import field_chart, index_chart
 from portal.results.correcting import correction_notes
+from portal.units.types import unit_type_label
 from portal.web.filters import format_datetime, format_points
 from portal.web.htmx import is_htmx, render
-from portal.web.messages import unit_type_label
 from portal.years.deadlines import actor_for, refusal_message
 from portal.years.models import AssessmentYear
 from portal.years.services import active_year

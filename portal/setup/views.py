@@ -1,7 +1,8 @@
 """Mở năm, loại đơn vị, đơn vị tham gia (admin) — opening a year, the year's unit types and its roster.
 
-Every action is a real form post (redirect after post); a refusal of the rules comes back as the page with
-the message, and nothing is written.
+Every action is a real form post (redirect after post; the CSRF token is checked for every post by
+Flask-WTF's CSRFProtect); a refusal of the rules comes back as the page with the message, and nothing is
+written.
 """
 from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
@@ -9,11 +10,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.assessments.models import Assessment
-from portal.setup.roster import add_to_year, remove_from_year, year_roster, years_of_unit
 from portal.criteria.models import CriteriaSet
 from portal.db import utcnow
 from portal.extensions import db
 from portal.seed_data.unit_types import PRESETS
+from portal.setup import bp
+from portal.setup.forms import OpenYearForm, RosterAddForm, RosterRemoveForm, UnitTypeForm
+from portal.setup.opening import open_year
+from portal.setup.roster import add_to_year, remove_from_year, year_roster, years_of_unit
 from portal.units.models import Unit, UnitType
 from portal.units.types import (
     UnitTypeError,
@@ -26,11 +30,8 @@ from portal.units.types import (
 )
 from portal.web.htmx import redirect_after_post, render
 from portal.web.permissions import roles
-from portal.setup import bp
 from portal.years.deadlines import Refused
-from portal.setup.forms import OpenYearForm, RosterAddForm, RosterRemoveForm, UnitTypeForm
 from portal.years.models import AssessmentYear
-from portal.setup.opening import open_year
 from portal.years.services import all_years
 from portal.years.views import load_year
 
@@ -172,7 +173,6 @@ def edit_unit_type(year_id: int, type_id: int):
 def move_unit_type(year_id: int, type_id: int):
     year = load_year(year_id)
     row = _load_type(year, type_id)
-    RosterRemoveForm().validate_on_submit() or abort(400)
     move_type(row, -1 if request.form.get("direction") == "up" else 1, actor=current_user)
     db.session.commit()
     return redirect_after_post(url_for("setup.unit_types", year_id=year.id))
@@ -183,7 +183,6 @@ def move_unit_type(year_id: int, type_id: int):
 def delete_unit_type(year_id: int, type_id: int):
     year = load_year(year_id)
     row = _load_type(year, type_id)
-    RosterRemoveForm().validate_on_submit() or abort(400)
     try:
         delete_type(row, actor=current_user, in_use=row.code in _types_in_use(year))
     except UnitTypeError as err:

@@ -8,9 +8,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.units.types import entry_label, unit_type_label, year_types
 from portal.web.compress import init_compression
-from portal.units.types import entry_label, year_types
-from portal.web.messages import band_legend, band_name, role_label, unit_type_label
+from portal.web.messages import band_legend, band_name, role_label
 
 _static_versions: dict[str, str] = {}
 

@@ -55,8 +55,3 @@ def band_legend(bands) -> list[tuple[str, str]]:
         above = pct
     return out
 
-
-def unit_type_label(unit_type: str, year=None) -> str:
-    """A unit type's name in the interface language (the year's data: portal.units.types)."""
-    from portal.units.types import unit_type_label as label
-    return label(unit_type, year)

@@ -21,8 +21,7 @@ from portal.extensions import db
 from portal.spreadsheet import finish_sheet
 from portal.text import fold_key
 from portal.units.models import Unit
-from portal.units.types import sort_key, year_types
-from portal.web.messages import unit_type_label
+from portal.units.types import sort_key, unit_type_label, year_types
 from portal.years import domain
 from portal.years.deadlines import format_local, phase_label, phase_window, zone
 from portal.years.domain import Phase, UnitStatus
