@@ -116,8 +116,8 @@ def watch_console(page) -> list[str]:
     def on_console(message):
         if message.type == "error":
             location = message.location or {}
-            where = location.get("url", "")
-            errors.append(f"console: {message.text}" + (f" ({where}:{location.get('lineNumber')})" if where else ""))
+            where = f" ({location['url']}:{location.get('lineNumber')})" if location.get("url") else ""
+            errors.append(f"console: {message.text}{where}")
 
     def on_response(response):
         if response.status >= 400 and response.request.resource_type != "document":
