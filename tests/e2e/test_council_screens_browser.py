@@ -4,6 +4,7 @@ import os
 import pathlib
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.browser_helpers import log_in, seed_year
 
@@ -46,3 +47,47 @@ def test_the_chairs_board_shows_every_column_at_1024(browser, world, _server):
     SCREENS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENS / "council-board-chair-1024.png"))
     context.close()
+
+
+def test_the_heat_map_filters_searches_and_keeps_its_headers_at_1024(browser, app, _server):
+    """The heat map of a filled year: a value in every cell, the legend in the cells' colours, a filter by
+    unit type and a search typed without diacritics that swap the table in place, and a header row that
+    stays in view while the table scrolls."""
+    ids = seed_year(app, "synthesis")
+    context = browser.new_context(locale="vi-VN", viewport=SMALL)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    log_in(page, _server, "chutich")
+    page.goto(f"{_server}/results/{ids['year']}/heatmap")
+    cells = page.locator("table.heatmap td.heat")
+    assert cells.count() >= 31 * 8
+    texts = page.evaluate("""() => Array.from(document.querySelectorAll('table.heatmap td.heat'))
+        .map(td => td.childNodes[0] ? (td.childNodes[0].textContent || '').trim() : '')""")
+    assert all(t and (t == "—" or t[0].isdigit()) for t in texts), texts[:20]
+    legend = page.locator("ul.heat-legend .swatch.heat")
+    assert legend.count() == 6
+    colours = page.evaluate("""() => { const c = el => getComputedStyle(el).backgroundColor;
+        const legend = {}; document.querySelectorAll('ul.heat-legend .swatch.heat[class*=band-]').forEach(s =>
+            legend[[...s.classList].find(k => k.startsWith('band-'))] = c(s));
+        return Array.from(document.querySelectorAll('table.heatmap td.heat[class*=band-]')).map(td =>
+            [legend[[...td.classList].find(k => k.startsWith('band-'))], c(td)]); }""")
+    assert colours and all(a == b for a, b in colours)             # the legend shows the cells' own colours
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS / "heatmap-1024.png"))
+
+    box = page.locator(".heat-scroll").first
+    box.evaluate("e => e.scrollTop = 300")
+    head, frame = box.locator("thead th").first.bounding_box(), box.bounding_box()
+    assert abs(head["y"] - frame["y"]) <= 2, (head, frame)          # the header row stays at the top
+
+    page.select_option("select[name=loai]", "district")
+    expect(page.locator("table.heatmap")).to_have_count(1)
+    expect(page.locator("#heatmap-district")).to_be_visible()
+    page.locator("input[name=q]").press_sequentially("long xuyen")
+    expect(page.locator("table.heatmap tbody tr")).to_have_count(1)
+    expect(page.locator("table.heatmap tbody th")).to_contain_text("Long Xuyên")
+    assert "loai=district" in page.url and "q=long%20xuyen" in page.url      # the filtered view has its address
+    page.screenshot(path=str(SCREENS / "heatmap-filtered-1024.png"))
+    context.close()
+    assert errors == []
