@@ -136,3 +136,18 @@ def test_a_link_to_an_item_lands_with_its_inputs_in_view(browser, app, live_serv
         box = page.locator(selector).first.bounding_box()
         assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= SMALL["height"], (selector, box)
     _shot(page, "appraisal-anchor-1024")
+
+
+def test_a_digit_on_the_agree_button_of_a_number_item_is_typed_into_its_first_box(browser, app, live_server):
+    ids = seed_year(app, "review_1")
+    aid = ids["assessments"]["SYT"]
+    page = _page(browser, live_server, "tv.snv")
+    page.goto(f"{live_server}/appraisal/{aid}/F1")
+    cid = next(cid for cid, code, _own in _items(page) if code == "1.6")     # a percentage item
+    page.locator(f"#agree-{cid}").focus()
+    expect(page.locator(f"#keys-{cid}")).to_contain_text("gõ điểm khác")
+    page.keyboard.press("9")
+    expect(page.locator(f"#num-{cid}")).to_be_focused()
+    expect(page.locator(f"#num-{cid}")).to_have_value("9")
+    yes_no = next(cid for cid, code, _own in _items(page) if code == "1.2")
+    expect(page.locator(f"#keys-{yes_no}")).to_contain_text("1 = Có, 2 = Không")
