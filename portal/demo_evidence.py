@@ -5,8 +5,8 @@ and summary, and the items it backs, marked as a demo document.
 Drawn with ReportLab (the engine under the portal's PDF exports) in the bundled Tinos font, so every
 Vietnamese letter is embedded; `invariant` makes the bytes depend on the text only, so a re-seed stores the
 same blobs, and a process that seeds the same year again (the tests do) reuses the bytes it drew. The files
-go into the blob store as uploads do (portal.evidence.storage: content-addressed, read-only); tests/web/test_demo_fill.py checks that
-they pass the upload checks (portal.evidence.sniff.detect, the PDF scan) like any upload.
+go into the blob store as uploads do (portal.evidence.storage: content-addressed, read-only);
+tests/web/test_demo_fill.py checks that they pass the upload checks (sniff.detect, the PDF scan).
 """
 import functools
 import hashlib
@@ -96,7 +96,8 @@ def evidence_pdf(*, unit_name: str, symbol: str, issued_on, summary: str, item_c
         y -= 16
     y -= 24
     page.setFont(font, 10)
-    page.drawString(left, y, "Văn bản mẫu do Cổng Chỉ số CCHC tạo cho bản trình diễn; không phải văn bản thật.")
+    page.drawString(left, y, "Văn bản mẫu do Cổng Chỉ số CCHC tạo cho bản trình diễn; "
+                             "không phải văn bản thật.")
     page.showPage()
     page.save()
     return buf.getvalue()
@@ -118,3 +119,13 @@ def store_pdf(data: bytes) -> tuple[str, int]:
         os.chmod(name, 0o440)
         os.replace(name, target)
     return sha256, len(data)
+
+
+def file_row(doc, codes: list[str], *, year: int, now) -> dict:
+    """The EvidenceFile row (as a dict for a bulk insert) of a demo document: its PDF drawn and stored."""
+    name = doc.symbol.replace("/", "-") + ".pdf"
+    data = evidence_pdf(unit_name=doc.issuer, symbol=doc.symbol, issued_on=doc.issued_on, summary=doc.summary,
+                        item_codes=tuple(codes), year=year)
+    sha256, size = store_pdf(data)
+    return {"document_id": doc.id, "original_name": name, "sha256": sha256, "size": size,
+            "content_type": "application/pdf", "created_by_id": doc.created_by_id, "created_at": now}

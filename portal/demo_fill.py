@@ -1,6 +1,7 @@
 """Điền dữ liệu mẫu — fill a year's assessments with plausible, deterministic data up to a chosen phase:
-self-scores with evidence documents (each with a small real PDF file), round-1 appraisal with notes, comments sent to units and explanation
-requests, the units' explanations, round 2, finalisation and survey scores, then the computed results.
+self-scores with evidence documents (each with a small real PDF file), round-1 appraisal with notes,
+comments sent to units and explanation requests, the units' explanations, round 2, finalisation and survey
+scores, then the computed results.
 
 Used by `flask seed-demo --phase <phase>` (so a reviewer can open a year that is already appraised), by
 the tests that need a whole year, and by the benchmarks in bench/. Every number goes through the same
@@ -23,7 +24,7 @@ from portal.audit.services import record
 from portal.auth.models import User
 from portal.comments.models import Comment
 from portal.criteria.models import Criterion
-from portal.demo_evidence import evidence_pdf, store_pdf
+from portal.demo_evidence import file_row
 from portal.evidence.models import EvidenceDocument, EvidenceFile, ItemEvidence
 from portal.extensions import db
 from portal.results.models import SurveyScore
@@ -166,18 +167,8 @@ class Filler:
             a.self_submitted_by_id = self.users[a.unit_id].get("unit_leader")
         self._insert(ScoreEntry, entries)
         self._insert(ItemEvidence, links)
-        self._insert(EvidenceFile, [self._file(doc_id, codes) for doc_id, codes in backs.items()])
-
-    def _file(self, doc_id: int, codes: list[str]) -> dict:
-        """A real small PDF for a document that backs items (portal.demo_evidence), stored as an upload is."""
-        doc = db.session.get(EvidenceDocument, doc_id)
-        name = doc.symbol.replace("/", "-") + ".pdf"
-        data = evidence_pdf(unit_name=doc.issuer, symbol=doc.symbol, issued_on=doc.issued_on, summary=doc.summary,
-                            item_codes=tuple(codes), year=self.year.year)
-        sha256, size = store_pdf(data)
-        return {"document_id": doc_id, "original_name": name, "sha256": sha256, "size": size,
-                "content_type": "application/pdf",
-                "created_by_id": doc.created_by_id, "created_at": self.now}
+        self._insert(EvidenceFile, [file_row(db.session.get(EvidenceDocument, doc_id), codes, year=self.year.year,
+                                             now=self.now) for doc_id, codes in backs.items()])
 
     def _documents(self, assessment, staff) -> list[int]:
         ids = []

@@ -130,13 +130,14 @@ def heatmap(year_id: int):
         return refusal
     doc = shown_document(year)
     bands = [b.get("key") for b in doc.get("bands", [])]
-    filters = {"unit_type": request.args.get("loai", "").strip(), "query": request.args.get("q", "").strip()[:100],
+    filters = {"unit_type": request.args.get("loai", "").strip(),
+               "query": request.args.get("q", "").strip()[:100],
                "band": request.args.get("xep_loai", "").strip()}
     if filters["band"] not in bands:
         filters["band"] = ""
     shown, pager = page_of(filter_document(doc, **filters), request.args.get("trang", 1, type=int), HEAT_ROWS)
-    return render("results/heatmap.html", block="heatmap_region", year=year, doc=shown, full=doc, filters=filters,
-                  pager=pager, unit_links=unit_links(year))
+    return render("results/heatmap.html", block="heatmap_region", year=year, doc=shown, full=doc,
+                  filters=filters, pager=pager, unit_links=unit_links(year))
 
 
 @bp.route("/<int:year_id>/units/<int:unit_id>")

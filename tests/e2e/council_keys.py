@@ -57,7 +57,8 @@ def agree_by_keyboard(keys: Counter, criterion_id: str) -> None:
 
 def choice_key(page, criterion_id: str, label: str) -> str:
     """The number key that picks ``label`` among the item's choices (1 for the first, 2 for the second …)."""
-    labels = page.evaluate("""cid => Array.from(document.querySelectorAll(`#item-${cid} form.item-form .item-inputs input[type=radio]`))
+    labels = page.evaluate("""cid => Array.from(
+        document.querySelectorAll(`#item-${cid} form.item-form .item-inputs input[type=radio]`))
         .map(r => r.closest('label').innerText.replace(/\\(.*\\)/, '').trim())""", criterion_id)
     return str(labels.index(label) + 1)
 

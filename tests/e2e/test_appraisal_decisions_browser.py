@@ -72,8 +72,8 @@ def test_a_member_appraises_a_field_with_the_keyboard_only(browser, app, live_se
     keys.press("Enter")
     expect(page.locator("h1")).to_contain_text("Thẩm định vòng 1: Sở Y tế")
     expect(page.locator(".lead")).to_contain_text("F4")
-    print(f"\nkeyboard walk of F1 (9 items, 7 agreed, 2 changed): {keys.keys} keystrokes, {keys.texts} texts typed; "
-          f"per item {cost}")
+    print(f"\nkeyboard walk of F1 (9 items, 7 agreed, 2 changed): {keys.keys} keystrokes, "
+          f"{keys.texts} texts typed; per item {cost}")
     page.goto(f"{live_server}/appraisal/")
     expect(page.locator(f"#board-row-{aid}")).to_contain_text("9/9")
     assert errors == []

@@ -28,7 +28,8 @@ def _boxes_outside(page, table: str) -> list:
     """The header cells of `table` that do not fit, whole, inside the window's width."""
     return page.evaluate("""sel => { const out = []; const width = document.documentElement.clientWidth;
         document.querySelectorAll(sel + ' thead th').forEach(th => { const r = th.getBoundingClientRect();
-            if (r.width < 8 || r.left < 0 || r.right > width + 0.5) out.push([th.innerText, r.left, r.right]); });
+            if (r.width < 8 || r.left < 0 || r.right > width + 0.5)
+                out.push([th.innerText, r.left, r.right]); });
         return out; }""", table)
 
 
@@ -40,7 +41,8 @@ def test_the_chairs_board_shows_every_column_at_1024(browser, world, _server):
     headers = page.locator("table.board thead th").all_inner_texts()
     assert headers[:2] == ["Đơn vị", "Hồ sơ"] and headers[-1] == "Thao tác" and "F7" in headers, headers
     assert _boxes_outside(page, "table.board") == []
-    scroll = page.evaluate("""() => { const s = document.querySelector('table.board').closest('.table-scroll');
+    scroll = page.evaluate("""() => {
+        const s = document.querySelector('table.board').closest('.table-scroll');
         return [s.scrollWidth, s.clientWidth, document.documentElement.scrollWidth,
                 document.documentElement.clientWidth]; }""")
     assert scroll[0] <= scroll[1] and scroll[2] <= scroll[3], scroll
@@ -87,7 +89,7 @@ def test_the_heat_map_filters_searches_and_keeps_its_headers_at_1024(browser, ap
     page.locator("input[name=q]").press_sequentially("long xuyen")
     expect(page.locator("table.heatmap tbody tr")).to_have_count(1)
     expect(page.locator("table.heatmap tbody th")).to_contain_text("Long Xuyên")
-    assert "loai=district" in page.url and "q=long%20xuyen" in page.url      # the filtered view has its address
+    assert "loai=district" in page.url and "q=long%20xuyen" in page.url   # the filtered view's own address
     page.screenshot(path=str(SCREENS / "heatmap-filtered-1024.png"))
     context.close()
     assert errors == []

@@ -98,7 +98,8 @@ def test_demo_evidence_documents_carry_real_pdfs_naming_their_unit(ctx):
     text = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
     assert doc.issuer and doc.issuer.upper() in text and doc.issuer in text
     assert f"Số: {doc.symbol}" in text and "Các mục được kiểm chứng:" in text
-    codes = db.session.scalars(select(Criterion.code).join(ItemEvidence, ItemEvidence.criterion_id == Criterion.id)
+    codes = db.session.scalars(select(Criterion.code)
+                               .join(ItemEvidence, ItemEvidence.criterion_id == Criterion.id)
                                .where(ItemEvidence.document_id == doc.id)).all()
     assert codes and all(code in text for code in codes)
     assert detect(str(path), row.original_name).mime == "application/pdf"    # the upload checks accept it

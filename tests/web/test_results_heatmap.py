@@ -70,7 +70,8 @@ def test_filters_by_unit_type_band_and_a_search_without_diacritics(app, world):
 
 
 def test_the_filtered_region_comes_alone_for_htmx(app, world):
-    response = _get(app, f"/results/{world.year_id}/heatmap?loai=department&q=alpha", **{"HX-Request": "true"})
+    url = f"/results/{world.year_id}/heatmap?loai=department&q=alpha"
+    response = _get(app, url, **{"HX-Request": "true"})
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith('<div id="heatmap-region">') and "<html" not in html
     assert set(_rows(html)) == {"Sở Alpha"} and "HX-Request" in response.headers.get("Vary", "")
