@@ -3,7 +3,8 @@
 The demo year stands in appraisal round 1; the chair (who appraises every field) opens the first field of a
 district's file and walks every field; for each item either
 Enter on "Đồng ý với điểm tự chấm" (the board's link lands on the first undecided item; save-and-next moves the focus to the next undecided item) or, for the
-changed items, Tab into the choice, the arrow keys, Tab to the note, the reason typed, Ctrl+Enter; at the
+changed items, the number key of the other choice on that same button (it picks the choice and moves the focus
+to the reason), the reason typed, Ctrl+Enter; at the
 end of a field Enter on "done" and Enter on "next field". The member changes a few yes/no items and agrees
 with all the others. Printed: keystrokes, clicks (none: keyboard only) and texts typed (one action each,
 whatever their length), per agreed and per changed item. Nothing is asserted.
@@ -65,18 +66,10 @@ def walk_unit(page, base: str, aid: int, fields: list[str], changed: int) -> dic
 
 
 def _change(keys, cid: str) -> None:
-    """A yes/no item the unit answered "Có": Tab into the choice, ArrowDown to "Không", Tab to the note,
-    type the reason, Ctrl+Enter."""
-    from playwright.sync_api import expect
-
-    from tests.e2e.council_keys import wait_focus
-    wait_focus(keys.page, f"agree-{cid}")
-    keys.press("Tab")
-    keys.press("ArrowDown")
-    keys.tab_until(lambda f: f["id"] == f"note-{cid}")
-    keys.type("Chưa có tài liệu kiểm chứng.")
-    keys.press("Control+Enter")
-    expect(keys.page.locator(f"#item-{cid} .saved-note")).to_have_text("Đã lưu")
+    """A yes/no item the unit answered "Có": on the agree button, the number key of "Không" (2) picks it and
+    moves the focus to the reason; the reason typed; Ctrl+Enter saves."""
+    from tests.e2e.council_keys import change_by_keyboard
+    change_by_keyboard(keys, cid, "Không", "Chưa có tài liệu kiểm chứng.")
 
 
 def main(argv=None) -> dict:

@@ -1,6 +1,7 @@
 """Điền dữ liệu mẫu — fill a year's assessments with plausible, deterministic data up to a chosen phase:
-self-scores with evidence metadata, round-1 appraisal with notes, comments sent to units and explanation
-requests, the units' explanations, round 2, finalisation and survey scores, then the computed results.
+self-scores with evidence documents (each with a small real PDF file), round-1 appraisal with notes,
+comments sent to units and explanation requests, the units' explanations, round 2, finalisation and survey
+scores, then the computed results.
 
 Used by `flask seed-demo --phase <phase>` (so a reviewer can open a year that is already appraised), by
 the tests that need a whole year, and by the benchmarks in bench/. Every number goes through the same
@@ -23,7 +24,8 @@ from portal.audit.services import record
 from portal.auth.models import User
 from portal.comments.models import Comment
 from portal.criteria.models import Criterion
-from portal.evidence.models import EvidenceDocument, ItemEvidence
+from portal.demo_evidence import file_row
+from portal.evidence.models import EvidenceDocument, EvidenceFile, ItemEvidence
 from portal.extensions import db
 from portal.results.models import SurveyScore
 
@@ -136,13 +138,15 @@ class Filler:
     # ------------------------------------------------------------------------------------------ stages
 
     def self_assessment(self):
-        entries, links = [], []
+        entries, links, backs = [], [], defaultdict(list)
         self.quality = {}
         for a in self.assessments:
             quality = self.rng.uniform(0.7, 0.98)
             self.quality[a.id] = quality
             staff = self.users[a.unit_id].get("unit_staff")
             docs = self._documents(a, staff)
+            for doc_id in docs:
+                backs[doc_id] = []
             for crit in self.leaves(a.criteria_set_id):
                 if crit.method == "survey" or (crit.kind == "item" and crit.method not in UNIT_METHODS):
                     continue
@@ -158,10 +162,13 @@ class Filler:
                     links.append({"assessment_id": a.id, "criterion_id": crit.id, "stage": "self",
                                   "document_id": self.rng.choice(docs), "created_by_id": staff,
                                   "created_at": self.now})
+                    backs[links[-1]["document_id"]].append(crit.code)
             a.status, a.self_submitted_at = "submitted", self.now
             a.self_submitted_by_id = self.users[a.unit_id].get("unit_leader")
         self._insert(ScoreEntry, entries)
         self._insert(ItemEvidence, links)
+        self._insert(EvidenceFile, [file_row(db.session.get(EvidenceDocument, doc_id), codes, year=self.year.year,
+                                             now=self.now) for doc_id, codes in backs.items()])
 
     def _documents(self, assessment, staff) -> list[int]:
         ids = []

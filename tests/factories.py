@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from portal.auth.models import User
 from portal.auth.services import hash_password
+from portal.config import TestConfig
 from portal.db import utcnow
 from portal.extensions import db
 from portal.text import fold_key
@@ -11,7 +12,7 @@ from portal.units.models import Unit, UnitType
 from portal.years.models import AssessmentYear, PhaseWindow
 
 TEST_PASSWORD = "mat-khau-thu-nghiem"
-_HASH = hash_password(TEST_PASSWORD)
+_HASH = hash_password(TEST_PASSWORD, method=TestConfig.PASSWORD_HASH_METHOD)
 _counter = {"n": 0}
 
 

@@ -3,7 +3,7 @@ import logging
 import secrets
 from datetime import datetime
 
-from flask import current_app, session
+from flask import current_app, has_app_context, session
 from flask_login import login_user, logout_user
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -18,11 +18,25 @@ from portal.auth.totp import matching_step, new_secret
 from portal.extensions import db
 
 log = logging.getLogger("portal.auth")
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+_DUMMY_HASHES: dict[str, str] = {}
 
 
-def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+def _hash_method() -> str:
+    """The configured hash (``PASSWORD_HASH_METHOD``: scrypt, Werkzeug's default work factor unless the tests
+    lower it)."""
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+
+
+def hash_password(password: str, *, method: str | None = None) -> str:
+    return generate_password_hash(password, method=method or _hash_method())
+
+
+def _dummy_hash() -> str:
+    """A hash of the configured kind to check against where there is no account: the same work either way."""
+    method = _hash_method()
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash("not-a-real-password", method=method)
+    return _DUMMY_HASHES[method]
 
 
 def find_user(username: str) -> User | None:
@@ -41,11 +55,11 @@ def authenticate(username: str, password: str, *, now: datetime, ip: str | None)
     user = find_user(username)
     wait = throttle.wait_until(keys, now=now)
     if wait is not None:
-        check_password_hash(_DUMMY_HASH, password)      # same work as a real check
+        check_password_hash(_dummy_hash(), password)      # same work as a real check
         log.warning("login refused (throttled) for %r from %s", username.strip()[:64], ip)
         return None, "throttled", wait
     if user is None or not user.active:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         log.warning("login failed: %s %r from %s", "unknown user" if user is None else "deactivated account",
                     username.strip()[:64], ip)
         return None, "invalid", _register_failure(None, keys, now=now, ip=ip)

@@ -4,15 +4,35 @@ hundred communes stays readable. A plain function of the document: no query, no 
 from portal.text import fold_key
 
 
-def filter_document(document: dict, *, unit_type: str = "", query: str = "") -> dict:
+def filter_document(document: dict, *, unit_type: str = "", query: str = "", band: str = "") -> dict:
     """A copy of `document` with only the chosen type (all when "") and, in each type, only the units whose
-    name or code contains every word of `query` (folded); ranks, rewards and figures stay as computed."""
+    name or code contains every word of `query` (folded) and, given `band`, whose overall band (xếp loại) is
+    that one; ranks, rewards and figures stay as computed."""
     words = fold_key(query).split()
     types = []
     for entry in document.get("types", []):
         if unit_type and entry.get("unit_type") != unit_type:
             continue
         units = [u for u in entry.get("units", [])
-                 if all(w in f"{fold_key(u.get('name'))} {fold_key(u.get('code'))}" for w in words)]
+                 if all(w in f"{fold_key(u.get('name'))} {fold_key(u.get('code'))}" for w in words)
+                 and (not band or u.get("band") == band)]
         types.append(dict(entry, units=units))
     return dict(document, types=types)
+
+
+def page_of(document: dict, page: int, size: int) -> tuple[dict, dict]:
+    """One page of `size` units of the document, counted across its types in their order (a type whose units
+    all fall on other pages is left out), and the pager: {"page", "pages", "first", "last", "count"} (a page
+    past the end shows the last one)."""
+    count = sum(len(entry.get("units", [])) for entry in document.get("types", []))
+    pages = max(1, -(-count // size))
+    page = min(max(page, 1), pages)
+    start, end, seen, types = (page - 1) * size, page * size, 0, []
+    for entry in document.get("types", []):
+        units = entry.get("units", [])
+        shown = units[max(start - seen, 0):max(end - seen, 0)]
+        seen += len(units)
+        if shown:
+            types.append(dict(entry, units=shown))
+    return dict(document, types=types), {"page": page, "pages": pages, "count": count,
+                                         "first": start + 1 if count else 0, "last": min(end, count)}

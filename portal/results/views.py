@@ -13,7 +13,7 @@ from portal.results.approval import approvals
 from portal.results.correction_panel import correction_context
 from portal.results.document import PUBLIC_PHASES, find_unit, published_approval, shown_document
 from portal.results.domain import approval_in_force, can_view_unit_result, can_view_year_results
-from portal.results.filtering import filter_document
+from portal.results.filtering import filter_document, page_of
 from portal.results.forms import ApprovalForm, PlainForm
 from portal.results.services import approved, compute_results, current_approval, results_stale
 from portal.results.surveys import current_import, scores_by_unit, year_units
@@ -26,6 +26,7 @@ from portal.years.models import AssessmentYear
 
 RESULT_ROLES = ("admin", "council_chair", "council_member")
 OVERVIEW = "results/overview.html"
+HEAT_ROWS = 50   # rows of the heat map per page: 102 communes make three pages, each readable at 1024×768
 
 
 def _viewable(year, page: str):
@@ -127,7 +128,16 @@ def heatmap(year_id: int):
     refusal = _viewable(year, "heatmap")
     if refusal is not None:
         return refusal
-    return render("results/heatmap.html", year=year, doc=shown_document(year), unit_links=unit_links(year))
+    doc = shown_document(year)
+    bands = [b.get("key") for b in doc.get("bands", [])]
+    filters = {"unit_type": request.args.get("loai", "").strip(),
+               "query": request.args.get("q", "").strip()[:100],
+               "band": request.args.get("xep_loai", "").strip()}
+    if filters["band"] not in bands:
+        filters["band"] = ""
+    shown, pager = page_of(filter_document(doc, **filters), request.args.get("trang", 1, type=int), HEAT_ROWS)
+    return render("results/heatmap.html", block="heatmap_region", year=year, doc=shown, full=doc,
+                  filters=filters, pager=pager, unit_links=unit_links(year))
 
 
 @bp.route("/<int:year_id>/units/<int:unit_id>")

@@ -10,6 +10,7 @@
   var DRAFTS = "cchc-drafts";
   var MAX_AGE = 12 * 3600 * 1000;
   var en = function () { return document.documentElement.lang === "en"; };
+  document.documentElement.classList.add("js");     // hints about keys that only the script provides
 
   function say(text, kind) {
     var area = document.getElementById("flash");
@@ -175,6 +176,31 @@
   } else {
     focusTodo();
   }
+  // A number key on an item's agree button scores the item otherwise in one key: 1, 2, … picks the item's
+  // first, second, … choice (yes/no or level) and moves the focus to the reason, which Ctrl+Enter saves. On an
+  // item scored by a number, a digit key moves the focus into its first number box and is typed there. Only
+  // while the agree button has the focus (a single-key shortcut of a focused control, WCAG 2.1.4).
+  document.addEventListener("keydown", function (e) {
+    var button = e.target;
+    if (!button || !button.classList || !button.classList.contains("agree") || e.ctrlKey || e.metaKey || e.altKey
+        || !/^[0-9]$/.test(e.key)) { return; }
+    var article = button.closest("article.item");
+    var form = article && article.querySelector("form.item-form");
+    if (!form) { return; }
+    var choices = form.querySelectorAll(".item-inputs input[type=radio]");
+    var note = form.querySelector("textarea[name=note]");
+    if (choices.length) {
+      var choice = choices[parseInt(e.key, 10) - 1];
+      if (!choice || choice.disabled || !note) { return; }
+      e.preventDefault();
+      choice.checked = true;
+      choice.dispatchEvent(new Event("change", {bubbles: true}));
+      note.focus();
+      return;
+    }
+    var box = form.querySelector(".item-inputs input[inputmode]");
+    if (box && !box.disabled) { box.focus(); box.select(); }   // the key itself is typed into the box, over its value
+  });
   // Ctrl+Enter in an appraisal note saves the item (Enter alone writes a new line in the note).
   document.addEventListener("keydown", function (e) {
     var box = e.target;

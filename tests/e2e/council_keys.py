@@ -55,20 +55,20 @@ def agree_by_keyboard(keys: Counter, criterion_id: str) -> None:
     expect(keys.page.locator(f"#item-{criterion_id} .badge-done")).to_contain_text("Đã đồng ý với điểm tự chấm")
 
 
+def choice_key(page, criterion_id: str, label: str) -> str:
+    """The number key that picks ``label`` among the item's choices (1 for the first, 2 for the second …)."""
+    labels = page.evaluate("""cid => Array.from(
+        document.querySelectorAll(`#item-${cid} form.item-form .item-inputs input[type=radio]`))
+        .map(r => r.closest('label').innerText.replace(/\\(.*\\)/, '').trim())""", criterion_id)
+    return str(labels.index(label) + 1)
+
+
 def change_by_keyboard(keys: Counter, criterion_id: str, other: str, note: str) -> None:
-    """From the item's agree button: Tab into its choice, pick ``other`` with the arrows, Tab to the note,
-    type the reason, Tab to the save button, Enter."""
+    """From the item's agree button: the number key of ``other`` picks it and moves the focus to the reason;
+    the reason typed; Ctrl+Enter saves (and moves the focus on to the next item without a decision)."""
     wait_focus(keys.page, f"agree-{criterion_id}")
-    now = keys.tab_until(lambda f: f["type"] == "radio")
-    for _ in range(8):
-        if now["label"] == other:
-            break
-        keys.press("ArrowDown")
-        now = keys.focused()
-    if not now["checked"]:
-        keys.press("Space")
-    keys.tab_until(lambda f: f["id"] == f"note-{criterion_id}")
+    keys.press(choice_key(keys.page, criterion_id, other))
+    wait_focus(keys.page, f"note-{criterion_id}")
     keys.type(note)
-    keys.tab_until(lambda f: f["id"] == f"save-{criterion_id}")
-    keys.press("Enter")
+    keys.press("Control+Enter")
     expect(keys.page.locator(f"#item-{criterion_id} .saved-note")).to_have_text("Đã lưu")

@@ -50,11 +50,18 @@ def test_a_member_appraises_a_field_with_the_keyboard_only(browser, app, live_se
     assert len(items) == 9
     keys = Counter(page)
     wait_focus(page, first_undecided_agree(page))
+    cost = {}                     # actions per item: 1 per agreement, at most 3 per other score (issue 16)
     for cid, code, own in items:
+        before = keys.actions
         if code in CHANGED:
             change_by_keyboard(keys, cid, "Không" if "(Có)" in own else "Có", CHANGED[code])
         else:
             agree_by_keyboard(keys, cid)
+        cost[code] = keys.actions - before
+    assert {code: n for code, n in cost.items() if code not in CHANGED} == dict.fromkeys(
+        [code for _, code, _ in items if code not in CHANGED], 1)
+    assert all(cost[code] <= 3 for code in CHANGED), cost
+    assert keys.clicks == 0
     # every item decided: the focus is on "done"; Enter marks the field, then the next field is one key away
     wait_focus(page, "mark-done")
     assert "Đánh dấu đã thẩm định xong lĩnh vực" in page.evaluate("() => document.activeElement.innerText")
@@ -65,7 +72,8 @@ def test_a_member_appraises_a_field_with_the_keyboard_only(browser, app, live_se
     keys.press("Enter")
     expect(page.locator("h1")).to_contain_text("Thẩm định vòng 1: Sở Y tế")
     expect(page.locator(".lead")).to_contain_text("F4")
-    print(f"\nkeyboard walk of F1 (9 items, 7 agreed, 2 changed): {keys.keys} keystrokes, {keys.texts} texts typed")
+    print(f"\nkeyboard walk of F1 (9 items, 7 agreed, 2 changed): {keys.keys} keystrokes, "
+          f"{keys.texts} texts typed; per item {cost}")
     page.goto(f"{live_server}/appraisal/")
     expect(page.locator(f"#board-row-{aid}")).to_contain_text("9/9")
     assert errors == []
@@ -128,3 +136,18 @@ def test_a_link_to_an_item_lands_with_its_inputs_in_view(browser, app, live_serv
         box = page.locator(selector).first.bounding_box()
         assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= SMALL["height"], (selector, box)
     _shot(page, "appraisal-anchor-1024")
+
+
+def test_a_digit_on_the_agree_button_of_a_number_item_is_typed_into_its_first_box(browser, app, live_server):
+    ids = seed_year(app, "review_1")
+    aid = ids["assessments"]["SYT"]
+    page = _page(browser, live_server, "tv.snv")
+    page.goto(f"{live_server}/appraisal/{aid}/F1")
+    cid = next(cid for cid, code, _own in _items(page) if code == "1.6")     # a percentage item
+    page.locator(f"#agree-{cid}").focus()
+    expect(page.locator(f"#keys-{cid}")).to_contain_text("gõ điểm khác")
+    page.keyboard.press("9")
+    expect(page.locator(f"#num-{cid}")).to_be_focused()
+    expect(page.locator(f"#num-{cid}")).to_have_value("9")
+    yes_no = next(cid for cid, code, _own in _items(page) if code == "1.2")
+    expect(page.locator(f"#keys-{yes_no}")).to_contain_text("1 = Có, 2 = Không")

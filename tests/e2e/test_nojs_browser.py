@@ -110,6 +110,7 @@ def test_member_appraises_an_item_and_comments_without_javascript(year, nojs, _s
     page.locator(f"#board-row-{ids['assessments']['SYT']} a", has_text="F2").click()
     expect(page.locator("h1")).to_contain_text("Sở Y tế")
     box = item(page, "2.2.1")                                # yes/no item: appraise it "Không"
+    expect(box.locator(".key-hint")).to_be_hidden()          # the number keys need the script: not offered
     box.get_by_label("Không", exact=True).check()
     box.get_by_label("Nhận xét thẩm định").fill("Chưa có kế hoạch rà soát ban hành trong năm.")
     box.get_by_label("Yêu cầu đơn vị giải trình").check()

@@ -20,3 +20,21 @@ def test_mail_is_off_and_plain_by_default(tmp_path, monkeypatch):
     config = Config(str(tmp_path))
     assert config.SMTP_HOST is None and config.SMTP_STARTTLS is False and config.SMTP_USERNAME is None
     assert config.PORTAL_BASE_URL is None
+
+
+def test_passwords_are_hashed_at_full_strength_outside_the_tests(tmp_path):
+    """Only the test configuration lowers scrypt's work factor; a deployment hashes with Werkzeug's default
+    (n = 2**15), and a login of an account hashed either way checks against its own stored parameters."""
+    from flask import Flask
+    from werkzeug.security import check_password_hash
+
+    from portal.auth.services import hash_password
+    from portal.config import TestConfig
+    assert Config.PASSWORD_HASH_METHOD == "scrypt"
+    app = Flask(__name__)
+    app.config.from_object(Config(str(tmp_path)))
+    with app.app_context():
+        strong = hash_password("một mật khẩu")
+    assert strong.startswith("scrypt:32768:8:1$")
+    assert hash_password("x", method=TestConfig.PASSWORD_HASH_METHOD).startswith("scrypt:2048:8:1$")
+    assert check_password_hash(strong, "một mật khẩu")

@@ -71,3 +71,35 @@ def test_no_member_appraises_its_own_agency_in_the_filled_year(ctx):
     own = db.session.scalar(select(Assessment).where(Assessment.unit_id == chair.unit_id))
     assert own.finalized_by_id != chair.id          # the chair's own agency is finalised by the admin
     assert {a.finalized_by_id for a in db.session.scalars(select(Assessment)) if a.id != own.id} == {chair.id}
+
+
+def test_demo_evidence_documents_carry_real_pdfs_naming_their_unit(ctx):
+    """Every evidence document of the review phases has a small real PDF (issue 16): it parses, its text
+    names the unit, its number and the items it backs, and it passes the upload checks (sniff + PDF scan)."""
+    import io
+
+    from pypdf import PdfReader
+
+    from portal.evidence.models import EvidenceDocument, EvidenceFile, ItemEvidence
+    from portal.evidence.sniff import detect
+    from portal.evidence.storage import blob_path
+    seed_demo(now=utcnow(), phase="review_1")
+    db.session.commit()
+    docs = list(db.session.scalars(select(EvidenceDocument)))
+    files = {f.document_id: f for f in db.session.scalars(select(EvidenceFile))}
+    assert docs and set(files) == {d.id for d in docs}
+    linked = db.session.scalars(select(ItemEvidence.document_id)).first()
+    doc = db.session.get(EvidenceDocument, linked)
+    row = files[doc.id]
+    path = blob_path(row.sha256)
+    data = path.read_bytes()
+    assert row.content_type == "application/pdf" and row.size == len(data) < 40_000
+    assert data.startswith(b"%PDF-") and row.original_name.endswith(".pdf")
+    text = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
+    assert doc.issuer and doc.issuer.upper() in text and doc.issuer in text
+    assert f"Số: {doc.symbol}" in text and "Các mục được kiểm chứng:" in text
+    codes = db.session.scalars(select(Criterion.code)
+                               .join(ItemEvidence, ItemEvidence.criterion_id == Criterion.id)
+                               .where(ItemEvidence.document_id == doc.id)).all()
+    assert codes and all(code in text for code in codes)
+    assert detect(str(path), row.original_name).mime == "application/pdf"    # the upload checks accept it
