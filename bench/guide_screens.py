@@ -69,9 +69,12 @@ def _open_details(selector: str):
 
 
 def _agree_first(page):
+    """Agree with the first item: the page moves on to the next item without a decision; show the end of the
+    agreed item above it."""
     page.locator("article.item button.agree").first.click()
     page.locator("article.item.just-saved").first.wait_for()
-    page.evaluate("() => window.scrollTo(0, 0)")
+    page.wait_for_function("() => document.activeElement && document.activeElement.matches('button.agree')")
+    page.evaluate("() => window.scrollBy(0, -330)")
 
 
 def _done_too_early(page):

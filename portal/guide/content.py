@@ -146,11 +146,14 @@ COUNCIL_MEMBER = RoleGuide(
             _l("• đồng ý: bấm “Đồng ý với điểm tự chấm” (một lần bấm, hoặc phím Enter);"),
             _l("• không đồng ý: nhập điểm thẩm định khác kèm nhận xét, rồi bấm “Lưu điểm thẩm định”. Đánh "
                "dấu “Yêu cầu đơn vị giải trình, bổ sung tài liệu” khi cần đơn vị trả lời."),
-        ), "member-field", _l("Lĩnh vực F2 của Sở Y tế: mục 2.1.1 đã đồng ý với điểm tự chấm.")),
+        ), "member-field",
+         _l("Lĩnh vực F2 của Sở Y tế: một mục vừa được đồng ý, mục tiếp theo chờ quyết định.")),
         Step("ban-phim", _l("Làm nhanh bằng bàn phím"), (
-            _l("Sau mỗi lần lưu, con trỏ chuyển đến mục tiếp theo chưa có quyết định: Enter để đồng ý; Tab "
-               "đến ô điểm để chấm khác; Ctrl+Enter lưu khi đang ở ô nhận xét. Hết mục, Enter đánh dấu "
-               "xong lĩnh vực và Enter lần nữa mở lĩnh vực tiếp theo."),
+            _l("Sau mỗi lần lưu, con trỏ chuyển đến nút “Đồng ý với điểm tự chấm” của mục tiếp theo chưa có "
+               "quyết định. Tại nút này: Enter để đồng ý; một phím số để chấm khác (1 = Có, 2 = Không, hoặc "
+               "mức thứ n; với mục nhập số, chữ số được gõ vào ô đầu tiên), con trỏ chuyển xuống ô nhận xét; "
+               "Ctrl+Enter lưu khi đang ở ô nhận xét. Gợi ý phím hiện ngay dưới nút."),
+            _l("Hết mục, Enter đánh dấu xong lĩnh vực và Enter lần nữa mở lĩnh vực tiếp theo."),
         )),
         Step("y-kien", _l("Trao đổi ý kiến"), (
             _l("Bấm “Ý kiến” dưới một mục để mở trao đổi ngay tại chỗ. Ý kiến mới chỉ Hội đồng thấy; bấm "
