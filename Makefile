@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export FLASK_APP := app.py
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run test bench translations browser extract
+.PHONY: setup run test bench translations browser extract guide
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ test: setup browser
 # provincial year only. The national-scale year is generated once and cached in bench/out/cache/.
 bench: setup browser
 	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
+
+# The user guide's screenshots (static/guide/<lang>/*.webp): the demo data in each phase, Chromium at 1024×768,
+# both languages; commit the images with the change that altered the pages (bench/guide_screens.py).
+guide: setup browser
+	$(BIN)/python bench/guide_screens.py $(GUIDE_ARGS)
 
 # Refresh the message catalogue after changing user-facing strings.
 extract: $(STAMP)

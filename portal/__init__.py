@@ -28,6 +28,7 @@ BLUEPRINTS = (
     "results",
     "public",
     "reports",
+    "guide",
 )
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

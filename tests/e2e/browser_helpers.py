@@ -64,7 +64,9 @@ def axe_source() -> str:
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     """Run axe-core on the page as it is now; violations of the given impacts, in a readable shape."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.add_script_tag(content=axe_source())   # the context needs bypass_csp=True (no inline scripts)
+        # Evaluated through DevTools, not as an inline <script>: the page's CSP stays in force, so a CSP
+        # violation of the page itself still shows in the console (see `console_errors`).
+        page.evaluate(axe_source())
     found = page.evaluate("""async () => {
         const result = await axe.run(document, {resultTypes: ["violations"]});
         return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
@@ -99,3 +101,31 @@ def unlabelled_inputs(page) -> list[str]:
 def menu(page, name: str) -> None:
     """Follow a link of the main menu (the home page repeats some of them as tiles)."""
     page.locator("nav.site-nav").get_by_role("link", name=name, exact=True).click()
+
+
+# ------------------------------------------------------------------------------------ console errors
+
+
+def watch_console(page) -> list[str]:
+    """Collect, from now on, everything the browser reports as an error on this page: console errors
+    (CSP violations and failed resource loads are reported there by Chromium), uncaught JavaScript
+    exceptions, requests that fail and responses of 400 or more for the page's resources. The returned
+    list fills as the page lives; clear it between pages."""
+    errors: list[str] = []
+
+    def on_console(message):
+        if message.type == "error":
+            location = message.location or {}
+            where = f" ({location['url']}:{location.get('lineNumber')})" if location.get("url") else ""
+            errors.append(f"console: {message.text}{where}")
+
+    def on_response(response):
+        if response.status >= 400 and response.request.resource_type != "document":
+            errors.append(f"HTTP {response.status}: {response.request.method} {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(f"exception: {exc}"))
+    page.on("requestfailed", lambda request: errors.append(
+        f"failed: {request.method} {request.url} ({request.failure})"))
+    page.on("response", on_response)
+    return errors

@@ -103,6 +103,9 @@ MATRIX = {
     "public.index": (PUBLIC, "public"),
     "public.year_page": (PUBLIC, "public"),
     "public.unit_page": (PUBLIC, "public"),
+    # the user guide (demo screenshots only)
+    "guide.index": (PUBLIC, "public"),
+    "guide.role_page": (PUBLIC, "public"),
     # reports
     "reports.index": (COUNCIL, "year"),
     "reports.year_page": (COUNCIL, "year"),

@@ -165,7 +165,7 @@ def arg_values(world: World, *, missing: bool = False, criterion: str = "criteri
         "unit_id": gone or ids["unit_a"], "notification_id": gone or ids["notification"],
         "user_id": ids["user"], "set_id": ids["set"], "item_id": ids["criterion"],
         "year_id": world.year_id, "job_id": gone or ids["job"], "override_id": ids["override"], "type_id": ids["unit_type"], "field_code": ids[field_key], "year": ids["year"],
-        "code": ids["unit_a_code"], "lang": "vi", "fmt": "yaml", "row_id": MISSING_ID,
+        "code": ids["unit_a_code"], "lang": "vi", "fmt": "yaml", "slug": "can-bo-don-vi", "row_id": MISSING_ID,
     }
 
 
