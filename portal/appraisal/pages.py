@@ -9,6 +9,7 @@ from portal.appraisal.domain import ADJUSTMENTS, can_see, council_scored, final_
 from portal.appraisal.services import entries_by_stage
 from portal.assessments.models import Explanation, ScoreEntry
 from portal.criteria.models import Criterion
+from portal.criteria.tree import ordered
 from portal.extensions import db
 from portal.years.domain import N_
 
@@ -47,7 +48,10 @@ def field_criteria(assessment, field_code: str) -> list[Criterion]:
         stmt = stmt.where(Criterion.kind == "adjustment")
     else:
         stmt = stmt.where(Criterion.field_code == field_code)
-    return list(db.session.scalars(stmt.order_by(Criterion.position, Criterion.id)))
+    rows = list(db.session.scalars(stmt))
+    in_order = ordered(rows)          # position is among siblings: 2.1.1, 2.1.2 before 2.2.1
+    placed = {id(row) for row in in_order}
+    return in_order + [row for row in rows if id(row) not in placed]
 
 
 def field_node(assessment, field_code: str):

@@ -153,3 +153,22 @@ def test_a_plain_save_lands_at_the_item_with_its_message_there(app, w):
     html = member.get(response.headers["Location"].split("#")[0]).get_data(as_text=True)
     article = re.search(rf'<article class="item[^"]*" id="item-{cid}".*?</article>', html, re.S).group(0)
     assert "Đã ghi: đồng ý với điểm tự chấm mục 1.1." in article and 'class="flash flash-success"' not in html
+
+
+def test_undecided_items_are_listed_in_the_tree_s_order(app, w):
+    """``position`` orders siblings only: a group's sub-items (1.3.1, 1.3.2) come after 1.2, not interleaved
+    with the other position-0 and position-1 items (the order the done step lists them in)."""
+    from portal.appraisal.decisions import undecided_items
+    from portal.criteria.models import Criterion
+    one = w.crit("1.1")
+    group = Criterion(set_id=w.set_id, parent_id=one.parent_id, code="1.3", title="Nhóm 1.3", kind="group",
+                      field_code="F1", position=2, max_points=Decimal("2"))
+    db.session.add(group)
+    db.session.flush()
+    for position, code in ((1, "1.3.2"), (0, "1.3.1")):
+        db.session.add(Criterion(set_id=w.set_id, parent_id=group.id, code=code, title=f"Mục {code}", kind=one.kind,
+                                 method=one.method, config=one.config, field_code="F1", position=position,
+                                 max_points=Decimal("1")))
+    db.session.commit()
+    codes = [c.code for c in undecided_items(w.assessment(), "F1", 1)]
+    assert codes == ["1.1", "1.2", "1.3.1", "1.3.2"]
