@@ -413,7 +413,8 @@ def _read_meta(reader: _Reader, sheet) -> dict:  # noqa: ANN001 - openpyxl works
             try:
                 amount = read_number(_text(value) if isinstance(value, str) else value)
             except ValueError as exc:
-                reader.err(number, None, f"“{META_ROWS[key]}”: {exc}", sheet=META_SHEET)
+                reader.err(number, None, N_("“%(name)s”: %(exc)s", name=META_ROWS[key], exc=as_msg(exc)),
+                           sheet=META_SHEET)
                 continue
             if key == "deduction_cap":  # a deduction cap may be typed negative, as in the YAML adjustments
                 amount = abs(amount)

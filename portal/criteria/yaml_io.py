@@ -242,7 +242,8 @@ class _Reader:
         try:
             return read_number(raw[key])
         except ValueError as exc:
-            self.err(line, code, f"{KEY_NAMES.get(key, key)} (“{key}”): {exc}")
+            self.err(line, code, N_("%(name)s (“%(key)s”): %(exc)s",
+                                    name=as_msg(KEY_NAMES.get(key, key)), key=key, exc=as_msg(exc)))
             return None
 
     def flag(self, raw: _Map, code: str | None, key: str = "na") -> bool:
