@@ -52,6 +52,25 @@ def as_msg(text: object) -> "Msg":
     return text if isinstance(text, Msg) else Msg(str(text))
 
 
+class Sentence(Msg):
+    """A clause written as a sentence: capital first letter, one full stop. Its Vietnamese text may be given
+    (`vi`) when the Vietnamese wording differs slightly from the clause's ("cột" → "ô" in the editor)."""
+
+    def __new__(cls, text: object, /, vi: str | None = None) -> "Sentence":
+        inner = as_msg(text)
+        self = str.__new__(cls, capitalised_sentence(vi if vi is not None else str(inner)))
+        self.msgid, self.params = "%(text)s", {"text": inner}
+        return self
+
+    def __reduce__(self):
+        return (Sentence, (self.params["text"], str(self)))
+
+
+def capitalised_sentence(text: str) -> str:
+    text = text.strip().rstrip(".")
+    return text[:1].upper() + text[1:] + "."
+
+
 def _rebuild(msgid: str, params: dict) -> "Msg":
     return Msg(msgid, **params)
 

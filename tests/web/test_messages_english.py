@@ -198,3 +198,48 @@ def test_the_same_refusal_stays_vietnamese_by_default(app, s):
                            htmx=True)
     assert "Điểm không được vượt quá điểm tối đa 2,5. Hãy nhập điểm từ 0 đến 2,5." in \
         html_lib.unescape(response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("changes, english", [
+    ({"config_text": "Đúng hạn=1; Chậm hạn=abc"}, "“abc” is not a valid number. Enter a number such as 0.5 or 0,5."),
+    ({"config_text": "Đúng hạn=1"}, "At least 2 levels are needed (for example Đúng hạn = 1; Không thực hiện = 0)."),
+    ({"max_points": "1.000"}, "It is unclear whether “1.000” uses a thousands separator or a decimal mark."),
+])
+def test_the_criteria_editor_explains_a_wrong_setting_in_english(admin, changes, english):
+    from tests.web.criteria_helpers import form_of, node
+    _english(admin)
+    item = node("1.1.1")
+    response = admin.post(f"/admin/criteria/item/{item.id}/edit", data=form_of(item, **changes), htmx=True)
+    text = html_lib.unescape(response.get_data(as_text=True))
+    assert response.status_code == 422 and english in text, re.findall(r'class="error"[^>]*>([^<]*)', text)
+
+
+def test_the_results_settings_explain_a_wrong_band_in_english(app, ctx):
+    from tests.web.test_results_pages import posted_settings, settings_url
+    world = build_world()
+    client = app.test_client()
+    login(client, "qt")
+    _english(client)
+    typed = html_lib.unescape(client.post(settings_url(world), data=posted_settings(**{"band-1-min": "tám mươi"}))
+                              .get_data(as_text=True))
+    assert "“tám mươi” is not a valid number. Enter a number such as 0.5 or 0,5." in typed
+    order = html_lib.unescape(client.post(settings_url(world), data=posted_settings(**{"band-1-min": "95"}))
+                              .get_data(as_text=True))
+    assert "Rating bands must be in decreasing order of threshold. Reorder them." in order
+    assert "ngưỡng giảm dần" not in order
+
+
+def test_a_self_assessment_workbook_with_errors_lists_them_in_english(app, s):
+    from tests.web.test_assessment_xlsx import _fill, _template
+    client = app.test_client()
+    sign_in(client, "a.staff")
+    data = _fill(_template(client, s), {"1.1.2": {"Tử số": "1.000", "Mẫu số": "10"},
+                                        "1.3.1": {"Không áp dụng": "Có", "Lý do không áp dụng": ""}})
+    _english(client)
+    response = client.post(f"/assessment/{s.a_id}/import", data={"file": (io.BytesIO(data), "diem.xlsx")},
+                           content_type="multipart/form-data")
+    text = html_lib.unescape(response.get_data(as_text=True))
+    cells = re.findall(r"<tr><td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td></tr>", text)
+    assert response.status_code == 422 and dict(cells).keys() == {"1.1.2", "1.3.1"}, cells
+    assert dict(cells)["1.1.2"].startswith("It is unclear whether “1.000” uses a thousands separator")
+    assert not VIETNAMESE.search(dict(cells)["1.3.1"]), cells
