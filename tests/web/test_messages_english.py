@@ -243,3 +243,59 @@ def test_a_self_assessment_workbook_with_errors_lists_them_in_english(app, s):
     assert response.status_code == 422 and dict(cells).keys() == {"1.1.2", "1.3.1"}, cells
     assert dict(cells)["1.1.2"].startswith("It is unclear whether “1.000” uses a thousands separator")
     assert not VIETNAMESE.search(dict(cells)["1.3.1"]), cells
+
+
+# ------------------------------------------------------------------------------------ plurals
+
+
+def test_no_english_message_reads_item_s():
+    from babel.messages.pofile import read_po
+    with (ROOT / "portal" / "translations" / "en" / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        catalogue = read_po(po)
+    offenders = [m.id for m in catalogue if m.id and not m.fuzzy
+                 for text in ([m.string] if isinstance(m.string, str) else m.string)
+                 if re.search(r"\w\(s\)", text.replace("%(s)s", ""))]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("count, english", [(1, "The file has 1 error; nothing has been saved"),
+                                            (2, "The file has 2 errors; nothing has been saved")])
+def test_counts_read_right_for_one_and_for_two(app, count, english):
+    from flask import render_template_string
+    from flask_babel import ngettext
+    context = _in(app, "en")
+    try:
+        message = "Tệp có %(n)d lỗi; chưa có gì được lưu"
+        assert ngettext(message, message, count, n=count) == english
+        shown = render_template_string('{{ ngettext("tối đa %(p)s điểm", "tối đa %(p)s điểm", v|plural_n, '
+                                       'p=v|points) }}', v=Decimal(count))
+        assert shown == f"up to {count} point{'s' if count > 1 else ''}"
+        deadlines = "Đã lưu thời hạn của %(count)d giai đoạn."
+        assert ngettext(deadlines, deadlines, count, count=count) == \
+            f"Deadlines saved for {count} phase{'s' if count > 1 else ''}."
+    finally:
+        forget_request_i18n()
+        context.pop()
+    context = _in(app, "vi")  # Vietnamese has one form
+    try:
+        assert render_template_string('{{ ngettext("tối đa %(p)s điểm", "tối đa %(p)s điểm", v|plural_n, '
+                                      'p=v|points) }}', v=Decimal(count)) == f"tối đa {count} điểm"
+    finally:
+        forget_request_i18n()
+        context.pop()
+
+
+@pytest.mark.parametrize("rows, heading", [
+    ({"1.1.2": {"Tử số": "1.000", "Mẫu số": "10"}}, "The file has 1 error; nothing has been saved"),
+    ({"1.1.2": {"Tử số": "1.000", "Mẫu số": "10"}, "1.3.1": {"Không áp dụng": "Có", "Lý do không áp dụng": ""}},
+     "The file has 2 errors; nothing has been saved"),
+])
+def test_the_workbook_preview_counts_its_errors_in_english(app, s, rows, heading):
+    from tests.web.test_assessment_xlsx import _fill, _template
+    client = app.test_client()
+    sign_in(client, "a.staff")
+    data = _fill(_template(client, s), rows)
+    _english(client)
+    page = client.post(f"/assessment/{s.a_id}/import", data={"file": (io.BytesIO(data), "diem.xlsx")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert heading in page
