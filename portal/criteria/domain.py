@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from portal.scoring.numeric import format_vi
 from portal.text import N_
 from portal.years.domain import (
     ALLOWED,

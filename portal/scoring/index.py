@@ -10,7 +10,7 @@ field or criterion go through it, so they round and clamp the same way (domain.m
 from collections.abc import Sequence
 from decimal import Decimal
 
-from portal.text import N_, as_msg
+from portal.text import N_
 
 from .errors import ScoringInputError
 from .numeric import TWO_PLACES, ZERO, round2, to_decimal

@@ -23,7 +23,7 @@ from decimal import Decimal
 from portal.text import N_, as_msg
 
 from .errors import ScoringInputError
-from .numeric import ZERO, format_vi, parse_decimal, round2, to_decimal
+from .numeric import ZERO, parse_decimal, round2, to_decimal
 
 __all__ = [
     "METHODS", "DEFAULT_STEP", "ScoringInputError", "compute_points", "parse_decimal",

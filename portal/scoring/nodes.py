@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from portal.text import N_, as_msg
+from portal.text import N_
 
 from .errors import ScoringInputError
 from .numeric import ZERO, to_decimal

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from portal.text import N_, as_msg
+from portal.text import N_
 
 from .errors import ScoringInputError
 from .numeric import to_decimal

@@ -27,7 +27,7 @@ from .errors import ScoringInputError
 from .index import band_for, compute_index
 from .methods import ADJUSTMENT_METHODS, compute_points
 from .nodes import KINDS, ItemState, Node, iter_nodes
-from .numeric import ZERO, format_vi, to_decimal
+from .numeric import ZERO, to_decimal
 from .settings import Band, YearSettings
 
 __all__ = ["KINDS", "Node", "ItemState", "NodeResult", "Evaluation", "evaluate", "iter_nodes"]

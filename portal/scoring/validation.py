@@ -12,7 +12,7 @@ from portal.text import N_, as_msg
 
 from .errors import ScoringInputError
 from .methods import ADJUSTMENT_METHODS, METHODS, parse_bands, parse_levels, parse_per_cap, parse_step
-from .numeric import ZERO, format_vi, to_decimal
+from .numeric import ZERO, to_decimal
 from .nodes import Node, iter_nodes
 
 __all__ = ["SetError", "validate_tree"]
