@@ -299,3 +299,10 @@ def test_the_workbook_preview_counts_its_errors_in_english(app, s, rows, heading
     page = client.post(f"/assessment/{s.a_id}/import", data={"file": (io.BytesIO(data), "diem.xlsx")},
                        content_type="multipart/form-data").get_data(as_text=True)
     assert heading in page
+
+
+def test_an_empty_file_shows_no_signed_zero_beside_bonus_and_deductions(app, s):
+    client = app.test_client()
+    sign_in(client, "a.staff")
+    page = client.get(f"/assessment/{s.a_id}").get_data(as_text=True)
+    assert "<dd>0 / 0</dd>" in page and "−0<" not in page and "−0 " not in page
