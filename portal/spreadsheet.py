@@ -66,6 +66,8 @@ def finish_sheet(sheet, *, header_row: int | None, zone: ZoneInfo = DEFAULT_ZONE
     for cell in sheet._cells.values():
         value = cell.value
         if isinstance(value, Decimal):
+            if value.is_zero() and value.is_signed():
+                cell.value = value + 0  # "-0.00" would read "-0,00" in a spreadsheet: an index is never -0
             styles.apply(cell)
         elif isinstance(value, datetime):
             cell.value = local_time(value, zone)

@@ -4,13 +4,75 @@ Pure (no Flask): used by forms, imports and services alike, so text is canonical
 """
 import re
 import unicodedata
+from decimal import Decimal
 
 
-def N_(message: str) -> str:
+def N_(message: str, /, **params: object) -> str:
     """Mark a message for the translation catalogue (Babel's ``N_`` keyword) without translating it: the pure
     modules cannot import Flask-Babel, and the web layer passes these strings through ``gettext`` when it
-    shows them (Excel files keep the Vietnamese)."""
-    return message
+    shows them (Excel files keep the Vietnamese).
+
+    With parameters (``N_("Điểm tối đa %(max)s", max=Decimal("10.5"))``) it returns a :class:`Msg`: the
+    Vietnamese sentence, which also remembers its catalogue id and parameters so the web layer
+    (``portal.web.messages.tr``) can show it in the user's language."""
+    return Msg(message, **params) if params else message
+
+
+def _vi_param(value: object) -> object:
+    if isinstance(value, Decimal):  # a number in a Vietnamese sentence: decimal comma, no trailing zeros
+        return format(value.normalize() + 0, "f").replace(".", ",")  # + 0: never "-0"
+    return value
+
+
+class Msg(str):
+    """A Vietnamese message (it *is* the Vietnamese text, so callers that print, join or compare it keep
+    working) that also carries `msgid` (Babel python-format, ``%(name)s``) and `params`. A parameter may
+    itself be a Msg (a word or a clause, translated too) or a Decimal (written with the reader's decimal
+    mark); any other parameter (codes, names, what a person typed) is shown as it is.
+    ``Msg(N_("tử số"))`` wraps a single marked word so that it is translated when used as a parameter."""
+
+    msgid: str
+    params: dict
+
+    def __new__(cls, msgid: str, /, **params: object) -> "Msg":
+        text = msgid % {k: _vi_param(v) for k, v in params.items()} if params else msgid
+        self = super().__new__(cls, text)
+        self.msgid = msgid
+        self.params = params
+        return self
+
+    def __reduce__(self):  # copy and pickle keep the id and the parameters
+        return (_rebuild, (self.msgid, self.params))
+
+
+def as_msg(text: object) -> "Msg":
+    """`text` as a parameter that the web layer translates: a Msg stays itself, a marked string becomes one."""
+    if isinstance(text, BaseException) and text.args and isinstance(text.args[0], Msg):
+        return text.args[0]  # ValueError(N_(…)) raised by a checker keeps its message
+    return text if isinstance(text, Msg) else Msg(str(text))
+
+
+class Sentence(Msg):
+    """A clause written as a sentence: capital first letter, one full stop. Its Vietnamese text may be given
+    (`vi`) when the Vietnamese wording differs slightly from the clause's ("cột" → "ô" in the editor)."""
+
+    def __new__(cls, text: object, /, vi: str | None = None) -> "Sentence":
+        inner = as_msg(text)
+        self = str.__new__(cls, capitalised_sentence(vi if vi is not None else str(inner)))
+        self.msgid, self.params = "%(text)s", {"text": inner}
+        return self
+
+    def __reduce__(self):
+        return (Sentence, (self.params["text"], str(self)))
+
+
+def capitalised_sentence(text: str) -> str:
+    text = text.strip().rstrip(".")
+    return text[:1].upper() + text[1:] + "."
+
+
+def _rebuild(msgid: str, params: dict) -> "Msg":
+    return Msg(msgid, **params)
 
 # C0 controls except tab and newline, DEL, C1 controls, and the bidi embedding/override/isolate marks.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")

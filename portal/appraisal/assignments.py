@@ -3,6 +3,7 @@ must go to someone else (the conflict rule), and the reassignments. Forms post w
 redirect back; htmx swaps the grid or the reassignment list in place."""
 from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -90,7 +91,8 @@ def save_assignments():
         message = err.message if isinstance(err, Refused) else _error_text(err.code)
         return render(TEMPLATE, block=block, status=422, **_context(year, grid_error=message, typed=values))
     db.session.commit()
-    message = (_("Đã lưu phân công của %(n)d thành viên.", n=changed) if changed else _("Phân công không thay đổi."))
+    message = (ngettext("Đã lưu phân công của %(n)d thành viên.", "Đã lưu phân công của %(n)d thành viên.", changed,
+                        n=changed) if changed else _("Phân công không thay đổi."))
     if is_htmx():
         return render(TEMPLATE, block=block, **_context(year, grid_message=message))
     flash(message, "success")

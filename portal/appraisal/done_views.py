@@ -3,6 +3,7 @@ decision, or list the undecided items and accept the self-score for all of them 
 (htmx swaps the field's status box; without JavaScript a plain post and a redirect)."""
 from flask import flash, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from portal.appraisal import bp
@@ -33,10 +34,13 @@ def mark_done(assessment_id: int, field_code: str):
     if remaining:
         db.session.rollback()
         return _page(assessment, year, field, fields, now, status=409, block=block, done_error=True,
-                     undecided=remaining, done_message=_(
+                     undecided=remaining, done_message=ngettext(
                          "Chưa thể đánh dấu xong: còn %(n)d mục chưa có quyết định thẩm định. Hãy chấm hoặc "
                          "đồng ý với điểm tự chấm từng mục dưới đây, hoặc đồng ý với điểm tự chấm cho tất cả "
-                         "các mục còn lại.", n=len(remaining)))
+                         "các mục còn lại.",
+                         "Chưa thể đánh dấu xong: còn %(n)d mục chưa có quyết định thẩm định. Hãy chấm hoặc "
+                         "đồng ý với điểm tự chấm từng mục dưới đây, hoặc đồng ý với điểm tự chấm cho tất cả "
+                         "các mục còn lại.", len(remaining), n=len(remaining)))
     mark_field(assessment, field_code, round_no, done, actor=current_user, now=now)
     db.session.commit()
     message = (_("Đã đánh dấu lĩnh vực %(code)s thẩm định xong.", code=field.code) if done
@@ -76,6 +80,7 @@ def accept_rest(assessment_id: int, field_code: str):
     accepted = accept_remaining(assessment, field_code, round_no, actor=current_user, now=now)
     mark_field(assessment, field_code, round_no, True, actor=current_user, now=now)
     db.session.commit()
-    return _done_response(assessment, year, field, fields, now, block, _(
+    return _done_response(assessment, year, field, fields, now, block, ngettext(
         "Đã đồng ý với điểm tự chấm cho %(n)d mục còn lại và đánh dấu lĩnh vực %(code)s thẩm định xong.",
-        n=len(accepted), code=field.code))
+        "Đã đồng ý với điểm tự chấm cho %(n)d mục còn lại và đánh dấu lĩnh vực %(code)s thẩm định xong.",
+        len(accepted), n=len(accepted), code=field.code))

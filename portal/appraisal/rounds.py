@@ -97,6 +97,7 @@ def _explain_link(assessment) -> str:
 def _tell_unit_round1(assessment: Assessment, to_explain: int, *, now) -> None:
     """The unit's staff and leader learn that round 1 is over, and how many items ask for an answer."""
     from flask_babel import gettext as _
+    from flask_babel import ngettext
 
     from portal.notifications.services import notify, portal_language, unit_user_ids
     from portal.years.deadlines import format_local, phase_window
@@ -105,8 +106,11 @@ def _tell_unit_round1(assessment: Assessment, to_explain: int, *, now) -> None:
     with portal_language():
         text = _("Hội đồng thẩm định đã kết thúc thẩm định vòng 1 hồ sơ của đơn vị.")
         if to_explain:
-            text += " " + _("Có %(n)d mục Hội đồng yêu cầu giải trình hoặc chấm khác điểm tự chấm; đơn vị xem "
-                            "kết quả, ý kiến đã gửi và giải trình trong giai đoạn giải trình.", n=to_explain)
+            text += " " + ngettext(
+                "Có %(n)d mục Hội đồng yêu cầu giải trình hoặc chấm khác điểm tự chấm; đơn vị xem kết quả, ý "
+                "kiến đã gửi và giải trình trong giai đoạn giải trình.",
+                "Có %(n)d mục Hội đồng yêu cầu giải trình hoặc chấm khác điểm tự chấm; đơn vị xem kết quả, ý "
+                "kiến đã gửi và giải trình trong giai đoạn giải trình.", to_explain, n=to_explain)
             if close is not None:
                 text += " " + _("Hạn chót giải trình: %(time)s.", time=format_local(close, seconds=False))
             kind = "explanation_requested"

@@ -29,6 +29,7 @@ from portal.evidence.services import evidence_by_item
 from portal.extensions import db
 from portal.units.types import type_codes
 from portal.web.filters import format_datetime
+from portal.web.messages import tr
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
 from portal.years import domain as rules
@@ -186,7 +187,7 @@ def item(assessment_id: int, field_code: str, criterion_id: int):
     except ItemInvalid as err:
         db.session.rollback()
         return _page(assessment, year, field, fields, now, status=422, block=block, focus=focus,
-                     errors={criterion.id: {k: _(v) for k, v in err.item.errors.items()}},
+                     errors={criterion.id: {k: tr(v) for k, v in err.item.errors.items()}},
                      typed={} if agree else {criterion.id: request.form})
     except EditConflict as err:
         db.session.rollback()

@@ -24,6 +24,7 @@ from portal.criteria.models import Criterion
 from portal.db import utcnow
 from portal.evidence.services import evidence_by_item
 from portal.extensions import db
+from portal.web.messages import tr
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import authenticated
 from portal.years import domain as rules
@@ -163,7 +164,7 @@ def explain_item(assessment_id: int, criterion_id: int):
     except ItemInvalid as err:
         db.session.rollback()
         return explain_item_response(assessment, year, criterion, now, status=422, typed={criterion.id: request.form},
-                                     errors={criterion.id: {k: _(v) for k, v in err.item.errors.items()}})
+                                     errors={criterion.id: {k: tr(v) for k, v in err.item.errors.items()}})
     except EditConflict:
         db.session.rollback()
         return explain_item_response(

@@ -20,6 +20,7 @@ from portal.extensions import db
 from portal.units.models import Unit
 from portal.units.types import sort_key
 from portal.web.filters import format_datetime
+from portal.web.messages import tr
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import authenticated
 from portal.years import domain as rules
@@ -145,7 +146,7 @@ def item(assessment_id: int, criterion_id: int):
     except ItemInvalid as err:
         db.session.rollback()
         return _item_response(assessment, year, criterion, now, status=422,
-                              errors={criterion.id: {k: _(v) for k, v in err.item.errors.items()}},
+                              errors={criterion.id: {k: tr(v) for k, v in err.item.errors.items()}},
                               typed={criterion.id: request.form})
     except EditConflict as err:
         db.session.rollback()

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from portal.scoring.numeric import format_vi
+from portal.text import N_
 from portal.years.domain import (
     ALLOWED,
     Actor,
@@ -156,8 +156,9 @@ def normal_kind(kind: str, *, parent_id: int | None, has_children: bool) -> str:
 def split_problem(*, total: Decimal, appraisal: Decimal | None, survey: Decimal | None) -> str | None:
     """Appraisal + survey points must make the total: a meta form that breaks this is not saved."""
     if appraisal is not None and survey is not None and appraisal + survey != total:
-        return (f"Điểm thẩm định ({format_vi(appraisal)}) cộng điểm điều tra ({format_vi(survey)}) phải bằng tổng "
-                f"điểm ({format_vi(total)}). Hãy sửa phần thông tin chung của bộ tiêu chí.")
+        return N_("Điểm thẩm định (%(appraisal)s) cộng điểm điều tra (%(survey)s) phải bằng tổng điểm "
+                  "(%(total)s). Hãy sửa phần thông tin chung của bộ tiêu chí.",
+                  appraisal=appraisal, survey=survey, total=total)
     return None
 
 
@@ -173,8 +174,8 @@ def meta_problems(*, total: Decimal, appraisal: Decimal | None, survey: Decimal 
         problems.append(split)
     if survey is not None and survey_max != survey:
         problems.append(
-            f"Tổng điểm tối đa các tiêu chí điều tra XHH là {format_vi(survey_max)}, phải bằng điểm điều tra "
-            f"({format_vi(survey)}). Hãy sửa điểm điều tra hoặc điểm tối đa các tiêu chí điều tra.")
+            N_("Tổng điểm tối đa các tiêu chí điều tra XHH là %(sum)s, phải bằng điểm điều tra (%(survey)s). "
+               "Hãy sửa điểm điều tra hoặc điểm tối đa các tiêu chí điều tra.", sum=survey_max, survey=survey))
     return problems
 
 

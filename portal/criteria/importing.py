@@ -8,8 +8,8 @@ numbers, method settings), the unit type of the file against the set it is meant
 from dataclasses import dataclass, field
 
 from portal.criteria.domain import meta_problems
-from portal.text import fold_key
-from portal.criteria.spec import UNIT_TYPE_FROM_YAML, UNIT_TYPE_LABELS, SetSpec
+from portal.text import N_, fold_key
+from portal.criteria.spec import UNIT_TYPE_FROM_YAML, UNIT_TYPE_LABELS, SetSpec, located
 from portal.criteria.tree import UNIT_TYPE_TO_YAML, spec_nodes, survey_max
 from portal.criteria.xlsx_io import ITEMS_SHEET, load_set_xlsx
 from portal.criteria.yaml_io import load_set_yaml
@@ -50,27 +50,26 @@ def preview_import(data: bytes, unit_type: str, *, base: SetSpec | None = None,
     accepted = {_folded(name) for name in (unit_type, UNIT_TYPE_TO_YAML.get(unit_type), *type_names) if name}
     if _folded(found) not in accepted and _folded(UNIT_TYPE_FROM_YAML.get(found, "")) not in accepted:
         wanted = type_names[0] if type_names else UNIT_TYPE_LABELS.get(UNIT_TYPE_TO_YAML.get(unit_type), unit_type)
-        errors.append(
-            f"Tệp là bộ tiêu chí cho “{UNIT_TYPE_LABELS.get(found, found)}” nhưng đang nhập cho "
-            f"“{wanted}”. Hãy chọn đúng tệp hoặc sửa loại đơn vị trong tệp (mã “{unit_type}”).")
+        errors.append(N_(
+            "Tệp là bộ tiêu chí cho “%(found)s” nhưng đang nhập cho “%(wanted)s”. Hãy chọn đúng tệp hoặc sửa "
+            "loại đơn vị trong tệp (mã “%(code)s”).", found=UNIT_TYPE_LABELS.get(found, found), wanted=wanted,
+            code=unit_type))
     spec.meta["unit_type"] = unit_type
     fields, adjustments = spec_nodes(spec)
     lines = {item.code: item.line for item in spec.items}
     for error in validate_tree(fields, total=spec.meta.get("total"), adjustments=adjustments):
-        errors.append(_where(fmt, lines.get(error.code), error.code) + error.message)
+        line = lines.get(error.code)
+        errors.append(located(_place(fmt, line), error.code, error.message) if line or error.code else error.message)
     errors += meta_problems(total=spec.meta["total"], appraisal=spec.meta.get("appraisal"),
                             survey=spec.meta.get("survey"), survey_max=survey_max(fields))
     return ImportPreview(fmt, spec, errors)
 
 
-def _where(fmt: str, line: int | None, code: str | None) -> str:
+def _place(fmt: str, line: int | None) -> str:
     if fmt == XLSX:
-        where = f"Trang “{ITEMS_SHEET}”, hàng {line}" if line else f"Trang “{ITEMS_SHEET}”"
-    else:
-        where = f"Dòng {line}" if line else "Tệp YAML"
-    if code:
-        where += f", mã {code}"
-    return where + ": " if (line or code) else ""
+        return N_("Trang “%(sheet)s”, hàng %(row)s", sheet=ITEMS_SHEET, row=line) if line else \
+            N_("Trang “%(sheet)s”", sheet=ITEMS_SHEET)
+    return N_("Dòng %(line)s", line=line) if line else N_("Tệp YAML")
 
 
 def depths(spec: SetSpec) -> dict[str, int]:

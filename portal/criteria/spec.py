@@ -18,7 +18,7 @@ from decimal import Decimal
 from portal.scoring.errors import ScoringInputError
 from portal.scoring.numeric import format_vi, parse_decimal
 from portal.seed_data.unit_types import FILE_ALIAS_LABELS, FILE_ALIASES
-from portal.text import N_, clean_text
+from portal.text import N_, as_msg, clean_text
 
 KINDS = ("field", "group", "item", "adjustment")
 LEAF_METHODS = ("levels", "percentage", "ratio", "yes_no", "number", "survey")
@@ -108,6 +108,17 @@ class SpecError:
 Report = Callable[[str], None]
 
 
+def located(where: str, code: str | None, text: str) -> str:
+    """“Dòng 12, mã 1.1: …” — a problem of a criteria file with its place (line or row, item code); the
+    message ends with one full stop whether or not `text` had one."""
+    if code:
+        where = N_("%(where)s, mã %(code)s", where=as_msg(where), code=code)
+    text = as_msg(text)
+    if text.endswith("."):
+        return N_("%(where)s: %(text)s", where=as_msg(where), text=text)
+    return N_("%(where)s: %(text)s.", where=as_msg(where), text=text)
+
+
 MULTILINE_KEYS = ("guidance", "evidence", "note")
 
 
@@ -139,22 +150,25 @@ def read_number(value: object) -> Decimal:
     if isinstance(value, (float, Decimal)) and not isinstance(value, bool):
         number = Decimal(repr(value)) if isinstance(value, float) else value
         if not number.is_finite():
-            raise ValueError("phải là một số, ví dụ 1 hoặc 0,5")
+            raise ValueError(N_("phải là một số, ví dụ 1 hoặc 0,5"))
         text = format(number, "f")
         if number.as_tuple().exponent < -2:
             raise ValueError(
-                f"giá trị {text.replace('.', ',')} có quá 2 chữ số thập phân; hãy làm tròn tới "
-                "tối đa 2 chữ số, ví dụ 0,25"
+                N_("giá trị %(value)s có quá 2 chữ số thập phân; hãy làm tròn tới tối đa 2 chữ số, "
+                   "ví dụ 0,25",
+                   value=text.replace(".", ","))
             )
     elif isinstance(value, (int, str)) and not isinstance(value, bool):
         text = str(value)
     else:
-        raise ValueError("phải là một số, ví dụ 1 hoặc 0,5")
+        raise ValueError(N_("phải là một số, ví dụ 1 hoặc 0,5"))
     try:
         return canonical(parse_decimal(unicodedata.normalize("NFC", text)))
     except ScoringInputError as exc:
         named = exc.code in ("too_many_decimals", "too_large")  # these messages do not quote the value
-        raise ValueError(f"“{text.strip()}”: {exc.message}" if named else exc.message) from None
+        message = N_("“%(value)s”: %(message)s", value=text.strip(), message=as_msg(exc.message)) if named \
+            else exc.message
+        raise ValueError(message) from None
 
 
 def pts(value: Decimal) -> str:
@@ -165,37 +179,38 @@ def pts(value: Decimal) -> str:
 def check_levels(levels: list[tuple[str, Decimal]], max_points: Decimal | None, report: Report) -> None:
     """Các mức: at least two, distinct non-empty labels, points within 0..max."""
     if len(levels) < 2:
-        report("cần ít nhất 2 mức (ví dụ Đúng hạn = 1; Không thực hiện = 0)")
+        report(N_("cần ít nhất 2 mức (ví dụ Đúng hạn = 1; Không thực hiện = 0)"))
     seen: set[str] = set()
     for label, points in levels:
         if not label:
-            report("có một mức chưa có tên")
+            report(N_("có một mức chưa có tên"))
         elif ";" in label or "=" in label:
-            report(f"tên mức “{label}” không được chứa dấu ';' hoặc '='")
+            report(N_("tên mức “%(label)s” không được chứa dấu ';' hoặc '='", label=label))
         elif label.casefold() in seen:
-            report(f"mức “{label}” bị lặp")
+            report(N_("mức “%(label)s” bị lặp", label=label))
         seen.add(label.casefold())
         if points < 0 or (max_points is not None and points > max_points):
-            report(f"điểm của mức “{label}” ({format_vi(points)}) phải nằm trong khoảng 0 đến điểm tối đa")
+            report(N_("điểm của mức “%(label)s” (%(points)s) phải nằm trong khoảng 0 đến điểm tối đa",
+                      label=label, points=points))
 
 
 def check_bands(bands: list[tuple[Decimal, Decimal]], max_points: Decimal | None, report: Report) -> None:
     """Khung tỷ lệ: thresholds strictly decreasing, the last one 0 %, points within 0..max."""
     if not bands:
-        report("cần ít nhất một khung tỷ lệ, ví dụ ≥100% = 1; ≥0% = 0")
+        report(N_("cần ít nhất một khung tỷ lệ, ví dụ ≥100% = 1; ≥0% = 0"))
         return
     thresholds = [threshold for threshold, _ in bands]
     if any(t < 0 for t in thresholds):
-        report("ngưỡng tỷ lệ không được âm")
+        report(N_("ngưỡng tỷ lệ không được âm"))
     if any(a <= b for a, b in zip(thresholds, thresholds[1:], strict=False)):
-        report("các ngưỡng tỷ lệ phải xếp từ cao xuống thấp và không trùng nhau")
+        report(N_("các ngưỡng tỷ lệ phải xếp từ cao xuống thấp và không trùng nhau"))
     elif thresholds[-1] != 0:
-        report("khung cuối cùng phải bắt đầu từ 0% để mọi tỷ lệ đều có điểm")
+        report(N_("khung cuối cùng phải bắt đầu từ 0% để mọi tỷ lệ đều có điểm"))
     for threshold, points in bands:
         if points < 0 or (max_points is not None and points > max_points):
             report(
-                f"điểm của khung ≥{format_vi(threshold)}% ({format_vi(points)}) phải nằm trong khoảng "
-                "0 đến điểm tối đa"
+                N_("điểm của khung ≥%(threshold)s%% (%(points)s) phải nằm trong khoảng 0 đến điểm tối đa",
+                   threshold=threshold, points=points)
             )
 
 
@@ -217,38 +232,40 @@ def build_config(method: str, max_points: Decimal | None, parts: dict, report: R
     for key in parts:
         if key not in allowed and parts[key] not in (None, "", []):
             report(
-                f"phương pháp “{METHOD_LABELS[method]}” ({method}) không dùng thiết lập "
-                f"“{SETTING_NAMES[key]}”; hãy xoá nó hoặc đổi phương pháp"
+                N_("phương pháp “%(name)s” (%(method)s) không dùng thiết lập “%(name2)s”; hãy xoá nó "
+                   "hoặc đổi phương pháp",
+                   name=as_msg(METHOD_LABELS[method]), method=method, name2=SETTING_NAMES[key])
             )
     config: dict = {}
     if method == "levels":
         levels = parts.get("levels")
         if levels is None:
-            report("phương pháp “Chọn mức” (levels) cần danh sách các mức và điểm của từng mức")
+            report(N_("phương pháp “Chọn mức” (levels) cần danh sách các mức và điểm của từng mức"))
         else:
             check_levels(levels, max_points, report)
             config["levels"] = [[label, dec_str(points)] for label, points in levels]
     elif method == "percentage":
         bands = parts.get("bands")
         if bands is None:
-            report("phương pháp “Tỷ lệ theo khung” (percentage) cần các khung tỷ lệ và điểm của từng khung")
+            report(N_("phương pháp “Tỷ lệ theo khung” (percentage) cần các khung tỷ lệ và điểm của từng "
+                      "khung"))
         else:
             check_bands(bands, max_points, report)
             config["bands"] = [[dec_str(t), dec_str(p)] for t, p in bands]
     elif method == "number" and parts.get("step") is not None:
         step = parts["step"]
         if step <= 0 or (max_points is not None and step > max_points):
-            report("bước nhập điểm phải lớn hơn 0 và không vượt điểm tối đa")
+            report(N_("bước nhập điểm phải lớn hơn 0 và không vượt điểm tối đa"))
         config["step"] = dec_str(step)
     elif method in ADJUSTMENT_METHODS:
-        for key, label in (("per", "số điểm mỗi lần"), ("cap", "mức tối đa")):
+        for key, label in (("per", N_("số điểm mỗi lần")), ("cap", N_("mức tối đa"))):
             value = parts.get(key)
             if value is None:
-                report(f"điểm cộng/trừ cần {label}")
+                report(N_("điểm cộng/trừ cần %(label)s", label=as_msg(label)))
             elif value == 0:
-                report(f"{label} phải khác 0")
+                report(N_("%(label)s phải khác 0", label=as_msg(label)))
             elif value < 0:
-                report(f"{label} của điểm cộng phải là số dương")
+                report(N_("%(label)s của điểm cộng phải là số dương", label=as_msg(label)))
             else:
                 config[key] = dec_str(value)
     if method in ("percentage", "ratio") and parts.get("input_label"):

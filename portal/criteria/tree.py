@@ -24,6 +24,7 @@ from portal.criteria.spec import (
 )
 from portal.scoring import SetError, validate_tree
 from portal.scoring.tree import Node, iter_nodes
+from portal.text import Msg, Sentence
 
 UNIT_TYPE_TO_YAML = {value: key for key, value in UNIT_TYPE_FROM_YAML.items()}
 META_ATTRS = {"total": "total", "appraisal": "appraisal_points", "survey": "survey_points",
@@ -136,18 +137,16 @@ def parse_config_text(method: str, text: str, input_label: str,
         return {}, problems
     found: list[str] = []
     config = build_config(method, max_points, parts, found.append)
-    return config, [_sentence(p) for p in found]
+    return config, [Sentence(p) for p in found]
 
 
 def _without_sheet(message: str) -> str:
     prefix = f"Trang “{xlsx_io.ITEMS_SHEET}”: "
-    text = message[len(prefix):] if message.startswith(prefix) else message
-    return _sentence(text.replace("cột “", "ô “"))
-
-
-def _sentence(text: str) -> str:
-    text = text.strip().rstrip(".")
-    return text[:1].upper() + text[1:] + "."
+    if isinstance(message, Msg) and message.startswith(prefix) and "text" in message.params:
+        text = message.params["text"]  # the reader's clause, without its place (portal.criteria.spec.located)
+    else:
+        text = message[len(prefix):] if message.startswith(prefix) else message
+    return Sentence(text, vi=str(text).replace("cột “", "ô “"))
 
 
 def config_words(method: str | None, max_points: Decimal | None, config: dict) -> str:

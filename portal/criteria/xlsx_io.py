@@ -35,9 +35,11 @@ from portal.criteria.spec import (
     build_config,
     dec_str,
     generate_guidance,
+    located,
     nfc,
     read_number,
 )
+from portal.text import N_, as_msg
 from portal.scoring.numeric import format_vi
 from portal.spreadsheet import finish_sheet
 
@@ -230,21 +232,21 @@ class _Reader:
         self.errors: list[SpecError] = []
 
     def err(self, row: int | None, code: str | None, text: str, sheet: str = ITEMS_SHEET) -> None:
-        where = f"Trang “{sheet}”, hàng {row}" if row else f"Trang “{sheet}”"
-        if code:
-            where += f", mã {code}"
-        self.errors.append(SpecError(row, code, f"{where}: {text.rstrip('.')}."))
+        where = N_("Trang “%(sheet)s”, hàng %(row)s", sheet=sheet, row=row) if row else \
+            N_("Trang “%(sheet)s”", sheet=sheet)
+        self.errors.append(SpecError(row, code, located(where, code, text)))
 
     def number(self, row: _Row, key: str, code: str | None, required: bool) -> Decimal | None:
         value = row.cells.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                self.err(row.row, code, f"thiếu “{COLUMNS[key]}”; hãy nhập số, ví dụ 1 hoặc 0,5")
+                self.err(row.row, code, N_("thiếu “%(name)s”; hãy nhập số, ví dụ 1 hoặc 0,5",
+                                           name=COLUMNS[key]))
             return None
         try:
             return read_number(_text(value) if isinstance(value, str) else value)
         except ValueError as exc:
-            self.err(row.row, code, f"cột “{COLUMNS[key]}”: {exc}")
+            self.err(row.row, code, N_("cột “%(name)s”: %(exc)s", name=COLUMNS[key], exc=as_msg(exc)))
             return None
 
     def lookup(self, row: _Row, key: str, table: dict, code: str | None, choices: str) -> str | None:
@@ -254,7 +256,8 @@ class _Reader:
         found = table.get(_key(text))
         if found is None:
             self.err(
-                row.row, code, f"“{text}” ở cột “{COLUMNS[key]}” không hợp lệ; hãy chọn một trong: {choices}"
+                row.row, code, N_("“%(text)s” ở cột “%(name)s” không hợp lệ; hãy chọn một trong: "
+                                  "%(choices)s", text=text, name=COLUMNS[key], choices=choices)
             )
         return found
 
@@ -272,8 +275,8 @@ class _Reader:
             self.err(
                 row.row,
                 code,
-                f"cột “{COLUMNS['settings']}” phải có dạng “tên=điểm; tên=điểm”, "
-                "ví dụ “Đúng hạn=1; Chậm hạn=0,5; Không ban hành=0”",
+                N_("cột “%(name)s” phải có dạng “tên=điểm; tên=điểm”, ví dụ “Đúng hạn=1; Chậm hạn=0,5; "
+                   "Không ban hành=0”", name=COLUMNS['settings']),
             )
             return parts
         try:
@@ -299,11 +302,11 @@ class _Reader:
                     self.err(
                         row.row,
                         code,
-                        f"cột “{COLUMNS['settings']}” có mục không dùng cho phương pháp "
-                        f"“{METHOD_LABELS[method]}”; hãy xoá hoặc sửa",
+                        N_("cột “%(name)s” có mục không dùng cho phương pháp “%(name2)s”; hãy xoá hoặc "
+                           "sửa", name=COLUMNS['settings'], name2=METHOD_LABELS[method]),
                     )
         except ValueError as exc:
-            self.err(row.row, code, f"cột “{COLUMNS['settings']}”: {exc}")
+            self.err(row.row, code, N_("cột “%(name)s”: %(exc)s", name=COLUMNS['settings'], exc=as_msg(exc)))
         return parts
 
 
@@ -369,13 +372,15 @@ def _read_rows(reader: _Reader, sheet) -> list[_Row] | None:  # noqa: ANN001 - o
         reader.err(
             1,
             None,
-            f"thiếu cột {', '.join(f'“{m}”' for m in missing)} ở hàng tiêu đề; hãy dùng tệp mẫu xuất từ Cổng",
+            N_("thiếu cột %(choices)s ở hàng tiêu đề; hãy dùng tệp mẫu xuất từ Cổng",
+               choices=', '.join(f'“{m}”' for m in missing)),
         )
         return None
     rows = []
     for number, values in enumerate(iterator, start=2):
         if number > MAX_ROWS:
-            reader.err(number, None, f"bảng có quá {MAX_ROWS} hàng; hãy kiểm tra lại tệp")
+            reader.err(number, None, N_("bảng có quá %(max)s hàng; hãy kiểm tra lại tệp",
+                                        max=MAX_ROWS))
             break
         cells = {key: values[index] if index < len(values) else None for key, index in columns.items()}
         if any(_text(v) for v in cells.values()):
@@ -389,7 +394,8 @@ def _read_meta(reader: _Reader, sheet) -> dict:  # noqa: ANN001 - openpyxl works
         reader.err(
             None,
             None,
-            f"thiếu trang “{META_SHEET}” (mã bộ, loại đơn vị, tổng điểm…); hãy dùng tệp mẫu xuất từ Cổng",
+            N_("thiếu trang “%(sheet)s” (mã bộ, loại đơn vị, tổng điểm…); hãy dùng tệp mẫu xuất từ "
+               "Cổng", sheet=META_SHEET),
             sheet=META_SHEET,
         )
         return meta
@@ -407,20 +413,23 @@ def _read_meta(reader: _Reader, sheet) -> dict:  # noqa: ANN001 - openpyxl works
             try:
                 amount = read_number(_text(value) if isinstance(value, str) else value)
             except ValueError as exc:
-                reader.err(number, None, f"“{META_ROWS[key]}”: {exc}", sheet=META_SHEET)
+                reader.err(number, None, N_("“%(name)s”: %(exc)s", name=META_ROWS[key], exc=as_msg(exc)),
+                           sheet=META_SHEET)
                 continue
             if key == "deduction_cap":  # a deduction cap may be typed negative, as in the YAML adjustments
                 amount = abs(amount)
             elif amount < 0:
-                reader.err(number, None, f"“{META_ROWS[key]}” không được âm", sheet=META_SHEET)
+                reader.err(number, None, N_("“%(name)s” không được âm", name=META_ROWS[key]),
+                           sheet=META_SHEET)
             meta[key] = amount
     for key, label in META_ROWS.items():
         if key not in lines:
             reader.err(
-                None, None, f"thiếu hàng “{label}”; hãy thêm hàng này với giá trị ở cột B", sheet=META_SHEET
+                None, None, N_("thiếu hàng “%(label)s”; hãy thêm hàng này với giá trị ở cột B", label=label),
+                sheet=META_SHEET
             )
         elif key in ("set", "unit_type") and not meta[key]:
-            reader.err(lines[key], None, f"chưa nhập “{label}” ở cột B", sheet=META_SHEET)
+            reader.err(lines[key], None, N_("chưa nhập “%(label)s” ở cột B", label=label), sheet=META_SHEET)
     if meta.get("unit_type"):
         # A 2022 name ("Sở, ban, ngành") or a type's code; any other text is kept for the importer, which
         # compares it with the names of the year's type.
@@ -434,10 +443,12 @@ def _build(reader: _Reader, rows: list[_Row]) -> list[ItemSpec]:
     for row in rows:
         code = row.text("code")
         if not code:
-            reader.err(row.row, None, f"thiếu mã ở cột “{COLUMNS['code']}”; hãy nhập mã, ví dụ 1.1")
+            reader.err(row.row, None, N_("thiếu mã ở cột “%(name)s”; hãy nhập mã, ví dụ 1.1",
+                                         name=COLUMNS['code']))
         elif code in first_row:
             reader.err(
-                row.row, code, f"mã {code} bị trùng với hàng {first_row[code]}; mỗi mục phải có một mã riêng"
+                row.row, code, N_("mã %(code)s bị trùng với hàng %(row)s; mỗi mục phải có một mã riêng",
+                                  code=code, row=first_row[code])
             )
         else:
             first_row[code] = row.row
@@ -453,8 +464,8 @@ def _build(reader: _Reader, rows: list[_Row]) -> list[ItemSpec]:
             reader.err(
                 item.line,
                 item.code,
-                f"{KIND_LABELS[item.kind]} {item.code} chưa có mục con nào; hãy thêm "
-                f"mục con hoặc đổi “{COLUMNS['kind']}” thành “Tiêu chí”",
+                N_("%(name)s %(code)s chưa có mục con nào; hãy thêm mục con hoặc đổi “%(name2)s” thành "
+                   "“Tiêu chí”", name=KIND_LABELS[item.kind], code=item.code, name2=COLUMNS['kind']),
             )
     out: list[ItemSpec] = []
     for position, field in enumerate(item for item in items if item.kind == "field"):
@@ -470,22 +481,26 @@ def _item(reader: _Reader, row: _Row, code: str) -> ItemSpec:
         reader.err(
             row.row,
             code,
-            f"mã không hợp lệ; mã dài tối đa {MAX_CODE_LENGTH} ký tự, không có khoảng trắng, dấu ';' hay '='",
+            N_("mã không hợp lệ; mã dài tối đa %(max)s ký tự, không có khoảng trắng, dấu ';' "
+               "hay '='", max=MAX_CODE_LENGTH),
         )
     kind = reader.lookup(row, "kind", _KIND_BY_KEY, code, ", ".join(KIND_LABELS.values()))
     if not row.text("kind"):
         reader.err(
-            row.row, code, f"thiếu “{COLUMNS['kind']}”; hãy chọn một trong: {', '.join(KIND_LABELS.values())}"
+            row.row, code, N_("thiếu “%(name)s”; hãy chọn một trong: %(choices)s",
+                              name=COLUMNS['kind'], choices=', '.join(KIND_LABELS.values()))
         )
     title = row.text("title")
     if not title:
-        reader.err(row.row, code, f"thiếu “{COLUMNS['title']}”; hãy nhập nội dung tiêu chí")
+        reader.err(row.row, code, N_("thiếu “%(name)s”; hãy nhập nội dung tiêu chí", name=COLUMNS['title']))
     for key in ("title", "input", "guidance", "evidence", "note"):
         if len(row.text(key)) > MAX_TEXT_LENGTH:
-            reader.err(row.row, code, f"cột “{COLUMNS[key]}” dài quá {MAX_TEXT_LENGTH} ký tự; hãy rút gọn")
+            reader.err(row.row, code, N_("cột “%(name)s” dài quá %(max)s ký tự; hãy rút gọn",
+                                         name=COLUMNS[key], max=MAX_TEXT_LENGTH))
     na = _key(row.text("na"))
     if na not in _YES and na not in _NO:
-        reader.err(row.row, code, f"cột “{COLUMNS['na']}” chỉ ghi “{YES}” hoặc “{NO}”")
+        reader.err(row.row, code, N_("cột “%(name)s” chỉ ghi “%(yes)s” hoặc “%(no)s”",
+                                     name=COLUMNS['na'], yes=YES, no=NO))
     item = ItemSpec(
         code=code,
         title=title,
@@ -509,14 +524,16 @@ def _item(reader: _Reader, row: _Row, code: str) -> ItemSpec:
         return item
     item.max_points = reader.number(row, "max", code, required=kind == "item")
     if item.max_points is not None and item.max_points <= 0:
-        reader.err(row.row, code, f"“{COLUMNS['max']}” phải lớn hơn 0")
+        reader.err(row.row, code, N_("“%(name)s” phải lớn hơn 0", name=COLUMNS['max']))
     if kind != "item":
         if row.text("settings") or row.text("input"):
             reader.err(
                 row.row,
                 code,
-                f"{KIND_LABELS[kind]} không dùng cột “{COLUMNS['settings']}” và "
-                f"“{COLUMNS['input']}”; hãy xoá hoặc đổi “{COLUMNS['kind']}” thành “Tiêu chí”",
+                N_("%(name)s không dùng cột “%(name2)s” và “%(name3)s”; hãy xoá hoặc đổi “%(name4)s” "
+                   "thành “Tiêu chí”",
+                   name=KIND_LABELS[kind], name2=COLUMNS['settings'], name3=COLUMNS['input'],
+                   name4=COLUMNS['kind']),
             )
         return item
     if method is None or method not in LEAF_METHODS:
@@ -524,8 +541,8 @@ def _item(reader: _Reader, row: _Row, code: str) -> ItemSpec:
             reader.err(
                 row.row,
                 code,
-                f"tiêu chí cần “{COLUMNS['method']}” là một trong: "
-                f"{', '.join(METHOD_LABELS[m] for m in LEAF_METHODS)}",
+                N_("tiêu chí cần “%(name)s” là một trong: %(choices)s",
+                   name=COLUMNS['method'], choices=', '.join(METHOD_LABELS[m] for m in LEAF_METHODS)),
             )
         return item
     item.method = method
@@ -543,15 +560,16 @@ def _adjustment(reader: _Reader, row: _Row, item: ItemSpec, method: str | None) 
     if method not in ADJUSTMENT_METHODS:
         if method is not None or not row.text("method"):
             reader.err(
-                row.row, item.code, f"điểm cộng-trừ cần “{COLUMNS['method']}” là “Điểm cộng” hoặc “Điểm trừ”"
+                row.row, item.code, N_("điểm cộng-trừ cần “%(name)s” là “Điểm cộng” hoặc “Điểm trừ”",
+                                       name=COLUMNS['method'])
             )
         return
     if row.text("max"):
         reader.err(
             row.row,
             item.code,
-            f"điểm cộng-trừ không dùng cột “{COLUMNS['max']}”; hãy ghi mức điểm ở cột "
-            f"“{COLUMNS['settings']}”, ví dụ “mỗi lần=1; tối đa=2”",
+            N_("điểm cộng-trừ không dùng cột “%(name)s”; hãy ghi mức điểm ở cột “%(name2)s”, ví dụ “mỗi "
+               "lần=1; tối đa=2”", name=COLUMNS['max'], name2=COLUMNS['settings']),
         )
     item.method = method
     report = lambda text: reader.err(row.row, item.code, text)  # noqa: E731
@@ -570,34 +588,37 @@ def _check_parent(reader: _Reader, item: ItemSpec, by_code: dict, first_row: dic
             reader.err(
                 item.line,
                 code,
-                f"{KIND_LABELS[item.kind]} không có mã cha; hãy xoá ô “{COLUMNS['parent']}” "
-                f"hoặc sửa “{COLUMNS['kind']}”",
+                N_("%(name)s không có mã cha; hãy xoá ô “%(name2)s” hoặc sửa “%(name3)s”",
+                   name=KIND_LABELS[item.kind], name2=COLUMNS['parent'], name3=COLUMNS['kind']),
             )
         return None
     if not parent_code:
-        reader.err(item.line, code, f"cần “{COLUMNS['parent']}” (mã của lĩnh vực hoặc nhóm chứa mục này)")
+        reader.err(item.line, code, N_("cần “%(name)s” (mã của lĩnh vực hoặc nhóm chứa mục này)",
+                                       name=COLUMNS['parent']))
         return None
     parent = by_code.get(parent_code)
     if parent is None:
         reader.err(
             item.line,
             code,
-            f"mã cha {parent_code} không có trong bảng; hãy sửa mã cha hoặc thêm hàng cho mục {parent_code}",
+            N_("mã cha %(parent_code)s không có trong bảng; hãy sửa mã cha hoặc thêm hàng cho mục "
+               "%(parent_code)s", parent_code=parent_code),
         )
     elif parent.kind not in ("field", "group"):
         reader.err(
             item.line,
             code,
-            f"mã cha {parent_code} là một “{KIND_LABELS[parent.kind]}”, không chứa được "
-            f"mục con; hãy đổi “{COLUMNS['kind']}” của hàng {first_row[parent_code]} thành "
-            "“Nhóm tiêu chí”",
+            N_("mã cha %(parent_code)s là một “%(name)s”, không chứa được mục con; hãy đổi “%(name2)s” "
+               "của hàng %(row)s thành “Nhóm tiêu chí”",
+               parent_code=parent_code, name=KIND_LABELS[parent.kind], name2=COLUMNS['kind'],
+               row=first_row[parent_code]),
         )
     elif first_row[parent_code] > (item.line or 0):
         reader.err(
             item.line,
             code,
-            f"mục cha {parent_code} (hàng {first_row[parent_code]}) phải nằm phía trên "
-            "mục con; hãy chuyển hàng này xuống dưới",
+            N_("mục cha %(parent_code)s (hàng %(row)s) phải nằm phía trên mục con; hãy chuyển hàng này "
+               "xuống dưới", parent_code=parent_code, row=first_row[parent_code]),
         )
     else:
         return parent
@@ -622,7 +643,7 @@ def _walk(
     if not kids:
         return
     if depth >= 6:
-        reader.err(item.line, item.code, "cây tiêu chí sâu quá 6 cấp; hãy kiểm tra lại cột “Mã cha”")
+        reader.err(item.line, item.code, N_("cây tiêu chí sâu quá 6 cấp; hãy kiểm tra lại cột “Mã cha”"))
         return
     for index, child in enumerate(kids):
         _walk(reader, child, item, index, children, out, depth + 1)

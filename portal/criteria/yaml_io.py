@@ -31,9 +31,11 @@ from portal.criteria.spec import (
     build_config,
     dec_str,
     generate_guidance,
+    located,
     nfc,
     read_number,
 )
+from portal.text import N_, as_msg
 
 MAX_YAML_CHARS = 1_000_000
 MAX_DEPTH = 6  # field → group → … → item; deeper trees are a mistake, not a real criteria set
@@ -77,22 +79,22 @@ GROUP_FOREIGN = {"lv", "bands", "input", "step", "over_100", "per", "cap"}
 LEAF_FOREIGN = {"per", "cap"}
 ADJ_FOREIGN = {"max", "lv", "bands", "input", "step", "over_100", "na", "items"}
 KEY_NAMES = {
-    "title": "nội dung",
-    "max": "điểm tối đa",
-    "m": "phương pháp chấm",
-    "per": "số điểm mỗi lần",
-    "cap": "mức tối đa",
-    "set": "mã bộ tiêu chí",
-    "unit_type": "loại đơn vị",
-    "total": "tổng điểm",
-    "appraisal": "điểm thẩm định",
-    "survey": "điểm điều tra",
-    "bonus_cap": "trần điểm cộng",
-    "deduction_cap": "trần điểm trừ",
+    "title": N_("nội dung"),
+    "max": N_("điểm tối đa"),
+    "m": N_("phương pháp chấm"),
+    "per": N_("số điểm mỗi lần"),
+    "cap": N_("mức tối đa"),
+    "set": N_("mã bộ tiêu chí"),
+    "unit_type": N_("loại đơn vị"),
+    "total": N_("tổng điểm"),
+    "appraisal": N_("điểm thẩm định"),
+    "survey": N_("điểm điều tra"),
+    "bonus_cap": N_("trần điểm cộng"),
+    "deduction_cap": N_("trần điểm trừ"),
 }
 
 
-FLAG_NAMES = {"na": "cho phép không áp dụng", "over_100": "cho phép kết quả trên 100%"}
+FLAG_NAMES = {"na": N_("cho phép không áp dụng"), "over_100": N_("cho phép kết quả trên 100%")}
 
 
 # --- reading YAML with line numbers and Decimals -------------------------------------------------------
@@ -149,18 +151,20 @@ def _syntax_error(exc: yaml.YAMLError) -> SpecError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else None
     problem = getattr(exc, "problem", None) or str(exc)
-    where = f"Dòng {line}" if line else "Tệp YAML"
+    where = N_("Dòng %(line)s", line=line) if line else N_("Tệp YAML")
     if problem == "alias":
         return SpecError(
             line,
             None,
-            f"{where}: tệp dùng tham chiếu YAML (*...). Hãy viết đầy đủ nội dung thay cho tham chiếu.",
+            N_("%(where)s: tệp dùng tham chiếu YAML (*...). Hãy viết đầy đủ nội dung thay cho tham chiếu.",
+               where=as_msg(where)),
         )
     return SpecError(
         line,
         None,
-        f"{where}: tệp YAML sai cú pháp. Hãy kiểm tra dấu ngoặc, dấu phẩy, dấu "
-        f"hai chấm, dấu nháy và thụt lề ở dòng này (chi tiết kỹ thuật: {problem}).",
+        N_("%(where)s: tệp YAML sai cú pháp. Hãy kiểm tra dấu ngoặc, dấu phẩy, dấu hai chấm, dấu nháy và "
+           "thụt lề ở dòng này (chi tiết kỹ thuật: %(problem)s).",
+           where=as_msg(where), problem=problem),
     )
 
 
@@ -172,10 +176,8 @@ class _Reader:
         self.errors: list[SpecError] = []
 
     def err(self, line: int | None, code: str | None, text: str) -> None:
-        where = f"Dòng {line}" if line else "Tệp YAML"
-        if code:
-            where += f", mã {code}"
-        self.errors.append(SpecError(line, code, f"{where}: {text.rstrip('.')}."))
+        self.errors.append(SpecError(line, code, located(N_("Dòng %(line)s", line=line) if line else
+                                                          N_("Tệp YAML"), code, text)))
 
     def reporter(self, raw: _Map, key: str, code: str | None):
         return lambda text: self.err(raw.key_lines.get(key, raw.line), code, text)
@@ -184,7 +186,8 @@ class _Reader:
         for key in raw:
             name, line = str(key), raw.key_lines.get(key, raw.line)
             if name in foreign:
-                self.err(line, code, f"khóa “{name}” không dùng ở mục này; hãy xoá hoặc chuyển nó đi")
+                self.err(line, code, N_("khóa “%(name)s” không dùng ở mục này; hãy xoá hoặc chuyển nó đi",
+                                        name=name))
                 continue
             if name in known:
                 continue
@@ -193,7 +196,8 @@ class _Reader:
                 self.err(
                     line,
                     code,
-                    f"khóa “{name}” không hợp lệ — có phải ý bạn là “{guess}”? Hãy sửa lại tên khóa",
+                    N_("khóa “%(name)s” không hợp lệ — có phải ý bạn là “%(guess)s”? Hãy sửa lại tên khóa",
+                       name=name, guess=guess),
                 )
 
     def text(self, raw: _Map, key: str, code: str | None, required: bool = False) -> str:
@@ -201,28 +205,30 @@ class _Reader:
         line = raw.key_lines.get(key, raw.line)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                self.err(line, code, f"thiếu {KEY_NAMES.get(key, key)} (khóa “{key}”); hãy bổ sung")
+                self.err(line, code, N_("thiếu %(name)s (khóa “%(key)s”); hãy bổ sung",
+                                        name=as_msg(KEY_NAMES.get(key, key)), key=key))
             return ""
         if isinstance(value, (bool, list, dict)):
-            self.err(line, code, f"“{key}” phải là một đoạn văn bản")
+            self.err(line, code, N_("“%(key)s” phải là một đoạn văn bản", key=key))
             return ""
         text = nfc(str(value), multiline=key in MULTILINE_KEYS)
         if len(text) > MAX_TEXT_LENGTH:
-            self.err(line, code, f"“{key}” dài quá {MAX_TEXT_LENGTH} ký tự; hãy rút gọn")
+            self.err(line, code, N_("“%(key)s” dài quá %(max)s ký tự; hãy rút gọn",
+                                    key=key, max=MAX_TEXT_LENGTH))
         return text
 
     def code(self, raw: _Map) -> str | None:
         value = raw.get("code")
         text = nfc(str(value)) if value is not None and not isinstance(value, (bool, list, dict)) else ""
         if not text:
-            self.err(raw.line, None, 'mục này thiếu mã (khóa “code”), ví dụ code: "1.1"; hãy bổ sung')
+            self.err(raw.line, None, N_('mục này thiếu mã (khóa “code”), ví dụ code: "1.1"; hãy bổ sung'))
             return None
         if len(text) > MAX_CODE_LENGTH or any(ch.isspace() or ch in ";=" for ch in text):
             self.err(
                 raw.line,
                 text,
-                f"mã không hợp lệ; mã dài tối đa {MAX_CODE_LENGTH} ký tự, không có "
-                "khoảng trắng, dấu ';' hay '='",
+                N_("mã không hợp lệ; mã dài tối đa %(max)s ký tự, không có khoảng trắng, dấu "
+                   "';' hay '='", max=MAX_CODE_LENGTH),
             )
         return text
 
@@ -230,12 +236,14 @@ class _Reader:
         line = raw.key_lines.get(key, raw.line)
         if raw.get(key) is None:
             if required:
-                self.err(line, code, f"thiếu {KEY_NAMES.get(key, key)} (khóa “{key}”); hãy bổ sung")
+                self.err(line, code, N_("thiếu %(name)s (khóa “%(key)s”); hãy bổ sung",
+                                        name=as_msg(KEY_NAMES.get(key, key)), key=key))
             return None
         try:
             return read_number(raw[key])
         except ValueError as exc:
-            self.err(line, code, f"{KEY_NAMES.get(key, key)} (“{key}”): {exc}")
+            self.err(line, code, N_("%(name)s (“%(key)s”): %(exc)s",
+                                    name=as_msg(KEY_NAMES.get(key, key)), key=key, exc=as_msg(exc)))
             return None
 
     def flag(self, raw: _Map, code: str | None, key: str = "na") -> bool:
@@ -243,7 +251,8 @@ class _Reader:
         if value is None or isinstance(value, bool):
             return bool(value)
         what = FLAG_NAMES[key]
-        self.err(raw.key_lines.get(key, raw.line), code, f"“{key}” ({what}) phải là true hoặc false")
+        self.err(raw.key_lines.get(key, raw.line), code, N_("“%(key)s” (%(what)s) phải là true hoặc false",
+                                                            key=key, what=as_msg(what)))
         return False
 
     def appraiser(self, raw: _Map, code: str | None) -> str | None:
@@ -252,7 +261,8 @@ class _Reader:
             self.err(
                 raw.key_lines.get("ap", raw.line),
                 code,
-                f"cơ quan thẩm định “{ap}” không có; hãy dùng một trong: {', '.join(APPRAISERS)}",
+                N_("cơ quan thẩm định “%(ap)s” không có; hãy dùng một trong: %(choices)s",
+                   ap=ap, choices=', '.join(APPRAISERS)),
             )
         return ap.upper() or None
 
@@ -262,25 +272,28 @@ class _Reader:
         if value is None:
             return None
         line = raw.key_lines.get(key, raw.line)
-        shape = '["tên mức", điểm]' if label_first else "[ngưỡng %, điểm]"
+        shape = N_('["tên mức", điểm]') if label_first else N_("[ngưỡng %, điểm]")
         if not isinstance(value, list):
-            self.err(line, code, f"“{key}” phải là danh sách, mỗi phần tử dạng {shape}")
+            self.err(line, code, N_("“%(key)s” phải là danh sách, mỗi phần tử dạng %(shape)s",
+                                    key=key, shape=as_msg(shape)))
             return None
         result = []
         for entry in value:
             if not isinstance(entry, list) or len(entry) != 2:
-                self.err(line, code, f"mỗi phần tử của “{key}” phải có dạng {shape}")
+                self.err(line, code, N_("mỗi phần tử của “%(key)s” phải có dạng %(shape)s",
+                                        key=key, shape=as_msg(shape)))
                 return None
             if label_first and (entry[0] is None or isinstance(entry[0], (bool, list, dict))):
                 self.err(
-                    line, code, "tên mức phải là văn bản; tên như Yes, No, On, Off hãy đặt trong dấu nháy"
+                    line, code, N_("tên mức phải là văn bản; tên như Yes, No, On, Off hãy đặt trong dấu "
+                                   "nháy")
                 )
                 return None
             try:
                 first = nfc(str(entry[0])) if label_first else read_number(entry[0])
                 result.append((first, read_number(entry[1])))
             except ValueError as exc:
-                self.err(line, code, f"“{key}” có giá trị sai: {exc}")
+                self.err(line, code, N_("“%(key)s” có giá trị sai: %(exc)s", key=key, exc=as_msg(exc)))
                 return None
         return result
 
@@ -297,7 +310,7 @@ class _Reader:
     ) -> list[ItemSpec]:
         """Parse a field (parent None), a group or a leaf item; return it and its descendants."""
         if not isinstance(raw, _Map):
-            self.err(at[0], at[1], "mỗi tiêu chí phải là một khối dạng {code: ..., title: ..., ...}")
+            self.err(at[0], at[1], N_("mỗi tiêu chí phải là một khối dạng {code: ..., title: ..., ...}"))
             return []
         code = self.code(raw)
         is_group = parent is None or "items" in raw
@@ -321,7 +334,7 @@ class _Reader:
             line=raw.line,
         )
         if item.max_points is not None and item.max_points <= 0:
-            self.err(raw.key_lines.get("max", raw.line), code, "điểm tối đa phải lớn hơn 0")
+            self.err(raw.key_lines.get("max", raw.line), code, N_("điểm tối đa phải lớn hơn 0"))
         if is_group:
             return self.group(raw, item, depth)
         self.leaf(raw, item)
@@ -333,15 +346,17 @@ class _Reader:
             self.err(raw.key_lines.get("m", raw.line), item.code, _unknown_method(method))
         children = raw.get("items")
         if not isinstance(children, list) or not children:
-            what = "Lĩnh vực" if item.kind == "field" else "Nhóm tiêu chí"
+            what = N_("Lĩnh vực") if item.kind == "field" else N_("Nhóm tiêu chí")
             self.err(
                 raw.key_lines.get("items", raw.line),
                 item.code,
-                f"{what} cần danh sách tiêu chí con (khóa “items”) có ít nhất một tiêu chí",
+                N_("%(what)s cần danh sách tiêu chí con (khóa “items”) có ít nhất một tiêu chí",
+                   what=as_msg(what)),
             )
             return [item]
         if depth >= MAX_DEPTH:
-            self.err(raw.line, item.code, f"cây tiêu chí sâu quá {MAX_DEPTH} cấp; hãy kiểm tra lại thụt lề")
+            self.err(raw.line, item.code, N_("cây tiêu chí sâu quá %(max)s cấp; hãy kiểm tra lại "
+                                             "thụt lề", max=MAX_DEPTH))
             return [item]
         out, direct = [item], []
         for index, child in enumerate(children):
@@ -357,11 +372,12 @@ class _Reader:
         line = raw.key_lines.get("m", raw.line)
         if method is None:
             self.err(
-                line, item.code, f"thiếu phương pháp chấm (khóa “m”), một trong: {', '.join(LEAF_METHODS)}"
+                line, item.code, N_("thiếu phương pháp chấm (khóa “m”), một trong: %(choices)s",
+                                    choices=', '.join(LEAF_METHODS))
             )
             return
         if method in ADJUSTMENT_METHODS:
-            self.err(line, item.code, "điểm cộng/điểm trừ phải khai báo trong phần “adjustments”")
+            self.err(line, item.code, N_("điểm cộng/điểm trừ phải khai báo trong phần “adjustments”"))
             return
         if method not in LEAF_METHODS:
             self.err(line, item.code, _unknown_method(method))
@@ -384,7 +400,8 @@ class _Reader:
 
     def adjustment(self, raw: object, position: int, at: tuple[int | None, str | None]) -> list[ItemSpec]:
         if not isinstance(raw, _Map):
-            self.err(at[0], at[1], "mỗi điểm cộng/trừ phải là một khối dạng {code: ..., title: ..., m: ...}")
+            self.err(at[0], at[1], N_("mỗi điểm cộng/trừ phải là một khối dạng {code: ..., title: ..., "
+                                      "m: ...}"))
             return []
         code = self.code(raw)
         self.check_keys(raw, code, ADJ_KEYS, ADJ_FOREIGN)
@@ -407,7 +424,7 @@ class _Reader:
             self.err(
                 raw.key_lines.get("m", raw.line),
                 code,
-                "điểm cộng/trừ phải có “m: bonus” (điểm cộng) hoặc “m: deduction” (điểm trừ)",
+                N_("điểm cộng/trừ phải có “m: bonus” (điểm cộng) hoặc “m: deduction” (điểm trừ)"),
             )
             return [item]
         per, cap = (self.number(raw, key, code, required=True) for key in ("per", "cap"))
@@ -433,8 +450,9 @@ def _suggest(key: str, known: set) -> str | None:
 
 def _unknown_method(method: object) -> str:
     guess = difflib.get_close_matches(str(method), LEAF_METHODS, n=1, cutoff=0.6)
-    hint = f" — có phải ý bạn là “{guess[0]}”?" if guess else ""
-    return f"phương pháp chấm “{method}” không có{hint} Hãy dùng một trong: {', '.join(LEAF_METHODS)}"
+    hint = N_(" — có phải ý bạn là “%(name)s”?", name=guess[0]) if guess else ""
+    return N_("phương pháp chấm “%(method)s” không có%(hint)s Hãy dùng một trong: %(choices)s",
+              method=method, hint=as_msg(hint), choices=', '.join(LEAF_METHODS))
 
 
 # --- the set: meta, fields, adjustments, inheritance ---------------------------------------------------
@@ -454,26 +472,27 @@ def load_set_yaml(text: str, *, base: SetSpec | None = None) -> tuple[SetSpec | 
                 SpecError(
                     None,
                     None,
-                    "Tệp YAML không phải văn bản UTF-8. Hãy lưu lại tệp với bảng mã UTF-8 rồi tải lên lại.",
+                    N_("Tệp YAML không phải văn bản UTF-8. Hãy lưu lại tệp với bảng mã UTF-8 rồi tải lên "
+                       "lại."),
                 )
             ]
     if len(text) > MAX_YAML_CHARS:
-        return None, [SpecError(None, None, "Tệp YAML quá lớn (quá 1 triệu ký tự); hãy kiểm tra lại tệp.")]
+        return None, [SpecError(None, None, N_("Tệp YAML quá lớn (quá 1 triệu ký tự); hãy kiểm tra lại "
+                                               "tệp."))]
     text = text.lstrip("\ufeff")
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as exc:  # a control character: refused before parsing starts
         line = text.count("\n", 0, exc.position) + 1
-        message = (
-            f"Dòng {line}: tệp có ký tự điều khiển không hợp lệ (mã #x{exc.character:04x}); hãy xoá ký tự đó."
-        )
+        message = N_("Dòng %(line)s: tệp có ký tự điều khiển không hợp lệ (mã #x%(char)s); hãy xoá ký tự đó.",
+                     line=line, char=f"{exc.character:04x}")
         return None, [SpecError(line, None, message)]
     try:
         doc = loader.get_single_data()
     except yaml.YAMLError as exc:
         return None, [_syntax_error(exc)]
     except RecursionError:
-        return None, [SpecError(None, None, "Tệp YAML lồng nhau quá sâu; hãy kiểm tra lại dấu ngoặc.")]
+        return None, [SpecError(None, None, N_("Tệp YAML lồng nhau quá sâu; hãy kiểm tra lại dấu ngoặc."))]
     finally:
         loader.dispose()
     reader = _Reader()
@@ -482,7 +501,7 @@ def load_set_yaml(text: str, *, base: SetSpec | None = None) -> tuple[SetSpec | 
         reader.err(
             line,
             str(code) if code is not None else None,
-            f"khóa “{key}” xuất hiện hai lần trong cùng một mục; hãy giữ lại một",
+            N_("khóa “%(key)s” xuất hiện hai lần trong cùng một mục; hãy giữ lại một", key=key),
         )
     spec = _read_set(reader, doc, base)
     if reader.errors:
@@ -492,7 +511,8 @@ def load_set_yaml(text: str, *, base: SetSpec | None = None) -> tuple[SetSpec | 
 
 def _read_set(reader: _Reader, doc: object, base: SetSpec | None) -> SetSpec | None:
     if not isinstance(doc, _Map):
-        reader.err(1, None, "tệp phải gồm các phần “meta:”, “fields:” và “adjustments:” (hoặc “replace:”)")
+        reader.err(1, None, N_("tệp phải gồm các phần “meta:”, “fields:” và “adjustments:” (hoặc "
+                               "“replace:”)"))
         return None
     reader.check_keys(doc, None, TOP_KEYS)
     raw_meta = doc.get("meta")
@@ -500,13 +520,14 @@ def _read_set(reader: _Reader, doc: object, base: SetSpec | None) -> SetSpec | N
         reader.err(
             doc.key_lines.get("meta", 1),
             None,
-            "thiếu phần “meta:” (mã bộ tiêu chí, loại đơn vị, tổng điểm…); hãy bổ sung",
+            N_("thiếu phần “meta:” (mã bộ tiêu chí, loại đơn vị, tổng điểm…); hãy bổ sung"),
         )
         return None
     inherits = raw_meta.get("inherits")
     if inherits is None:
         if "replace" in doc:
-            reader.err(doc.key_lines["replace"], None, "phần “replace” chỉ dùng được khi meta có “inherits”")
+            reader.err(doc.key_lines["replace"], None, N_("phần “replace” chỉ dùng được khi meta có "
+                                                          "“inherits”"))
         return SetSpec(_read_meta(reader, raw_meta, None), _read_items(reader, doc))
     inherits = nfc(str(inherits))
     line = raw_meta.key_lines["inherits"]
@@ -515,22 +536,23 @@ def _read_set(reader: _Reader, doc: object, base: SetSpec | None) -> SetSpec | N
             reader.err(
                 doc.key_lines[key],
                 None,
-                f"bộ kế thừa bộ “{inherits}” không được có phần “{key}”; "
-                "hãy ghi các tiêu chí khác bộ gốc trong phần “replace”",
+                N_("bộ kế thừa bộ “%(inherits)s” không được có phần “%(key)s”; hãy ghi các tiêu chí khác "
+                   "bộ gốc trong phần “replace”", inherits=inherits, key=key),
             )
     if base is None:
         reader.err(
             line,
             None,
-            f"bộ tiêu chí này kế thừa bộ “{inherits}”; hãy nạp bộ “{inherits}” trước rồi nạp lại tệp này",
+            N_("bộ tiêu chí này kế thừa bộ “%(inherits)s”; hãy nạp bộ “%(inherits)s” trước rồi nạp lại "
+               "tệp này", inherits=inherits),
         )
         return None
     if base.meta.get("set") != inherits:
         reader.err(
             line,
             None,
-            f"bộ tiêu chí này kế thừa bộ “{inherits}” nhưng bộ gốc được chọn là "
-            f"“{base.meta.get('set')}”; hãy chọn đúng bộ gốc",
+            N_("bộ tiêu chí này kế thừa bộ “%(inherits)s” nhưng bộ gốc được chọn là “%(set)s”; hãy chọn "
+               "đúng bộ gốc", inherits=inherits, set=base.meta.get('set')),
         )
         return None
     meta = _read_meta(reader, raw_meta, base.meta)
@@ -554,8 +576,9 @@ def _read_meta(reader: _Reader, raw: _Map, base_meta: dict | None) -> dict:
         reader.err(
             raw.key_lines.get("unit_type"),
             None,
-            f"loại đơn vị “{unit_type}” không hợp lệ; hãy ghi mã loại đơn vị của năm (chữ thường không dấu, "
-            f"ví dụ commune) hoặc {' hoặc '.join(UNIT_TYPE_FROM_YAML)}",
+            N_("loại đơn vị “%(unit_type)s” không hợp lệ; hãy ghi mã loại đơn vị của năm (chữ thường "
+               "không dấu, ví dụ commune) hoặc %(choices)s",
+               unit_type=unit_type, choices=' hoặc '.join(UNIT_TYPE_FROM_YAML)),
         )
     meta["unit_type"] = unit_type
     for key in META_NUMBERS:
@@ -564,7 +587,8 @@ def _read_meta(reader: _Reader, raw: _Map, base_meta: dict | None) -> dict:
         if value is not None and key == "deduction_cap":
             value = abs(value)
         elif value is not None and value < 0:
-            reader.err(raw.key_lines.get(key), None, f"{KEY_NAMES[key]} (“{key}”) không được âm")
+            reader.err(raw.key_lines.get(key), None, N_("%(name)s (“%(key)s”) không được âm",
+                                                        name=as_msg(KEY_NAMES[key]), key=key))
         meta[key] = value
     return meta
 
@@ -574,7 +598,8 @@ def _read_items(reader: _Reader, doc: _Map) -> list[ItemSpec]:
     items: list[ItemSpec] = []
     if not isinstance(fields, list) or not fields:
         reader.err(
-            doc.key_lines.get("fields", 1), None, "thiếu danh sách lĩnh vực (phần “fields:”); hãy bổ sung"
+            doc.key_lines.get("fields", 1), None, N_("thiếu danh sách lĩnh vực (phần “fields:”); hãy bổ "
+                                                     "sung")
         )
     else:
         for index, raw in enumerate(fields):
@@ -582,7 +607,7 @@ def _read_items(reader: _Reader, doc: _Map) -> list[ItemSpec]:
                 raw, parent=None, position=index, depth=1, at=(doc.key_lines["fields"], None)
             )
     if not isinstance(adjustments, list):
-        reader.err(doc.key_lines.get("adjustments"), None, "phần “adjustments” phải là một danh sách")
+        reader.err(doc.key_lines.get("adjustments"), None, N_("phần “adjustments” phải là một danh sách"))
     else:
         for index, raw in enumerate(adjustments):
             items += reader.adjustment(raw, index, at=(doc.key_lines["adjustments"], None))
@@ -596,7 +621,7 @@ def _replace(
     if entries is None:
         return items
     if not isinstance(entries, list):
-        reader.err(line, None, "phần “replace” phải là một danh sách tiêu chí")
+        reader.err(line, None, N_("phần “replace” phải là một danh sách tiêu chí"))
         return items
     replaced: set[str] = set()
     for entry in entries:
@@ -604,11 +629,12 @@ def _replace(
         if code is None:
             if not isinstance(entry, _Map):
                 reader.err(
-                    line, None, "mỗi mục trong “replace” phải là một khối dạng {code: ..., title: ...}"
+                    line, None, N_("mỗi mục trong “replace” phải là một khối dạng {code: ..., title: ...}")
                 )
             continue
         if code in replaced:
-            reader.err(entry.line, code, "mã này được thay thế hai lần trong “replace”; hãy giữ lại một")
+            reader.err(entry.line, code, N_("mã này được thay thế hai lần trong “replace”; hãy giữ lại "
+                                            "một"))
             continue
         replaced.add(code)
         by_code = {item.code: item for item in items}
@@ -617,7 +643,8 @@ def _replace(
             reader.err(
                 entry.line,
                 code,
-                f"không có mục mã {code} trong bộ gốc “{base_code}” để thay thế; hãy kiểm tra lại mã",
+                N_("không có mục mã %(code)s trong bộ gốc “%(base_code)s” để thay thế; hãy kiểm tra lại "
+                   "mã", code=code, base_code=base_code),
             )
             continue
         start = items.index(old)
@@ -658,11 +685,12 @@ def _check_unique(reader: _Reader, items: list[ItemSpec]) -> None:
         if not item.code:
             continue
         if item.code in first_line:
-            where = f" ở dòng {first_line[item.code]}" if first_line[item.code] else ""
+            where = N_(" ở dòng %(line)s", line=first_line[item.code]) if first_line[item.code] else ""
             reader.err(
                 item.line,
                 item.code,
-                f"mã {item.code} bị trùng với mục đã có{where}; mỗi mục phải có một mã riêng",
+                N_("mã %(code)s bị trùng với mục đã có%(where)s; mỗi mục phải có một mã riêng",
+                   code=item.code, where=as_msg(where)),
             )
         else:
             first_line[item.code] = item.line

@@ -10,6 +10,8 @@ from html import escape
 
 from markupsafe import Markup
 
+from portal.scoring.numeric import decimal_text
+
 WIDTH = 760
 LABEL_WIDTH = 300
 BAR_WIDTH = 390
@@ -30,11 +32,11 @@ class Bar:
 
 
 def _num(value: Decimal) -> str:
-    return format(value.quantize(Decimal("0.1")), "f")
+    return format(value.quantize(Decimal("0.1")) + 0, "f")  # + 0: never "-0.0"
 
 
 def _value_text(value: Decimal | None, sep: str) -> str:
-    return "—" if value is None else format(value, ".2f").replace(".", sep)
+    return "—" if value is None else decimal_text(value, 2, sep)  # never "-0,00"
 
 
 def _short(label: str) -> str:

@@ -4,6 +4,7 @@ result. Every route is guarded by a role rule and by can_view_year_results / can
 member sees no result of the year before publication, nor a unit's internal result page)."""
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from portal.db import utcnow
@@ -109,7 +110,8 @@ def compute(year_id: int):
         db.session.rollback()
         return refuse(refusal.message)
     db.session.commit()
-    message = _("Đã tính kết quả cho %(count)s đơn vị.", count=summary["units"])
+    message = ngettext("Đã tính kết quả cho %(count)s đơn vị.", "Đã tính kết quả cho %(count)s đơn vị.",
+                       summary["units"], count=summary["units"])
     if summary["without_survey"]:
         message += " " + _("Không có điểm điều tra XHH: %(codes)s.", codes=", ".join(summary["without_survey"]))
     if summary["not_finalized"]:

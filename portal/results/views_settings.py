@@ -15,6 +15,7 @@ from portal.results.web import load_year, refuse, refuse_decision
 from portal.results.year_settings import save_settings, settings_decision
 from portal.text import clean_text
 from portal.units.types import year_types
+from portal.web.messages import tr
 from portal.web.htmx import redirect_after_post, render
 from portal.web.permissions import roles
 from portal.years.deadlines import Refused, refusal_message
@@ -39,7 +40,7 @@ def _problem_words(problems: dict) -> dict[str, str]:
         if name == "bands":
             continue
         code, detail = problem
-        out[name] = detail if code == "number" else words.get(code, _("Giá trị không hợp lệ."))
+        out[name] = tr(detail) if code == "number" else words.get(code, _("Giá trị không hợp lệ."))
     return out
 
 

@@ -10,6 +10,8 @@ field or criterion go through it, so they round and clamp the same way (domain.m
 from collections.abc import Sequence
 from decimal import Decimal
 
+from portal.text import N_
+
 from .errors import ScoringInputError
 from .numeric import TWO_PLACES, ZERO, round2, to_decimal
 from .settings import Band
@@ -54,4 +56,5 @@ def band_for(index: Decimal | None, bands: Sequence[Band]) -> Band | None:
         if band.min_pct <= index:
             return band
     raise ScoringInputError(
-        "no_band", "Không có mức xếp loại cho chỉ số này. Hãy thêm mức xếp loại bắt đầu từ 0%.", index=index)
+        "no_band", N_("Không có mức xếp loại cho chỉ số này. Hãy thêm mức xếp loại bắt đầu từ 0%."),
+        index=index)

@@ -20,8 +20,10 @@ strings in *config* are stored decimals and are read with `to_decimal`.
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 
+from portal.text import N_, as_msg
+
 from .errors import ScoringInputError
-from .numeric import ZERO, format_vi, parse_decimal, round2, to_decimal
+from .numeric import ZERO, parse_decimal, round2, to_decimal
 
 __all__ = [
     "METHODS", "DEFAULT_STEP", "ScoringInputError", "compute_points", "parse_decimal",
@@ -39,8 +41,8 @@ _NEEDS_MAX = frozenset({"levels", "percentage", "ratio", "yes_no", "number", "su
 
 def _bad_config(detail: str) -> ScoringInputError:
     return ScoringInputError(
-        "bad_config", f"Cấu hình cách chấm điểm chưa đúng: {detail}. Hãy sửa trong bộ tiêu chí.",
-        detail=detail)
+        "bad_config", N_("Cấu hình cách chấm điểm chưa đúng: %(detail)s. Hãy sửa trong bộ tiêu chí.",
+                         detail=as_msg(detail)), detail=detail)
 
 
 # --- configuration parsers (also used by validation.py) -------------------------------------------
@@ -49,12 +51,12 @@ def parse_levels(config: Mapping) -> list[tuple[str, Decimal]]:
     """The [label, points] pairs of a levels item, in stored order."""
     raw = config.get("levels")
     if not isinstance(raw, (list, tuple)) or not raw:
-        raise _bad_config("chưa khai báo các mức đánh giá")
+        raise _bad_config(N_("chưa khai báo các mức đánh giá"))
     levels = []
     for pair in raw:
         if not isinstance(pair, (list, tuple)) or len(pair) != 2:
-            raise _bad_config("mỗi mức phải gồm tên mức và số điểm")
-        levels.append((str(pair[0]), _config_number(pair[1], "điểm của mức")))
+            raise _bad_config(N_("mỗi mức phải gồm tên mức và số điểm"))
+        levels.append((str(pair[0]), _config_number(pair[1], N_("điểm của mức"))))
     return levels
 
 
@@ -62,39 +64,41 @@ def parse_bands(config: Mapping) -> list[tuple[Decimal, Decimal]]:
     """The (min_pct, points) bands of a percentage item, sorted by min_pct descending."""
     raw = config.get("bands")
     if not isinstance(raw, (list, tuple)) or not raw:
-        raise _bad_config("chưa khai báo các khung tỷ lệ")
+        raise _bad_config(N_("chưa khai báo các khung tỷ lệ"))
     bands = []
     for pair in raw:
         if not isinstance(pair, (list, tuple)) or len(pair) != 2:
-            raise _bad_config("mỗi khung phải gồm tỷ lệ tối thiểu và số điểm")
-        bands.append((_config_number(pair[0], "tỷ lệ tối thiểu"), _config_number(pair[1], "điểm của khung")))
+            raise _bad_config(N_("mỗi khung phải gồm tỷ lệ tối thiểu và số điểm"))
+        bands.append((_config_number(pair[0], N_("tỷ lệ tối thiểu")),
+                      _config_number(pair[1], N_("điểm của khung"))))
     return sorted(bands, key=lambda band: band[0], reverse=True)
 
 
 def parse_step(config: Mapping) -> Decimal:
     """The step (bước điểm) of a number item; without one, any score to 2 decimals (step 0.01)."""
-    step = _config_number(config.get("step", DEFAULT_STEP), "bước điểm")
+    step = _config_number(config.get("step", DEFAULT_STEP), N_("bước điểm"))
     if step <= 0:
-        raise _bad_config("bước điểm phải lớn hơn 0")
+        raise _bad_config(N_("bước điểm phải lớn hơn 0"))
     return step
 
 
 def parse_per_cap(config: Mapping) -> tuple[Decimal, Decimal]:
     """The (per occurrence, cap) magnitudes of a bonus or deduction; both must be positive."""
-    per = _config_number(config.get("per"), "số điểm mỗi lần")
-    cap = _config_number(config.get("cap"), "mức tối đa")
+    per = _config_number(config.get("per"), N_("số điểm mỗi lần"))
+    cap = _config_number(config.get("cap"), N_("mức tối đa"))
     if per <= 0 or cap <= 0:
-        raise _bad_config("số điểm mỗi lần và mức tối đa phải là số dương")
+        raise _bad_config(N_("số điểm mỗi lần và mức tối đa phải là số dương"))
     return per, cap
 
 
 def _config_number(value: object, what: str) -> Decimal:
     if value is None:
-        raise _bad_config(f"thiếu {what}")
+        raise _bad_config(N_("thiếu %(what)s", what=as_msg(what)))
     try:
         return to_decimal(value, what)
     except ScoringInputError:
-        raise _bad_config(f"{what} “{value}” không phải là số") from None
+        raise _bad_config(N_("%(what)s “%(value)s” không phải là số",
+                              what=as_msg(what), value=str(value))) from None
 
 
 # --- reading what a person entered ---------------------------------------------------------------
@@ -102,7 +106,9 @@ def _config_number(value: object, what: str) -> Decimal:
 def _entered(inputs: Mapping, key: str, what: str) -> object:
     value = inputs.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise ScoringInputError("missing_input", f"Chưa nhập {what}. Hãy nhập {what} rồi lưu lại.", field=key)
+        raise ScoringInputError("missing_input", N_("Chưa nhập %(what)s. Hãy nhập %(what)s rồi lưu lại.",
+                                                    what=as_msg(what)),
+                                field=key)
     return value
 
 
@@ -112,22 +118,24 @@ def _number(inputs: Mapping, key: str, what: str) -> Decimal:
 
 
 def _count(inputs: Mapping, key: str = "count") -> int:
-    value = _entered(inputs, key, "số lần")
+    value = _entered(inputs, key, N_("số lần"))
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ScoringInputError(
-            "bad_count", "Số lần phải là số nguyên từ 0 trở lên. Hãy nhập lại, ví dụ 2.", value=str(value))
+            "bad_count", N_("Số lần phải là số nguyên từ 0 trở lên. Hãy nhập lại, ví dụ 2."),
+            value=str(value))
     return value
 
 
 def _within_max(value: Decimal, max_points: Decimal) -> Decimal:
     if value < 0:
-        raise ScoringInputError("negative", "Điểm không được âm. Hãy nhập điểm từ 0 trở lên.", value=value)
+        raise ScoringInputError("negative", N_("Điểm không được âm. Hãy nhập điểm từ 0 trở lên."),
+                                value=value)
     if value > max_points:
-        shown = format_vi(max_points)
         raise ScoringInputError(
-            "above_max", f"Điểm không được vượt quá điểm tối đa {shown}. Hãy nhập điểm từ 0 đến {shown}.",
+            "above_max", N_("Điểm không được vượt quá điểm tối đa %(max)s. Hãy nhập điểm từ 0 đến %(max)s.",
+                            max=max_points),
             value=value, max=max_points)
     return value
 
@@ -136,20 +144,23 @@ def _fraction(config: Mapping, inputs: Mapping) -> tuple[Decimal, Decimal]:
     """Numerator and denominator (tử số / mẫu số) checked: 0 ≤ numerator ≤ denominator, denominator > 0."""
     label = str(config.get("input_label") or config.get("input") or "")
     num_label, _, den_label = (part.strip() for part in label.partition("/"))
-    numerator = _number(inputs, "numerator", "tử số")
-    denominator = _number(inputs, "denominator", "mẫu số")
+    numerator = _number(inputs, "numerator", N_("tử số"))
+    denominator = _number(inputs, "denominator", N_("mẫu số"))
     if denominator <= 0:
-        hint = f"Hãy nhập số {den_label}." if den_label else "Hãy nhập tổng số dùng để tính tỷ lệ."
-        raise ScoringInputError("den_zero", f"Mẫu số phải lớn hơn 0. {hint}", denominator=denominator)
+        message = N_("Mẫu số phải lớn hơn 0. Hãy nhập số %(den)s.", den=den_label) if den_label else \
+            N_("Mẫu số phải lớn hơn 0. Hãy nhập tổng số dùng để tính tỷ lệ.")
+        raise ScoringInputError("den_zero", message, denominator=denominator)
     if numerator < 0:
         raise ScoringInputError(
-            "negative", "Tử số không được âm. Hãy nhập số từ 0 trở lên.", numerator=numerator)
+            "negative", N_("Tử số không được âm. Hãy nhập số từ 0 trở lên."), numerator=numerator)
     if numerator > denominator and config.get("over_100") is not True:
-        detail = f" (số {num_label} không thể nhiều hơn số {den_label})" if num_label and den_label else ""
+        message = N_("Mục này không cho phép kết quả trên 100%%: tử số không được lớn hơn mẫu số (số %(num)s "
+                     "không thể nhiều hơn số %(den)s). Hãy kiểm tra lại hai số đã nhập.",
+                     num=num_label, den=den_label) if num_label and den_label else \
+            N_("Mục này không cho phép kết quả trên 100%: tử số không được lớn hơn mẫu số. "
+               "Hãy kiểm tra lại hai số đã nhập.")
         raise ScoringInputError(
-            "num_above_den",
-            f"Mục này không cho phép kết quả trên 100%: tử số không được lớn hơn mẫu số{detail}. "
-            "Hãy kiểm tra lại hai số đã nhập.",
+            "num_above_den", message,
             numerator=numerator, denominator=denominator)
     return numerator, denominator
 
@@ -159,12 +170,13 @@ def _fraction(config: Mapping, inputs: Mapping) -> tuple[Decimal, Decimal]:
 def score_levels(config: Mapping, max_points: Decimal, inputs: Mapping) -> Decimal:
     """Mức độ: the points of the chosen level."""
     levels = parse_levels(config)
-    level = _entered(inputs, "level", "mức đánh giá")
+    level = _entered(inputs, "level", N_("mức đánh giá"))
     if isinstance(level, str) and level.strip().isascii() and level.strip().isdigit():
         level = int(level.strip())
     if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level < len(levels):
         raise ScoringInputError(
-            "unknown_level", "Mức đánh giá không hợp lệ. Hãy chọn một mức trong danh sách.", level=str(level))
+            "unknown_level", N_("Mức đánh giá không hợp lệ. Hãy chọn một mức trong danh sách."),
+            level=str(level))
     return levels[level][1]
 
 
@@ -187,28 +199,28 @@ def score_ratio(config: Mapping, max_points: Decimal, inputs: Mapping) -> Decima
 
 def score_yes_no(config: Mapping, max_points: Decimal, inputs: Mapping) -> Decimal:
     """Có/Không: the maximum for yes, 0 for no."""
-    answer = _entered(inputs, "yes", "câu trả lời Có/Không")
+    answer = _entered(inputs, "yes", N_("câu trả lời Có/Không"))
     if not isinstance(answer, bool):
-        raise ScoringInputError("bad_choice", "Hãy chọn “Có” hoặc “Không”.", value=str(answer))
+        raise ScoringInputError("bad_choice", N_("Hãy chọn “Có” hoặc “Không”."), value=str(answer))
     return max_points if answer else ZERO
 
 
 def score_number(config: Mapping, max_points: Decimal, inputs: Mapping) -> Decimal:
     """Nhập điểm: a typed score in [0, max] that is a multiple of the step."""
     step = parse_step(config)
-    value = _within_max(_number(inputs, "value", "điểm"), max_points)
+    value = _within_max(_number(inputs, "value", N_("điểm")), max_points)
     if value % step != 0:
-        shown = format_vi(step)
         raise ScoringInputError(
             "off_step",
-            f"Điểm phải là bội số của {shown} (ví dụ 0; {shown}; {format_vi(step * 2)}). Hãy nhập lại.",
+            N_("Điểm phải là bội số của %(step)s (ví dụ 0; %(step)s; %(twice)s). Hãy nhập lại.",
+               step=step, twice=step * 2),
             value=value, step=step)
     return value
 
 
 def score_survey(config: Mapping, max_points: Decimal, inputs: Mapping) -> Decimal:
     """Điểm điều tra XHH: imported points in [0, max], rounded to 2 decimals like every stored score."""
-    return round2(_within_max(_number(inputs, "points", "điểm điều tra"), max_points))
+    return round2(_within_max(_number(inputs, "points", N_("điểm điều tra")), max_points))
 
 
 def score_adjustment(config: Mapping, max_points: Decimal | None, inputs: Mapping) -> Decimal:
@@ -239,12 +251,13 @@ def compute_points(method: str, config: Mapping, max_points: Decimal | None, inp
     if scorer is None:
         raise ScoringInputError(
             "unknown_method",
-            f"Cách chấm “{method}” không được hỗ trợ. Hãy chọn một trong: {', '.join(METHODS)}.",
+            N_("Cách chấm “%(method)s” không được hỗ trợ. Hãy chọn một trong: %(methods)s.",
+               method=str(method), methods=", ".join(METHODS)),
             method=str(method))
-    maximum = None if max_points is None else to_decimal(max_points, "điểm tối đa")
+    maximum = None if max_points is None else to_decimal(max_points, N_("điểm tối đa"))
     if maximum is None and method in _NEEDS_MAX:
         raise ScoringInputError(
-            "missing_max", "Mục này chưa có điểm tối đa. Hãy khai báo điểm tối đa trong bộ tiêu chí.")
+            "missing_max", N_("Mục này chưa có điểm tối đa. Hãy khai báo điểm tối đa trong bộ tiêu chí."))
     points = scorer(config or {}, maximum, inputs or {})
     if maximum is not None and points > maximum:
         points = maximum

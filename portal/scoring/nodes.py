@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from portal.text import N_
+
 from .errors import ScoringInputError
 from .numeric import ZERO, to_decimal
 
@@ -39,13 +41,14 @@ class Node:
 
     def __post_init__(self) -> None:
         if self.max_points is not None and type(self.max_points) is not Decimal:
-            object.__setattr__(self, "max_points", to_decimal(self.max_points, "điểm tối đa"))
+            object.__setattr__(self, "max_points", to_decimal(self.max_points, N_("điểm tối đa")))
         if not isinstance(self.children, tuple):
             object.__setattr__(self, "children", tuple(self.children))
         if self.kind not in KINDS:
             raise ScoringInputError(
-                "unknown_kind", f"Loại mục “{self.kind}” của mục {self.code} không hợp lệ. "
-                "Hãy chọn lĩnh vực, tiêu chí, tiêu chí thành phần hoặc điểm cộng/trừ.", item=self.code)
+                "unknown_kind", N_("Loại mục “%(kind)s” của mục %(code)s không hợp lệ. Hãy chọn lĩnh "
+                                   "vực, tiêu chí, tiêu chí thành phần hoặc điểm cộng/trừ.",
+                                   kind=self.kind, code=self.code), item=self.code)
 
     @property
     def is_leaf(self) -> bool:

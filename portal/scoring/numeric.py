@@ -9,6 +9,8 @@ import re
 from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from portal.text import N_, as_msg
+
 from .errors import ScoringInputError
 
 TWO_PLACES = Decimal("0.01")
@@ -21,7 +23,6 @@ _TYPED = re.compile(r"(-?)([0-9]+)(?:([.,])([0-9]+))?", re.ASCII)
 # Stored decimals (JSON config, DB strings) are written with a dot and no exponent.
 _STORED = re.compile(r"-?[0-9]+(?:\.[0-9]+)?", re.ASCII)
 
-_HOW_TO_TYPE = "Hãy nhập số dạng 0,5 hoặc 0.5."
 
 
 def round2(d: Decimal) -> Decimal:
@@ -29,7 +30,7 @@ def round2(d: Decimal) -> Decimal:
     return d.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
-def to_decimal(value: object, what: str = "giá trị") -> Decimal:
+def to_decimal(value: object, what: str = N_("giá trị")) -> Decimal:
     """Convert a stored or programmatic number (str, int or Decimal) to a finite Decimal.
 
     A float is refused with TypeError: it cannot represent 0.1 exactly, so accepting it would let
@@ -37,8 +38,9 @@ def to_decimal(value: object, what: str = "giá trị") -> Decimal:
     """
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise ScoringInputError("bad_number", f"{_sentence(what)} không phải là số. {_HOW_TO_TYPE}",
-                                    text=str(value))
+            raise ScoringInputError(
+                "bad_number", N_("%(what)s không phải là số. Hãy nhập số dạng 0,5 hoặc 0.5.",
+                                 what=as_msg(_sentence(what))), text=str(value))
         return value
     if isinstance(value, (bool, float)):
         raise TypeError(f"scoring numbers must be str, int or Decimal, not {type(value).__name__}")
@@ -48,13 +50,14 @@ def to_decimal(value: object, what: str = "giá trị") -> Decimal:
         number = _stored_decimal(value)
         if number is None:
             raise ScoringInputError(
-                "bad_number", f"{_sentence(what)} “{value}” không phải là số. {_HOW_TO_TYPE}", text=value)
+                "bad_number", N_("%(what)s “%(value)s” không phải là số. Hãy nhập số dạng 0,5 hoặc 0.5.",
+                                 what=as_msg(_sentence(what)), value=value), text=value)
         return number
     raise TypeError(f"scoring numbers must be str, int or Decimal, not {type(value).__name__}")
 
 
 def _sentence(words: str) -> str:
-    return words[:1].upper() + words[1:]  # not str.capitalize(), which lowercases the rest
+    return str(words)[:1].upper() + str(words)[1:]  # not str.capitalize(), which lowercases the rest
 
 
 @lru_cache(maxsize=4096)
@@ -79,30 +82,35 @@ def parse_decimal(text: str) -> Decimal:
         raise TypeError(f"parse_decimal expects str, not {type(text).__name__}")
     stripped = text.strip()
     if not stripped:
-        raise ScoringInputError("bad_number", f"Chưa nhập số. {_HOW_TO_TYPE}", text=text)
+        raise ScoringInputError("bad_number", N_("Chưa nhập số. Hãy nhập số dạng 0,5 hoặc 0.5."), text=text)
     match = _TYPED.fullmatch(stripped)
     if match is None:
         raise ScoringInputError(
-            "bad_number", f"“{stripped}” không phải là số hợp lệ. {_HOW_TO_TYPE}", text=text)
+            "bad_number", N_("“%(text)s” không phải là số hợp lệ. Hãy nhập số dạng 0,5 hoặc 0.5.",
+                             text=stripped),
+            text=text)
     sign, whole, separator, fraction = match.groups()
     if fraction is not None and len(fraction) == 3:
         raise ScoringInputError(
             "ambiguous_number",
-            f"Không rõ “{stripped}” là số nghìn hay số thập phân. "
-            "Hãy nhập không dùng dấu phân cách hàng nghìn, ví dụ 1000 hoặc 1,5.",
+            N_("Không rõ “%(text)s” là số nghìn hay số thập phân. "
+               "Hãy nhập không dùng dấu phân cách hàng nghìn, ví dụ 1000 hoặc 1,5.", text=stripped),
             text=text)
     if fraction is not None and len(fraction) > 2:
         raise ScoringInputError(
-            "too_many_decimals", "Chỉ được có tối đa 2 chữ số thập phân. Hãy nhập lại, ví dụ 0,25.",
+            "too_many_decimals", N_("Chỉ được có tối đa 2 chữ số thập phân. Hãy nhập lại, ví dụ 0,25."),
             text=text)
     if len(whole.lstrip("0")) > MAX_INTEGER_DIGITS:
         raise ScoringInputError(
-            "too_large", "Số quá lớn (tối đa 6 chữ số phần nguyên). Hãy kiểm tra lại số đã nhập.", text=text)
+            "too_large", N_("Số quá lớn (tối đa 6 chữ số phần nguyên). Hãy kiểm tra lại số đã nhập."),
+            text=text)
     try:
         number = Decimal(f"{sign}{whole}.{fraction}" if fraction is not None else f"{sign}{whole}")
     except InvalidOperation:  # unreachable with the pattern above; kept so no raw error escapes
-        raise ScoringInputError("bad_number", f"“{stripped}” không phải là số hợp lệ. {_HOW_TO_TYPE}",
-                                text=text) from None
+        raise ScoringInputError(
+            "bad_number", N_("“%(text)s” không phải là số hợp lệ. Hãy nhập số dạng 0,5 hoặc 0.5.",
+                             text=stripped),
+            text=text) from None
     return abs(number) if number.is_zero() else number
 
 

@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from portal.text import N_
+
 from .errors import ScoringInputError
 from .numeric import to_decimal
 
@@ -40,7 +42,7 @@ class Band:
     min_pct: Decimal
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "min_pct", to_decimal(self.min_pct, "ngưỡng xếp loại"))
+        object.__setattr__(self, "min_pct", to_decimal(self.min_pct, N_("ngưỡng xếp loại")))
 
 
 DEFAULT_BANDS: tuple[Band, ...] = (
@@ -60,23 +62,24 @@ def validate_bands(bands) -> list[str]:
     """
     problems: list[str] = []
     if not bands:
-        return ["Chưa có mức xếp loại nào. Hãy thêm ít nhất một mức bắt đầu từ 0%."]
+        return [N_("Chưa có mức xếp loại nào. Hãy thêm ít nhất một mức bắt đầu từ 0%.")]
     keys = [band.key for band in bands]
     for key in sorted({k for k in keys if keys.count(k) > 1}):
-        problems.append(f"Mã xếp loại “{key}” bị trùng. Hãy đặt mỗi mức một mã riêng.")
+        problems.append(N_("Mã xếp loại “%(key)s” bị trùng. Hãy đặt mỗi mức một mã riêng.", key=key))
     for band in bands:
         if not band.key.strip() or not band.label.strip():
-            problems.append("Mỗi mức xếp loại cần có mã và tên. Hãy điền đủ.")
+            problems.append(N_("Mỗi mức xếp loại cần có mã và tên. Hãy điền đủ."))
         if not 0 <= band.min_pct <= _HUNDRED:
-            problems.append(f"Ngưỡng của mức “{band.label}” phải từ 0 đến 100.")
+            problems.append(N_("Ngưỡng của mức “%(label)s” phải từ 0 đến 100.", label=band.label))
     for higher, lower in zip(bands, bands[1:]):
         if lower.min_pct == higher.min_pct:
             problems.append(
-                f"Hai mức “{higher.label}” và “{lower.label}” có cùng ngưỡng. Hãy sửa một ngưỡng.")
+                N_("Hai mức “%(label)s” và “%(label2)s” có cùng ngưỡng. Hãy sửa một ngưỡng.",
+                   label=higher.label, label2=lower.label))
         elif lower.min_pct > higher.min_pct:
-            problems.append("Các mức xếp loại phải xếp theo ngưỡng giảm dần. Hãy sắp xếp lại.")
+            problems.append(N_("Các mức xếp loại phải xếp theo ngưỡng giảm dần. Hãy sắp xếp lại."))
     if bands[-1].min_pct != 0:
-        problems.append("Mức xếp loại cuối cùng phải bắt đầu từ 0%. Hãy sửa ngưỡng của mức cuối.")
+        problems.append(N_("Mức xếp loại cuối cùng phải bắt đầu từ 0%. Hãy sửa ngưỡng của mức cuối."))
     return problems
 
 
@@ -102,16 +105,18 @@ class YearSettings:
         if unknown or len(set(self.tie_breakers)) != len(self.tie_breakers):
             raise ScoringInputError(
                 "bad_tie_breakers",
-                "Tiêu chí phụ để xếp hạng chỉ được chọn trong: điểm thẩm định (appraisal_points), "
-                "điểm điều tra (survey_points), mỗi tiêu chí một lần.", tie_breakers=list(self.tie_breakers))
+                N_("Tiêu chí phụ để xếp hạng chỉ được chọn trong: điểm thẩm định (appraisal_points), "
+                   "điểm điều tra (survey_points), mỗi tiêu chí một lần."),
+                tie_breakers=list(self.tie_breakers))
         if self.no_survey_policy not in NO_SURVEY_POLICIES:
             raise ScoringInputError(
-                "bad_no_survey_policy", "Cách tính khi không có điều tra XHH phải là “rescale” (quy đổi về "
-                "thang 100) hoặc “zero” (tính 0 điểm).", policy=str(self.no_survey_policy))
+                "bad_no_survey_policy", N_("Cách tính khi không có điều tra XHH phải là “rescale” (quy "
+                                           "đổi về thang 100) hoặc “zero” (tính 0 điểm)."),
+                policy=str(self.no_survey_policy))
         if isinstance(self.grace_seconds, bool) or not isinstance(self.grace_seconds, int) \
                 or self.grace_seconds < 0:
             raise ScoringInputError(
-                "bad_grace", "Thời gian gia hạn phải là số giây nguyên từ 0 trở lên. Hãy nhập lại.")
+                "bad_grace", N_("Thời gian gia hạn phải là số giây nguyên từ 0 trở lên. Hãy nhập lại."))
 
     @classmethod
     def from_dict(cls, data: Mapping | None) -> "YearSettings":
@@ -120,7 +125,8 @@ class YearSettings:
         unknown = sorted(set(data) - _KEYS)
         if unknown:
             raise ScoringInputError(
-                "unknown_setting", f"Không có thiết lập “{', '.join(unknown)}”. Hãy xóa hoặc sửa tên.",
+                "unknown_setting", N_("Không có thiết lập “%(keys)s”. Hãy xóa hoặc sửa tên.",
+                                      keys=", ".join(unknown)),
                 keys=unknown)
         kwargs: dict = {}
         if "bands" in data:
@@ -129,7 +135,8 @@ class YearSettings:
             if key in data:
                 kwargs[key] = data[key]
         if not isinstance(kwargs.get("tie_breakers", ()), (list, tuple)):
-            raise ScoringInputError("bad_tie_breakers", "Tiêu chí phụ để xếp hạng phải là một danh sách.")
+            raise ScoringInputError("bad_tie_breakers", N_("Tiêu chí phụ để xếp hạng phải là một danh "
+                                                           "sách."))
         return cls(**kwargs)
 
     def to_dict(self) -> dict:
@@ -145,9 +152,10 @@ class YearSettings:
 def _band_from_dict(item: object) -> Band:
     if not isinstance(item, Mapping) or not {"key", "label", "min_pct"} <= set(item):
         raise ScoringInputError(
-            "bad_bands", "Mỗi mức xếp loại cần có mã (key), tên (label) và ngưỡng (min_pct). Hãy điền đủ.")
+            "bad_bands", N_("Mỗi mức xếp loại cần có mã (key), tên (label) và ngưỡng (min_pct). Hãy điền "
+                            "đủ."))
     try:
-        return Band(str(item["key"]), str(item["label"]), to_decimal(item["min_pct"], "ngưỡng xếp loại"))
+        return Band(str(item["key"]), str(item["label"]), to_decimal(item["min_pct"], N_("ngưỡng xếp loại")))
     except TypeError:
         raise ScoringInputError(
-            "bad_bands", "Ngưỡng xếp loại phải ghi bằng chữ số, ví dụ \"90\".") from None
+            "bad_bands", N_('Ngưỡng xếp loại phải ghi bằng chữ số, ví dụ "90".')) from None

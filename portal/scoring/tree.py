@@ -21,11 +21,13 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import NamedTuple
 
+from portal.text import N_, as_msg
+
 from .errors import ScoringInputError
 from .index import band_for, compute_index
 from .methods import ADJUSTMENT_METHODS, compute_points
 from .nodes import KINDS, ItemState, Node, iter_nodes
-from .numeric import ZERO, format_vi, to_decimal
+from .numeric import ZERO, to_decimal
 from .settings import Band, YearSettings
 
 __all__ = ["KINDS", "Node", "ItemState", "NodeResult", "Evaluation", "evaluate", "iter_nodes"]
@@ -92,8 +94,8 @@ class _Walk:
         state = self.states.get(node.code)
         if state is not None and state.not_applicable:
             if not node.na_allowed:
-                self.warnings.append(f"Mục {node.code} không được phép “Không áp dụng” nhưng đang được "
-                                     "đánh dấu. Hãy kiểm tra lại.")
+                self.warnings.append(N_("Mục %(code)s không được phép “Không áp dụng” nhưng đang được "
+                                        "đánh dấu. Hãy kiểm tra lại.", code=node.code))
             self._leave_subtree(node)
             return _NA
         result = self._leaf(node, state) if not node.children else self._parent(node)
@@ -111,7 +113,7 @@ class _Walk:
             return _SURVEY_OUT
         maximum = node.max_points
         if maximum is None:
-            self.warnings.append(f"Mục {node.code} chưa có điểm tối đa; tạm tính tối đa 0.")
+            self.warnings.append(N_("Mục %(code)s chưa có điểm tối đa; tạm tính tối đa 0.", code=node.code))
             maximum = ZERO
         raw = None if state is None else state.points
         if is_survey and self.survey_mode == "zero":
@@ -124,13 +126,13 @@ class _Walk:
 
     def _clamp(self, code: str, points: Decimal, maximum: Decimal) -> Decimal:
         if type(points) is not Decimal:
-            points = to_decimal(points, "điểm")
+            points = to_decimal(points, N_("điểm"))
         if points > maximum:
-            self.warnings.append(f"Điểm của mục {code} ({format_vi(points)}) vượt điểm tối đa "
-                                 f"{format_vi(maximum)}; đã tính bằng điểm tối đa.")
+            self.warnings.append(N_("Điểm của mục %(code)s (%(points)s) vượt điểm tối đa %(maximum)s; đã "
+                                    "tính bằng điểm tối đa.", code=code, points=points, maximum=maximum))
             return maximum
         if points < 0:
-            self.warnings.append(f"Điểm của mục {code} bị âm; đã tính bằng 0.")
+            self.warnings.append(N_("Điểm của mục %(code)s bị âm; đã tính bằng 0.", code=code))
             return ZERO
         return points
 
@@ -167,27 +169,30 @@ def _adjustments(adjustments: Sequence[Node], counts: Mapping[str, int],
     totals = {"bonus": ZERO, "deduction": ZERO}
     for adjustment in adjustments:
         if adjustment.method not in ADJUSTMENT_METHODS:
-            walk.warnings.append(f"Mục {adjustment.code} không phải điểm cộng hay điểm trừ; đã bỏ qua.")
+            walk.warnings.append(N_("Mục %(code)s không phải điểm cộng hay điểm trừ; đã bỏ qua.",
+                                    code=adjustment.code))
             continue
         try:
             amount = compute_points(adjustment.method, adjustment.config, adjustment.max_points,
                                     {"count": counts.get(adjustment.code, 0)})
         except ScoringInputError as error:
-            walk.warnings.append(f"Mục {adjustment.code}: {error.message}")
+            walk.warnings.append(N_("Mục %(code)s: %(message)s",
+                                    code=adjustment.code, message=as_msg(error.message)))
             continue
         totals[adjustment.method] += amount
         walk.nodes[adjustment.code] = NodeResult(amount, ZERO, False, None)
     known = {a.code for a in adjustments}
     for code in counts:
         if code not in known:
-            walk.warnings.append(f"Có số lần cho mục {code} nhưng mục này không có trong bộ tiêu chí.")
+            walk.warnings.append(N_("Có số lần cho mục %(code)s nhưng mục này không có trong bộ tiêu chí.",
+                                    code=code))
     return totals["bonus"], totals["deduction"]
 
 
 def _capped(amount: Decimal, cap) -> Decimal:
     if cap is None:
         return amount
-    cap = cap if type(cap) is Decimal else to_decimal(cap, "mức tối đa")
+    cap = cap if type(cap) is Decimal else to_decimal(cap, N_("mức tối đa"))
     return min(amount, cap)
 
 
@@ -212,7 +217,8 @@ def evaluate(
     results = [walk.node(f) for f in fields]
     for code in states:
         if code not in walk.nodes:
-            walk.warnings.append(f"Có điểm cho mục {code} nhưng mục này không có trong bộ tiêu chí.")
+            walk.warnings.append(N_("Có điểm cho mục %(code)s nhưng mục này không có trong bộ tiêu chí.",
+                                    code=code))
     bonus_sum, deduction_sum = _adjustments(adjustments, adjustment_counts, walk)
     bonus = _capped(bonus_sum, bonus_cap)
     deductions = _capped(deduction_sum, deduction_cap)

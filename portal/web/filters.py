@@ -96,6 +96,8 @@ def init_filters(app: Flask) -> None:
     )
     app.jinja_env.globals["remaining"] = remaining
     app.jinja_env.filters["points"] = format_points
+    from portal.web.messages import tr
+    app.jinja_env.filters["tr"] = tr  # a pure rule's message (portal.text.Msg) in the user's language
     app.jinja_env.filters["plural_n"] = plural_n
     app.jinja_env.filters["vdate"] = format_date
     app.jinja_env.filters["vdatetime"] = format_datetime

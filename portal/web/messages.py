@@ -3,7 +3,21 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
-from portal.text import N_
+from portal.text import N_, Msg, Sentence, capitalised_sentence
+
+
+def tr(text):
+    """A message from a pure rule in the user's language: a :class:`~portal.text.Msg` is looked up by its
+    id and rebuilt from its parameters (nested messages translated, numbers with the reader's decimal mark);
+    a plain string marked with ``N_`` is looked up as it is. Vietnamese stays exactly the text the rule made."""
+    if isinstance(text, Sentence):
+        return capitalised_sentence(tr(text.params["text"]))
+    if isinstance(text, Msg):
+        from portal.web.filters import format_points
+        params = {k: tr(v) if isinstance(v, Msg) else format_points(v) if isinstance(v, Decimal) else v
+                  for k, v in text.params.items()}
+        return _(text.msgid, **params) if params else _(text.msgid)
+    return _(text) if isinstance(text, str) and text else text
 
 
 def password_problem_text(code: str) -> str:

@@ -3,6 +3,7 @@ the laggards, export to XLSX. Row forms swap their own row with htmx and ask the
 itself (``HX-Trigger: progress-changed``); without JavaScript every form posts and redirects back."""
 from flask import Response, abort, flash, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from portal.db import utcnow
@@ -178,8 +179,9 @@ def remind(year_id: int):
         units = [r.unit.id for r in board.laggards]
         accounts = remind_units(year, units, user=current_user, now=utcnow())
         db.session.commit()
-        message, category = _("Đã nhắc %(units)d đơn vị (%(accounts)d tài khoản).", units=len(units),
-                              accounts=accounts), "success"
+        message, category = ngettext("Đã nhắc %(units)d đơn vị (%(accounts)d tài khoản).",
+                                     "Đã nhắc %(units)d đơn vị (%(accounts)d tài khoản).", len(units),
+                                     units=len(units), accounts=accounts), "success"
     if is_htmx():
         return render(TEMPLATE, block="summary", **_context(year, unit_type=_unit_type(year),
                                                               remind_message=message))

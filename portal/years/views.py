@@ -3,6 +3,7 @@ times of the working phases, moving to the next phase or back (with a reason), t
 the list of per-unit extensions and reopenings. Forms post without JavaScript; htmx swaps the plan."""
 from flask import abort, flash, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -202,10 +203,13 @@ def move_phase(year_id: int):
     message = _("Đã chuyển đợt đánh giá sang giai đoạn %(phase)s.", phase=phase_label(target))
     message += _entered_message(question, answer.window)
     if closed and target == domain.Phase.REVIEW_1:
-        message += " " + _("Đã khóa tự động %(n)d hồ sơ chưa chốt; các đơn vị đã được thông báo.", n=closed)
+        message += " " + ngettext("Đã khóa tự động %(n)d hồ sơ chưa chốt; các đơn vị đã được thông báo.",
+                                  "Đã khóa tự động %(n)d hồ sơ chưa chốt; các đơn vị đã được thông báo.", closed,
+                                  n=closed)
     elif closed:
-        message += " " + _("Đã kết thúc thẩm định vòng 1 của %(n)d đơn vị; các đơn vị đã được thông báo kết quả.",
-                           n=closed)
+        message += " " + ngettext(
+            "Đã kết thúc thẩm định vòng 1 của %(n)d đơn vị; các đơn vị đã được thông báo kết quả.",
+            "Đã kết thúc thẩm định vòng 1 của %(n)d đơn vị; các đơn vị đã được thông báo kết quả.", closed, n=closed)
     if is_htmx():
         return _plan(year, message=message)
     flash(message, "success")
@@ -226,7 +230,8 @@ def save_phase_windows(year_id: int):
         abort(403)
     confirm_windows(year, user=current_user)
     db.session.commit()
-    message = (_("Đã lưu thời hạn của %(count)d giai đoạn.", count=len(changed)) if changed
+    message = (ngettext("Đã lưu thời hạn của %(count)d giai đoạn.", "Đã lưu thời hạn của %(count)d giai đoạn.",
+                        len(changed), count=len(changed)) if changed
                else _("Thời hạn không thay đổi."))
     if is_htmx():
         return _plan(year, message=message)

@@ -57,3 +57,23 @@ def test_phase_names_and_one_term_per_thing():
                  for m in re.finditer(r"(?i)(thẩm định|TĐ|kết thúc|kết quả|theo|thẩm định xong) lần (?:[12]\b|%\(n\)d)|điểm thưởng",
                                       p.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+def test_no_minus_zero_in_charts_spreadsheets_or_messages():
+    """The same rule where a number is written outside the `points` filter: the bar charts of the pages and
+    PDFs, the score cells of every workbook (finish_sheet) and the numbers inside the rules' messages."""
+    from openpyxl import Workbook
+
+    from portal.results.charts import index_chart
+    from portal.spreadsheet import finish_sheet
+    from portal.text import N_
+    chart = str(index_chart([{"name": "Sở A", "index": "-0.00", "rank": 1, "band": "yeu"},
+                             {"name": "Sở B", "index": "-0.001", "rank": 2, "band": "yeu"}],
+                            title="t", desc="d", chart_id="c"))
+    assert "-0" not in chart and chart.count(">0,00<") == 2
+    sheet = Workbook().active
+    sheet.append(["Chỉ số"])
+    sheet.append([Decimal("-0.00")])
+    finish_sheet(sheet, header_row=1)
+    assert str(sheet["A2"].value) == "0.00" and not sheet["A2"].value.is_signed()
+    assert N_("Chỉ số %(index)s", index=Decimal("-0.00")) == "Chỉ số 0"
