@@ -56,7 +56,7 @@ def _shot(page, name, full=False):
 
 
 def _item(page, code=CODE):
-    return page.locator("article.item").filter(has=page.locator(f"h4 .code:text-is('{code}')"))
+    return page.locator("article.item").filter(has=page.locator(f".item-title .code:text-is('{code}')"))
 
 
 def _context(browser):

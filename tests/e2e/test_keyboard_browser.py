@@ -27,7 +27,7 @@ def _focused(page) -> dict:
         const style = el ? getComputedStyle(el) : null;
         return {tag: el ? el.tagName.toLowerCase() : "", id: el ? el.id : "", name: el ? el.name || "" : "",
                 type: el ? el.type || "" : "", text: el ? (el.innerText || el.value || "").trim() : "",
-                item: article ? article.querySelector("h4 .code").textContent.trim() : null,
+                item: article ? article.querySelector(".item-title .code").textContent.trim() : null,
                 outline: style ? style.outlineStyle + " " + style.outlineWidth : "",
                 shadow: style ? style.boxShadow : ""};
     }""")

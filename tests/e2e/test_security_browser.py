@@ -24,7 +24,7 @@ TYPED = "Đơn vị đã ban hành Kế hoạch số 12/KH-STP ngày 15/01/2022 
 
 
 def _item(page, code):
-    return page.locator("article.item").filter(has=page.locator(f"h4 .code:text-is('{code}')"))
+    return page.locator("article.item").filter(has=page.locator(f".item-title .code:text-is('{code}')"))
 
 
 def _ids(app, code="1.2"):

@@ -18,7 +18,7 @@ FILE_NAME = "Kế hoạch CCHC năm 2022 (bản ký).pdf"
 
 
 def _item(page, code):
-    return page.locator("article.item").filter(has=page.locator(f"h4 .code:text-is('{code}')"))
+    return page.locator("article.item").filter(has=page.locator(f".item-title .code:text-is('{code}')"))
 
 
 def _shot(page, name, full=False):

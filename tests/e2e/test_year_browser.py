@@ -24,7 +24,7 @@ def _shot(page, name, full=True):
 
 
 def _item(page, code):
-    return page.locator("article.item").filter(has=page.locator(f"h4 .code:text-is('{code}')"))
+    return page.locator("article.item").filter(has=page.locator(f".item-title .code:text-is('{code}')"))
 
 
 def _unit_id(app, code):
