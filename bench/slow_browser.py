@@ -10,6 +10,7 @@ asserted on the times.
 Run from the repository root:  .venv/bin/python bench/slow_browser.py [--runs 3]
 """
 import argparse
+import re
 import statistics
 import sys
 import tempfile
@@ -61,8 +62,8 @@ def throttled_save(browser, base: str, username: str, password: str) -> dict:
         requests = page.evaluate("() => performance.getEntriesByType('resource').length + 1")
 
         page.evaluate("() => { window.__samePage = true; }")   # gone if the save reloaded the page
-        answer = box.get_by_label("Không", exact=True)
-        (box.get_by_label("Có", exact=True) if answer.is_checked() else answer).check()
+        answer = box.get_by_label(re.compile(r"– Không$"))
+        (box.get_by_label(re.compile(r"– Có$")) if answer.is_checked() else answer).check()
         code = box.locator(".item-title .code").inner_text()
         pressed = time.perf_counter()
         button.click()

@@ -21,8 +21,9 @@
   var FOCUSABLE = "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), " +
     "select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex='-1'])";
   var MESSAGES = ".saved-note, .conflict, p.error, p.flash, .flash-error";
-  var acted = null;            // what had the focus when the request started
+  var acting = new WeakMap();  // request → what had the focus when it started, and whether it sat in the target
   var done = new WeakSet();    // requests already handled (afterSettle fires once per swapped element)
+  var said = "";               // the last sentence put in the live region
 
   function visible(el) {
     return !!(el && (el.offsetWidth || el.offsetHeight || el.getClientRects().length));
@@ -77,7 +78,7 @@
     return same[0] || null;
   }
 
-  function placeFocus(root) {
+  function placeFocus(root, acted) {
     var marked = root.matches("[data-focus-here]") ? root : root.querySelector("[data-focus-here]");
     if (marked) {
       return focusOn(marked.matches(FOCUSABLE) ? marked : (firstControl(marked) || marked));
@@ -87,7 +88,9 @@
       var field = invalid.matches("fieldset") ? firstControl(invalid) : invalid;
       return focusOn(field || invalid);
     }
-    if (!lost()) { return true; }
+    // Only a person who acted inside the swapped widget gets the focus back: a report job polled every 2 s
+    // never takes the focus from someone reading elsewhere on the page.
+    if (!lost() || !acted || !acted.inside) { return true; }
     return focusOn(sameControl(root, acted) || firstControl(root) || root);
   }
 
@@ -135,8 +138,13 @@
 
   // ------------------------------------------------------------------------------------------ events
 
-  document.addEventListener("htmx:beforeRequest", function () {
-    acted = describe(document.activeElement);
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var d = e.detail || {};
+    var was = describe(document.activeElement);
+    if (d.xhr && was) {
+      was.inside = !!(d.target && d.target.contains && d.target.contains(document.activeElement));
+      acting.set(d.xhr, was);
+    }
   });
 
   document.addEventListener("htmx:afterSwap", function (e) {
@@ -158,8 +166,11 @@
     var root = target && target.id ? document.getElementById(target.id) : null;
     if (!root) { return; }          // an out-of-band element settles first; wait for the main target
     done.add(xhr);
-    placeFocus(root);
-    announce(sentence(root));
+    placeFocus(root, acting.get(xhr));
+    // A GET (opening a thread, a filter, a report job polled every 2 s) is said only when its words are new.
+    var text = sentence(root);
+    var cfg = e.detail.requestConfig;
+    if (text && (!cfg || cfg.verb !== "get" || text !== said)) { said = text; announce(text); }
   });
 
   // A request that fails altogether (portal.js writes its reason in the message area) is said as well.

@@ -92,7 +92,7 @@ def _open(page, base, ids, target):
 def test_page_has_no_serious_accessibility_violation(pages, _server, phase, who, target):
     page, ids = pages(phase, who)
     _open(page, _server, ids, target)
-    violations = axe_violations(page)
+    violations = axe_violations(page, impacts=("minor", "moderate", "serious", "critical"))
     assert violations == [], f"{target} as {who or 'anonymous'}:\n{describe_violations(violations)}"
     assert unlabelled_inputs(page) == [], f"{target}: form controls without a label"
 
