@@ -278,8 +278,11 @@ REFLOW_PAGES = [
     ("self_assessment", "stp.canbo", "/assessment/{STP}"),
     ("self_assessment", "admin", "/admin/users/"),
     ("self_assessment", "admin", "/admin/units/"),
+    ("self_assessment", "admin", "/admin/year/"),
+    ("self_assessment", "admin", "/admin/year/progress"),
     ("review_1", "tv.stp", "/appraisal/{SYT}/F2"),
     ("review_1", "tv.stp", "/appraisal/"),
+    ("review_1", "chutich", "/assessment/"),
     ("explanation", "syt.canbo", "/assessment/{SYT}/explain"),
 ]
 
