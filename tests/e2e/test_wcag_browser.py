@@ -425,3 +425,15 @@ def test_bonus_and_first_unscored_item_are_a_few_keys_from_the_top(pages, _serve
     assert keystrokes(page, url, targets["bonus"]) <= GOAL
     assert keystrokes(page, url, targets["unscored"]) <= GOAL
     assert keystrokes(page, url, targets["bonus"], follow_links=False) > GOAL   # the check can fail
+
+
+def test_field_page_skip_link_leads_to_the_first_undecided_item(pages, _server):
+    page, ids = pages("review_1", "tv.stp")
+    page.goto(_server + f"/appraisal/{ids['assessments']['SYT']}/F2")
+    first = page.locator("article.item.undecided").first.get_attribute("id")
+    page.keyboard.press("Tab")                       # "Chuyển đến nội dung chính"
+    page.keyboard.press("Tab")
+    assert _active(page)["text"].startswith("Đến mục chưa có quyết định đầu tiên")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert _active(page)["item"] == first
