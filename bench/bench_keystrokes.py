@@ -8,7 +8,7 @@ The same walk with Tab alone (no link followed) is printed beside it: what the p
 links. Goal: ≤ 10 keystrokes each. `keystrokes` is shared with tests/e2e/test_wcag_browser.py, which asserts
 the goal on the fresh demo year.
 
-Run from the repository root:  .venv/bin/python bench/bench_keystrokes.py
+Run from the repository root:  .venv/bin/python bench/bench_keystrokes.py   (also part of `make bench`)
 """
 import shutil
 import sys
@@ -84,6 +84,10 @@ def measure(browser, base: str, username: str, password: str) -> dict:
 
 
 def main(argv=None) -> dict:
+    import argparse
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="the same walk (it takes about 20 s either way)")
+    parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
     from werkzeug.serving import make_server
 
