@@ -19,7 +19,7 @@ from portal.assessments.models import Explanation
 from portal.assessments.services import EditConflict, ItemInvalid, set_criteria
 from portal.assessments.views import _load
 from portal.comments.counts import counts_by_item
-from portal.comments.web import build_thread, record_visit
+from portal.comments.web import build_thread, outline_level, record_visit
 from portal.criteria.models import Criterion
 from portal.db import utcnow
 from portal.evidence.services import evidence_by_item
@@ -90,7 +90,7 @@ def _items(assessment, year, now, seen) -> list[ExplainItem]:
     out = []
     for c in chosen:
         ancestors = _ancestors(c, by_id)
-        level = min(2 + max(len(ancestors), 1), 6)
+        level = outline_level(len(ancestors))
         out.append(ExplainItem(c, c.id in to_explain, added.get(c.id, []), original.get(c.id, []), history.get(c.id),
                                build_thread(assessment, c, current_user, now=now, year=year, level=min(level + 1, 6),
                                             next_url=url_for("assessments.explain", assessment_id=assessment.id)

@@ -65,13 +65,19 @@ def back_to(assessment, criterion) -> str:
             or thread_url(assessment, criterion))
 
 
+def outline_level(depth: int) -> int:
+    """The level of an item's heading in the criteria outline, from its depth in the tree (the field counts):
+    field h2, criterion h3, sub-criterion h4; a bonus or deduction item (depth 0, under its own h2) h3. The
+    workspace and appraisal templates apply the same rule (macro `level` in assessments/_macros.html)."""
+    return min(2 + max(depth, 1), 6)
+
+
 def heading_level(criterion) -> int:
-    """The level of an item's heading in the criteria outline (field h2, criterion h3, sub-criterion h4; a
-    bonus or deduction item h3), as the workspace, appraisal and explanation pages draw it."""
+    """`outline_level` of a criterion, its depth read up the tree."""
     depth, node = 0, criterion
     while node.parent_id is not None and depth < 6:
         node, depth = node.parent, depth + 1
-    return min(2 + max(depth, 1), 6)
+    return outline_level(depth)
 
 
 def thread_level(criterion, embedded: bool) -> int:

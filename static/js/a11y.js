@@ -174,18 +174,14 @@
   });
 
   // A request that fails altogether (portal.js writes its reason in the message area) is said as well.
-  document.addEventListener("htmx:responseError", function () {
+  function sayFailure() {
     window.setTimeout(function () {
       var flash = document.querySelector("#flash .flash");
       if (flash) { announce(flash.textContent); }
     }, 0);
-  });
-  document.addEventListener("htmx:sendError", function () {
-    window.setTimeout(function () {
-      var flash = document.querySelector("#flash .flash");
-      if (flash) { announce(flash.textContent); }
-    }, 0);
-  });
+  }
+  document.addEventListener("htmx:responseError", sayFailure);
+  document.addEventListener("htmx:sendError", sayFailure);
 
   window.cchcAnnounce = announce;   // for the other scripts of the portal (upload.js, portal.js)
 })();
