@@ -10,6 +10,7 @@ asserted on the times.
 Run from the repository root:  .venv/bin/python bench/slow_browser.py [--runs 3]
 """
 import argparse
+import re
 import statistics
 import sys
 import tempfile
@@ -61,13 +62,13 @@ def throttled_save(browser, base: str, username: str, password: str) -> dict:
         requests = page.evaluate("() => performance.getEntriesByType('resource').length + 1")
 
         page.evaluate("() => { window.__samePage = true; }")   # gone if the save reloaded the page
-        answer = box.get_by_label("Không", exact=True)
-        (box.get_by_label("Có", exact=True) if answer.is_checked() else answer).check()
-        code = box.locator("h4 .code").inner_text()
+        answer = box.get_by_label(re.compile(r"– Không$"))
+        (box.get_by_label(re.compile(r"– Có$")) if answer.is_checked() else answer).check()
+        code = box.locator(".item-title .code").inner_text()
         pressed = time.perf_counter()
         button.click()
         saved_note = page.locator("article.item").filter(
-            has=page.locator(f"h4 .code:text-is('{code}')")).locator(".saved-note")
+            has=page.locator(f".item-title .code:text-is('{code}')")).locator(".saved-note")
         expect(saved_note).to_have_text("Đã lưu", timeout=60_000)
         saved = time.perf_counter() - pressed
         same_page = page.evaluate("() => window.__samePage === true")

@@ -19,7 +19,7 @@ from portal.assessments.models import Explanation
 from portal.assessments.services import EditConflict, ItemInvalid, set_criteria
 from portal.assessments.views import _load
 from portal.comments.counts import counts_by_item
-from portal.comments.web import build_thread, record_visit
+from portal.comments.web import build_thread, outline_level, record_visit
 from portal.criteria.models import Criterion
 from portal.db import utcnow
 from portal.evidence.services import evidence_by_item
@@ -44,6 +44,8 @@ class ExplainItem:
     original: list = field(default_factory=list)    # attached at self-assessment
     history: object = None
     thread: object = None
+    level: int = 3                          # its heading's level in the criteria outline
+    ancestors: list = field(default_factory=list)   # the field and criterion it sits under, top first
 
 
 def tree_order(criteria) -> list[Criterion]:
@@ -85,11 +87,27 @@ def _items(assessment, year, now, seen) -> list[ExplainItem]:
     added = evidence_by_item(assessment.id, stage="explanation")
     original = evidence_by_item(assessment.id, stage="self")
     history = histories(assessment, chosen, rel=seen["relation"], phase=year.phase)
-    return [ExplainItem(c, c.id in to_explain, added.get(c.id, []), original.get(c.id, []), history.get(c.id),
-                        build_thread(assessment, c, current_user, now=now, year=year,
-                                     next_url=url_for("assessments.explain", assessment_id=assessment.id)
-                                     + f"#item-{c.id}"))
-            for c in chosen]
+    by_id = {c.id: c for c in criteria}
+    out = []
+    for c in chosen:
+        ancestors = _ancestors(c, by_id)
+        level = outline_level(len(ancestors))
+        out.append(ExplainItem(c, c.id in to_explain, added.get(c.id, []), original.get(c.id, []), history.get(c.id),
+                               build_thread(assessment, c, current_user, now=now, year=year, level=min(level + 1, 6),
+                                            next_url=url_for("assessments.explain", assessment_id=assessment.id)
+                                            + f"#item-{c.id}"),
+                               level=level, ancestors=ancestors))
+    return out
+
+
+def _ancestors(crit, by_id) -> list[Criterion]:
+    """The field and criteria above an item, the field first (the page's outline follows the tree)."""
+    chain = []
+    parent = by_id.get(crit.parent_id)
+    while parent is not None and len(chain) < 6:
+        chain.insert(0, parent)
+        parent = by_id.get(parent.parent_id)
+    return chain
 
 
 def _context(assessment, year, now, **extra):

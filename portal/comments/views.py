@@ -10,7 +10,15 @@ from portal.assessments.models import Assessment
 from portal.comments import access, bp
 from portal.comments import services as svc
 from portal.comments.forms import CommentForm
-from portal.comments.web import back_to, build_thread, error_text, no_access_text, record_visit, refusal_text
+from portal.comments.web import (
+    back_to,
+    build_thread,
+    error_text,
+    no_access_text,
+    record_visit,
+    refusal_text,
+    thread_level,
+)
 from portal.criteria.models import Criterion
 from portal.db import utcnow
 from portal.extensions import db
@@ -76,7 +84,8 @@ def _respond(ld: Loaded, *, status=200, page=PAGE, **extra):
     """The widget for htmx, else the whole page, with the thread as the current user sees it now."""
     now = utcnow()
     state = build_thread(ld.assessment, ld.criterion, current_user, now=now, year=ld.year,
-                         next_url=back_to(ld.assessment, ld.criterion), **extra)
+                         next_url=back_to(ld.assessment, ld.criterion),
+                         level=thread_level(ld.criterion, embedded=is_htmx()) if page == PAGE else 1, **extra)
     response = render(page, block="thread" if is_htmx() else None, status=status, assessment=ld.assessment,
                       criterion=ld.criterion, thread=state, year=ld.year,
                       unit_name=ld.assessment.unit.name_in(ld.year.id))
@@ -98,10 +107,10 @@ def _authorise(ld: Loaded, decision, *, reply_to=None):
     raise Stop(_respond(ld, status=409, error=message, body=typed, reply_to=reply_to))
 
 
-def _done(ld: Loaded, notice: str):
+def _done(ld: Loaded, notice: str, focus: int | None = None):
     db.session.commit()
     if is_htmx():
-        return _respond(ld, notice=notice)
+        return _respond(ld, notice=notice, focus=focus)
     flash(notice, "success")
     return redirect(back_to(ld.assessment, ld.criterion) + f"#thread-{ld.assessment.id}-{ld.criterion.id}", 303)
 
@@ -150,13 +159,14 @@ def _write(ld: Loaded, *, parent):
         db.session.rollback()
         return _respond(ld, status=422, errors=list(form.body.errors), body=form.body.data or "", reply_to=reply_to)
     try:
-        svc.add_comment(ld.assessment, ld.criterion, form.body.data, author=current_user, now=utcnow(),
-                        parent=parent)
+        written = svc.add_comment(ld.assessment, ld.criterion, form.body.data, author=current_user, now=utcnow(),
+                                  parent=parent)
     except (Refused, svc.CommentError) as err:
         return _failed(ld, err, body=form.body.data or "", reply_to=reply_to)
     if access.role_of(current_user) in access.UNIT_ROLES:
-        return _done(ld, _("Đã gửi trả lời; Hội đồng thẩm định sẽ thấy ngay."))
-    return _done(ld, _("Đã lưu ý kiến. Ý kiến chỉ hiển thị trong Hội đồng cho đến khi được gửi cho đơn vị."))
+        return _done(ld, _("Đã gửi trả lời; Hội đồng thẩm định sẽ thấy ngay."), focus=written.id)
+    return _done(ld, _("Đã lưu ý kiến. Ý kiến chỉ hiển thị trong Hội đồng cho đến khi được gửi cho đơn vị."),
+                 focus=written.id)
 
 
 @bp.route(ROOT + "<int:comment_id>/send", methods=["GET"])
@@ -212,5 +222,5 @@ def _action(assessment_id, criterion_id, comment_id, service, notice):
         service(c, actor=current_user, now=utcnow())
     except (Refused, svc.CommentError) as err:
         return _failed(ld, err)
-    return _done(ld, notice(c))
+    return _done(ld, notice(c), focus=c.id)
 

@@ -38,6 +38,8 @@ class ThreadState:
     notice: str | None = None
     error: str | None = None
     next: str = ""
+    focus: int | None = None             # the comment the focus goes to after the swap (new, sent, resolved)
+    level: int = 2                       # the heading level of the thread's title (one below its item's)
 
     @property
     def total(self) -> int:
@@ -61,6 +63,26 @@ def back_to(assessment, criterion) -> str:
     says it is on, else the thread page."""
     return (same_site_path(request.values.get("next")) or path_of_page_url(request.headers.get("HX-Current-URL"))
             or thread_url(assessment, criterion))
+
+
+def outline_level(depth: int) -> int:
+    """The level of an item's heading in the criteria outline, from its depth in the tree (the field counts):
+    field h2, criterion h3, sub-criterion h4; a bonus or deduction item (depth 0, under its own h2) h3. The
+    workspace and appraisal templates apply the same rule (macro `level` in assessments/_macros.html)."""
+    return min(2 + max(depth, 1), 6)
+
+
+def heading_level(criterion) -> int:
+    """`outline_level` of a criterion, its depth read up the tree."""
+    depth, node = 0, criterion
+    while node.parent_id is not None and depth < 6:
+        node, depth = node.parent, depth + 1
+    return outline_level(depth)
+
+
+def thread_level(criterion, embedded: bool) -> int:
+    """A thread inside an item sits one level below the item's heading; on its own page, under the h1."""
+    return min(heading_level(criterion) + 1, 6) if embedded else 2
 
 
 def _hint(decision, phase) -> str | None:

@@ -51,7 +51,7 @@ def log_in(page, base: str, username: str, password: str = PASSWORD) -> None:
 
 def item(page, code: str):
     """The article of one item of the workspace or an appraisal page, by its code."""
-    return page.locator("article.item").filter(has=page.locator(f"h4 .code:text-is('{code}')"))
+    return page.locator("article.item").filter(has=page.locator(f".item-title .code:text-is('{code}')"))
 
 
 # ------------------------------------------------------------------------------------------- axe-core

@@ -141,7 +141,7 @@ STEPS = {
 def test_page_has_no_serious_accessibility_violation(pages, _server, phase, who, target):
     page, ids, console = pages(phase, who)
     _open(page, _server, ids, target)
-    violations = axe_violations(page)
+    violations = axe_violations(page, impacts=("minor", "moderate", "serious", "critical"))
     assert violations == [], f"{target} as {who or 'anonymous'}:\n{describe_violations(violations)}"
     assert unlabelled_inputs(page) == [], f"{target}: form controls without a label"
     assert console == [], f"{target} as {who or 'anonymous'}: console errors\n" + "\n".join(console)

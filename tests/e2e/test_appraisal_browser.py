@@ -56,7 +56,7 @@ def _shot(page, name, full=False):
 
 
 def _item(page, code=CODE):
-    return page.locator("article.item").filter(has=page.locator(f"h4 .code:text-is('{code}')"))
+    return page.locator("article.item").filter(has=page.locator(f".item-title .code:text-is('{code}')"))
 
 
 def _context(browser):
@@ -95,7 +95,7 @@ def test_both_rounds_from_comment_to_final_score(browser, review, app):
     self_cell = item.locator("td.step-self").inner_text()
     other = "Không" if "(Có)" in self_cell else "Có"
     member.evaluate("() => (window.__noReload = 'r1')")
-    item.get_by_label(other, exact=True).check()
+    item.get_by_label(re.compile("– " + re.escape(other) + "$")).check()
     item.get_by_label("Nhận xét thẩm định (bắt buộc khi khác điểm tự chấm)").fill(
         "Kế hoạch rà soát ban hành chậm so với thời hạn.")
     item.get_by_label("Yêu cầu đơn vị giải trình, bổ sung tài liệu").check()
@@ -205,7 +205,7 @@ def test_both_rounds_from_comment_to_final_score(browser, review, app):
     expect(item.locator("td.step-explanation")).to_contain_text("Không đồng ý")
     expect(item).to_contain_text(FILE_NAME)                                  # the added evidence, to open
     expect(item.get_by_role("link", name=f"Xem {FILE_NAME}")).to_have_count(1)
-    item.get_by_label(self_cell_choice(self_cell), exact=True).check()
+    item.get_by_label(re.compile("– " + re.escape(self_cell_choice(self_cell)) + "$")).check()
     item.get_by_label("Nhận xét thẩm định (bắt buộc khi khác điểm tự chấm)").fill(
         "Chấp nhận giải trình: kế hoạch ban hành đúng hạn.")
     item.get_by_role("button", name=f"Lưu điểm thẩm định {CODE}").click()

@@ -33,7 +33,7 @@ def _shot(page, name):
 def _items(page):
     """(criterion id, code, self-score text) of every item of the page, in order."""
     return page.evaluate("""() => Array.from(document.querySelectorAll('article.item')).map(a => [
-        a.id.replace('item-', ''), a.querySelector('h4 .code').innerText.trim(),
+        a.id.replace('item-', ''), a.querySelector('.item-title .code').innerText.trim(),
         (a.querySelector('.self-value') || {innerText: ''}).innerText])""")
 
 
@@ -116,7 +116,7 @@ def test_round_two_shows_only_explained_items(browser, app, live_server):
     (aid, field), codes = next(iter(sorted(explained.items())))
     page = _page(browser, live_server, "chutich")
     page.goto(f"{live_server}/appraisal/{aid}/{field}")
-    shown = page.locator("article.item h4 .code").all_inner_texts()
+    shown = page.locator("article.item .item-title .code").all_inner_texts()
     assert sorted(shown) == sorted(codes)
     quiet = next(f"F{n}" for n in range(1, 8) if (aid, f"F{n}") not in explained)
     page.goto(f"{live_server}/appraisal/{aid}/{quiet}")
@@ -132,7 +132,7 @@ def test_a_link_to_an_item_lands_with_its_inputs_in_view(browser, app, live_serv
     page.goto(f"{live_server}/appraisal/{aid}/F1")
     cid = _items(page)[-1][0]                      # the last item, far down the page
     page.goto(f"{live_server}/appraisal/{aid}/F1#item-{cid}")
-    for selector in (f"#item-{cid} h4 .code", f"#agree-{cid}", f"#item-{cid} .item-inputs input"):
+    for selector in (f"#item-{cid} .item-title .code", f"#agree-{cid}", f"#item-{cid} .item-inputs input"):
         box = page.locator(selector).first.bounding_box()
         assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= SMALL["height"], (selector, box)
     _shot(page, "appraisal-anchor-1024")

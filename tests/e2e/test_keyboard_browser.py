@@ -1,5 +1,7 @@
 """The keyboard alone: a unit's staff logs in, opens the workspace, scores and saves items using only Tab,
 the arrow keys, typing and Enter — no mouse, no click() — and every focused control shows its focus."""
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -27,7 +29,7 @@ def _focused(page) -> dict:
         const style = el ? getComputedStyle(el) : null;
         return {tag: el ? el.tagName.toLowerCase() : "", id: el ? el.id : "", name: el ? el.name || "" : "",
                 type: el ? el.type || "" : "", text: el ? (el.innerText || el.value || "").trim() : "",
-                item: article ? article.querySelector("h4 .code").textContent.trim() : null,
+                item: article ? article.querySelector(".item-title .code").textContent.trim() : null,
                 outline: style ? style.outlineStyle + " " + style.outlineWidth : "",
                 shadow: style ? style.boxShadow : ""};
     }""")
@@ -92,7 +94,7 @@ def test_focus_stays_on_the_saved_item_after_an_htmx_save(browser, world, _serve
     page.keyboard.press("Enter")
     page.wait_for_url(_server + "/")
     page.goto(_server + f"/assessment/{world['assessments']['SNV']}")
-    item(page, "1.2").get_by_label("Có", exact=True).focus()
+    item(page, "1.2").get_by_label(re.compile(r"– Có$")).focus()
     page.keyboard.press("Space")
     tab_to(page, lambda f: f["item"] == "1.2" and f["tag"] == "button", "the Lưu button of item 1.2")
     page.keyboard.press("Enter")

@@ -4,6 +4,7 @@ out (401 → login page → back on the page with the draft restored); no score 
 a sandboxed inline image still shows. Screenshots are kept for review."""
 import os
 import pathlib
+import re
 from decimal import Decimal
 
 import pytest
@@ -24,7 +25,7 @@ TYPED = "Đơn vị đã ban hành Kế hoạch số 12/KH-STP ngày 15/01/2022 
 
 
 def _item(page, code):
-    return page.locator("article.item").filter(has=page.locator(f"h4 .code:text-is('{code}')"))
+    return page.locator("article.item").filter(has=page.locator(f".item-title .code:text-is('{code}')"))
 
 
 def _ids(app, code="1.2"):
@@ -39,7 +40,7 @@ def _ids(app, code="1.2"):
 
 def _type(page):
     item = _item(page, "1.2")
-    item.get_by_label("Có", exact=True).check()
+    item.get_by_label(re.compile(r"– Có$")).check()
     item.locator("textarea[name=note]").fill(TYPED)
     return item
 
@@ -47,7 +48,7 @@ def _type(page):
 def _kept(page) -> bool:
     item = _item(page, "1.2")
     return (item.locator("textarea[name=note]").input_value() == TYPED
-            and item.get_by_label("Có", exact=True).is_checked())
+            and item.get_by_label(re.compile(r"– Có$")).is_checked())
 
 
 def test_a_failed_save_keeps_the_typed_value_in_5_of_5_cases(app, browser, demo, monkeypatch):

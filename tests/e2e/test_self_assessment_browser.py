@@ -5,6 +5,7 @@ evidence document (with its metadata and a file, the upload progress bar shown) 
 then the leader submits after the completeness summary. Screenshots are kept for review."""
 import os
 import pathlib
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -18,7 +19,7 @@ FILE_NAME = "Kế hoạch CCHC năm 2022 (bản ký).pdf"
 
 
 def _item(page, code):
-    return page.locator("article.item").filter(has=page.locator(f"h4 .code:text-is('{code}')"))
+    return page.locator("article.item").filter(has=page.locator(f".item-title .code:text-is('{code}')"))
 
 
 def _shot(page, name, full=False):
@@ -65,7 +66,7 @@ def test_staff_scores_three_methods_attaches_evidence_and_leader_submits(browser
     expect(page.locator("#field-total-F1")).to_contain_text("1 / 10")
 
     item = _item(page, "1.2")                         # yes / no
-    item.get_by_label("Có", exact=True).check()
+    item.get_by_label(re.compile(r"– Có$")).check()
     item.get_by_label("Thuyết minh của đơn vị").fill("Báo cáo quý, 6 tháng và năm gửi đúng hạn.")
     item.get_by_role("button", name="Lưu").click()
     expect(page.locator("#field-total-F1")).to_contain_text("2 / 10")
@@ -110,6 +111,6 @@ def test_staff_scores_three_methods_attaches_evidence_and_leader_submits(browser
     page.get_by_role("button", name="Chốt điểm tự chấm").click()
     expect(page.locator(".flash-success")).to_contain_text("Đã chốt điểm tự chấm")
     expect(page.locator(".badge-done")).to_contain_text("Đã chốt điểm tự chấm")
-    expect(_item(page, "1.2").get_by_label("Có", exact=True)).to_be_disabled()
+    expect(_item(page, "1.2").get_by_label(re.compile(r"– Có$"))).to_be_disabled()
     _shot(page, "self-assessment-submitted")
     context.close()

@@ -24,7 +24,7 @@ def _shot(page, name, full=True):
 
 
 def _item(page, code):
-    return page.locator("article.item").filter(has=page.locator(f"h4 .code:text-is('{code}')"))
+    return page.locator("article.item").filter(has=page.locator(f".item-title .code:text-is('{code}')"))
 
 
 def _unit_id(app, code):
@@ -45,7 +45,7 @@ def test_admin_extends_one_units_deadline_and_only_that_unit_can_still_save(brow
     late.click("nav >> text=Tự đánh giá")
     expect(late.locator(".deadline")).to_contain_text("Hạn chót:")
     typed = _item(late, "1.2")
-    typed.get_by_label("Có", exact=True).check()
+    typed.get_by_label(re.compile(r"– Có$")).check()
     typed.get_by_label("Thuyết minh của đơn vị").fill("Đã gửi đủ 4 báo cáo quý đúng hạn.")
 
     admin_context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
@@ -84,12 +84,12 @@ def test_admin_extends_one_units_deadline_and_only_that_unit_can_still_save(brow
     refused = _item(late, "1.2")
     expect(refused.locator(".flash-error")).to_contain_text(
         f"Đã hết hạn tự đánh giá lúc {closed_at.strftime('%d/%m/%Y %H:%M')}:00")
-    expect(refused.get_by_label("Có", exact=True)).to_be_checked()
+    expect(refused.get_by_label(re.compile(r"– Có$"))).to_be_checked()
     expect(refused.get_by_label("Thuyết minh của đơn vị")).to_have_value("Đã gửi đủ 4 báo cáo quý đúng hạn.")
     _shot(late, "save-after-deadline", full=False)
     late.reload()
     expect(late.locator(".deadline")).to_contain_text("trang chỉ xem")
-    expect(_item(late, "1.2").get_by_label("Có", exact=True)).to_be_disabled()
+    expect(_item(late, "1.2").get_by_label(re.compile(r"– Có$"))).to_be_disabled()
     other.close()
 
     # Sở Tư pháp has its own deadline and its reason, and can still save.
@@ -102,7 +102,7 @@ def test_admin_extends_one_units_deadline_and_only_that_unit_can_still_save(brow
     expect(banner).to_contain_text("Lý do: Mất điện kéo dài tại trụ sở đơn vị ngày cuối hạn.")
     expect(banner).to_contain_text("còn ")
     item = _item(page, "1.2")
-    item.get_by_label("Có", exact=True).check()
+    item.get_by_label(re.compile(r"– Có$")).check()
     item.get_by_role("button", name="Lưu").click()
     expect(_item(page, "1.2").locator(".saved-note")).to_have_text("Đã lưu")
     expect(page.locator("#summary")).to_contain_text("Đã chấm 1/")

@@ -30,7 +30,7 @@ def w(ctx):
 
 
 def _codes(html):
-    return re.findall(r'<h4 id="item-title-\d+"><span class="code">([^<]+)</span>', html)
+    return re.findall(r'<h\d class="item-title" id="item-title-\d+"><span class="code">([^<]+)</span>', html)
 
 
 def test_the_round2_page_lists_only_explained_items(app, w):

@@ -109,7 +109,7 @@ def _probe_reply(w, client):
 def _probe_preview(w, client):
     c = w.comment("Nháp để xem trước")
     response = client.get(w.url(c.id, "send"))
-    return response, lambda: "Gửi cho đơn vị</button>" in response.get_data(as_text=True)
+    return response, lambda: ">Gửi cho đơn vị<" in response.get_data(as_text=True)
 
 
 def _probe_send(w, client):
