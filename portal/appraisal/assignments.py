@@ -19,6 +19,8 @@ from portal.appraisal.council import (
     year_fields,
 )
 from portal.appraisal.domain import assign_choices
+from portal.assessments.models import Assessment
+from portal.text import fold_key
 from portal.units.types import type_codes, year_types
 from portal.appraisal.models import AppraisalOverride
 from portal.auth.models import User
@@ -50,8 +52,6 @@ def _error_text(code: str) -> str:
 
 
 def _units(year) -> list[tuple[Unit, str]]:
-    from portal.assessments.models import Assessment
-    from portal.text import fold_key
     units = db.session.scalars(select(Unit).join(Assessment, Assessment.unit_id == Unit.id)
                                .where(Assessment.year_id == year.id))
     return sorted(((u, u.name_in(year.id)) for u in units), key=lambda p: fold_key(p[1]))

@@ -8,6 +8,8 @@ from portal.appraisal.domain import final_entry, member_fields
 from portal.appraisal.models import AppraisalOverride, CouncilAssignment
 from portal.assessments.models import ScoreEntry
 from portal.extensions import db
+from portal.years.deadlines import actor_for
+from portal.years.domain import Actor
 
 
 def entries_by_stage(assessment_ids) -> dict[int, dict[int, dict[str, ScoreEntry]]]:
@@ -47,11 +49,9 @@ def effective_fields(year_id: int, user_id: int, unit_id: int, unit_type: str) -
 
 def appraisal_actor(user, year, assessment):
     """The domain Actor of a council user for one unit: its effective fields for that unit."""
-    from portal.years.domain import Actor
     if user.role == "council_chair":
         return Actor("council_chair", user_id=user.id, agency_unit_id=user.unit_id, assigned_fields=frozenset({"*"}))
     if user.role == "council_member":
         fields = effective_fields(year.id, user.id, assessment.unit_id, assessment.unit_type)
         return Actor("council_member", user_id=user.id, agency_unit_id=user.unit_id, assigned_fields=fields)
-    from portal.years.deadlines import actor_for
     return actor_for(user, year)

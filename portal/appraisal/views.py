@@ -22,6 +22,7 @@ from portal.appraisal.rounds import (
 from portal.appraisal.services import appraisal_actor
 from portal.assessments.models import Assessment, Explanation
 from portal.assessments.services import EditConflict, ItemInvalid, set_criteria
+from portal.auth.models import User
 from portal.comments.counts import counts_by_item
 from portal.criteria.models import Criterion
 from portal.db import utcnow
@@ -204,7 +205,6 @@ def _conflict(criterion, err: EditConflict) -> dict:
     the one just typed) described in words by the template."""
     from types import SimpleNamespace
 
-    from portal.auth.models import User
     theirs = err.entry
     who = db.session.get(User, theirs.updated_by_id) if theirs is not None and theirs.updated_by_id else None
     item = err.item
@@ -295,6 +295,3 @@ def history_export(assessment_id: int):
     name = f"lich-su-cham-diem-{assessment.unit.code.lower()}-{year.year}.xlsx"
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-from portal.appraisal import assignments, done_views  # noqa: E402,F401  (the assignment and field-done routes)

@@ -3,3 +3,5 @@ from flask import Blueprint
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessment")
 
+#: The modules that add routes to ``bp``; the app factory imports them, and nothing else does.
+ROUTES = ("views", "explain", "views_evidence", "views_xlsx")

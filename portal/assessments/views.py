@@ -12,6 +12,7 @@ from portal.appraisal.services import entries_by_stage
 from portal.assessments import bp
 from portal.assessments.models import Assessment
 from portal.assessments.services import EditConflict, ItemInvalid, load_workspace, save_self_item, submit_self
+from portal.auth.models import User
 from portal.comments.counts import counts_by_item
 from portal.criteria.models import Criterion
 from portal.db import utcnow
@@ -66,7 +67,6 @@ def _refusal(decision, year) -> str:
 
 def _leaders(assessment) -> list[str]:
     """The names of the unit's active leaders: the only accounts that submit (chốt) the unit's file."""
-    from portal.auth.models import User
     return list(db.session.scalars(select(User.full_name).where(
         User.unit_id == assessment.unit_id, User.role == "unit_leader", User.active.is_(True)).order_by(User.full_name)))
 
@@ -192,6 +192,3 @@ def submit(assessment_id: int):
         abort(403)
     # The unit's staff see the check too, with who submits instead of a bare refusal.
     return render("assessments/submit.html", **context)
-
-
-from portal.assessments import explain, views_evidence, views_xlsx  # noqa: E402,F401  (more routes)

@@ -113,6 +113,3 @@ def report_settings(year_id: int):
     flash(_("Đã lưu thông tin in trên báo cáo năm %(year)s.", year=year.year) if changed
           else _("Không có thay đổi nào."), "success")
     return redirect_after_post(url_for("reports.year_page", year_id=year.id))
-
-
-from portal.reports import commands, views_exports, views_files, views_signer  # noqa: E402,F401  (routes, `flask worker`)

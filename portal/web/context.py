@@ -8,9 +8,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.notifications.services import unread_count
 from portal.units.types import entry_label, unit_type_label, year_types
 from portal.web.compress import init_compression
 from portal.web.messages import band_legend, band_name, role_label
+from portal.years.services import active_year, switch_years
 
 _static_versions: dict[str, str] = {}
 
@@ -66,9 +68,7 @@ def navigation() -> list[tuple[str, str, str]]:
 def init_context(app: Flask) -> None:
     @app.context_processor
     def _inject():
-        from portal.years.services import active_year, switch_years
         year = active_year() if request.endpoint and request.endpoint != "static" else None
-        from portal.notifications.services import unread_count
         return {
             "current_year": year,
             "switch_years": switch_years if year is not None else list,

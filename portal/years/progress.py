@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from portal.assessments.models import Assessment
 from portal.extensions import db
 from portal.spreadsheet import finish_sheet
 from portal.text import fold_key
@@ -156,7 +157,6 @@ def _exception_text(row: UnitDeadline | None) -> str:
 
 
 def _units(year: AssessmentYear, unit_type: str | None):
-    from portal.assessments.models import Assessment  # lazy: the assessments package imports years
     stmt = (select(Unit, Assessment).outerjoin(Assessment, (Assessment.unit_id == Unit.id)
                                                & (Assessment.year_id == year.id))
             .where(or_(Unit.active.is_(True), Assessment.id.is_not(None)))

@@ -5,6 +5,7 @@ from flask import Response, abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.assessments.models import Assessment
 from portal.db import utcnow
 from portal.extensions import db
 from portal.units.models import Unit
@@ -62,7 +63,6 @@ def _files(year) -> dict[int, int]:
     """unit id → its file of the year (the board links each unit to its file)."""
     from sqlalchemy import select
 
-    from portal.assessments.models import Assessment   # lazy: the assessments package imports years
     return dict(db.session.execute(select(Assessment.unit_id, Assessment.id).where(Assessment.year_id == year.id)).all())
 
 
