@@ -4,5 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("results", __name__, url_prefix="/results")
 
-#: The modules that add routes to ``bp``; the app factory imports them, and nothing else does.
-ROUTES = ("views", "views_approval", "views_correction", "views_settings", "views_survey", "web")
+#: The modules that add routes to ``bp`` or listen to other areas' signals; the app factory imports
+#: them, and nothing else does.
+ROUTES = ("views", "views_approval", "views_correction", "views_settings", "views_survey", "web",
+          "listeners")
