@@ -52,7 +52,7 @@ def register_cli(app: Flask) -> None:
                                                          "(default: the first active admin).")
     def create_year(year: int, source_year: int | None, title: str, username: str | None):
         """Open assessment year YEAR in setup, blank or copied from --from (refuses an existing year)."""
-        from portal.years.deadlines import Refused
+        from portal.policy.refusals import Refused
         from portal.years.models import AssessmentYear
         from portal.setup.opening import open_year
         admin = db.session.scalar(select(User).where(User.role == "admin", User.active.is_(True),

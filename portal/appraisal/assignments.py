@@ -29,7 +29,7 @@ from portal.extensions import db
 from portal.units.models import Unit
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
-from portal.years.deadlines import Refused
+from portal.policy.refusals import Refused
 from portal.years.services import active_year
 
 TEMPLATE = "appraisal/assignments.html"

@@ -21,7 +21,8 @@ from portal.criteria.models import Criterion
 from portal.extensions import db
 from portal.notifications.services import notify, portal_language, unit_user_ids
 from portal.text import clean_text
-from portal.years.deadlines import format_local, phase_window
+from portal.local_time import format_local
+from portal.years.windows import phase_window
 from portal.years.models import AssessmentYear
 
 __all__ = ["COUNCIL_METHODS", "ADJUSTMENTS"]  # re-exported for the pages and the board

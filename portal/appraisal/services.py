@@ -8,8 +8,8 @@ from portal.appraisal.domain import final_entry, member_fields
 from portal.appraisal.models import AppraisalOverride, CouncilAssignment
 from portal.assessments.models import ScoreEntry
 from portal.extensions import db
-from portal.years.deadlines import actor_for
-from portal.years.domain import Actor
+from portal.policy.actors import actor_for
+from portal.policy.roles import Actor
 
 
 def entries_by_stage(assessment_ids) -> dict[int, dict[int, dict[str, ScoreEntry]]]:

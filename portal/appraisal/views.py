@@ -32,8 +32,10 @@ from portal.units.types import type_codes
 from portal.web.filters import format_datetime
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
+from portal.policy.decisions import refuse
 from portal.years import domain as rules
-from portal.years.deadlines import phase_label, refusal_message, unit_window
+from portal.policy.refusals import phase_label, refusal_message
+from portal.years.windows import unit_window
 from portal.years.models import AssessmentYear
 from portal.years.services import active_year
 
@@ -97,7 +99,7 @@ def _board_page(count: int) -> tuple[int, int]:
 def _decision(assessment, year, field_code, now):
     round_no = ROUND_OF_PHASE.get(year.phase)
     if round_no is None:
-        return rules.refuse("wrong_phase"), None
+        return refuse("wrong_phase"), None
     window, deadline = unit_window(year, assessment.unit_id, year.phase)
     actor = appraisal_actor(current_user, year, assessment)
     return rules.can_appraise(actor, unit_id=assessment.unit_id, field_code=field_code, round=round_no,

@@ -5,8 +5,9 @@ from sqlalchemy import select
 from portal.assessments.models import Assessment
 from portal.assessments.services import lock_at_deadline, unsubmitted
 from portal.extensions import db
-from portal.years.deadlines import Refused, refusal_message
-from portal.years.domain import Phase, UnitStatus, refuse
+from portal.policy.refusals import Refused, refusal_message
+from portal.policy.decisions import refuse
+from portal.years.domain import Phase, UnitStatus
 from portal.years.signals import closing_effect_asked, phase_changed, receiver, unit_reopened
 
 #: The status a reopened file goes back to, per phase: editable again by the unit (brief §3.2).

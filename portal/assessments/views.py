@@ -18,19 +18,16 @@ from portal.criteria.models import Criterion
 from portal.db import utcnow
 from portal.evidence.services import evidence_by_item
 from portal.extensions import db
+from portal.policy.roles import UNIT_ROLES
 from portal.units.models import Unit
 from portal.units.types import sort_key
 from portal.web.filters import format_datetime
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import authenticated
 from portal.years import domain as rules
-from portal.years.deadlines import (
-    actor_for,
-    banner_state,
-    page_refusal,
-    phase_label,
-    unit_window,
-)
+from portal.policy.actors import actor_for
+from portal.policy.refusals import phase_label
+from portal.years.windows import banner_state, page_refusal, unit_window
 from portal.years.models import AssessmentYear
 from portal.years.services import active_year
 
@@ -98,7 +95,7 @@ def mine():
     year = active_year()
     if year is None:
         abort(404)
-    if current_user.role in ("unit_staff", "unit_leader"):
+    if current_user.role in UNIT_ROLES:
         assessment = db.session.scalar(select(Assessment).where(Assessment.year_id == year.id,
                                                                 Assessment.unit_id == current_user.unit_id))
         if assessment is None:

@@ -48,7 +48,7 @@ from portal.criteria.models import Criterion
 from portal.extensions import db
 from portal.notifications.services import notify, portal_language, unit_user_ids
 from portal.text import clean_text
-from portal.years.deadlines import check
+from portal.policy.refusals import check
 from portal.years.models import AssessmentYear
 
 MAX_BODY = 5000

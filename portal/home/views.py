@@ -11,11 +11,13 @@ from portal.assessments.models import Assessment
 from portal.db import utcnow
 from portal.extensions import db
 from portal.home import bp
+from portal.policy.roles import COUNCIL_ROLES, UNIT_ROLES
 from portal.web.htmx import render
 from portal.web.permissions import authenticated, public
 from portal.web.redirects import safe_next
 from portal.years import domain as rules
-from portal.years.deadlines import banner_state, phase_label
+from portal.policy.refusals import phase_label
+from portal.years.windows import banner_state
 from portal.years.services import active_year, years_for
 
 UNIT_PHASES = ("self_assessment", "explanation")
@@ -47,9 +49,9 @@ def index():
     unit = current_user.unit
     work = {}
     if year is not None:
-        if current_user.role in ("unit_staff", "unit_leader") and unit is not None:
+        if current_user.role in UNIT_ROLES and unit is not None:
             work = _unit_work(year, unit.id)
-        elif current_user.role in ("council_member", "council_chair") and \
+        elif current_user.role in COUNCIL_ROLES and \
                 rules.phase_index(year.phase) >= rules.phase_index("review_1"):
             work = _council_work(year)
         elif current_user.role == "admin" and rules.is_working_phase(year.phase):

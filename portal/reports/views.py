@@ -17,7 +17,7 @@ from portal.reports.web import decide, load_year, reason_text, refuse
 from portal.results.surveys import year_units
 from portal.web.htmx import redirect_after_post, render
 from portal.web.permissions import roles
-from portal.years.deadlines import phase_label, refusal_message
+from portal.policy.refusals import phase_label, refusal_message
 from portal.years.domain import UNIT_STATUS_LABELS, UnitStatus
 from portal.years.services import active_year
 

@@ -13,7 +13,7 @@ from portal.reports.jobs import KEEP_ZIPS
 from portal.reports.services import approval_in_force, assessment_of, results_computed
 from portal.units.domain import can_edit_signer
 from portal.web.htmx import is_htmx, render
-from portal.years.deadlines import phase_label, refusal_message
+from portal.policy.refusals import phase_label, refusal_message
 from portal.years.models import AssessmentYear
 
 PDF_TYPE = "application/pdf"

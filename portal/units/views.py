@@ -14,7 +14,7 @@ from portal.units.services import UnitError, create_unit, search_units, set_unit
 from portal.units.types import type_choices, year_types
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
-from portal.years.deadlines import Refused
+from portal.policy.refusals import Refused
 from portal.years.services import active_year
 
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.notifications.services import unread_count
+from portal.policy.roles import UNIT_ROLES
 from portal.units.types import entry_label, unit_type_label, year_types
 from portal.web.compress import init_compression
 from portal.web.messages import band_legend, band_name, role_label
@@ -41,7 +42,7 @@ def navigation() -> list[tuple[str, str, str]]:
     if not current_user.is_authenticated:
         return []
     items = [("home.index", url_for("home.index"), _("Trang chủ"))]
-    if current_user.role in ("unit_staff", "unit_leader"):
+    if current_user.role in UNIT_ROLES:
         items.append(("assessments.workspace", url_for("assessments.mine"), _("Tự đánh giá")))
         items.append(("evidence.library", url_for("evidence.library"), _("Tài liệu kiểm chứng")))
     if current_user.role in ("admin", "council_chair"):
@@ -50,7 +51,7 @@ def navigation() -> list[tuple[str, str, str]]:
         items.append(("appraisal.council_board", url_for("appraisal.council_board"), _("Thẩm định")))
     if current_user.role in ("admin", "council_chair", "council_member"):
         items.append(("results.index", url_for("results.index"), _("Kết quả")))
-    if current_user.role in ("unit_staff", "unit_leader"):
+    if current_user.role in UNIT_ROLES:
         items.append(("results.mine", url_for("results.mine"), _("Kết quả")))
     if current_user.role in ("admin", "council_chair"):
         items.append(("reports.year_page", url_for("reports.index"), _("Báo cáo")))

@@ -20,7 +20,9 @@ from portal.notifications import services as inbox
 from portal.units.models import Unit
 from portal.years import domain
 from portal.years.countdown import format_remaining
-from portal.years.deadlines import format_local, phase_label, phase_window, unit_window
+from portal.local_time import format_local
+from portal.policy.refusals import phase_label
+from portal.years.windows import phase_window, unit_window
 from portal.years.domain import Phase
 from portal.years.models import AssessmentYear, UnitDeadline
 from portal.years.progress import build_board

@@ -24,7 +24,9 @@ from portal.text import fold_key
 from portal.units.models import Unit
 from portal.units.types import sort_key, unit_type_label, year_types
 from portal.years import domain
-from portal.years.deadlines import format_local, phase_label, phase_window, zone
+from portal.local_time import format_local, zone
+from portal.policy.refusals import phase_label
+from portal.years.windows import phase_window
 from portal.years.domain import Phase, UnitStatus
 from portal.years.models import AssessmentYear, UnitDeadline
 

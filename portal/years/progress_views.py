@@ -13,7 +13,9 @@ from portal.units.types import type_codes
 from portal.web.htmx import hx_trigger, is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
 from portal.years import bp, domain
-from portal.years.deadlines import Refused, actor_for, banner_state, phase_label, refusal_message
+from portal.policy.actors import actor_for
+from portal.policy.refusals import Refused, phase_label, refusal_message
+from portal.years.windows import banner_state
 from portal.years.forms import DeadlineForm, to_utc
 from portal.years.notices import remind_units
 from portal.years.progress import build_board, count_headers, count_values, export_xlsx, headers

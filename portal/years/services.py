@@ -2,7 +2,7 @@
 unit an extension (gia hạn) or reopen its file (mở lại).
 
 Every function takes the acting user and ``now`` explicitly, asks the domain rule first (raising
-:class:`portal.years.deadlines.Refused` with the user's message when it says no), writes, flushes, records
+:class:`portal.policy.refusals.Refused` with the user's message when it says no), writes, flushes, records
 the audit row (who, when, old → new, why), all in the caller's transaction: the view commits once. What the
 change means for the areas above (files locked, round 1 closed, the decision superseded or published, people
 told) they do themselves on the signals of :mod:`portal.years.signals`.
@@ -18,10 +18,14 @@ from sqlalchemy import select
 
 from portal.audit.models import AuditLog
 from portal.audit.services import record
+from portal.policy.decisions import Decision
 from portal.extensions import db
+from portal.policy.roles import COUNCIL_ROLES, UNIT_ROLES
 from portal.years import domain
-from portal.years.deadlines import actor_for, check, forget_exceptions, phase_window
-from portal.years.domain import Phase, Window
+from portal.policy.actors import actor_for
+from portal.policy.refusals import check
+from portal.years.windows import forget_exceptions, phase_window
+from portal.years.domain import Window
 from portal.years.entry import EntryAnswer, can_give_until, entry_question, entry_window
 from portal.years.models import AssessmentYear, PhaseWindow, UnitDeadline
 from portal.years.signals import (
@@ -71,9 +75,9 @@ def years_for(user) -> list[AssessmentYear]:
     past setup; for a unit every year past setup in which it takes part (has a file)."""
     role = _role(user)
     stmt = select(AssessmentYear).order_by(AssessmentYear.year.desc())
-    if role in ("council_member", "council_chair"):
+    if role in COUNCIL_ROLES:
         stmt = stmt.where(AssessmentYear.phase != "setup")
-    elif role in ("unit_staff", "unit_leader"):
+    elif role in UNIT_ROLES:
         from portal.assessments.models import Assessment  # the assessments package imports years
         stmt = stmt.where(AssessmentYear.phase != "setup", AssessmentYear.id.in_(
             select(Assessment.year_id).where(Assessment.unit_id == user.unit_id)))
@@ -110,7 +114,7 @@ def all_years() -> list[AssessmentYear]:
 # ------------------------------------------------------------------------------------------------ phases
 
 
-def phase_decision(year: AssessmentYear, user, target, reason: str | None = None) -> domain.Decision:
+def phase_decision(year: AssessmentYear, user, target, reason: str | None = None) -> Decision:
     """May ``user`` move ``year`` to ``target`` now (the rule of :func:`domain.can_change_phase`)? Whether the
     results carry a decision in force and whether they are out of date, the results area answers
     (:data:`~portal.years.signals.phase_facts_asked`); without an answer the year counts as not approved."""
