@@ -102,8 +102,3 @@ def may_drop_second_factor(*, role: str, required: bool, required_roles) -> bool
     """A user may switch two-factor sign-in off only where the setting does not require it."""
     return not (required and role in required_roles)
 
-
-def can_manage_accounts(role: str) -> bool:
-    """Only the Sở Nội vụ secretariat manages units and accounts."""
-    return role == "admin"
-

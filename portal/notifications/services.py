@@ -79,11 +79,6 @@ def council_user_ids() -> list[int]:
     return _active_ids(User.role.in_(sorted(COUNCIL_ROLES)))
 
 
-def all_unit_user_ids() -> list[int]:
-    """Active staff and leaders of every unit."""
-    return _active_ids(User.role.in_(sorted(UNIT_ROLES)))
-
-
 def admin_user_ids() -> list[int]:
     """Active admins (the Sở Nội vụ secretariat)."""
     return _active_ids(User.role == "admin")

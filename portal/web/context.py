@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from portal.notifications.services import unread_count
 from portal.policy.roles import UNIT_ROLES
+from portal.results.domain import sees_results_menu
 from portal.units.types import entry_label, unit_type_label, year_types
 from portal.web.compress import init_compression
 from portal.web.messages import band_legend, band_name, role_label
@@ -49,7 +50,7 @@ def navigation() -> list[tuple[str, str, str]]:
         items.append(("assessments.mine", url_for("assessments.mine"), _("Hồ sơ các đơn vị")))
     if current_user.role in ("admin", "council_chair", "council_member"):
         items.append(("appraisal.council_board", url_for("appraisal.council_board"), _("Thẩm định")))
-    if current_user.role in ("admin", "council_chair", "council_member"):
+    if sees_results_menu(current_user.role):
         items.append(("results.index", url_for("results.index"), _("Kết quả")))
     if current_user.role in UNIT_ROLES:
         items.append(("results.mine", url_for("results.mine"), _("Kết quả")))
