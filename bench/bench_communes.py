@@ -36,7 +36,7 @@ def main() -> None:
     from portal.reports import documents
     from portal.results.document import results_document
     from portal.results.services import compute_results
-    from portal.seed import seed_demo_years
+    from portal.seed_2025 import seed_demo_years
 
     app = make_app()
     with app.app_context():

@@ -1,6 +1,5 @@
 """Cổng Chỉ số CCHC — the application factory."""
 import importlib
-import importlib.util
 import logging
 import os
 
@@ -11,7 +10,8 @@ from portal.config import Config, check_mail_settings
 from portal.db import configure_engine, write_transaction
 from portal.extensions import babel, csrf, db, htmx, login_manager, migrate
 
-# Each module is a package portal.<name> exposing `bp` (its routes in portal.<name>.views); one line each.
+# Each module is a package portal.<name> exposing `bp` and `ROUTES`, the modules that add its routes; one
+# line each.
 BLUEPRINTS = (
     "auth",
     "home",
@@ -88,14 +88,16 @@ def create_app(config: Config | None = None) -> Flask:
     init_security(app)
     init_errors(app)
     init_filters(app)
+    from portal.web.messages import tr
+    app.jinja_env.filters["tr"] = tr  # a pure rule's message (portal.text.Msg) in the user's language
 
-    from portal.auth import init_auth
+    from portal.auth.session import init_auth
     init_auth(app)
 
     for name in BLUEPRINTS:
         package = importlib.import_module(f"portal.{name}")
-        if importlib.util.find_spec(f"portal.{name}.views"):
-            importlib.import_module(f"portal.{name}.views")
+        for module in package.ROUTES:  # the one place that loads route modules
+            importlib.import_module(f"portal.{name}.{module}")
         app.register_blueprint(package.bp)
 
     from portal.cli import register_cli

@@ -29,6 +29,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from portal.evidence.models import EvidenceFile
 from portal.extensions import db
 
 MANIFEST = "manifest.json"
@@ -99,7 +100,6 @@ def _copy_blobs(source: Path, target: Path, *, only: set[str] | None = None) -> 
 
 
 def _referenced_blobs() -> set[str]:
-    from portal.evidence.models import EvidenceFile
     return set(db.session.scalars(select(EvidenceFile.sha256).distinct()))
 
 

@@ -34,7 +34,7 @@ def register_cli(app: Flask) -> None:
         if if_empty and db.session.scalar(select(func.count()).select_from(User)):
             click.echo("The database already has data; the demo year was not seeded.")
             return
-        from portal.seed import seed_demo_years
+        from portal.seed_2025 import seed_demo_years
         logins = seed_demo_years(now=utcnow(), phase=phase, year=int(year) if year else None)
         db.session.commit()
         click.echo("Demo year %s created%s. Demo logins (password for all: %s):"
@@ -52,7 +52,7 @@ def register_cli(app: Flask) -> None:
                                                          "(default: the first active admin).")
     def create_year(year: int, source_year: int | None, title: str, username: str | None):
         """Open assessment year YEAR in setup, blank or copied from --from (refuses an existing year)."""
-        from portal.years.deadlines import Refused
+        from portal.policy.refusals import Refused
         from portal.years.models import AssessmentYear
         from portal.setup.opening import open_year
         admin = db.session.scalar(select(User).where(User.role == "admin", User.active.is_(True),
@@ -121,7 +121,8 @@ def register_cli(app: Flask) -> None:
     def notify_deadlines_command():
         """Notify when the current phase opens and when it closes within 24 hours (idempotent; run hourly)."""
         from portal.years.notices import notify_deadlines
-        created = notify_deadlines(now=utcnow())
+        from portal.years.services import active_year
+        created = notify_deadlines(active_year(), now=utcnow())
         db.session.commit()
         click.echo(f"{created} notification(s) created.")
 

@@ -28,6 +28,7 @@ from portal.demo_evidence import file_row
 from portal.evidence.models import EvidenceDocument, EvidenceFile, ItemEvidence
 from portal.extensions import db
 from portal.results.models import SurveyScore
+from portal.results.services import compute_results
 
 # The phases a filled year can stand in, in order; the work of the phases before it is done.
 STAGES = ("self_assessment", "review_1", "explanation", "review_2", "synthesis")
@@ -303,6 +304,5 @@ def fill_year(year, *, phase: str, now, seed: int = 2022, admin=None) -> dict:
     db.session.flush()
     record("demo_fill", "assessment_year", year.id, year_id=year.id, new={"phase": phase, **filler.counts})
     if phase == "synthesis" and admin is not None:
-        from portal.results.services import compute_results
         compute_results(year, user=admin, now=now)
     return dict(filler.counts)

@@ -14,6 +14,7 @@ from portal.auth.services import hash_password
 from portal.criteria.services import create_set_from_spec
 from portal.criteria.yaml_io import load_set_yaml
 from portal.extensions import db
+from portal.scoring import YearSettings
 from portal.seed_data import demo
 from portal.text import fold_key
 from portal.seed_data.unit_types import PRESETS
@@ -38,7 +39,6 @@ def load_demo_specs():
 
 
 def default_year_settings() -> dict:
-    from portal.scoring import YearSettings
     return YearSettings().to_dict()
 
 
@@ -132,20 +132,3 @@ def seed_demo(*, now, password: str = demo.DEMO_PASSWORD, phase: str | None = No
         admin = db.session.scalar(db.select(User).where(User.username == demo.ADMIN[0]))
         fill_year(year, phase=phase, now=now, admin=admin)
     return {"year": year, "password": password, "accounts": accounts}
-
-
-def seed_demo_years(*, now, password: str = demo.DEMO_PASSWORD, phase: str | None = None,
-                    year: int | None = None) -> dict:
-    """What `flask seed-demo` (and `make run`) seeds: the 2022 history, filled, approved and published
-    through the services, then the current year 2025 of the new An Giang in self-assessment (or in
-    `phase`). With year=2022, only the 2022 year as seed_demo makes it (in `phase`)."""
-    if year == 2022:
-        return seed_demo(now=now, password=password, phase=phase)
-    from portal.seed_2025 import publish_history, seed_year_2025
-    history = seed_demo(now=now, password=password, phase="synthesis")
-    publish_history(history["year"], now=now)
-    admin_hash = db.session.scalar(db.select(User.password_hash).where(User.username == demo.ADMIN[0]))
-    current = seed_year_2025(now=now, pw_hash=admin_hash, phase=phase)
-    return {"year": current["year"], "history": history["year"], "password": password,
-            "accounts": history["accounts"] + current["accounts"]}
-

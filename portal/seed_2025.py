@@ -3,7 +3,9 @@
 Its departments (the same unit as in 2022 where the code is the same) and its 102 commune-level units with
 their GSO codes, two unit types, the department criteria set and an illustrative commune set, the council
 mapped to the merged departments, an account pair per unit, and each department's predecessors. Rows are
-inserted in bulk and the demo password is hashed once (portal.seed passes its hash)."""
+inserted in bulk and the demo password is hashed once (the 2022 seed's hash is reused).
+
+:func:`seed_demo_years` is what `flask seed-demo` runs: the 2022 history (:mod:`portal.seed`), then 2025."""
 import os
 from datetime import date
 
@@ -16,7 +18,9 @@ from portal.auth.models import User
 from portal.criteria.services import create_set_from_spec
 from portal.criteria.yaml_io import load_set_yaml
 from portal.extensions import db
-from portal.seed_data import demo_2025
+from portal.results.approval import approve, publish
+from portal.seed import CRITERIA_DIR, default_year_settings, demo_windows, load_demo_specs, seed_demo
+from portal.seed_data import demo, demo_2025
 from portal.seed_data.unit_types import PRESETS
 from portal.text import fold_key
 from portal.units.lineage import add_predecessor
@@ -28,7 +32,6 @@ COMMUNE_SET_TITLE = "Bộ tiêu chí UBND cấp xã năm 2025 (minh họa, khôn
 
 
 def commune_spec(dept_spec):
-    from portal.seed import CRITERIA_DIR
     with open(os.path.join(CRITERIA_DIR, "commune-2025-demo.yaml"), encoding="utf-8") as fh:
         spec, errors = load_set_yaml(fh.read(), base=dept_spec)
     if errors:
@@ -104,7 +107,6 @@ def _lineage(year, units: dict[str, Unit]) -> int:
 
 def seed_year_2025(*, now, pw_hash: str, phase: str | None = None) -> dict:
     """Create the year 2025 in self-assessment (or in `phase`, the work of earlier phases done)."""
-    from portal.seed import default_year_settings, demo_windows, load_demo_specs
     year = AssessmentYear(
         year=2025, title="Chỉ số cải cách hành chính năm 2025", phase="self_assessment",
         settings=default_year_settings(),
@@ -144,9 +146,24 @@ def seed_year_2025(*, now, pw_hash: str, phase: str | None = None) -> dict:
 
 def publish_history(year, *, now) -> None:
     """Approve and publish a filled, computed year through the results services (the demo's 2022)."""
-    from portal.results.approval import approve, publish
     admin = db.session.scalar(select(User).where(User.username == "admin"))
     year.phase = "approval"
     db.session.flush()
     approve(year, decision_number="1234/QĐ-UBND", decision_date=date(year.year + 1, 6, 15), user=admin, now=now)
     publish(year, user=admin, now=now)
+
+
+def seed_demo_years(*, now, password: str = demo.DEMO_PASSWORD, phase: str | None = None,
+                    year: int | None = None) -> dict:
+    """What `flask seed-demo` (and `make run`) seeds: the 2022 history, filled, approved and published
+    through the services, then the current year 2025 of the new An Giang in self-assessment (or in
+    `phase`). With year=2022, only the 2022 year as seed_demo makes it (in `phase`)."""
+    if year == 2022:
+        return seed_demo(now=now, password=password, phase=phase)
+    history = seed_demo(now=now, password=password, phase="synthesis")
+    publish_history(history["year"], now=now)
+    admin_hash = db.session.scalar(db.select(User.password_hash).where(User.username == demo.ADMIN[0]))
+    current = seed_year_2025(now=now, pw_hash=admin_hash, phase=phase)
+    return {"year": current["year"], "history": history["year"], "password": password,
+            "accounts": history["accounts"] + current["accounts"]}
+

@@ -78,3 +78,22 @@ def make_year(year: int = 2022, phase: str = "self_assessment") -> AssessmentYea
 
 def login(client, username: str, password: str = TEST_PASSWORD, **kwargs):
     return client.post("/login", data={"username": username, "password": password}, **kwargs)
+
+
+def client_for(app, username: str | None = None):
+    """A new test client of ``app``, signed in through the login form as ``username`` (anonymous when None);
+    several of them let one test act as several people."""
+    client = app.test_client()
+    if username:
+        login(client, username)
+    return client
+
+
+def final_entries(assessment_ids) -> dict:
+    """The entry that counts for every item (round 2, else round 1, else the unit's self-score), the way the
+    results take it: {assessment id: {criterion id: ScoreEntry}}."""
+    from portal.appraisal.domain import final_entry
+    from portal.appraisal.services import entries_by_stage
+    return {aid: {cid: chosen for cid, stages in items.items()
+                  if (chosen := final_entry(stages.get("round1"), stages.get("round2")) or stages.get("self"))}
+            for aid, items in entries_by_stage(assessment_ids).items()}

@@ -20,6 +20,8 @@ from portal.appraisal.council import (
     year_fields,
 )
 from portal.appraisal.domain import assign_choices
+from portal.assessments.models import Assessment
+from portal.text import fold_key
 from portal.units.types import type_codes, year_types
 from portal.appraisal.models import AppraisalOverride
 from portal.auth.models import User
@@ -28,7 +30,7 @@ from portal.extensions import db
 from portal.units.models import Unit
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
-from portal.years.deadlines import Refused
+from portal.policy.refusals import Refused
 from portal.years.services import active_year
 
 TEMPLATE = "appraisal/assignments.html"
@@ -51,8 +53,6 @@ def _error_text(code: str) -> str:
 
 
 def _units(year) -> list[tuple[Unit, str]]:
-    from portal.assessments.models import Assessment
-    from portal.text import fold_key
     units = db.session.scalars(select(Unit).join(Assessment, Assessment.unit_id == Unit.id)
                                .where(Assessment.year_id == year.id))
     return sorted(((u, u.name_in(year.id)) for u in units), key=lambda p: fold_key(p[1]))

@@ -28,10 +28,11 @@ from portal.extensions import db
 from portal.text import fold_key
 from portal.units.models import Unit
 from portal.units.types import type_codes
-from portal.years.deadlines import Refused, actor_for, check, refusal_message
-from portal.years.domain import can_manage_year, refuse
-
-COUNCIL_ROLES = ("council_member", "council_chair")
+from portal.policy.actors import actor_for
+from portal.policy.refusals import Refused, check, refusal_message
+from portal.policy.decisions import refuse
+from portal.policy.roles import COUNCIL_ROLES, Role
+from portal.years.domain import can_manage_year
 
 
 class AssignmentError(ValueError):
@@ -45,7 +46,7 @@ class AssignmentError(ValueError):
 
 def members(*, with_chair: bool = False) -> list[User]:
     """Active council accounts, by name."""
-    roles = COUNCIL_ROLES if with_chair else ("council_member",)
+    roles = sorted(COUNCIL_ROLES) if with_chair else [Role.COUNCIL_MEMBER]
     users = list(db.session.scalars(select(User).where(User.role.in_(roles), User.active.is_(True))))
     users.sort(key=lambda u: (u.role != "council_chair", fold_key(u.full_name)))
     return users

@@ -14,6 +14,8 @@ exists (:func:`final_entry`), so whoever may see the final score may see round 2
 from collections.abc import Mapping
 from decimal import Decimal
 
+from portal.policy.roles import UNIT_ROLES
+
 PHASES = ("setup", "self_assessment", "review_1", "explanation", "review_2", "synthesis", "approval",
           "published", "archived")
 #: The phases, with review round 1 split per unit into "still open" and "closed for this unit".
@@ -83,7 +85,7 @@ def relation(*, role: str, actor_unit_id, unit_id, field_code: str | None, assig
         return "admin"
     if role == "council_chair":
         return "chair"
-    if role in ("unit_staff", "unit_leader"):
+    if role in UNIT_ROLES:
         return "own_unit" if actor_unit_id == unit_id else "other_unit"
     if role == "council_member":
         if actor_unit_id == unit_id:

@@ -14,7 +14,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.web.htmx import is_htmx, redirect_after_post
 from portal.web.permissions import roles
-from portal.years.deadlines import refusal_message
+from portal.policy.refusals import refusal_message
 
 
 @bp.route("/<int:assessment_id>/<field_code>/done", methods=["POST"])

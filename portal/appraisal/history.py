@@ -29,7 +29,7 @@ from portal.auth.models import User
 from portal.extensions import db
 from portal.spreadsheet import finish_sheet
 from portal.web.filters import format_points, plural_n
-from portal.years.deadlines import zone
+from portal.local_time import zone
 from portal.years.domain import N_
 
 #: The five steps of an item's history, in order, with the policy object that decides who sees each.

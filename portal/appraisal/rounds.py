@@ -13,13 +13,16 @@ from sqlalchemy import select
 from portal.appraisal.domain import ADJUSTMENTS, COUNCIL_METHODS, council_scored, differs, field_of
 from portal.appraisal.models import FieldReview
 from portal.appraisal.round2 import explained_ids
-from portal.assessments.domain import N_, read_item_form
+from portal.assessments.domain import ItemInput, N_, read_item_form
 from portal.assessments.models import Assessment, Explanation, ScoreEntry
-from portal.assessments.services import ItemInvalid, save_entry, stage_entry
+from portal.assessments.services import EditConflict, ItemInvalid, save_entry, stage_entry
 from portal.audit.services import record
 from portal.criteria.models import Criterion
 from portal.extensions import db
+from portal.notifications.services import notify, portal_language, unit_user_ids
 from portal.text import clean_text
+from portal.local_time import format_local
+from portal.years.windows import phase_window
 from portal.years.models import AssessmentYear
 
 __all__ = ["COUNCIL_METHODS", "ADJUSTMENTS"]  # re-exported for the pages and the board
@@ -99,8 +102,6 @@ def _tell_unit_round1(assessment: Assessment, to_explain: int, *, now) -> None:
     from flask_babel import gettext as _
     from flask_babel import ngettext
 
-    from portal.notifications.services import notify, portal_language, unit_user_ids
-    from portal.years.deadlines import format_local, phase_window
     year = db.session.get(AssessmentYear, assessment.year_id)
     close = phase_window(year, "explanation").closes_at
     with portal_language():
@@ -176,8 +177,6 @@ def explanation_items(assessment: Assessment, criteria, stages) -> list[Criterio
 def save_explanation(assessment: Assessment, criterion: Criterion, *, stance: str, text: str,
                      expected_version: int, actor, now) -> Explanation:
     """The unit's answer on one item: agree or disagree, and its explanation (required when disagreeing)."""
-    from portal.assessments.domain import ItemInput
-    from portal.assessments.services import EditConflict
     text = clean_text(text, multiline=True)  # NFC, no control or bidi characters
     errors = {}
     if stance not in ("agree", "disagree"):

@@ -4,10 +4,12 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
-from portal.appraisal.domain import final_entry, member_fields
+from portal.appraisal.domain import member_fields
 from portal.appraisal.models import AppraisalOverride, CouncilAssignment
 from portal.assessments.models import ScoreEntry
 from portal.extensions import db
+from portal.policy.actors import actor_for
+from portal.policy.roles import Actor
 
 
 def entries_by_stage(assessment_ids) -> dict[int, dict[int, dict[str, ScoreEntry]]]:
@@ -19,20 +21,6 @@ def entries_by_stage(assessment_ids) -> dict[int, dict[int, dict[str, ScoreEntry
     for entry in db.session.scalars(select(ScoreEntry).where(ScoreEntry.assessment_id.in_(ids))):
         out[entry.assessment_id][entry.criterion_id][entry.stage] = entry
     return out
-
-
-def final_entries(assessment_ids) -> dict[int, dict[int, ScoreEntry]]:
-    """The final appraised entry of every item: round 2 where it exists, else round 1; items the council
-    never appraised keep the unit's self-score (the council accepted it as declared)."""
-    result: dict[int, dict[int, ScoreEntry]] = {}
-    for aid, items in entries_by_stage(assessment_ids).items():
-        finals = {}
-        for cid, stages in items.items():
-            chosen = final_entry(stages.get("round1"), stages.get("round2")) or stages.get("self")
-            if chosen is not None:
-                finals[cid] = chosen
-        result[aid] = finals
-    return result
 
 
 def effective_fields(year_id: int, user_id: int, unit_id: int, unit_type: str) -> frozenset[str]:
@@ -47,11 +35,9 @@ def effective_fields(year_id: int, user_id: int, unit_id: int, unit_type: str) -
 
 def appraisal_actor(user, year, assessment):
     """The domain Actor of a council user for one unit: its effective fields for that unit."""
-    from portal.years.domain import Actor
     if user.role == "council_chair":
         return Actor("council_chair", user_id=user.id, agency_unit_id=user.unit_id, assigned_fields=frozenset({"*"}))
     if user.role == "council_member":
         fields = effective_fields(year.id, user.id, assessment.unit_id, assessment.unit_type)
         return Actor("council_member", user_id=user.id, agency_unit_id=user.unit_id, assigned_fields=fields)
-    from portal.years.deadlines import actor_for
     return actor_for(user, year)

@@ -22,6 +22,7 @@ from portal.appraisal.rounds import (
 from portal.appraisal.services import appraisal_actor
 from portal.assessments.models import Assessment, Explanation
 from portal.assessments.services import EditConflict, ItemInvalid, set_criteria
+from portal.auth.models import User
 from portal.comments.counts import counts_by_item
 from portal.criteria.models import Criterion
 from portal.db import utcnow
@@ -32,8 +33,10 @@ from portal.web.filters import format_datetime
 from portal.web.messages import tr
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
+from portal.policy.decisions import refuse
 from portal.years import domain as rules
-from portal.years.deadlines import phase_label, refusal_message, unit_window
+from portal.policy.refusals import phase_label, refusal_message
+from portal.years.windows import unit_window
 from portal.years.models import AssessmentYear
 from portal.years.services import active_year
 
@@ -97,7 +100,7 @@ def _board_page(count: int) -> tuple[int, int]:
 def _decision(assessment, year, field_code, now):
     round_no = ROUND_OF_PHASE.get(year.phase)
     if round_no is None:
-        return rules.refuse("wrong_phase"), None
+        return refuse("wrong_phase"), None
     window, deadline = unit_window(year, assessment.unit_id, year.phase)
     actor = appraisal_actor(current_user, year, assessment)
     return rules.can_appraise(actor, unit_id=assessment.unit_id, field_code=field_code, round=round_no,
@@ -205,7 +208,6 @@ def _conflict(criterion, err: EditConflict) -> dict:
     the one just typed) described in words by the template."""
     from types import SimpleNamespace
 
-    from portal.auth.models import User
     theirs = err.entry
     who = db.session.get(User, theirs.updated_by_id) if theirs is not None and theirs.updated_by_id else None
     item = err.item
@@ -296,6 +298,3 @@ def history_export(assessment_id: int):
     name = f"lich-su-cham-diem-{assessment.unit.code.lower()}-{year.year}.xlsx"
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-from portal.appraisal import assignments, done_views  # noqa: E402,F401  (the assignment and field-done routes)

@@ -28,7 +28,9 @@ from portal.web.messages import tr
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import authenticated
 from portal.years import domain as rules
-from portal.years.deadlines import actor_for, banner_state, page_refusal, phase_label, unit_window
+from portal.policy.actors import actor_for
+from portal.policy.refusals import phase_label
+from portal.years.windows import banner_state, page_refusal, unit_window
 
 PHASE = "explanation"
 TEMPLATE = "assessments/explain.html"

@@ -10,13 +10,13 @@ from decimal import Decimal
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.criteria.models import CriteriaSet
 from portal.db import Points, UTCDateTime, utcnow
 from portal.extensions import db
 
 
 def _type_of_set(context) -> str | None:
     """A new file's type defaults to its criteria set's (a file is always scored on its type's set)."""
-    from portal.criteria.models import CriteriaSet
     set_id = context.get_current_parameters().get("criteria_set_id")
     return context.connection.scalar(select(CriteriaSet.unit_type).where(CriteriaSet.id == set_id))
 

@@ -22,6 +22,7 @@ from portal.audit.services import record
 from portal.criteria.models import Criterion
 from portal.criteria.nodes import build_nodes
 from portal.extensions import db
+from portal.notifications.services import notify, portal_language, unit_user_ids
 from portal.scoring import Evaluation, ItemState, YearSettings, evaluate
 
 
@@ -247,7 +248,6 @@ def lock_at_deadline(year, *, actor, now: datetime) -> int:
     and the unit told. The council then appraises what the unit had entered by the deadline."""
     from flask_babel import gettext as _
 
-    from portal.notifications.services import notify, portal_language, unit_user_ids
     files = unsubmitted(year)
     for assessment in files:
         assessment.status, assessment.self_submitted_at, assessment.self_submitted_by_id = "submitted", now, None

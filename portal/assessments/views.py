@@ -12,11 +12,13 @@ from portal.appraisal.services import entries_by_stage
 from portal.assessments import bp
 from portal.assessments.models import Assessment
 from portal.assessments.services import EditConflict, ItemInvalid, load_workspace, save_self_item, submit_self
+from portal.auth.models import User
 from portal.comments.counts import counts_by_item
 from portal.criteria.models import Criterion
 from portal.db import utcnow
 from portal.evidence.services import evidence_by_item
 from portal.extensions import db
+from portal.policy.roles import UNIT_ROLES
 from portal.units.models import Unit
 from portal.units.types import sort_key
 from portal.web.filters import format_datetime
@@ -24,13 +26,9 @@ from portal.web.messages import tr
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import authenticated
 from portal.years import domain as rules
-from portal.years.deadlines import (
-    actor_for,
-    banner_state,
-    page_refusal,
-    phase_label,
-    unit_window,
-)
+from portal.policy.actors import actor_for
+from portal.policy.refusals import phase_label
+from portal.years.windows import banner_state, page_refusal, unit_window
 from portal.years.models import AssessmentYear
 from portal.years.services import active_year
 
@@ -67,7 +65,6 @@ def _refusal(decision, year) -> str:
 
 def _leaders(assessment) -> list[str]:
     """The names of the unit's active leaders: the only accounts that submit (chốt) the unit's file."""
-    from portal.auth.models import User
     return list(db.session.scalars(select(User.full_name).where(
         User.unit_id == assessment.unit_id, User.role == "unit_leader", User.active.is_(True)).order_by(User.full_name)))
 
@@ -99,7 +96,7 @@ def mine():
     year = active_year()
     if year is None:
         abort(404)
-    if current_user.role in ("unit_staff", "unit_leader"):
+    if current_user.role in UNIT_ROLES:
         assessment = db.session.scalar(select(Assessment).where(Assessment.year_id == year.id,
                                                                 Assessment.unit_id == current_user.unit_id))
         if assessment is None:
@@ -193,6 +190,3 @@ def submit(assessment_id: int):
         abort(403)
     # The unit's staff see the check too, with who submits instead of a bare refusal.
     return render("assessments/submit.html", **context)
-
-
-from portal.assessments import explain, views_evidence, views_xlsx  # noqa: E402,F401  (more routes)

@@ -27,7 +27,7 @@ from portal.evidence.services import (
 from portal.extensions import db
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import authenticated
-from portal.years.deadlines import page_refusal
+from portal.years.windows import page_refusal
 
 
 def _target(assessment_id: int, criterion_id: int):

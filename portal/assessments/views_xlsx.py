@@ -16,7 +16,7 @@ from portal.extensions import db
 from portal.web import pending
 from portal.web.htmx import redirect_after_post, render
 from portal.web.permissions import authenticated
-from portal.years.deadlines import page_refusal
+from portal.years.windows import page_refusal
 
 
 def _views(assessment, year):

@@ -25,8 +25,10 @@ from portal.audit.services import chain_problems
 from portal.comments.models import Comment
 from portal.criteria.models import CriteriaSet, Criterion
 from portal.evidence.models import EvidenceDocument, ItemEvidence
+from portal.evidence.storage import verify_blobs
 from portal.extensions import db
 from portal.results.models import SurveyScore, UnitResult
+from portal.scoring import compute_index
 from portal.units.models import UnitType
 
 LIMIT = 20  # violations listed per check (the count is always exact)
@@ -57,7 +59,6 @@ def scores_in_range() -> list[str]:
 
 
 def results_consistent() -> list[str]:
-    from portal.scoring import compute_index
     bad = []
     for r in db.session.scalars(select(UnitResult).order_by(UnitResult.id)):
         expected = compute_index(r.appraisal_points + r.survey_points, r.bonus, r.deductions, r.applicable_max)
@@ -71,7 +72,6 @@ def results_consistent() -> list[str]:
 
 
 def blobs_match() -> list[str]:
-    from portal.evidence.storage import verify_blobs
     return _listed(verify_blobs(), lambda p: f"evidence_file {p[0].id} ({p[0].original_name}): blob {p[1]}")
 
 

@@ -70,11 +70,6 @@ def record(action: str, object_type: str, object_id=None, *, actor=None, unit_id
     return row
 
 
-def verify_chain() -> list[int]:
-    """Ids of audit rows whose content or link no longer matches the chain (empty when intact)."""
-    return [row_id for row_id, _why in chain_problems()]
-
-
 def chain_problems(batch: int = 2000) -> list[tuple[int, str]]:
     """(id, 'content' | 'link') of every audit row altered after it was written: 'content' when the row's
     own hash no longer matches what it holds, 'link' when it no longer follows the row before it (a row

@@ -3,5 +3,5 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from portal.auth import views  # noqa: E402,F401
-from portal.auth.session import init_auth  # noqa: E402,F401
+#: The modules that add routes to ``bp``; the app factory imports them, and nothing else does.
+ROUTES = ("views", "views_totp")

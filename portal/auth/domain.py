@@ -1,9 +1,7 @@
 """Accounts: roles, the password policy and the login throttle. Pure rules, no Flask."""
 from datetime import datetime, timedelta
 
-ROLES = ("admin", "unit_staff", "unit_leader", "council_member", "council_chair")
-UNIT_ROLES = frozenset({"unit_staff", "unit_leader"})
-COUNCIL_ROLES = frozenset({"council_member", "council_chair"})
+from portal.policy.roles import UNIT_ROLES
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 64
@@ -104,7 +102,3 @@ def may_drop_second_factor(*, role: str, required: bool, required_roles) -> bool
     """A user may switch two-factor sign-in off only where the setting does not require it."""
     return not (required and role in required_roles)
 
-
-def can_manage_accounts(role: str) -> bool:
-    """Only the Sở Nội vụ secretariat manages units and accounts."""
-    return role == "admin"

@@ -5,7 +5,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.auth.domain import ROLES
+from portal.policy.roles import ROLES
 from portal.db import UTCDateTime, utcnow
 from portal.extensions import db
 

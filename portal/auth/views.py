@@ -9,28 +9,13 @@ from portal.auth.domain import password_problems
 from portal.auth.forms import ChangePasswordForm, LoginForm
 from portal.auth.services import (authenticate, change_password, end_session, second_factor_step,
                                   start_session)
+from portal.auth.views_totp import begin_second_factor
 from portal.db import utcnow
 from portal.extensions import db
-from portal.web.filters import format_datetime
 from portal.web.htmx import redirect_after_post, render
-from portal.web.messages import password_problem_text
+from portal.web.messages import login_refusal_text, password_problem_text
 from portal.web.permissions import authenticated, public
 from portal.web.redirects import safe_next
-
-
-def refusal_text(reason: str | None, wait_until, *, code: bool = False) -> str:
-    """The message of a refused login step: throttled (with the time to wait), inactive, or wrong."""
-    if reason == "throttled" or wait_until is not None:
-        return _("Tài khoản tạm bị khóa vì nhập sai nhiều lần. Hãy thử lại sau %(time)s.",
-                 time=format_datetime(wait_until) + ":" + wait_until.strftime("%S"))
-    if reason == "inactive":
-        return _("Tài khoản đã bị vô hiệu hóa. Hãy liên hệ Sở Nội vụ.")
-    if code:
-        return _("Mã xác thực không đúng hoặc đã dùng rồi. Hãy nhập mã đang hiện trên ứng dụng xác thực "
-                 "(mã đổi sau mỗi 30 giây) và kiểm tra giờ trên điện thoại.")
-    # Also the answer for a deactivated account: the same words as an unknown name (no enumeration).
-    return _("Tên đăng nhập hoặc mật khẩu không đúng. Hãy kiểm tra lại (chú ý chữ hoa, chữ thường và bộ gõ "
-             "tiếng Việt); nếu vẫn không được, hãy liên hệ Sở Nội vụ.")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -54,7 +39,7 @@ def login():
             db.session.commit()
             return redirect_after_post(safe_next(request.args.get("next")))
         db.session.commit()  # keep the failure count and the throttle
-        error = refusal_text(reason, wait_until)
+        error = login_refusal_text(reason, wait_until)
     return render("auth/login.html", form=form, error=error, expired=request.args.get("expired"),
                   status=401 if error else 200)
 
@@ -88,6 +73,3 @@ def change_password_view():
                 return redirect_after_post(url_for("home.index"))
     return render("auth/change_password.html", form=form,
                   status=422 if form.errors else 200)
-
-
-from portal.auth.views_totp import begin_second_factor  # noqa: E402  (more routes of the blueprint)

@@ -15,10 +15,10 @@ from portal.auth.forms import TwoFactorForm
 from portal.auth.models import User
 from portal.auth.services import (check_second_factor, drop_second_factor, enrol_second_factor,
                                   enrolled_secret, pending_secret, start_enrolment, start_session)
-from portal.auth.views import refusal_text
 from portal.db import utcnow
 from portal.extensions import db
 from portal.web.htmx import redirect_after_post, render
+from portal.web.messages import login_refusal_text
 from portal.web.permissions import authenticated, public, roles
 from portal.web.redirects import safe_next
 
@@ -87,7 +87,7 @@ def two_factor():
                       "success")
             return redirect_after_post(safe_next(data.get("next")))
         db.session.commit()  # keep the failure count and the throttle
-        error = refusal_text(reason, _wait(user, now), code=True)
+        error = login_refusal_text(reason, _wait(user, now), code=True)
     setup = _setup_context(user, secret) if enrolling else None
     return render("auth/two_factor.html", form=form, error=error, setup=setup, username=user.username,
                   status=401 if error else (422 if form.errors else 200))
@@ -121,7 +121,7 @@ def account_two_factor():
             flash(_("Đã bật xác thực hai bước."), "success")
             return redirect_after_post(url_for("auth.account_two_factor"))
         db.session.commit()
-        error = refusal_text(reason, _wait(user, now), code=True)
+        error = login_refusal_text(reason, _wait(user, now), code=True)
     setup = _setup_context(user, secret) if secret else None
     cfg = current_app.config
     return render("auth/account_two_factor.html", form=form, error=error, setup=setup, enrolled=bool(user.totp_secret),
@@ -154,7 +154,7 @@ def disable_two_factor():
         flash(_("Đã tắt xác thực hai bước."), "success")
     else:
         db.session.commit()
-        flash(refusal_text(reason, _wait(user, now), code=True), "error")
+        flash(login_refusal_text(reason, _wait(user, now), code=True), "error")
     return redirect_after_post(url_for("auth.account_two_factor"))
 
 

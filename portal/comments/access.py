@@ -12,11 +12,12 @@ from datetime import datetime
 
 from portal.appraisal.domain import can_see, field_of, relation
 from portal.appraisal.services import effective_fields
+from portal.policy.decisions import Decision, refuse
+from portal.policy.roles import COUNCIL_ROLES, UNIT_ROLES, Actor
 from portal.years import domain as rules
-from portal.years.deadlines import actor_for, unit_window
+from portal.policy.actors import actor_for
+from portal.years.windows import unit_window
 
-UNIT_ROLES = ("unit_staff", "unit_leader")
-COUNCIL_ROLES = ("council_member", "council_chair")
 COUNCIL_SIDE = frozenset({"assigned_member", "chair", "admin"})  # relations that read the council's view
 REVIEW_PHASES = {"review_1": 1, "review_2": 2}
 
@@ -67,17 +68,17 @@ def council_side(rel: str) -> bool:
     return rel in COUNCIL_SIDE
 
 
-def council_actor(user, assessment) -> rules.Actor:
+def council_actor(user, assessment) -> Actor:
     """The domain actor of a council account with its effective fields for this unit."""
-    return rules.Actor(user.role, user_id=user.id, agency_unit_id=user.unit_id,
+    return Actor(user.role, user_id=user.id, agency_unit_id=user.unit_id,
                        assigned_fields=member_fields(user, assessment))
 
 
-def comment_decision(user, assessment, criterion, *, year, now: datetime) -> rules.Decision:
+def comment_decision(user, assessment, criterion, *, year, now: datetime) -> Decision:
     """May ``user`` write, send or resolve a council comment on this item now? (`can_appraise`)"""
     role = role_of(user)
     if role not in COUNCIL_ROLES:
-        return rules.refuse("role")
+        return refuse("role")
     phase = year.phase
     window, deadline = unit_window(year, assessment.unit_id, phase)
     return rules.can_appraise(council_actor(user, assessment), unit_id=assessment.unit_id, field_code=item_field(criterion) or "",
@@ -85,10 +86,10 @@ def comment_decision(user, assessment, criterion, *, year, now: datetime) -> rul
                               window=window, deadline=deadline, now=now)
 
 
-def reply_decision(user, assessment, *, year, now: datetime) -> rules.Decision:
+def reply_decision(user, assessment, *, year, now: datetime) -> Decision:
     """May ``user`` reply for the unit now? The unit replies during explanation only (`can_explain`)."""
     if role_of(user) not in UNIT_ROLES:
-        return rules.refuse("role")
+        return refuse("role")
     window, deadline = unit_window(year, assessment.unit_id, "explanation")
     return rules.can_explain(actor_for(user, year), unit_id=assessment.unit_id, phase=year.phase,
                              status=assessment.status, window=window, deadline=deadline, now=now)
@@ -98,5 +99,5 @@ def reply_decision(user, assessment, *, year, now: datetime) -> rules.Decision:
 WHO_CODES = frozenset({"role", "not_own_unit", "not_assigned", "own_agency"})
 
 
-def refusal_status(decision: rules.Decision) -> int:
+def refusal_status(decision: Decision) -> int:
     return 403 if decision.reason in WHO_CODES else 409

@@ -46,8 +46,9 @@ from portal.comments.counts import ItemCount, counts_by_item, unread_counts  # n
 from portal.comments.models import Comment, CommentRead
 from portal.criteria.models import Criterion
 from portal.extensions import db
+from portal.notifications.services import notify, portal_language, unit_user_ids
 from portal.text import clean_text
-from portal.years.deadlines import check
+from portal.policy.refusals import check
 from portal.years.models import AssessmentYear
 
 MAX_BODY = 5000
@@ -289,14 +290,12 @@ def thread_path(assessment_id: int, criterion_id: int) -> str:
 
 
 def _notify(user_ids, kind: str, message_fn, link: str, now: datetime) -> None:
-    from portal.notifications.services import notify, portal_language
     with portal_language():
         message = message_fn()
     notify(user_ids, kind, message, link, now=now)
 
 
 def _notify_sent(assessment, criterion, *, now: datetime) -> None:
-    from portal.notifications.services import unit_user_ids
     _notify(unit_user_ids([assessment.unit_id]), "comment_sent",
             lambda: _("Hội đồng thẩm định đã gửi ý kiến về mục %(code)s. Hãy xem và trả lời trong giai đoạn "
                       "giải trình.", code=criterion.code),

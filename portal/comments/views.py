@@ -26,7 +26,8 @@ from portal.web.filters import format_datetime
 from portal.web.htmx import is_htmx, render
 from portal.web.permissions import authenticated
 from portal.years import domain as rules
-from portal.years.deadlines import Refused, actor_for
+from portal.policy.actors import actor_for
+from portal.policy.refusals import Refused
 from portal.years.models import AssessmentYear
 
 PAGE = "comments/thread.html"

@@ -15,7 +15,7 @@ from portal.comments import access
 from portal.comments.services import CommentView, mark_read, mark_seen_by_unit, thread_for, walk
 from portal.db import write_transaction
 from portal.extensions import db
-from portal.years.deadlines import refusal_message
+from portal.policy.refusals import refusal_message
 from portal.web.redirects import path_of_page_url, same_site_path
 from portal.years.models import AssessmentYear
 

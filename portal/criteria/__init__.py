@@ -3,4 +3,5 @@ from flask import Blueprint
 
 bp = Blueprint("criteria", __name__, url_prefix="/admin/criteria")
 
-from portal.criteria import views, views_io, views_items  # noqa: E402,F401
+#: The modules that add routes to ``bp``; the app factory imports them, and nothing else does.
+ROUTES = ("views", "views_io", "views_items")

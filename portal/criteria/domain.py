@@ -11,17 +11,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from portal.policy.decisions import ALLOWED, Decision, refuse
+from portal.policy.roles import Actor, Role
 from portal.text import N_
-from portal.years.domain import (
-    ALLOWED,
-    Actor,
-    Decision,
-    Phase,
-    Role,
-    as_phase,
-    can_edit_criteria,
-    refuse,
-)
+from portal.years.domain import Phase, as_phase, can_edit_criteria
 
 #: Why a set cannot be edited: the year is over, an explicit lock, or self-assessment has opened.
 LOCK_PUBLISHED, LOCK_MANUAL, LOCK_PHASE = "published", "manual", "phase"

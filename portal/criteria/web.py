@@ -27,7 +27,9 @@ from portal.criteria.tree import config_text, config_words
 from portal.extensions import db
 from portal.units.types import unit_type_label
 from portal.web.htmx import is_htmx, render
-from portal.years.domain import PHASE_LABELS, REASON_MESSAGES, Actor, as_phase, can_edit_criteria
+from portal.policy.decisions import REASON_MESSAGES
+from portal.policy.roles import Actor
+from portal.years.domain import PHASE_LABELS, as_phase, can_edit_criteria
 from portal.years.models import AssessmentYear
 
 EDITOR = "criteria/editor.html"

@@ -14,7 +14,7 @@ import struct
 import zipfile
 import zlib
 
-from portal.evidence.sniff import Refused
+from portal.evidence.kinds import Refused
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 MAX_ENTRIES = 10_000

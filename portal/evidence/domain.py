@@ -14,7 +14,7 @@ Rules (the views enforce them; templates only show or hide controls):
   :func:`portal.years.domain.can_edit_self_score` allows, during explanation exactly when
   :func:`portal.years.domain.can_explain` allows (phase window, per-unit deadline, unit status).
 
-Every predicate returns a :class:`portal.years.domain.Decision` whose refusal code has a message in
+Every predicate returns a :class:`portal.policy.decisions.Decision` whose refusal code has a message in
 ``REASON_MESSAGES``. Also here: the evidence stage of a phase, dates typed as dd/mm/yyyy, the
 "outside the assessed year" flag, and the quota rule.
 """
@@ -23,22 +23,16 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from portal.policy.decisions import ALLOWED, Decision, refuse
+from portal.policy.roles import ALL_FIELDS, COUNCIL_ROLES, UNIT_ROLES, Actor, Role
 from portal.years.domain import (
-    ALL_FIELDS,
-    ALLOWED,
-    COUNCIL_ROLES,
-    UNIT_ROLES,
-    Actor,
-    Decision,
     Phase,
-    Role,
     UnitDeadline,
     Window,
     as_phase,
     can_edit_self_score,
     can_explain,
     phase_index,
-    refuse,
 )
 
 #: ItemEvidence.stage: attached at self-assessment, or added as "files bổ sung" while explaining.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from portal.evidence.sniff import KINDS, OFFICE_EXTENSIONS, Detected, Refused
+from portal.evidence.kinds import KINDS, OFFICE_EXTENSIONS, Detected, Refused
 
 MAX_NAME = 200
 FALLBACK_STEM = "tai-lieu"

@@ -25,7 +25,8 @@ from portal.evidence import antivirus, storage
 from portal.evidence.domain import human_size, quota_allows
 from portal.evidence.filenames import display_name
 from portal.evidence.models import EvidenceDocument, EvidenceFile
-from portal.evidence.sniff import Detected, Refused, detect
+from portal.evidence.kinds import Detected, Refused
+from portal.evidence.sniff import detect
 from portal.extensions import db
 from portal.units.models import Unit
 

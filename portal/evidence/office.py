@@ -3,7 +3,7 @@
 Pure (oletools, olefile and the standard library; no Flask). Runs only after
 :mod:`portal.evidence.containers` has passed the file (zip-bomb limits, no ``vbaProject.bin``, no macro
 storage), so opening its parts is safe. ``check_office(path, kind)`` returns quietly or raises
-:class:`~portal.evidence.sniff.Refused`:
+:class:`~portal.evidence.kinds.Refused`:
 
 * ``macro`` — VBA or Excel 4 (XLM) macros (olevba), or a ribbon ``customUI`` with an ``onLoad`` callback;
 * ``office_external`` — a relationship with ``TargetMode="External"`` other than a hyperlink: a remote
@@ -26,7 +26,7 @@ import olefile
 from oletools import msodde, oleobj, ooxml
 from oletools.olevba import VBA_Parser
 
-from portal.evidence.sniff import Refused
+from portal.evidence.kinds import Refused
 
 CHECKED_KINDS = frozenset({"docx", "xlsx", "doc", "xls"})
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")

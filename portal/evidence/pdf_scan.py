@@ -1,7 +1,7 @@
 """Nội dung tự chạy trong PDF — active content in an uploaded PDF, found with a real PDF parser (pypdf).
 
 Pure (pypdf and the standard library, no Flask). ``check_pdf(path, size)`` returns quietly for a PDF
-that only shows pages, or raises :class:`~portal.evidence.sniff.Refused`:
+that only shows pages, or raises :class:`~portal.evidence.kinds.Refused`:
 
 * ``pdf_active`` with ``found`` naming what was seen: JavaScript (``/JS``, ``/JavaScript``), an action
   that launches a program, sends or imports form data (``/Launch``, ``/SubmitForm``, ``/ImportData``,
@@ -35,7 +35,7 @@ from pypdf import PdfReader, apply_configuration
 from pypdf.errors import LimitReachedError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject, read_object
 
-from portal.evidence.sniff import Refused
+from portal.evidence.kinds import Refused
 
 #: Decoded bytes of all streams of one file together; per stream pypdf's own limit applies.
 INFLATE_BUDGET = 160 * 1024 * 1024

@@ -46,6 +46,7 @@ from portal.evidence.files import (  # noqa: F401  (re-exported: the public API)
 from portal.evidence.models import EvidenceDocument, EvidenceFile, ItemEvidence
 from portal.extensions import db
 from portal.text import fold_key
+from portal.policy.roles import COUNCIL_ROLES, Actor
 from portal.years import domain as years
 from portal.years.models import PhaseWindow
 from portal.years.models import UnitDeadline as UnitDeadlineRow
@@ -63,14 +64,14 @@ class EvidenceInUse(ValueError):
         self.codes = codes
 
 
-def actor_of(user) -> years.Actor:
+def actor_of(user) -> Actor:
     """The rules' view of a logged-in user (a council member's unit is its own agency)."""
-    council = user.role in ("council_member", "council_chair")
-    return years.Actor(role=user.role, user_id=user.id, unit_id=None if council else user.unit_id,
+    council = user.role in COUNCIL_ROLES
+    return Actor(role=user.role, user_id=user.id, unit_id=None if council else user.unit_id,
                        agency_unit_id=user.unit_id if council else None)
 
 
-def reader_of(user, document: EvidenceDocument, year) -> years.Actor:
+def reader_of(user, document: EvidenceDocument, year) -> Actor:
     """The rules' view of a user reading a document's files: for a council member, with the fields it
     appraises for the document's unit that year — the same ones its appraisal pages show (its assignments
     for the unit's type, with the admin's per-unit reassignments)."""
@@ -81,10 +82,10 @@ def reader_of(user, document: EvidenceDocument, year) -> years.Actor:
         Assessment.year_id == document.year_id, Assessment.unit_id == document.unit_id))
     if assessment is None:
         return actor
-    # The appraisal module owns the assignments (as in portal.years.deadlines.actor_for).
+    # The appraisal module owns the assignments (as in portal.policy.actors.actor_for).
     from portal.appraisal.services import appraisal_actor
     fields = appraisal_actor(user, year, assessment).assigned_fields
-    return years.Actor(role=actor.role, user_id=actor.user_id, agency_unit_id=actor.agency_unit_id,
+    return Actor(role=actor.role, user_id=actor.user_id, agency_unit_id=actor.agency_unit_id,
                        assigned_fields=fields)
 
 

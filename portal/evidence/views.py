@@ -36,16 +36,17 @@ from portal.evidence.services import (
     update_document,
 )
 from portal.extensions import db
+from portal.policy.roles import UNIT_ROLES
 from portal.units.models import Unit
 from portal.web.filters import format_datetime
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import authenticated
-from portal.years.domain import PHASE_LABELS, REASON_MESSAGES, Decision, as_phase
+from portal.policy.decisions import REASON_MESSAGES, Decision
+from portal.years.domain import PHASE_LABELS, as_phase
 from portal.years.models import AssessmentYear
 from portal.years.services import active_year
 
 TEMPLATE = "evidence/library.html"
-UNIT_ROLES = ("unit_staff", "unit_leader")
 # What the file pickers offer; the server decides by content anyway.
 ACCEPT = ".pdf,.doc,.docx,.xls,.xlsx,.odt,.ods,.jpg,.jpeg,.png"
 

@@ -29,7 +29,7 @@ from portal.evidence.services import (
     reader_of,
     replace_file,
 )
-from portal.evidence.sniff import MIME_TYPES
+from portal.evidence.kinds import MIME_TYPES
 from portal.evidence.views import document_card, open_document, refusal
 from portal.extensions import db
 from portal.web.htmx import is_htmx, redirect_after_post

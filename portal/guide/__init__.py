@@ -3,5 +3,4 @@ illustrated with screenshots of the real pages (static/guide/<lang>/, regenerate
 from flask import Blueprint
 
 bp = Blueprint("guide", __name__, url_prefix="/huong-dan")
-
-from portal.guide import views  # noqa: E402,F401
+ROUTES = ("views",)

@@ -5,24 +5,26 @@ from flask import redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from portal.appraisal.board import build
+from portal.appraisal.domain import ROUND1_CLOSED
 from portal.assessments.models import Assessment
 from portal.db import utcnow
 from portal.extensions import db
 from portal.home import bp
+from portal.policy.roles import COUNCIL_ROLES, UNIT_ROLES
 from portal.web.htmx import render
 from portal.web.permissions import authenticated, public
 from portal.web.redirects import safe_next
 from portal.years import domain as rules
-from portal.years.deadlines import banner_state, phase_label
-from portal.years.services import active_year
+from portal.policy.refusals import phase_label
+from portal.years.windows import banner_state
+from portal.years.services import active_year, years_for
 
 UNIT_PHASES = ("self_assessment", "explanation")
 
 
 def _unit_work(year, unit_id: int) -> dict:
     """The unit's file this year and the deadline of the phase in which the unit acts (if any)."""
-    from portal.appraisal.domain import ROUND1_CLOSED
-    from portal.assessments.models import Assessment
     assessment = db.session.scalar(select(Assessment).where(Assessment.year_id == year.id,
                                                             Assessment.unit_id == unit_id))
     banner = banner_state(year, unit_id, year.phase, utcnow()) if year.phase in UNIT_PHASES else None
@@ -31,7 +33,6 @@ def _unit_work(year, unit_id: int) -> dict:
 
 
 def _council_work(year) -> dict:
-    from portal.appraisal.board import build
     round_no = 2 if rules.phase_index(year.phase) >= rules.phase_index("review_2") else 1
     board = build(year, current_user, unit_type=None, round_no=round_no)
     banner = banner_state(year, None, year.phase, utcnow()) if year.phase in ("review_1", "review_2") else None
@@ -48,9 +49,9 @@ def index():
     unit = current_user.unit
     work = {}
     if year is not None:
-        if current_user.role in ("unit_staff", "unit_leader") and unit is not None:
+        if current_user.role in UNIT_ROLES and unit is not None:
             work = _unit_work(year, unit.id)
-        elif current_user.role in ("council_member", "council_chair") and \
+        elif current_user.role in COUNCIL_ROLES and \
                 rules.phase_index(year.phase) >= rules.phase_index("review_1"):
             work = _council_work(year)
         elif current_user.role == "admin" and rules.is_working_phase(year.phase):
@@ -74,7 +75,6 @@ def set_language(lang: str):
 @authenticated
 def switch_year():
     """Chuyển năm: the header's year switcher; only a year this person may see is kept in the session."""
-    from portal.years.services import years_for
     wanted = request.form.get("year_id", "")
     if wanted.isdigit() and any(y.id == int(wanted) for y in years_for(current_user)):
         session["year_id"] = int(wanted)

@@ -1,9 +1,13 @@
-"""What the inbox hears from lower areas through their signals (the areas themselves never import this)."""
+"""What the inbox hears from lower areas through their signals (the areas themselves never import this):
+repeated failed sign-ins, and the year's phase changes, extensions and reopenings (told in the words of
+:mod:`portal.years.notices`)."""
 from flask import url_for
 from flask_babel import gettext as _
 
 from portal.auth.signals import login_failures_repeated
 from portal.notifications.services import admin_user_ids, notify, portal_language
+from portal.years import notices
+from portal.years.signals import TELL, deadline_extended, phase_changed, receiver, unit_reopened
 
 
 @login_failures_repeated.connect
@@ -27,3 +31,20 @@ def _tell_about_login_failures(_app, *, scope: str, user_id: int | None, usernam
             "Tài khoản %(name)s có %(count)d lần đăng nhập sai liên tiếp (lần gần nhất từ địa chỉ %(address)s). "
             "Hãy xem nhật ký đăng nhập; nếu cần, liên hệ người dùng hoặc chặn địa chỉ này.",
             name=username, count=failures, address=address), link=url_for("users.list_users"), now=now)
+
+
+@receiver(phase_changed, stage=TELL)
+def _announce_phase(year, *, new, back, reason, now, **_extra) -> None:
+    """A phase opened: units (self-assessment, explanation), the council (review rounds), everyone
+    (publication); a move back says why."""
+    notices.announce_phase(year, new, reason=reason if back else None, now=now)
+
+
+@receiver(deadline_extended, stage=TELL)
+def _tell_extension(year, *, unit, until, reason, now, **_extra) -> None:
+    notices.tell_unit_extension(year, unit, until=until, reason=reason, now=now)
+
+
+@receiver(unit_reopened, stage=TELL)
+def _tell_reopened(year, *, unit, until, reason, now, **_extra) -> None:
+    notices.tell_unit_reopened(year, unit, until=until, reason=reason, now=now)

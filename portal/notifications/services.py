@@ -24,8 +24,10 @@ from sqlalchemy import func, select, update
 from portal.auth.models import User
 from portal.db import utcnow
 from portal.extensions import db
+from portal.local_time import format_local
 from portal.notifications import mail
 from portal.notifications.models import Notification
+from portal.policy.roles import COUNCIL_ROLES, UNIT_ROLES
 
 KIND_LABELS = {
     "comment_sent": _l("Góp ý của Hội đồng"),
@@ -42,8 +44,6 @@ KIND_LABELS = {
     "login_failures": _l("Đăng nhập sai nhiều lần"),
 }
 KINDS = frozenset(KIND_LABELS)
-UNIT_ROLES = ("unit_staff", "unit_leader")
-COUNCIL_ROLES = ("council_member", "council_chair")
 INBOX_LIMIT = 200
 
 
@@ -71,17 +71,12 @@ def unit_user_ids(unit_ids: Iterable[int]) -> list[int]:
     unit_ids = list(unit_ids)
     if not unit_ids:
         return []
-    return _active_ids(User.role.in_(UNIT_ROLES), User.unit_id.in_(unit_ids))
+    return _active_ids(User.role.in_(sorted(UNIT_ROLES)), User.unit_id.in_(unit_ids))
 
 
 def council_user_ids() -> list[int]:
     """Active council members and the chair."""
-    return _active_ids(User.role.in_(COUNCIL_ROLES))
-
-
-def all_unit_user_ids() -> list[int]:
-    """Active staff and leaders of every unit."""
-    return _active_ids(User.role.in_(UNIT_ROLES))
+    return _active_ids(User.role.in_(sorted(COUNCIL_ROLES)))
 
 
 def admin_user_ids() -> list[int]:
@@ -185,7 +180,6 @@ def set_digest(user, digest: bool) -> None:
 
 
 def _digest_mail(user: User, rows: list[Notification], now: datetime):
-    from portal.years.deadlines import format_local
     with portal_language():
         subject = _("[Chỉ số CCHC] Tóm tắt %(count)d thông báo ngày %(date)s", count=len(rows),
                     date=format_local(now, seconds=False)[:10])

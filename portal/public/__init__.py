@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__, url_prefix="/cong-bo")
 
-from portal.public import views  # noqa: E402,F401
+#: The modules that add routes to ``bp``; the app factory imports them, and nothing else does.
+ROUTES = ("views",)

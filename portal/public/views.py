@@ -11,7 +11,8 @@ from portal.results.document import find_unit, published_approval
 from portal.results.filtering import filter_document
 from portal.web.htmx import render
 from portal.web.permissions import public
-from portal.years.domain import Actor, can_view_results
+from portal.policy.roles import Actor
+from portal.years.domain import can_view_results
 from portal.years.models import AssessmentYear
 
 ANONYMOUS = Actor("anonymous")

@@ -17,7 +17,9 @@ Refusal order: role → own unit → phase → content not there yet (results no
 from dataclasses import dataclass
 
 from portal.appraisal.domain import can_see, can_see_year_wide
-from portal.years.domain import ALLOWED, PHASE_ORDER, Decision, Phase, as_phase, phase_index, refuse
+from portal.policy.decisions import ALLOWED, Decision, refuse
+from portal.policy.roles import UNIT_ROLES
+from portal.years.domain import PHASE_ORDER, Phase, as_phase, phase_index
 
 UNIT_REPORTS = ("self", "appraisal")
 YEAR_REPORTS = ("council", "synthesis", "annex", "scores_xlsx", "rankings_xlsx")
@@ -36,7 +38,6 @@ _BY_ROLE = {
     "unit_staff": frozenset(UNIT_REPORTS),
     "unit_leader": frozenset(UNIT_REPORTS),
 }
-_UNIT_ROLES = ("unit_staff", "unit_leader")
 _RELATION = {"admin": "admin", "council_chair": "chair"}
 
 # The first phase in which a report has content, for the secretariat and the council.
@@ -61,7 +62,7 @@ def _policy_first(role: str, report: str) -> Phase | None:
 def first_phase(role: str, report: str) -> Phase:
     """The phase from which the report has content for this reader: for a year-wide report, the later of
     the phase its content exists in and the phase the visibility policy lets the reader see it."""
-    if role in _UNIT_ROLES and report in UNIT_FIRST_PHASE:
+    if role in UNIT_ROLES and report in UNIT_FIRST_PHASE:
         return UNIT_FIRST_PHASE[report]
     first = FIRST_PHASE[report]
     if report in YEAR_REPORTS:
@@ -87,7 +88,7 @@ def can_download_report(role: str, report: str, *, phase, own_unit: bool = False
         raise ValueError(f"unknown report {report!r}")
     as_phase(phase)  # an unknown phase is a bug whoever asks
     allowed = _BY_ROLE.get(role, frozenset())
-    if role in _UNIT_ROLES and report in UNIT_REPORTS and not own_unit:
+    if role in UNIT_ROLES and report in UNIT_REPORTS and not own_unit:
         return Decision(False, NOT_FOUND)
     if report not in allowed or (report in YEAR_REPORTS and _policy_first(role, report) is None):
         return refuse("role")
@@ -102,7 +103,7 @@ def can_download_report(role: str, report: str, *, phase, own_unit: bool = False
 
 
 def _round1_closed_early(role: str, report: str, phase, unit_status: str | None) -> bool:
-    return (role in _UNIT_ROLES and report == "appraisal" and unit_status is not None
+    return (role in UNIT_ROLES and report == "appraisal" and unit_status is not None
             and can_see("own_unit", "round1_score", str(as_phase(phase)), unit_status=unit_status))
 
 
@@ -134,7 +135,7 @@ def appraisal_columns(role: str, *, phase, unit_status: str | None = None) -> Ap
     """The columns of the appraisal result for the reader: a unit sees round 1 once its round 1 is closed
     (`unit_status`) and the final scores only once the results are published; the admin and the chair see
     everything."""
-    rel = _RELATION.get(role, "own_unit" if role in _UNIT_ROLES else "anonymous")
+    rel = _RELATION.get(role, "own_unit" if role in UNIT_ROLES else "anonymous")
     phase = str(as_phase(phase))
     return AppraisalColumns(round1=can_see(rel, "round1_score", phase, unit_status=unit_status),
                             final=can_see(rel, "final_score", phase, unit_status=unit_status),

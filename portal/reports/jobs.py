@@ -25,6 +25,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
+from portal.assessments.models import Assessment
 from portal.audit.services import record
 from portal.db import utcnow, write_transaction
 from portal.extensions import db
@@ -32,6 +33,7 @@ from portal.reports import data, documents
 from portal.reports.models import ExportJob
 from portal.text import fold_key
 from portal.units.types import sort_key
+from portal.years.models import AssessmentYear
 
 log = logging.getLogger("portal.reports.jobs")
 STALE_AFTER = timedelta(minutes=10)
@@ -92,7 +94,6 @@ def create_job(year, kind: str, *, user, now) -> tuple[ExportJob, bool]:
 
 
 def _assessment_ids(year_id: int) -> list[int]:
-    from portal.assessments.models import Assessment
     return list(db.session.scalars(select(Assessment.id).where(Assessment.year_id == year_id)))
 
 
@@ -156,7 +157,6 @@ def run_job(job_id: int, *, on_progress=None) -> ExportJob | None:
     token = write_transaction.set(False)
     try:
         job = db.session.get(ExportJob, job_id)
-        from portal.years.models import AssessmentYear
         year = db.session.get(AssessmentYear, job.year_id)
         today = documents.local_today(utcnow())
         assessments = [data.load_assessment(i) for i in _assessment_ids(year.id)]

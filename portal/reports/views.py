@@ -17,7 +17,7 @@ from portal.reports.web import decide, load_year, reason_text, refuse
 from portal.results.surveys import year_units
 from portal.web.htmx import redirect_after_post, render
 from portal.web.permissions import roles
-from portal.years.deadlines import phase_label, refusal_message
+from portal.policy.refusals import phase_label, refusal_message
 from portal.years.domain import UNIT_STATUS_LABELS, UnitStatus
 from portal.years.services import active_year
 
@@ -113,6 +113,3 @@ def report_settings(year_id: int):
     flash(_("Đã lưu thông tin in trên báo cáo năm %(year)s.", year=year.year) if changed
           else _("Không có thay đổi nào."), "success")
     return redirect_after_post(url_for("reports.year_page", year_id=year.id))
-
-
-from portal.reports import commands, views_exports, views_files, views_signer  # noqa: E402,F401  (routes, `flask worker`)

@@ -16,7 +16,7 @@ from portal.reports.views import PAGE, page_context
 from portal.reports.web import ZIP_TYPE, file_response, load_year, refuse
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
-from portal.years.deadlines import refusal_message
+from portal.policy.refusals import refusal_message
 
 JOB_PAGE = "reports/job.html"
 

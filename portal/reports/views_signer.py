@@ -16,7 +16,7 @@ from portal.units.models import Unit
 from portal.units.signers import save_signer, signer_of
 from portal.web.htmx import redirect_after_post, render
 from portal.web.permissions import roles
-from portal.years.deadlines import refusal_message
+from portal.policy.refusals import refusal_message
 
 
 def _page(year, unit, form, signer, *, status=200):

@@ -9,10 +9,11 @@ from flask_login import current_user
 from portal.extensions import db
 from portal.reports import bp
 from portal.reports.domain import NOT_APPROVED, NOT_COMPUTED, NOT_FOUND, can_download_report, first_phase
+from portal.reports.jobs import KEEP_ZIPS
 from portal.reports.services import approval_in_force, assessment_of, results_computed
 from portal.units.domain import can_edit_signer
 from portal.web.htmx import is_htmx, render
-from portal.years.deadlines import phase_label, refusal_message
+from portal.policy.refusals import phase_label, refusal_message
 from portal.years.models import AssessmentYear
 
 PDF_TYPE = "application/pdf"
@@ -103,7 +104,6 @@ def unit_report_links(year, unit_id: int, assessment=None) -> list[dict]:
 @bp.app_template_global("export_zips_kept")
 def export_zips_kept() -> int:
     """How many finished ZIPs the server keeps per year and kind (portal.reports.jobs.KEEP_ZIPS)."""
-    from portal.reports.jobs import KEEP_ZIPS
     return KEEP_ZIPS
 
 

@@ -33,7 +33,7 @@ from portal.results.services import survey_rows
 from portal.spreadsheet import finish_sheet
 from portal.text import fold_key
 from portal.units.types import sort_key, unit_type_label
-from portal.years.deadlines import zone
+from portal.local_time import zone
 
 STAGES = (("self", "Tự chấm"), ("round1", "TĐ vòng 1"), ("round2", "TĐ vòng 2"), ("final", "Cuối cùng"))
 STAGE_LABELS = dict(STAGES)

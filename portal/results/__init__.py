@@ -4,11 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("results", __name__, url_prefix="/results")
 
-from portal.results import (  # noqa: E402,F401
-    views,
-    views_approval,
-    views_correction,
-    views_settings,
-    views_survey,
-    web,
-)
+#: The modules that add routes to ``bp`` or listen to other areas' signals; the app factory imports
+#: them, and nothing else does.
+ROUTES = ("views", "views_approval", "views_correction", "views_settings", "views_survey", "web",
+          "listeners")

@@ -15,7 +15,8 @@ from portal.extensions import db
 from portal.results.document import results_document
 from portal.results.models import Approval
 from portal.results.services import approved, current_approval, lock_year, results_stale
-from portal.years.deadlines import actor_for, check
+from portal.policy.actors import actor_for
+from portal.policy.refusals import check
 from portal.years.domain import Phase, can_approve_results, can_publish
 from portal.years.services import change_phase
 

@@ -17,16 +17,9 @@ from decimal import Decimal
 
 from portal.results.domain import decision_problems, rank_change
 from portal.scoring import RankInput, propose_bottom, propose_rewards, rank_units
-from portal.years.domain import (
-    ALLOWED,
-    FINAL_PHASES,
-    Actor,
-    Decision,
-    Role,
-    as_phase,
-    can_import_survey,
-    refuse,
-)
+from portal.policy.decisions import ALLOWED, Decision, refuse
+from portal.policy.roles import Actor, Role
+from portal.years.domain import FINAL_PHASES, as_phase, can_import_survey
 
 #: The figures of a unit's results entry a correction replaces (name, code and unit id stay).
 FIGURES = ("index", "band", "band_label", "appraisal_points", "survey_points", "bonus", "deductions",

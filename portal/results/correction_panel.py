@@ -10,7 +10,8 @@ from portal.results.corrections import corrections_of, open_correction_of
 from portal.results.document import find_unit
 from portal.results.forms import CorrectionForm
 from portal.results.models import UnitResult
-from portal.years.deadlines import actor_for, refusal_message
+from portal.policy.actors import actor_for
+from portal.policy.refusals import refusal_message
 from portal.years.domain import FINAL_PHASES, as_phase
 
 

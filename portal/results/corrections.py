@@ -31,7 +31,8 @@ from portal.results.services import (
     settings_of,
 )
 from portal.units.models import Unit
-from portal.years.deadlines import actor_for, check
+from portal.policy.actors import actor_for
+from portal.policy.refusals import check
 
 
 class CorrectionNotRecomputed(Exception):

@@ -21,18 +21,9 @@ from decimal import Decimal
 from portal.appraisal.domain import can_see_year_wide
 from portal.scoring import Band, ScoringInputError, YearSettings, format_vi, parse_decimal, validate_bands
 from portal.scoring.settings import NO_SURVEY_POLICIES
-from portal.years.domain import (
-    ALLOWED,
-    COUNCIL_ROLES,
-    UNIT_ROLES,
-    Actor,
-    Decision,
-    Phase,
-    Role,
-    can_view_results,
-    phase_index,
-    refuse,
-)
+from portal.policy.decisions import ALLOWED, Decision, refuse
+from portal.policy.roles import COUNCIL_ROLES, UNIT_ROLES, Actor, Role
+from portal.years.domain import Phase, can_view_results, phase_index
 
 GAP_LIMIT = 10
 

@@ -33,7 +33,8 @@ from portal.results.models import Approval, SurveyScore, UnitResult
 from portal.scoring import ItemState, RankInput, YearSettings, evaluate, iter_nodes, rank_units
 from portal.units.models import Unit
 from portal.units.types import sort_key
-from portal.years.deadlines import actor_for, check
+from portal.policy.actors import actor_for
+from portal.policy.refusals import check
 from portal.years.domain import can_compute_results
 
 ZERO = Decimal(0)
@@ -216,7 +217,7 @@ def _evaluate_set(year, cset: CriteriaSet, settings: YearSettings, surveys, unit
 def compute_results(year, *, user, now) -> dict:
     """Tính kết quả: evaluate and rank every unit of the year, replace the stored results, audit a summary.
 
-    Raises portal.years.deadlines.Refused when the rule says no (not admin, wrong phase, approved)."""
+    Raises portal.policy.refusals.Refused when the rule says no (not admin, wrong phase, approved)."""
     lock_year(year)
     check(can_compute_results(actor_for(user, year), phase=year.phase, approved=approved(year)),
           phase=year.phase)

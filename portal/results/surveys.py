@@ -19,7 +19,8 @@ from portal.results.survey_check import Catalogue, SurveyCheck, SurveyItem, Unit
 from portal.results.survey_parse import Problem, build_template, read_table
 from portal.units.models import Unit
 from portal.units.types import sort_key
-from portal.years.deadlines import actor_for, check
+from portal.policy.actors import actor_for
+from portal.policy.refusals import check
 from portal.years.domain import can_import_survey
 
 

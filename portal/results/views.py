@@ -21,7 +21,7 @@ from portal.results.surveys import current_import, scores_by_unit, year_units
 from portal.results.web import actor, load_year, refuse, refuse_decision, the_active_year
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
-from portal.years.deadlines import Refused, phase_label, refusal_message
+from portal.policy.refusals import Refused, phase_label, refusal_message
 from portal.years.domain import can_approve_results, can_compute_results, can_publish
 from portal.years.models import AssessmentYear
 

@@ -15,7 +15,8 @@ from portal.results.views import OVERVIEW, overview_context
 from portal.results.web import actor, load_year, refuse, refuse_decision
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
-from portal.years.deadlines import Refused, zone
+from portal.local_time import zone
+from portal.policy.refusals import Refused
 from portal.years.domain import can_approve_results, can_publish
 
 

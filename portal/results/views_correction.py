@@ -21,7 +21,8 @@ from portal.results.views import OVERVIEW, overview_context
 from portal.results.web import load_year, refuse
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
-from portal.years.deadlines import Refused, zone
+from portal.local_time import zone
+from portal.policy.refusals import Refused
 
 PROBLEM_TEXT = {
     "units_required": lambda: _("Hãy chọn ít nhất một đơn vị được đính chính."),

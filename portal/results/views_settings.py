@@ -18,7 +18,7 @@ from portal.units.types import year_types
 from portal.web.messages import tr
 from portal.web.htmx import redirect_after_post, render
 from portal.web.permissions import roles
-from portal.years.deadlines import Refused, refusal_message
+from portal.policy.refusals import Refused, refusal_message
 
 FIELDS = ("tie_breakers", "no_survey_policy")
 

@@ -28,7 +28,7 @@ from portal.results.web import actor, load_year, problem_text, refuse, refuse_de
 from portal.text import clean_text
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
-from portal.years.deadlines import Refused, refusal_message
+from portal.policy.refusals import Refused, refusal_message
 from portal.years.domain import can_import_survey
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

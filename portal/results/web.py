@@ -14,7 +14,8 @@ from portal.results.correcting import correction_notes
 from portal.units.types import unit_type_label
 from portal.web.filters import format_datetime, format_points
 from portal.web.htmx import is_htmx, render
-from portal.years.deadlines import actor_for, refusal_message
+from portal.policy.actors import actor_for
+from portal.policy.refusals import refusal_message
 from portal.years.models import AssessmentYear
 from portal.years.services import active_year
 

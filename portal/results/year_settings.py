@@ -7,7 +7,8 @@ from portal.results.domain import can_edit_settings
 from portal.results.services import approved, settings_of
 from portal.scoring import YearSettings
 from portal.units.types import forget, type_rows
-from portal.years.deadlines import actor_for, check
+from portal.policy.actors import actor_for
+from portal.policy.refusals import check
 
 
 def settings_decision(year, user):

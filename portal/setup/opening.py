@@ -20,8 +20,10 @@ from portal.criteria.services import copy_set
 from portal.extensions import db
 from portal.units.models import UnitName, UnitType
 from portal.units.types import TYPE_FIELDS, forget
-from portal.years.deadlines import Refused, actor_for, check, refusal_message
-from portal.years.domain import can_manage_year, refuse
+from portal.policy.actors import actor_for
+from portal.policy.refusals import Refused, check, refusal_message
+from portal.policy.decisions import refuse
+from portal.years.domain import can_manage_year
 from portal.years.models import AssessmentYear, PhaseWindow
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100

@@ -20,7 +20,8 @@ from portal.extensions import db
 from portal.text import clean_text, fold_key
 from portal.units.models import Unit, UnitName
 from portal.units.types import sort_key, type_of
-from portal.years.deadlines import actor_for, check
+from portal.policy.actors import actor_for
+from portal.policy.refusals import check
 from portal.years.domain import can_add_to_roster, can_remove_from_roster
 from portal.years.models import AssessmentYear
 

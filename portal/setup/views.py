@@ -30,7 +30,7 @@ from portal.units.types import (
 )
 from portal.web.htmx import redirect_after_post, render
 from portal.web.permissions import roles
-from portal.years.deadlines import Refused
+from portal.policy.refusals import Refused
 from portal.years.models import AssessmentYear
 from portal.years.services import all_years
 from portal.years.views import load_year

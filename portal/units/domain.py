@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from portal.years.domain import ALLOWED, Decision
+from portal.policy.decisions import ALLOWED, Decision
 
 DEPUTY = "phó "       # Phó Giám đốc, Phó Chủ tịch, Phó Chánh Văn phòng, Phó Trưởng ban…
 ACTING = "quyền "     # Quyền Giám đốc

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from portal.audit.services import record
 from portal.extensions import db
+from portal.seed_data.unit_types import PRESETS
 from portal.units.models import UnitType
 
 TYPE_FIELDS = ("code", "name", "name_en", "short_label", "heading", "plural", "committee", "reward_top",
@@ -224,5 +225,4 @@ def type_choices(year) -> list[tuple[str, str]]:
             seen.setdefault(t.code, t.label(lang))
     if seen:
         return list(seen.items())
-    from portal.seed_data.unit_types import PRESETS
     return [(code, (p["name_en"] if lang == "en" else p["name"])) for code, p in PRESETS.items()]

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.extensions import db
+from portal.setup.roster import add_to_year, years_of_unit
 from portal.units import bp
 from portal.db import utcnow
 from portal.units.forms import NewUnitForm, UnitForm, with_type_choices
@@ -13,12 +14,11 @@ from portal.units.services import UnitError, create_unit, search_units, set_unit
 from portal.units.types import type_choices, year_types
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
-from portal.years.deadlines import Refused
+from portal.policy.refusals import Refused
 from portal.years.services import active_year
 
 
 def _history(unit_ids):
-    from portal.setup.roster import years_of_unit  # the year's roster sits above the units
     return years_of_unit(unit_ids)
 
 
@@ -74,7 +74,6 @@ def create():
             unit = create_unit(code=form.code.data, name=form.name.data, unit_type=form.unit_type.data,
                                actor=current_user, year=None)
             if form.join_year.data and year is not None:
-                from portal.setup.roster import add_to_year  # the year's roster sits above the units
                 add_to_year(year, unit, form.unit_type.data, reason=form.reason.data, user=current_user,
                             now=utcnow())
         except UnitError as err:

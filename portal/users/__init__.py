@@ -3,4 +3,5 @@ from flask import Blueprint
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 
-from portal.users import views  # noqa: E402,F401
+#: The modules that add routes to ``bp``; the app factory imports them, and nothing else does.
+ROUTES = ("views",)

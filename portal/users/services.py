@@ -9,6 +9,7 @@ from portal.auth.services import end_all_sessions, hash_password, temporary_pass
 from portal.extensions import db
 from portal.search import contains
 from portal.text import fold_key
+from portal.units.models import Unit
 
 
 class UserError(ValueError):
@@ -18,7 +19,6 @@ class UserError(ValueError):
 
 
 def search_users(query: str = "", role: str | None = None) -> list[User]:
-    from portal.units.models import Unit
     # each row shows the account's unit (with its name of the year): load them with the users, not per row
     stmt = select(User).options(selectinload(User.unit).selectinload(Unit.names))
     if role:

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from portal.auth.domain import ROLES
+from portal.policy.roles import ROLES
 from portal.auth.models import User
 from portal.db import utcnow
 from portal.extensions import db

@@ -8,9 +8,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.notifications.services import unread_count
+from portal.policy.roles import UNIT_ROLES
+from portal.results.domain import sees_results_menu
 from portal.units.types import entry_label, unit_type_label, year_types
 from portal.web.compress import init_compression
 from portal.web.messages import band_legend, band_name, role_label
+from portal.years.services import active_year, switch_years
 
 _static_versions: dict[str, str] = {}
 
@@ -39,16 +43,16 @@ def navigation() -> list[tuple[str, str, str]]:
     if not current_user.is_authenticated:
         return []
     items = [("home.index", url_for("home.index"), _("Trang chủ"))]
-    if current_user.role in ("unit_staff", "unit_leader"):
+    if current_user.role in UNIT_ROLES:
         items.append(("assessments.workspace", url_for("assessments.mine"), _("Tự đánh giá")))
         items.append(("evidence.library", url_for("evidence.library"), _("Tài liệu kiểm chứng")))
     if current_user.role in ("admin", "council_chair"):
         items.append(("assessments.mine", url_for("assessments.mine"), _("Hồ sơ các đơn vị")))
     if current_user.role in ("admin", "council_chair", "council_member"):
         items.append(("appraisal.council_board", url_for("appraisal.council_board"), _("Thẩm định")))
-    if current_user.role in ("admin", "council_chair", "council_member"):
+    if sees_results_menu(current_user.role):
         items.append(("results.index", url_for("results.index"), _("Kết quả")))
-    if current_user.role in ("unit_staff", "unit_leader"):
+    if current_user.role in UNIT_ROLES:
         items.append(("results.mine", url_for("results.mine"), _("Kết quả")))
     if current_user.role in ("admin", "council_chair"):
         items.append(("reports.year_page", url_for("reports.index"), _("Báo cáo")))
@@ -66,9 +70,7 @@ def navigation() -> list[tuple[str, str, str]]:
 def init_context(app: Flask) -> None:
     @app.context_processor
     def _inject():
-        from portal.years.services import active_year, switch_years
         year = active_year() if request.endpoint and request.endpoint != "static" else None
-        from portal.notifications.services import unread_count
         return {
             "current_year": year,
             "switch_years": switch_years if year is not None else list,

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from portal.extensions import db
 from portal.web.htmx import is_htmx, render
 
 log = logging.getLogger("portal.errors")
@@ -59,7 +60,6 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error):
         log.exception("unhandled error, request %s: %s %s", g.get("request_id", ""), request.method, request.path)
-        from portal.extensions import db
         try:
             db.session.rollback()
             return _error_response(500)

@@ -14,6 +14,7 @@ from flask import Flask, current_app
 from flask_babel import get_locale, get_translations
 
 from portal.scoring.numeric import decimal_text
+from portal.years.countdown import format_remaining
 
 # (translations, decimal separator) of the request being rendered; None until first needed.
 _request_i18n: ContextVar[tuple | None] = ContextVar("portal_request_i18n", default=None)
@@ -79,7 +80,6 @@ def format_datetime(value) -> str:
 
 def remaining(seconds) -> str:
     """'còn 2 ngày 5 giờ' (vi) or '2 days 5 hours left' (en) before a deadline."""
-    from portal.years.countdown import format_remaining
     return format_remaining(seconds, "en" if _decimal_sep() == "." else "vi")
 
 
@@ -96,8 +96,6 @@ def init_filters(app: Flask) -> None:
     )
     app.jinja_env.globals["remaining"] = remaining
     app.jinja_env.filters["points"] = format_points
-    from portal.web.messages import tr
-    app.jinja_env.filters["tr"] = tr  # a pure rule's message (portal.text.Msg) in the user's language
     app.jinja_env.filters["plural_n"] = plural_n
     app.jinja_env.filters["vdate"] = format_date
     app.jinja_env.filters["vdatetime"] = format_datetime

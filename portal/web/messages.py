@@ -4,6 +4,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from portal.text import N_, Msg, Sentence, capitalised_sentence
+from portal.web.filters import format_datetime, format_points
 
 
 def tr(text):
@@ -13,7 +14,6 @@ def tr(text):
     if isinstance(text, Sentence):
         return capitalised_sentence(tr(text.params["text"]))
     if isinstance(text, Msg):
-        from portal.web.filters import format_points
         params = {k: tr(v) if isinstance(v, Msg) else format_points(v) if isinstance(v, Decimal) else v
                   for k, v in text.params.items()}
         return _(text.msgid, **params) if params else _(text.msgid)
@@ -29,6 +29,21 @@ def password_problem_text(code: str) -> str:
         "same_as_old": _("Mật khẩu mới phải khác mật khẩu hiện tại."),
     }
     return texts.get(code, _("Mật khẩu không hợp lệ."))
+
+
+def login_refusal_text(reason: str | None, wait_until, *, code: bool = False) -> str:
+    """The message of a refused login step: throttled (with the time to wait), inactive, or wrong."""
+    if reason == "throttled" or wait_until is not None:
+        return _("Tài khoản tạm bị khóa vì nhập sai nhiều lần. Hãy thử lại sau %(time)s.",
+                 time=format_datetime(wait_until) + ":" + wait_until.strftime("%S"))
+    if reason == "inactive":
+        return _("Tài khoản đã bị vô hiệu hóa. Hãy liên hệ Sở Nội vụ.")
+    if code:
+        return _("Mã xác thực không đúng hoặc đã dùng rồi. Hãy nhập mã đang hiện trên ứng dụng xác thực "
+                 "(mã đổi sau mỗi 30 giây) và kiểm tra giờ trên điện thoại.")
+    # Also the answer for a deactivated account: the same words as an unknown name (no enumeration).
+    return _("Tên đăng nhập hoặc mật khẩu không đúng. Hãy kiểm tra lại (chú ý chữ hoa, chữ thường và bộ gõ "
+             "tiếng Việt); nếu vẫn không được, hãy liên hệ Sở Nội vụ.")
 
 
 def role_label(role: str) -> str:
@@ -58,7 +73,6 @@ def band_name(key: str | None, label: str | None) -> str:
 def band_legend(bands) -> list[tuple[str, str]]:
     """(key, text) per band of a results document, highest first: "Tốt (≥ 80 %)", and the lowest band,
     which starts at 0, as "Yếu (dưới 50 %)"."""
-    from portal.web.filters import format_points
     out, above = [], None
     for band in bands:
         name, pct = band_name(band.get("key"), band.get("label")), band.get("min_pct")

@@ -3,4 +3,5 @@ from flask import Blueprint
 
 bp = Blueprint("years", __name__, url_prefix="/admin/year")
 
-from portal.years import progress_views, views  # noqa: E402,F401
+#: The modules that add routes to ``bp``; the app factory imports them, and nothing else does.
+ROUTES = ("views", "progress_views")

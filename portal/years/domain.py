@@ -1,24 +1,26 @@
 """Who may do what, and when, in an assessment year — the permission rules, pure.
 
-Every ``can_*`` predicate takes plain values (the actor, the phase, the unit's status, the window and
-the per-unit deadline, ``now``) and returns a :class:`Decision`. Views enforce these decisions and
+Every ``can_*`` predicate takes plain values (the :class:`~portal.policy.roles.Actor`, the phase, the unit's
+status, the window and the per-unit deadline, ``now``) and returns a :class:`~portal.policy.decisions.Decision`. Views enforce these decisions and
 templates only show or hide controls from them (conventions rule 4): nothing else decides a permission.
 Unknown roles, phases or statuses raise ``ValueError`` rather than being guessed at.
 
 Refusal precedence, the same in every predicate: role → own unit → phase → conflict of interest /
 assignment → status of the unit's file → deadline window. The first failing check gives the code.
-Phases, windows, the deadline rule, :class:`Decision`, the refusal messages and the year's phase
-transitions live in :mod:`portal.years.phases` and are re-exported here: import from this module.
+Phases, windows, the deadline rule and the year's phase transitions live in :mod:`portal.years.phases` and
+are re-exported here: import them from this module. Who asks (roles, :class:`Actor`) and what a rule answers
+(:class:`Decision`, the refusal codes and messages) are the policy layer's: :mod:`portal.policy`.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 from datetime import datetime
 
+from portal.policy.decisions import ALLOWED, Decision, refuse
+from portal.policy.roles import ALL_FIELDS, COUNCIL_ROLES, UNIT_ROLES, Actor, Role
+
 from .phases import (  # noqa: F401  (re-exported: the public API of the years domain)
-    ALLOWED,
     CLOSED,
     FINAL_PHASES,
     N_,
@@ -26,10 +28,7 @@ from .phases import (  # noqa: F401  (re-exported: the public API of the years d
     OPEN,
     PHASE_LABELS,
     PHASE_ORDER,
-    REASON_CODES,
-    REASON_MESSAGES,
     WORKING_PHASES,
-    Decision,
     Phase,
     UnitDeadline,
     Window,
@@ -41,27 +40,11 @@ from .phases import (  # noqa: F401  (re-exported: the public API of the years d
     next_phase,
     phase_index,
     previous_phase,
-    refuse,
     window_state,
 )
 
 
-class Role(enum.StrEnum):
-    ADMIN = "admin"  # Sở Nội vụ secretariat (Tổ giúp việc)
-    UNIT_STAFF = "unit_staff"  # chuyên viên của đơn vị được đánh giá
-    UNIT_LEADER = "unit_leader"  # lãnh đạo đơn vị: chốt điểm, chốt giải trình
-    COUNCIL_MEMBER = "council_member"  # thành viên Hội đồng thẩm định
-    COUNCIL_CHAIR = "council_chair"  # Chủ tịch Hội đồng thẩm định
-    ANONYMOUS = "anonymous"
-
-
 PhaseLike = str | Phase
-
-UNIT_ROLES = frozenset({Role.UNIT_STAFF, Role.UNIT_LEADER})
-COUNCIL_ROLES = frozenset({Role.COUNCIL_MEMBER, Role.COUNCIL_CHAIR})
-
-#: In ``Actor.assigned_fields``: assigned to every field. The chair appraises every field anyway.
-ALL_FIELDS = "*"
 
 
 class UnitStatus(enum.StrEnum):
@@ -81,27 +64,6 @@ UNIT_STATUS_LABELS: dict[UnitStatus, str] = {
     UnitStatus.EXPLANATION_SUBMITTED: N_("Đã chốt giải trình"),
     UnitStatus.FINALIZED: N_("Đã thẩm định xong"),
 }
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The person asking: a role plus the units and fields that role is tied to.
-
-    ``unit_id`` is the unit a unit_staff/unit_leader belongs to; ``agency_unit_id`` is a council
-    member's own agency, itself an assessed unit (conflict rule, brief §4).
-    """
-
-    role: str
-    user_id: object = None
-    unit_id: object = None
-    agency_unit_id: object = None
-    assigned_fields: frozenset[str] = field(default_factory=frozenset)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "role", Role(self.role))  # unknown role: ValueError
-        if isinstance(self.assigned_fields, str):
-            raise TypeError("assigned_fields must be a collection of field codes, not a string")
-        object.__setattr__(self, "assigned_fields", frozenset(self.assigned_fields))
 
 
 def _window(window: Window, deadline: UnitDeadline | None, now: datetime) -> Decision:

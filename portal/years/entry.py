@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .phases import ALLOWED, CLOSED, NOT_OPEN, Decision, Window, window_state
+from portal.policy.decisions import ALLOWED, Decision
+
+from .phases import CLOSED, NOT_OPEN, Window, window_state
 
 #: The answers offered per question: open now or keep the opening time; set a new closing time or keep it.
 ENTRY_CHOICES: dict[str, tuple[str, ...]] = {

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import TextInput
 
 from portal.web.forms import BaseForm
-from portal.years.deadlines import zone
+from portal.local_time import zone
 from portal.years.domain import PHASE_ORDER, WORKING_PHASES, phase_index
 from portal.years.timeinput import PLACEHOLDER, TimeInputError, format_local, parse_local
 

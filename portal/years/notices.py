@@ -19,9 +19,13 @@ from portal.extensions import db
 from portal.notifications import services as inbox
 from portal.units.models import Unit
 from portal.years import domain
-from portal.years.deadlines import format_local, phase_label, phase_window, unit_window
+from portal.years.countdown import format_remaining
+from portal.local_time import format_local
+from portal.policy.refusals import phase_label
+from portal.years.windows import phase_window, unit_window
 from portal.years.domain import Phase
 from portal.years.models import AssessmentYear, UnitDeadline
+from portal.years.progress import build_board
 
 CLOSING_NOTICE = timedelta(hours=24)
 UNIT_PHASES = frozenset({Phase.SELF_ASSESSMENT, Phase.EXPLANATION})
@@ -129,7 +133,6 @@ def _still_to_act(year: AssessmentYear, phase: Phase, now: datetime) -> list[int
     units that have not submitted and have no extension of their own."""
     if phase in COUNCIL_PHASES:
         return inbox.council_user_ids()
-    from portal.years.progress import build_board  # the board already knows who has not submitted
     extended = set(db.session.scalars(select(UnitDeadline.unit_id).where(
         UnitDeadline.year_id == year.id, UnitDeadline.phase == str(phase),
         UnitDeadline.extended_until.is_not(None))))
@@ -138,17 +141,15 @@ def _still_to_act(year: AssessmentYear, phase: Phase, now: datetime) -> list[int
     return inbox.unit_user_ids(units)
 
 
-def notify_deadlines(*, now: datetime) -> int:
-    """Announce the current phase's opening once it opens and its closing once it is less than 24 hours
-    away (each once per window). Returns how many notifications were created. Runs without a request
-    (``flask notify-deadlines``), so everything is worded in the portal's language."""
+def notify_deadlines(year: AssessmentYear | None, *, now: datetime) -> int:
+    """Announce the current phase of ``year`` (the command's active year) once it opens and its closing
+    once it is less than 24 hours away (each once per window). Returns how many notifications were created.
+    Runs without a request (``flask notify-deadlines``), so everything is worded in the portal's language."""
     with inbox.portal_language():
-        return _notify_deadlines(now)
+        return _notify_deadlines(year, now)
 
 
-def _notify_deadlines(now: datetime) -> int:
-    from portal.years.services import active_year
-    year = active_year()
+def _notify_deadlines(year: AssessmentYear | None, now: datetime) -> int:
     if year is None or not domain.is_working_phase(year.phase):
         return 0
     phase, row = domain.as_phase(year.phase), year.window(year.phase)
@@ -174,6 +175,5 @@ def _notify_deadlines(now: datetime) -> int:
 
 
 def _remaining(close: datetime, now: datetime) -> str:
-    from portal.years.countdown import format_remaining
     return format_remaining(int((close - now).total_seconds()), str(current_app.config.get(
         "BABEL_DEFAULT_LOCALE") or "vi"))

@@ -17,13 +17,16 @@ from openpyxl.styles import Font
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from portal.assessments.models import Assessment
 from portal.extensions import db
 from portal.spreadsheet import finish_sheet
 from portal.text import fold_key
 from portal.units.models import Unit
 from portal.units.types import sort_key, unit_type_label, year_types
 from portal.years import domain
-from portal.years.deadlines import format_local, phase_label, phase_window, zone
+from portal.local_time import format_local, zone
+from portal.policy.refusals import phase_label
+from portal.years.windows import phase_window
 from portal.years.domain import Phase, UnitStatus
 from portal.years.models import AssessmentYear, UnitDeadline
 
@@ -156,7 +159,6 @@ def _exception_text(row: UnitDeadline | None) -> str:
 
 
 def _units(year: AssessmentYear, unit_type: str | None):
-    from portal.assessments.models import Assessment  # lazy: the assessments package imports years
     stmt = (select(Unit, Assessment).outerjoin(Assessment, (Assessment.unit_id == Unit.id)
                                                & (Assessment.year_id == year.id))
             .where(or_(Unit.active.is_(True), Assessment.id.is_not(None)))

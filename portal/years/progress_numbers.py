@@ -6,6 +6,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
+from portal.assessments.domain import UNIT_METHODS
+from portal.assessments.models import Assessment, ScoreEntry
+from portal.criteria.models import Criterion
+from portal.evidence.models import ItemEvidence
 from portal.extensions import db
 
 #: Rows of the progress board per page (the commune-level year has 102 communes).
@@ -25,10 +29,6 @@ def numbers(year) -> dict[int, Numbers]:
     """{unit id: Numbers} for every file of the year, counted as the unit's workspace counts: items (not
     bonus/deduction) the unit scores; scored = a value or N/A; without evidence = scored above zero with no
     document attached at self-assessment."""
-    from portal.assessments.domain import UNIT_METHODS   # lazy: the assessments package imports years
-    from portal.assessments.models import Assessment, ScoreEntry
-    from portal.criteria.models import Criterion
-    from portal.evidence.models import ItemEvidence
     files = {row.id: row for row in db.session.execute(
         select(Assessment.id, Assessment.unit_id, Assessment.criteria_set_id).where(Assessment.year_id == year.id))}
     if not files:

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from portal.assessments.models import Assessment
 from portal.db import utcnow
 from portal.extensions import db
 from portal.units.models import Unit
@@ -13,7 +14,9 @@ from portal.units.types import type_codes
 from portal.web.htmx import hx_trigger, is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
 from portal.years import bp, domain
-from portal.years.deadlines import Refused, actor_for, banner_state, phase_label, refusal_message
+from portal.policy.actors import actor_for
+from portal.policy.refusals import Refused, phase_label, refusal_message
+from portal.years.windows import banner_state
 from portal.years.forms import DeadlineForm, to_utc
 from portal.years.notices import remind_units
 from portal.years.progress import build_board, count_headers, count_values, export_xlsx, headers
@@ -63,7 +66,6 @@ def _files(year) -> dict[int, int]:
     """unit id → its file of the year (the board links each unit to its file)."""
     from sqlalchemy import select
 
-    from portal.assessments.models import Assessment   # lazy: the assessments package imports years
     return dict(db.session.execute(select(Assessment.unit_id, Assessment.id).where(Assessment.year_id == year.id)).all())
 
 

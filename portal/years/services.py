@@ -2,9 +2,10 @@
 unit an extension (gia hạn) or reopen its file (mở lại).
 
 Every function takes the acting user and ``now`` explicitly, asks the domain rule first (raising
-:class:`portal.years.deadlines.Refused` with the user's message when it says no), writes, flushes, records
-the audit row (who, when, old → new, why) and notifies the people concerned, all in the caller's
-transaction: the view commits once.
+:class:`portal.policy.refusals.Refused` with the user's message when it says no), writes, flushes, records
+the audit row (who, when, old → new, why), all in the caller's transaction: the view commits once. What the
+change means for the areas above (files locked, round 1 closed, the decision superseded or published, people
+told) they do themselves on the signals of :mod:`portal.years.signals`.
 """
 from __future__ import annotations
 
@@ -17,17 +18,24 @@ from sqlalchemy import select
 
 from portal.audit.models import AuditLog
 from portal.audit.services import record
+from portal.policy.decisions import Decision
 from portal.extensions import db
-from portal.years import domain, notices
-from portal.years.deadlines import Refused, actor_for, check, forget_exceptions, phase_window, refusal_message
-from portal.years.domain import Phase, UnitStatus, Window
+from portal.policy.roles import COUNCIL_ROLES, UNIT_ROLES
+from portal.years import domain
+from portal.policy.actors import actor_for
+from portal.policy.refusals import check
+from portal.years.windows import forget_exceptions, phase_window
+from portal.years.domain import Window
 from portal.years.entry import EntryAnswer, can_give_until, entry_question, entry_window
 from portal.years.models import AssessmentYear, PhaseWindow, UnitDeadline
-
-#: The status a reopened file goes back to, per phase: editable again by the unit (brief §3.2).
-REOPEN_STATUS = {Phase.SELF_ASSESSMENT: UnitStatus.DRAFT, Phase.EXPLANATION: UnitStatus.REVIEW_1_DONE}
-_STATUS_ORDER = list(UnitStatus)
-
+from portal.years.signals import (
+    closing_effect_asked,
+    deadline_extended,
+    phase_changed,
+    phase_facts_asked,
+    send,
+    unit_reopened,
+)
 
 def active_year() -> AssessmentYear | None:
     """The year the signed-in person works on (once per request): the year chosen with the switcher in the
@@ -67,9 +75,9 @@ def years_for(user) -> list[AssessmentYear]:
     past setup; for a unit every year past setup in which it takes part (has a file)."""
     role = _role(user)
     stmt = select(AssessmentYear).order_by(AssessmentYear.year.desc())
-    if role in ("council_member", "council_chair"):
+    if role in COUNCIL_ROLES:
         stmt = stmt.where(AssessmentYear.phase != "setup")
-    elif role in ("unit_staff", "unit_leader"):
+    elif role in UNIT_ROLES:
         from portal.assessments.models import Assessment  # the assessments package imports years
         stmt = stmt.where(AssessmentYear.phase != "setup", AssessmentYear.id.in_(
             select(Assessment.year_id).where(Assessment.unit_id == user.unit_id)))
@@ -103,29 +111,18 @@ def all_years() -> list[AssessmentYear]:
     return list(db.session.scalars(select(AssessmentYear).order_by(AssessmentYear.year.desc())))
 
 
-def is_approved(year: AssessmentYear) -> bool:
-    """Whether the year's results carry a current approval decision (QĐ phê duyệt)."""
-    from portal.results.models import Approval  # the results module owns approvals
-    return db.session.scalar(select(Approval.id).where(
-        Approval.year_id == year.id, Approval.superseded_at.is_(None)).limit(1)) is not None
-
-
 # ------------------------------------------------------------------------------------------------ phases
 
 
-def results_out_of_date(year: AssessmentYear) -> bool:
-    """Whether a score, survey score, criterion or setting changed after the last computation of results
-    (the results module's rule, read from the audit log)."""
-    from portal.results.services import results_stale  # lazy: results build on years
-    return results_stale(year)
-
-
-def phase_decision(year: AssessmentYear, user, target, reason: str | None = None) -> domain.Decision:
-    """May ``user`` move ``year`` to ``target`` now (the rule of :func:`domain.can_change_phase`)? Whether
-    the results are out of date is only asked for the move to publication (it reads the audit log)."""
-    stale = domain.as_phase(target) == Phase.PUBLISHED and results_out_of_date(year)
+def phase_decision(year: AssessmentYear, user, target, reason: str | None = None) -> Decision:
+    """May ``user`` move ``year`` to ``target`` now (the rule of :func:`domain.can_change_phase`)? Whether the
+    results carry a decision in force and whether they are out of date, the results area answers
+    (:data:`~portal.years.signals.phase_facts_asked`); without an answer the year counts as not approved."""
+    facts = {"approved": False, "stale": False}
+    for answer in send(phase_facts_asked, year, target=domain.as_phase(target)):
+        facts.update(answer or {})
     return domain.can_change_phase(actor_for(user, year), current=year.phase, target=target, reason=reason,
-                                   approved=is_approved(year), stale=stale)
+                                   **facts)
 
 
 def entry_answer(year: AssessmentYear, target, *, choice: str | None, new_close: datetime | None,
@@ -141,9 +138,10 @@ def entry_answer(year: AssessmentYear, target, *, choice: str | None, new_close:
 
 def change_phase(year: AssessmentYear, target, *, user, reason: str | None, now: datetime,
                  window: Window | None = None) -> int:
-    """Move the year to ``target`` (next phase, or back with a reason), audit it and notify: units when
-    self-assessment or explanation opens, the council when a review round opens, everyone on publication
-    (which also stamps the publication date on the decision in force).
+    """Move the year to ``target`` (next phase, or back with a reason), audit it and send
+    :data:`~portal.years.signals.phase_changed`, on which the areas above do their part: the inbox tells
+    units when self-assessment or explanation opens, the council when a review round opens, everyone on
+    publication (results also stamp the publication date on the decision in force).
 
     ``window``: the phase window to save first (the answer to :func:`entry_answer`'s question).
     Moving back below approval supersedes the decision recorded for the year (kept, marked superseded).
@@ -151,7 +149,7 @@ def change_phase(year: AssessmentYear, target, *, user, reason: str | None, now:
     locked as it stands (audited, the unit told). Moving from review round 1 to explanation is the
     deadline of round 1: every unit whose round 1 the chair has not closed yet is closed now (each audited
     and told), so that it sees its round-1 scores, the comments sent to it and the items to explain.
-    Returns the number of files locked or closed that way."""
+    Returns the number of files locked or closed that way (the receivers' counts)."""
     target = domain.as_phase(target)
     check(phase_decision(year, user, target, reason), phase=year.phase)
     if window is not None:  # the answer of the confirmation step: open now / a new closing time
@@ -164,40 +162,14 @@ def change_phase(year: AssessmentYear, target, *, user, reason: str | None, now:
     record("year_phase_change", "assessment_year", year.id, actor=user, year_id=year.id,
            old={"phase": old}, new={"phase": str(target), "direction": "back" if back else "forward"},
            reason=(reason or "").strip() or None)
-    closed = 0
-    if back and domain.phase_index(target) < domain.phase_index(Phase.APPROVAL):
-        # The decision waiting for publication no longer stands once its results are reopened: it is kept
-        # and marked superseded, so that publishing again needs a new decision on recomputed results.
-        from portal.results.services import supersede_current  # lazy: results build on years
-        supersede_current(year, user=user, now=now, why="phase_back")
-    if target == Phase.REVIEW_1 and not back:
-        from portal.assessments.services import lock_at_deadline  # lazy: assessments build on years
-        closed = lock_at_deadline(year, actor=user, now=now)
-    if target == Phase.EXPLANATION and not back:
-        from portal.appraisal.rounds import close_round1_for_year  # lazy: appraisal builds on years
-        closed = close_round1_for_year(year, actor=user, now=now)
-    if target == Phase.PUBLISHED and not back:
-        # Publishing from the year page publishes the decision in force, like the results page's button:
-        # it carries the publication date (the transition rule already requires an approval).
-        from portal.results.services import current_approval  # lazy: results build on years
-        approval = current_approval(year)
-        if approval is not None and approval.published_at is None:
-            approval.published_at = now
-            db.session.flush()
-    notices.announce_phase(year, target, reason=reason if back else None, now=now)
-    return closed
+    counts = send(phase_changed, year, old=old, new=target, back=back, user=user, reason=reason, now=now)
+    return sum(count for count in counts if count)
 
 
 def closing_effect(year: AssessmentYear) -> int:
     """How many files moving to the next phase would lock (self-assessment → review 1: drafts) or close
-    round 1 for (review 1 → explanation: files the chair has not closed yet)."""
-    if year.phase == str(Phase.SELF_ASSESSMENT):
-        from portal.assessments.services import unsubmitted
-        return len(unsubmitted(year))
-    if year.phase == str(Phase.REVIEW_1):
-        from portal.appraisal.rounds import units_to_close
-        return len(units_to_close(year))
-    return 0
+    round 1 for (review 1 → explanation: files the chair has not closed yet); the areas answer."""
+    return sum(count for count in send(closing_effect_asked, year) if count)
 
 
 def phase_history(year: AssessmentYear, limit: int = 50) -> list[AuditLog]:
@@ -287,44 +259,24 @@ def extend_deadline(year: AssessmentYear, unit, *, until: datetime, reason: str,
     row, old = _upsert_exception(year, unit, until=until, reason=reason, user=user, now=now, reopen=False)
     record("deadline_extend", "unit_deadline", row.id, actor=user, unit_id=unit.id, year_id=year.id,
            old=old, new=_exception_snapshot(row), reason=reason)
-    notices.tell_unit_extension(year, unit, until=until, reason=reason, now=now)
+    send(deadline_extended, year, unit=unit, until=until, reason=reason, now=now)
     return row
-
-
-def _status_after_reopen(assessment, phase: Phase) -> str | None:
-    """The status the file goes back to, or None to leave it: only a file that got *past* the phase's
-    editable status goes back (a file still behind, e.g. round 1 not done, is not moved forward)."""
-    if assessment is None:
-        return None
-    current = UnitStatus(assessment.status)
-    if current == UnitStatus.FINALIZED:  # the domain's rule: a finalized file never changes again
-        raise Refused(domain.refuse("finalized"), refusal_message(domain.refuse("finalized")))
-    target = REOPEN_STATUS.get(phase)
-    if target is None:
-        return None
-    return str(target) if _STATUS_ORDER.index(current) > _STATUS_ORDER.index(target) else None
 
 
 def reopen_unit(year: AssessmentYear, unit, *, until: datetime, reason: str, user, now: datetime):
     """Mở lại: the unit may edit and submit again in the current phase until ``until``; its file goes back
-    to the phase's editable status (draft in self-assessment, review 1 done in explanation). A finalized
-    file is never reopened; ``until`` must be later than the phase's common closing time."""
-    from portal.assessments.models import Assessment  # lazy: the assessments package imports this module
+    to the phase's editable status (draft in self-assessment, review 1 done in explanation: the assessments
+    area does it on :data:`~portal.years.signals.unit_reopened`, and refuses a finalized file, which is never
+    reopened); ``until`` must be later than the phase's common closing time."""
     check(domain.can_reopen_unit(actor_for(user, year), phase=year.phase), phase=year.phase)
     check(can_give_until(phase_window(year, year.phase).closes_at, until), phase=year.phase)
-    phase = domain.as_phase(year.phase)
-    assessment = db.session.scalar(select(Assessment).where(
-        Assessment.year_id == year.id, Assessment.unit_id == unit.id))
-    new_status = _status_after_reopen(assessment, phase)
     row, old = _upsert_exception(year, unit, until=until, reason=reason, user=user, now=now, reopen=True)
-    old = dict(old or {}, status=assessment.status if assessment else None)
-    if new_status is not None:
-        assessment.status = new_status
-    new = dict(_exception_snapshot(row), status=assessment.status if assessment else None)
+    moved = [answer for answer in send(unit_reopened, year, unit=unit, phase=domain.as_phase(year.phase),
+                                       until=until, reason=reason, user=user, now=now) if answer]
+    before, after = moved[0] if moved else (None, None)
     db.session.flush()
     record("unit_reopen", "unit_deadline", row.id, actor=user, unit_id=unit.id, year_id=year.id,
-           old=old, new=new, reason=reason)
-    notices.tell_unit_reopened(year, unit, until=until, reason=reason, now=now)
+           old=dict(old or {}, status=before), new=dict(_exception_snapshot(row), status=after), reason=reason)
     return row
 
 

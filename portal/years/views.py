@@ -14,15 +14,10 @@ from portal.units.models import Unit
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
 from portal.years import bp, domain
-from portal.years.deadlines import (
-    Refused,
-    banner_state,
-    format_local,
-    phase_label,
-    phase_window,
-    refusal_message,
-    remaining_text,
-)
+from portal.local_time import format_local
+from portal.policy.decisions import refuse
+from portal.policy.refusals import Refused, phase_label, refusal_message
+from portal.years.windows import banner_state, phase_window, remaining_text
 from portal.years.domain import PHASE_ORDER
 from portal.years.forms import PhaseForm, WindowsForm, to_utc
 from portal.years.models import AssessmentYear
@@ -114,7 +109,7 @@ def _plan_context(year: AssessmentYear, *, windows_form=None, phase_form=None, p
         next_allowed=bool(next_decision), next_refusal=next_refusal,
         back_choices=[(str(p), phase_label(p)) for p in PHASE_ORDER[:domain.phase_index(year.phase)]
                       if year.phase not in domain.FINAL_PHASES or p in domain.FINAL_PHASES],
-        final_note=refusal_message(domain.refuse("final")) if year.phase == domain.Phase.PUBLISHED else None,
+        final_note=refusal_message(refuse("final")) if year.phase == domain.Phase.PUBLISHED else None,
         closing_effect=closing_effect(year), next_question=next_question,
         back_question=question if error_direction == "back" else None,
         history=history, actors=_names(User, User.full_name, [h.actor_id for h in history]),

@@ -8,7 +8,8 @@ import zipfile
 import pytest
 
 from portal.evidence import pdf_scan
-from portal.evidence.sniff import EICAR, MESSAGES, Refused, detect
+from portal.evidence.kinds import MESSAGES, Refused
+from portal.evidence.sniff import EICAR, detect
 from tests import evidence_pdfs as pdfs
 from tests.evidence_corpus import crafted_active_files, image, real_office_files
 from tests.evidence_samples import docx_bytes, pdf_bytes

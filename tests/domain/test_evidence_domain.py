@@ -14,7 +14,9 @@ from portal.evidence.domain import (
     quota_allows,
     stage_for_phase,
 )
-from portal.years.domain import PHASE_ORDER, REASON_MESSAGES, Actor, UnitDeadline, Window
+from portal.policy.decisions import REASON_MESSAGES
+from portal.policy.roles import Actor
+from portal.years.domain import PHASE_ORDER, UnitDeadline, Window
 
 NOW = datetime(2023, 3, 1, 8, 0, tzinfo=timezone.utc)
 OPEN = Window(NOW - timedelta(days=1), NOW + timedelta(days=1))

@@ -11,7 +11,8 @@ import pytest
 
 from portal.evidence import containers
 from portal.evidence.filenames import MAX_NAME, check_name, clean_name, display_name
-from portal.evidence.sniff import KINDS, MESSAGES, Refused, detect, detected
+from portal.evidence.kinds import KINDS, MESSAGES, Refused, detected
+from portal.evidence.sniff import detect
 from tests.evidence_samples import (
     DOCM_MAIN,
     doc_bytes,

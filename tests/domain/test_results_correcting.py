@@ -14,7 +14,7 @@ from portal.results.correcting import (
     correction_notes,
     correction_problems,
 )
-from portal.years.domain import Actor
+from portal.policy.roles import Actor
 
 ADMIN, CHAIR, STAFF = Actor("admin"), Actor("council_chair"), Actor("unit_staff", unit_id=1)
 

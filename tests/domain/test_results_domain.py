@@ -25,7 +25,8 @@ from portal.results.domain import (
     tie_breaker_choice,
 )
 from portal.scoring import YearSettings
-from portal.years.domain import Actor, Phase
+from portal.policy.roles import Actor
+from portal.years.domain import Phase
 
 OWN, OTHER = 7, 8
 ACTORS = {

@@ -17,7 +17,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from portal.years import domain as d
-from portal.years.domain import Actor, Decision, Phase, UnitDeadline, Window
+from portal.policy.decisions import REASON_CODES, REASON_MESSAGES, Decision, refuse
+from portal.policy.roles import Actor
+from portal.years.domain import Phase, UnitDeadline, Window
 
 PHASES = [p.value for p in Phase]
 ORDER = {p: i for i, p in enumerate(PHASES)}
@@ -173,7 +175,7 @@ def test_policy_matrix(action, persona, phase):
     assert (decision.allowed, decision.reason) == (want is None, want)
     assert bool(decision) is decision.allowed
     if not decision.allowed:
-        assert decision.reason in d.REASON_MESSAGES
+        assert decision.reason in REASON_MESSAGES
 
 
 # ----------------------------------------------------------------------------------- deadline edges
@@ -534,7 +536,7 @@ def test_naive_datetimes_and_unknown_values_are_refused_loudly():
         d.can_appraise(PERSONAS["chair"], unit_id=UNIT, field_code=FIELD, round=3, phase="review_2",
                        unit_status="submitted", window=open_window(), deadline=None, now=NOW_OPEN)
     with pytest.raises(ValueError):
-        d.refuse("nope")
+        refuse("nope")
 
 
 def test_editing_state_for_the_page():
@@ -574,11 +576,11 @@ def test_phases_labels_and_working_phases():
 
 def test_every_message_formats_with_the_three_placeholders():
     allowed_names = {"phase", "until", "opens_at"}
-    for code, template in d.REASON_MESSAGES.items():
+    for code, template in REASON_MESSAGES.items():
         names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
         assert names <= allowed_names, code
         assert template.format(phase="Tự đánh giá", until="17:00 15/04/2023", opens_at="x")
-    assert "Liên hệ Sở Nội vụ nếu cần gia hạn" in d.REASON_MESSAGES["closed"]
+    assert "Liên hệ Sở Nội vụ nếu cần gia hạn" in REASON_MESSAGES["closed"]
 
 
 def test_every_reason_the_matrix_can_give_has_a_message():
@@ -591,17 +593,17 @@ def test_every_reason_the_matrix_can_give_has_a_message():
                 "shorter_than_common", "correction_open", "no_correction", "not_in_correction",
                 "roster_reason", "roster_has_work", "roster_no_set", "roster_present", "year_exists",
                 "evidence_by_item"}   # the evidence rules' (tests/domain/test_evidence_domain.py)
-    assert reasons - {None} == d.REASON_CODES
+    assert reasons - {None} == REASON_CODES
 
 
-ADMIN = d.Actor(role="admin")
+ADMIN = Actor(role="admin")
 
 
 @pytest.mark.parametrize("actor, phase, has_set, present, reason, expected", [
     (ADMIN, "setup", True, False, None, None),
     (ADMIN, "setup", True, False, "", None),
-    (d.Actor(role="unit_leader", unit_id=1), "setup", True, False, "x", "role"),
-    (d.Actor(role="council_chair"), "setup", True, False, "x", "role"),
+    (Actor(role="unit_leader", unit_id=1), "setup", True, False, "x", "role"),
+    (Actor(role="council_chair"), "setup", True, False, "x", "role"),
     (ADMIN, "published", True, False, "x", "wrong_phase"),
     (ADMIN, "archived", True, False, "x", "wrong_phase"),
     (ADMIN, "setup", True, True, None, "roster_present"),
@@ -623,7 +625,7 @@ def test_adding_a_unit_to_the_roster(actor, phase, has_set, present, reason, exp
     (ADMIN, "self_assessment", False, "Sáp nhập", None),
     (ADMIN, "review_1", True, "Sáp nhập", "roster_has_work"),
     (ADMIN, "published", False, "x", "wrong_phase"),
-    (d.Actor(role="unit_staff", unit_id=1), "setup", False, None, "role"),
+    (Actor(role="unit_staff", unit_id=1), "setup", False, None, "role"),
 ])
 def test_removing_a_unit_from_the_roster(actor, phase, has_work, reason, expected):
     decision = d.can_remove_from_roster(actor, phase=phase, has_work=has_work, reason=reason)

@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from portal.years.entry import can_give_until, entry_question, entry_window
-from portal.years.phases import REASON_MESSAGES, Window
+from portal.policy.decisions import REASON_MESSAGES
+from portal.years.phases import Window
 
 NOW = datetime(2023, 4, 1, 1, 0, tzinfo=UTC)
 H = timedelta(hours=1)

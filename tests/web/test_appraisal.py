@@ -177,7 +177,7 @@ def test_full_two_rounds(app, s):
     assert after.status_code == 409 and entry(s, "1.2", "round2").points == Decimal("1.00")
     page = chair.get(f"/appraisal/{s.a_id}/F1").get_data(as_text=True)
     assert "Đã bổ sung báo cáo quý III" in page and "Chấp nhận giải trình" in page
-    from portal.appraisal.services import final_entries
+    from tests.factories import final_entries
     assert final_entries([s.a_id])[s.a_id][c.id].stage == "round2"
     assert db.session.scalar(select(Explanation).where(Explanation.assessment_id == s.a_id)).stance == "disagree"
 

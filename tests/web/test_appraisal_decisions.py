@@ -126,7 +126,7 @@ def test_accepting_a_different_count_than_the_member_saw_accepts_nothing(app, w)
 
 def test_accepting_the_rest_keeps_the_arithmetic_of_the_self_scores(app, w):
     """The final score of an item agreed with is the self-score, exactly as an untouched item was before."""
-    from portal.appraisal.services import final_entries
+    from tests.factories import final_entries
     before = {cid: e.points for cid, e in final_entries([w.a_id])[w.a_id].items()}
     assert client_for(app, "member").post(f"/appraisal/{w.a_id}/F1/accept-rest", data={"count": "2"}).status_code == 303
     db.session.expire_all()

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from portal.audit.models import AuditLog
 from portal.extensions import db
 from portal.results.models import Approval, SurveyScore, UnitResult
-from tests.factories import login
+from tests.factories import client_for
 from tests.web.results_setup import approve_and_publish, compute, golden_world
 
 TODAY_VN = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()  # the server judges dates in Vietnam time
@@ -25,13 +25,6 @@ def world(ctx):
     world = golden_world()
     compute(world)
     return world
-
-
-def client_for(app, username=None):
-    client = app.test_client()
-    if username:
-        login(client, username)
-    return client
 
 
 def ranking_row(html: str, unit_type: str, code: str) -> str:

@@ -12,7 +12,7 @@ from portal.audit.models import AuditLog
 from portal.extensions import db
 from portal.units.models import UnitType
 from portal.results.services import results_stale
-from tests.factories import login
+from tests.factories import client_for
 from tests.web.results_setup import approve_and_publish, build_world, compute, golden_scores, golden_world
 
 
@@ -21,13 +21,6 @@ def world(ctx):
     world = golden_world()
     compute(world)
     return world
-
-
-def client_for(app, username=None):
-    client = app.test_client()
-    if username:
-        login(client, username)
-    return client
 
 
 def section(html: str, marker: str, end: str = "</table>") -> str:

@@ -234,7 +234,8 @@ def test_spoofed_and_active_files_are_refused_and_logged(world, caplog):
 
 
 def test_zip_bombs_are_refused_with_little_memory(tmp_path):
-    from portal.evidence.sniff import Refused, detect
+    from portal.evidence.kinds import Refused
+    from portal.evidence.sniff import detect
     figures = []
     for label, data in (("overlapping entries (1 GB inflated)", overlapping_bomb_docx(copies=100, inflated=10 << 20)),
                         ("one entry at a high ratio", ratio_bomb_docx()),

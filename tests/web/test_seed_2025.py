@@ -15,7 +15,7 @@ from portal.criteria.models import CriteriaSet, Criterion
 from portal.db import utcnow
 from portal.evidence.models import EvidenceDocument
 from portal.extensions import db
-from portal.seed import seed_demo_years
+from portal.seed_2025 import seed_demo_years
 from portal.units.lineage import predecessors_of
 from portal.units.models import Unit, UnitName, UnitType
 from portal.years.models import AssessmentYear

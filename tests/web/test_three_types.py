@@ -25,7 +25,7 @@ from portal.results.models import SurveyScore, UnitResult
 from portal.seed import load_demo_specs
 from portal.units.models import UnitName, UnitType
 from portal.years.models import AssessmentYear, PhaseWindow
-from tests.factories import login, make_unit, make_user
+from tests.factories import client_for, make_unit, make_user
 
 TYPES = (  # code, name, heading, reward top, bottom
     ("department", "Sở, ban, ngành", "Các sở, ban, ngành tỉnh", 1, 0),
@@ -75,12 +75,6 @@ def three(ctx):
     return year
 
 
-def signed_in(app, username):
-    client = app.test_client()
-    login(client, username)
-    return client
-
-
 def order_in(text: str, words) -> list[int]:
     return [text.index(word) for word in words]
 
@@ -92,7 +86,7 @@ def pdf_text(response) -> str:
 
 def test_three_types_run_the_whole_cycle_grouped_in_their_order(app, three):
     year_id = three.id
-    admin = signed_in(app, "qt")
+    admin = client_for(app, "qt")
     # survey: the template lists every unit with its type's items, types in the year's order
     template = admin.get(f"/results/{year_id}/survey/template.xlsx")
     sheet = load_workbook(io.BytesIO(template.data)).active
@@ -146,6 +140,6 @@ def test_three_types_run_the_whole_cycle_grouped_in_their_order(app, three):
     titles = [ws.title for ws in scores.worksheets]
     assert [t for t in titles if t in names] == names
     # the unit's own pages name its type of the year
-    staff = signed_in(app, "x1.canbo")
+    staff = client_for(app, "x1.canbo")
     mine = staff.get("/results/mine", follow_redirects=True).get_data(as_text=True)
     assert "UBND cấp xã" in mine

@@ -20,7 +20,7 @@ from portal.reports import documents
 from portal.results.document import results_document
 from portal.units.lineage import add_predecessor
 from portal.units.models import Unit, UnitLineage
-from tests.factories import login, make_user
+from tests.factories import client_for, make_user
 from tests.web.results_setup import approve_and_publish, build_world, compute, golden_world
 
 FULL = {"1.1": 2, "1.2": 2, "1.3": 2, "2.1.1": 2, "2.1.2": 2, "2.2": 1}
@@ -28,13 +28,6 @@ HALF = {"1.1": 1, "1.2": 1, "1.3": 1, "2.1.1": 1, "2.1.2": 1, "2.2": 1}   # (6 +
 AVERAGE = "83,61"   # (97,22 + 70,00) / 2: the figure the portal must never make up
 BASIS = ("45/2025/NĐ-CP", date(2025, 2, 28))
 OUTSIDE = "Sở Kế hoạch và Đầu tư tỉnh Kiên Giang"
-
-
-def client_for(app, username=None):
-    client = app.test_client()
-    if username:
-        login(client, username)
-    return client
 
 
 def row_of(html: str, marker: str) -> str:

@@ -1,4 +1,4 @@
-"""The deadline helper other modules call inside their write transactions (portal.years.deadlines): the
+"""The deadline helpers other modules call inside their write transactions (portal.years.windows, portal.policy): the
 window and the unit's own extension loaded from the database, refusals to the second with the closing time
 in Vietnamese, the actor of a user, and the deadline banner macro."""
 from datetime import UTC, datetime, timedelta
@@ -9,16 +9,12 @@ from flask import render_template_string
 from portal.appraisal.models import CouncilAssignment
 from portal.auth.models import User
 from portal.extensions import db
+from portal.policy.roles import Role
 from portal.years import domain
-from portal.years.deadlines import (
-    DeadlineRefused,
-    Refused,
-    actor_for,
-    banner_state,
-    check,
-    format_local,
-    unit_window,
-)
+from portal.local_time import format_local
+from portal.policy.actors import actor_for
+from portal.policy.refusals import DeadlineRefused, Refused, check
+from portal.years.windows import banner_state, unit_window
 from portal.years.models import UnitDeadline
 from tests.web.years_setup import build_world
 
@@ -116,7 +112,7 @@ def test_unit_window_without_phase_window_has_no_deadline(world):
 def test_actor_for_each_kind_of_account(world):
     year = world.year()
     staff = actor_for(_user(world, "syt.canbo"), year)
-    assert staff.role == domain.Role.UNIT_STAFF and staff.unit_id == world.units["SYT"]
+    assert staff.role == Role.UNIT_STAFF and staff.unit_id == world.units["SYT"]
     db.session.add(CouncilAssignment(year_id=year.id, user_id=world.users["tv.stc"], field_code="F6"))
     db.session.add(CouncilAssignment(year_id=year.id, user_id=world.users["tv.stc"], field_code="F9",
                                      unit_type="district"))
@@ -124,8 +120,8 @@ def test_actor_for_each_kind_of_account(world):
     member = actor_for(_user(world, "tv.stc"), year)
     assert member.agency_unit_id == world.units["STC"] and member.assigned_fields == {"F6", "F9"}
     assert actor_for(_user(world, "tv.stc"), year, unit_type="department").assigned_fields == {"F6"}
-    assert actor_for(_user(world, "quantri")).role == domain.Role.ADMIN
-    assert actor_for(None).role == domain.Role.ANONYMOUS
+    assert actor_for(_user(world, "quantri")).role == Role.ADMIN
+    assert actor_for(None).role == Role.ANONYMOUS
 
 
 def test_format_local_is_vietnamese_time(ctx):

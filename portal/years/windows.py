@@ -1,16 +1,17 @@
-"""Hạn chót trên máy chủ — the deadline helpers other modules call inside their write transactions.
+"""Hạn chót trên máy chủ — the phase windows of a year and each unit's own exception (gia hạn / mở lại),
+loaded from the database as the rules of :mod:`portal.years.domain` take them, and what a page's deadline
+banner and read-only notice say. A typical save::
 
-The rules live in :mod:`portal.years.domain`; this module only loads what they need from the database and
-turns a refusal into an exception with a message in the user's language. A typical save looks like::
-
-    from portal.years import deadlines
+    from portal.policy.actors import actor_for
+    from portal.policy.refusals import check
     from portal.years.domain import can_edit_self_score
+    from portal.years.windows import unit_window
 
     now = utcnow()                                            # one timestamp for the whole request
-    actor = deadlines.actor_for(current_user, year)
-    window, exception = deadlines.unit_window(year, unit.id, "self_assessment")
-    deadlines.check(can_edit_self_score(actor, unit_id=unit.id, phase=year.phase, status=assessment.status,
-                                        window=window, deadline=exception, now=now), phase=year.phase)
+    window, exception = unit_window(year, unit.id, "self_assessment")
+    check(can_edit_self_score(actor_for(current_user, year), unit_id=unit.id, phase=year.phase,
+                              status=assessment.status, window=window, deadline=exception, now=now),
+          phase=year.phase)
     ... write, flush, record(...) ...                         # DeadlineRefused / Refused: nothing written
 
 and a page shows the deadline with ``templates/macros/deadline.html`` fed by :func:`banner_state`.
@@ -18,69 +19,20 @@ and a page shows the deadline with ``templates/macros/deadline.html`` fed by :fu
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app, g, has_app_context, has_request_context
+from flask import g, has_app_context, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.local_time import format_local
+from portal.policy.decisions import Decision
+from portal.policy.refusals import _in_sentence, phase_label, refusal_message
 from portal.years import domain
 from portal.years.countdown import format_remaining
-from portal.years.domain import PHASE_LABELS, REASON_MESSAGES, Actor, Decision, UnitDeadline, Window
+from portal.years.domain import UnitDeadline, Window
 from portal.years.models import AssessmentYear
 from portal.years.models import UnitDeadline as UnitDeadlineRow
-
-DEFAULT_ZONE = "Asia/Ho_Chi_Minh"
-DEADLINE_CODES = frozenset({"closed", "not_open_yet"})
-
-
-class Refused(Exception):
-    """A ``can_*`` predicate said no. ``code`` is the stable refusal code, ``message`` the text to show
-    (already translated, times in Asia/Ho_Chi_Minh), ``until``/``opens_at`` the times of the window."""
-
-    def __init__(self, decision: Decision, message: str):
-        super().__init__(message)
-        self.decision = decision
-        self.code = decision.reason
-        self.message = message
-        self.until = decision.until
-        self.opens_at = decision.opens_at
-
-
-class DeadlineRefused(Refused):
-    """The refusal is about time: the window is closed (code ``closed``) or not open yet (``not_open_yet``)."""
-
-
-def zone() -> ZoneInfo:
-    """The portal's time zone (Asia/Ho_Chi_Minh unless configured otherwise)."""
-    name = current_app.config.get("BABEL_DEFAULT_TIMEZONE") if has_app_context() else None
-    return ZoneInfo(name or DEFAULT_ZONE)
-
-
-def format_local(value: datetime | None, *, seconds: bool = True) -> str:
-    """'31/03/2023 17:00:00' (or without seconds) in the portal's time zone; '' for None."""
-    if value is None:
-        return ""
-    return value.astimezone(zone()).strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
-
-
-def phase_label(phase) -> str:
-    """The translated label of a phase ('Tự đánh giá')."""
-    return _(PHASE_LABELS[domain.as_phase(phase)])
-
-
-def _in_sentence(label: str) -> str:
-    # Labels start with a capital ("Tự đánh giá"); inside a sentence they read better in lower case.
-    return label[:1].lower() + label[1:]
-
-
-def refusal_message(decision: Decision, *, phase=None) -> str:
-    """The user-facing text of a refusal, with the phase label and the times filled in."""
-    template = _(REASON_MESSAGES[decision.reason])
-    label = _in_sentence(phase_label(phase)) if phase is not None else ""
-    return template.format(phase=label, until=format_local(decision.until),
-                           opens_at=format_local(decision.opens_at))
 
 
 def page_refusal(decision: Decision, *, phase, year: AssessmentYear) -> str:
@@ -99,44 +51,6 @@ def page_refusal(decision: Decision, *, phase, year: AssessmentYear) -> str:
                  "%(current)s.", phase=label, time=format_local(opens, seconds=False), current=current)
     return _("Giai đoạn %(phase)s chưa mở; trang chỉ xem đến lúc đó. Giai đoạn hiện tại: %(current)s.",
              phase=label, current=current)
-
-
-def check(decision: Decision, *, phase=None) -> Decision:
-    """Return ``decision`` if allowed; otherwise raise :class:`DeadlineRefused` (window closed or not yet
-    open) or :class:`Refused` (any other code). ``phase`` fills ``{phase}`` in the message. Call it before
-    writing anything, inside the transaction that writes."""
-    if decision:
-        return decision
-    message = refusal_message(decision, phase=phase)
-    if decision.reason in DEADLINE_CODES:
-        raise DeadlineRefused(decision, message)
-    raise Refused(decision, message)
-
-
-def actor_for(user, year: AssessmentYear | None = None, *, unit_type: str | None = None) -> Actor:
-    """The domain :class:`Actor` of a logged-in user (anonymous if ``user`` is None or not logged in).
-
-    Unit staff and leaders get their unit; council members their own agency (the conflict rule) and, when
-    ``year`` is given, the fields assigned to them that year (for ``unit_type`` if given, else all)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return Actor("anonymous")
-    role = user.role
-    if role in ("unit_staff", "unit_leader"):
-        return Actor(role, user_id=user.id, unit_id=user.unit_id)
-    if role in ("council_member", "council_chair"):
-        return Actor(role, user_id=user.id, agency_unit_id=user.unit_id,
-                     assigned_fields=_assigned_fields(user.id, year, unit_type))
-    return Actor(role, user_id=user.id)
-
-
-def _assigned_fields(user_id: int, year: AssessmentYear | None, unit_type: str | None) -> frozenset[str]:
-    if year is None:
-        return frozenset()
-    from portal.appraisal.models import CouncilAssignment  # the appraisal module owns assignments
-    stmt = select(CouncilAssignment.field_code, CouncilAssignment.unit_type).where(
-        CouncilAssignment.year_id == year.id, CouncilAssignment.user_id == user_id)
-    return frozenset(code for code, kind in db.session.execute(stmt)
-                     if unit_type is None or kind is None or kind == unit_type)
 
 
 _EXCEPTIONS = "portal_unit_exceptions"
