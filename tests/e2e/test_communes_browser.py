@@ -49,8 +49,6 @@ def _shot(page, name, table=None):
     SCREENS.mkdir(parents=True, exist_ok=True)
     if table:
         page.locator(table).scroll_into_view_if_needed()
-        print(name, page.eval_on_selector(f"{table} tbody td", "c => [getComputedStyle(c).minWidth, getComputedStyle(c).width, c.scrollWidth, c.closest('table').getBoundingClientRect().width, c.closest('.sticky-head').clientWidth, getComputedStyle(c.closest('table')).tableLayout, getComputedStyle(c.closest('table')).minWidth]"))
-        print(name, page.eval_on_selector_all(f"{table} thead th", "cs => cs.map(c => [c.textContent.trim().slice(0,12), Math.round(c.getBoundingClientRect().width)])"))
     page.screenshot(path=str(SCREENS / f"communes-{name}.png"))
 
 
