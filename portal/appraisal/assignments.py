@@ -54,8 +54,9 @@ def _error_text(code: str) -> str:
 def _units(year) -> list[tuple[Unit, str]]:
     from portal.assessments.models import Assessment
     from portal.text import fold_key
+    from sqlalchemy.orm import selectinload
     units = db.session.scalars(select(Unit).join(Assessment, Assessment.unit_id == Unit.id)
-                               .where(Assessment.year_id == year.id))
+                               .where(Assessment.year_id == year.id).options(selectinload(Unit.names)))
     return sorted(((u, u.name_in(year.id)) for u in units), key=lambda p: fold_key(p[1]))
 
 

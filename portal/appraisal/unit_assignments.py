@@ -2,7 +2,8 @@
 it (the admin's assignments page, /appraisal/assignments): one row per unit with a file this year, one cell
 per council field naming the members, marked where the admin reassigned it and where the conflict rule
 leaves it to be given to someone else. Filterable by unit type, by that status and by a search without
-diacritics, so a year of 102 communes reads page by page. Five queries whatever the number of units."""
+diacritics, so a year of 102 communes reads page by page. A constant number of queries whatever the number
+of units (tests/web/test_commune_lists.py counts them)."""
 from __future__ import annotations
 
 from collections import defaultdict

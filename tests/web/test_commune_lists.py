@@ -162,3 +162,13 @@ def test_progress_board_search_without_diacritics(admin, world):
 def test_the_year_is_2025(app, world):
     with app.app_context():
         assert db.session.get(AssessmentYear, world["year"]).year == 2025
+
+
+@pytest.mark.parametrize("url", ["/appraisal/assignments", "/appraisal/", "/appraisal/?q=binh+duc"])
+def test_long_lists_answer_in_a_few_queries(app, admin, world, url):
+    """117 units, not one query per unit (a unit's name of the year is loaded with the units)."""
+    from tests.web.test_perf_queries import queries
+    with app.app_context():
+        count = queries(admin, "GET", url)
+    assert count < 40, count
+    print(f"\n[communes] {url}: {count} queries for 117 units")
