@@ -122,8 +122,9 @@ def build(year, user, *, unit_type: str | None, round_no: int) -> Board:
             .group_by(ScoreEntry.assessment_id, Criterion.kind, Criterion.field_code)):
         counts[(aid, field_of(kind, code))] += n
     # two columns, not ORM rows: a year of 117 units done has about a thousand field reviews
-    done = set(db.session.execute(select(FieldReview.assessment_id, FieldReview.field_code).where(
-        FieldReview.assessment_id.in_(ids), FieldReview.round == round_no)).tuples())
+    done = {(aid, code) for aid, code in db.session.execute(select(FieldReview.assessment_id, FieldReview.field_code)
+                                                            .where(FieldReview.assessment_id.in_(ids),
+                                                                   FieldReview.round == round_no))}
     from portal.comments.counts import unread_counts  # the comments module counts what a reader may open
     unread = unread_counts(user, ids)
     codes = _ordered_codes(fields_of_set)

@@ -34,11 +34,13 @@ def admin_page(app, _server, browser):
         db.session.commit()
         year_id = year.id
         db.session.remove()
+    expect.set_options(timeout=15_000)   # pages of 100 rows of 117 units on a busy 2-core machine
     context = browser.new_context(locale="vi-VN", viewport=VIEWPORT)
     page = context.new_page()
     log_in(page, _server, "admin")
     yield page, _server, year_id
     context.close()
+    expect.set_options(timeout=5_000)    # Playwright's default, for the other modules
     with app.app_context():
         _empty_tables()
         db.session.remove()
