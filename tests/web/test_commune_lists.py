@@ -128,6 +128,7 @@ def test_council_board_filters_by_type_status_and_search(admin, world):
     assert "<strong>102</strong>" in communes
     found = admin.get("/appraisal/?q=binh+duc").get_data(as_text=True)
     rows = _rows(found, "board")
+    assert re.search(r"\b\d/117 đơn vị khớp bộ lọc", found)
     assert 0 < len(rows) < 10 and any("Phường Bình Đức" in r for r in rows)
     submitted = admin.get("/appraisal/?status=submitted").get_data(as_text=True)
     drafts = admin.get("/appraisal/?status=draft").get_data(as_text=True)
