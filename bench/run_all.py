@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from bench.common import kb, machine  # noqa: E402  (after the sys.path insertion)
 
 OUT = ROOT / "bench" / "out"
-OTHERS = ("bench_reports.py", "load_test.py", "bench_keystrokes.py")    # written by other work; run as they are, if present
+OTHERS = ("bench_reports.py", "bench_communes.py", "load_test.py", "bench_keystrokes.py")    # written by other work; run as they are, if present
 
 
 def _section(title: str) -> None:
