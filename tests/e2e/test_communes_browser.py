@@ -26,7 +26,7 @@ def _clean_db():
 
 @pytest.fixture(scope="module")
 def admin_page(app, _server, browser):
-    from portal.seed import seed_demo_years
+    from portal.seed_2025 import seed_demo_years
     from tests.conftest import _empty_tables
     with app.app_context():
         _empty_tables()
