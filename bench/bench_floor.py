@@ -34,13 +34,15 @@ class GcPauses:
 
     def __init__(self):
         self.pauses: list[tuple[int, float]] = []
-        self._began = 0.0
+        self.cpu: list[float] = []          # the same pauses in CPU time (this machine is shared)
+        self._began = self._cpu = 0.0
 
     def __call__(self, phase, info):
         if phase == "start":
-            self._began = time.perf_counter()
+            self._began, self._cpu = time.perf_counter(), time.thread_time()
         else:
             self.pauses.append((info["generation"], time.perf_counter() - self._began))
+            self.cpu.append(time.thread_time() - self._cpu)
 
     def __enter__(self):
         gc.callbacks.append(self)
@@ -52,6 +54,10 @@ class GcPauses:
     @property
     def longest_ms(self) -> float:
         return max((p for _g, p in self.pauses), default=0.0) * 1e3
+
+    @property
+    def longest_cpu_ms(self) -> float:
+        return max(self.cpu, default=0.0) * 1e3
 
 
 def setup(log=print):
@@ -176,9 +182,59 @@ def main(argv=None) -> dict:
               "gc_collections": len(pauses.pauses)}
     print(f"  ratio workspace/floor: {result['workspace']:.2f}")
     print(f"  ratio save/floor: {result['save']:.2f}")
-    print(f"  garbage collection during these {rounds * 4} requests: {len(pauses.pauses)} collections, "
-          f"longest {pauses.longest_ms:.1f} ms")
+    again = check_same_output(client, aid, cid)
+    print("  after the measured saves (the item's change list now cut): floor output "
+          + ("= real output" if not again else f"DIFFERS: {again}"))
+    result["gc"] = gc_pauses(app, client, aid, cid, 500 if args.quick else 2000, state)
     return result
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * 4096 / 2**20
+
+
+def gc_pauses(app, client, aid: int, cid: int, requests: int, state: dict, thresholds=None) -> dict:
+    """The longest collection pause over `requests` requests (workspace pages and saves, 3 to 1), first
+    with CPython's defaults, then as a tuned worker runs (portal.gc_tuning: warm, collect, freeze,
+    thresholds). The process is warm in both runs."""
+    from portal.gc_tuning import THRESHOLDS, tune
+    thresholds = thresholds or THRESHOLDS
+    page = f"/assessment/{aid}"
+    state["real"] = _version(client, aid, cid)
+    out = {}
+    for label in ("default", "tuned"):
+        if label == "tuned":
+            tune(app, thresholds)
+        else:
+            gc.unfreeze()
+            gc.set_threshold(700, 10, 10)
+            gc.collect()
+        before = _rss_mb()
+        with GcPauses() as pauses:
+            for n in range(requests):
+                if n % 4 == 3:
+                    state["n"] += 1
+                    response = client.post(f"{page}/items/{cid}", htmx=True,
+                                           data={"yes": str(state["n"] % 2), "note": "Lưu để đo",
+                                                 "version": state["real"]})
+                    state["real"] = int(VERSION_RE.search(text_of(response)).group(1))
+                else:
+                    response = client.get(page)
+                if response.status_code != 200:
+                    raise RuntimeError(f"HTTP {response.status_code}")
+        full = [p for g, p in pauses.pauses if g == 2]
+        out[label] = {"max_ms": pauses.longest_ms, "max_cpu_ms": pauses.longest_cpu_ms, "collections": len(pauses.pauses), "full": len(full),
+                      "full_max_ms": max(full, default=0) * 1e3, "rss_mb": (before, _rss_mb())}
+        print(f"  GC pauses over {requests} requests, {label:<7} thresholds {gc.get_threshold()}"
+              f"{' + frozen start-up heap' if label == 'tuned' else ''}: longest {pauses.longest_ms:.1f} ms "
+              f"({pauses.longest_cpu_ms:.1f} ms CPU); "
+              f"{len(pauses.pauses)} collections, {len(full)} full (longest {max(full, default=0) * 1e3:.1f} ms); "
+              f"memory {before:.0f} → {_rss_mb():.0f} MB")
+    print(f"  max GC pause over {requests} requests (tuned worker, {thresholds}): {out['tuned']['max_ms']:.1f} ms "
+          f"wall, {out['tuned']['max_cpu_ms']:.1f} ms CPU (default: {out['default']['max_ms']:.1f} ms wall, "
+          f"{out['default']['max_cpu_ms']:.1f} ms CPU)")
+    return out
 
 
 if __name__ == "__main__":
