@@ -185,7 +185,8 @@ def main(argv=None) -> dict:
     again = check_same_output(client, aid, cid)
     print("  after the measured saves (the item's change list now cut): floor output "
           + ("= real output" if not again else f"DIFFERS: {again}"))
-    result["gc"] = gc_pauses(app, client, aid, cid, 500 if args.quick else 2000, state)
+    result["gc_requests"] = 300 if args.quick else 2000
+    result["gc"] = gc_pauses(app, client, aid, cid, result["gc_requests"], state)
     return result
 
 
