@@ -83,7 +83,8 @@ def _page_context(assessment, year, now, *, only=None, **extra):
     can_submit, _state = _edit_decision(assessment, year, now, submit=True)
     seen = visibility(current_user, assessment, None, frozenset(), year.phase)
     leaves = [only] if only is not None else [v.criterion for v in workspace.leaves()]
-    return dict(ws=workspace, assessment=assessment, year=year, editable=bool(decision), leaders=_leaders(assessment),
+    return dict(ws=workspace, assessment=assessment, year=year, editable=bool(decision),
+                leaders=_leaders(assessment) if only is None else [],     # the fragment does not show them
                 refusal=None if decision else _refusal(decision, year),
                 can_submit=bool(can_submit), deadline_state=deadline_state,
                 phase_label=phase_label(PHASE), seen=seen,
@@ -154,12 +155,17 @@ def item(assessment_id: int, criterion_id: int):
         db.session.rollback()
         return _item_response(assessment, year, criterion, now, status=409, typed={criterion.id: request.form},
                               conflict={"criterion_id": criterion.id, "theirs": err.entry})
-    db.session.commit()
     if not is_htmx():
+        db.session.commit()
         flash(_("Đã lưu mục %(code)s.", code=criterion.code), "success")
         return redirect_after_post(url_for("assessments.workspace", assessment_id=assessment.id)
                                    + f"#item-{criterion.id}")
-    return _item_response(assessment, year, criterion, now, saved=criterion.id)
+    # The fragment is drawn from the flushed rows of this transaction, then the request commits once: drawing
+    # it after the commit would reload every row the commit expired (eight more queries). A failed commit
+    # raises, and the error handler answers instead of this fragment.
+    response = _item_response(assessment, year, criterion, now, saved=criterion.id)
+    db.session.commit()
+    return response
 
 
 def _item_response(assessment, year, criterion, now, *, status=200, errors=None, typed=None, conflict=None,
