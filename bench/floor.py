@@ -52,18 +52,22 @@ SELECT c.id, c.parent_id, c.kind, c.code, c.title, c.position, c.max_points, c.m
           FROM (SELECT d.* FROM item_evidence ie JOIN evidence_document d ON d.id = ie.document_id
                 WHERE ie.assessment_id = :aid AND ie.criterion_id = c.id AND ie.stage = 'self'
                   AND d.deleted_at IS NULL ORDER BY ie.id) d) AS docs,
+       CASE WHEN :only IS NULL OR c.id = :only THEN
        (SELECT json_group_array(json_array(v.visibility, v.n, v.u)) FROM (
             SELECT cm.visibility, count(*) AS n,
                    sum(CASE WHEN cr.id IS NULL AND cm.author_id != :uid THEN 1 ELSE 0 END) AS u
               FROM comment cm LEFT JOIN comment_read cr ON cr.comment_id = cm.id AND cr.user_id = :uid
-             WHERE cm.assessment_id = :aid AND cm.criterion_id = c.id GROUP BY cm.visibility) v) AS comments,
+             WHERE cm.assessment_id = :aid AND cm.criterion_id = c.id GROUP BY cm.visibility) v)
+       ELSE '[]' END AS comments,
+       CASE WHEN :only IS NULL OR c.id = :only THEN
        (SELECT json_group_array(json_array(l.action, l.at, u.full_name, l.old, l.new, l.total)) FROM (
             SELECT * FROM (SELECT l.*, count(*) OVER () AS total FROM audit_log l
                             WHERE l.unit_id = (SELECT unit_id FROM a) AND l.year_id = (SELECT year_id FROM a)
                               AND l.action = 'self_score' AND l.object_type = 'score_entry'
                               AND json_extract(l.new, '$.criterion') = c.code
                             ORDER BY l.id DESC LIMIT :shown)
-            ORDER BY id) l LEFT JOIN user u ON u.id = l.actor_id) AS changes,
+            ORDER BY id) l LEFT JOIN user u ON u.id = l.actor_id)
+       ELSE '[]' END AS changes,
        (SELECT year FROM y) AS year, (SELECT title FROM y) AS year_title, (SELECT phase FROM y) AS phase,
        (SELECT settings FROM y) AS settings,
        (SELECT status FROM a) AS status, (SELECT unit_id FROM a) AS unit_id, (SELECT year_id FROM a) AS year_id,
@@ -114,11 +118,12 @@ def _ts(value):
     return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
 
 
-def load(aid: int, user) -> tuple[list[Row], dict]:
-    """The page's data: ONE statement."""
+def load(aid: int, user, only: int | None = None) -> tuple[list[Row], dict]:
+    """The page's data: ONE statement (with `only`, the comments and changes of that item alone: the save's
+    fragment draws one item, but its totals and progress need every item's scores and evidence dates)."""
     from portal.extensions import db
     result = db.session.execute(text(DATA_SQL), {"aid": aid, "uid": user.id, "user_unit": user.unit_id,
-                                                 "shown": CHANGES_SHOWN})
+                                                 "shown": CHANGES_SHOWN, "only": only})
     raw = result.all()
     if not raw:
         abort(404)
@@ -169,7 +174,7 @@ def page_data(aid: int, *, only: int | None = None) -> dict:
     from portal.years.countdown import format_remaining
     from portal.years.phases import Window, editing_state
     user = current_user
-    rows, head = load(aid, user)
+    rows, head = load(aid, user, only)
     if (user.role != "unit_staff" or user.unit_id != head["unit_id"] or head["phase"] != "self_assessment"
             or head["status"] != "draft" or head["years_of_unit"] != 1 or head["exceptions"]):
         raise RuntimeError("the floor draws a unit's own draft file in self-assessment only")
