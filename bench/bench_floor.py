@@ -144,7 +144,7 @@ def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds (noisier)")
     args = parser.parse_args(argv)
-    rounds = 40 if args.quick else 150
+    rounds = 60 if args.quick else 150
     print(f"Floor bench — {machine()}")
     app, client, counter, aid = setup()
     cid = save_target(client, aid)
