@@ -11,7 +11,8 @@ Also printed: the garbage collector's longest pause over the requests (gc.callba
 start-up heap frozen as the gunicorn hook does (portal.gc_tuning) — and, for comparison, without it.
 
 Prints one line per page, `ratio workspace/floor: X.XX` and `ratio save/floor: X.XX`, with the raw medians
-and queries. Nothing is asserted. --quick: fewer rounds (well under 2 minutes).
+and queries. Nothing is asserted. --quick: fewer rounds (about a minute on a quiet machine; the full run
+measures the GC over 2,000 requests and takes several minutes).
 
 Run from the repository root:  .venv/bin/python bench/bench_floor.py [--quick]
 """

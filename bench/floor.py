@@ -30,7 +30,6 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
 from sqlalchemy import text
 
 from portal.web.context import static_url
@@ -338,5 +337,3 @@ def write(aid: int, cid: int) -> None:
     record("self_score", "score_entry", entry_id, actor=current_user, unit_id=crit.unit_id, year_id=crit.year_id,
            old=old, new=new | {"criterion": crit.code, "stage": "self"})
 
-
-__all__ = ["install", "normalise", "Markup"]
