@@ -289,26 +289,33 @@ def install(app) -> None:
 
 def write(aid: int, cid: int) -> None:
     """The save as the portal does it, the cheapest way: read the form by the pure rule, one version-checked
-    UPDATE (or INSERT) and the chained audit row. The permission (the unit's own draft, window open) is
-    checked by page_data's refusal in the same request before anything is returned."""
+    UPDATE (or INSERT) and the chained audit row, after the same checks as the real save for the state the
+    floor draws (the unit's own draft file, self-assessment open, read in the same statement as the item)."""
     from portal.assessments.domain import read_item_form
     from portal.audit.services import record
     from portal.db import utcnow
     from portal.extensions import db
     crit = db.session.execute(text(
         "SELECT c.code, c.method, c.max_points, c.config, c.na_allowed, a.unit_id, a.year_id, a.status, "
-        "e.id, e.version, e.inputs, e.points, e.not_applicable, e.na_reason, e.note, e.explanation_requested "
+        "e.id, e.version, e.inputs, e.points, e.not_applicable, e.na_reason, e.note, e.explanation_requested, "
+        "(SELECT phase FROM assessment_year WHERE id = a.year_id) AS phase, "
+        "(SELECT closes_at FROM phase_window WHERE year_id = a.year_id AND phase = 'self_assessment') AS closes_at, "
+        "(SELECT count(*) FROM unit_deadline WHERE year_id = a.year_id AND unit_id = a.unit_id "
+        "AND phase = 'self_assessment') AS exceptions "
         "FROM criterion c JOIN assessment a ON a.id = :aid AND a.criteria_set_id = c.set_id "
         "LEFT JOIN score_entry e ON e.assessment_id = a.id AND e.criterion_id = c.id AND e.stage = 'self' "
         "WHERE c.id = :cid"), {"aid": aid, "cid": cid}).first()
-    if crit is None or current_user.unit_id != crit.unit_id or crit.status != "draft":
+    now = utcnow()
+    if crit is None or current_user.unit_id != crit.unit_id:
         abort(404)
+    if crit.status != "draft" or crit.phase != "self_assessment" or crit.exceptions \
+            or crit.closes_at is None or now > _ts(crit.closes_at):
+        raise RuntimeError("the floor saves into a unit's own draft file while self-assessment is open only")
     item = read_item_form(crit.method, _dec(crit.max_points), json.loads(crit.config or "{}"), request.form,
                           na_allowed=bool(crit.na_allowed))
     if item.errors:
         abort(422)
     expected = int(request.form.get("version", "0"))
-    now = utcnow()
     values = {"inputs": json.dumps(item.inputs), "points": None if item.points is None else str(item.points),
               "na": item.not_applicable, "reason": item.na_reason or None, "note": item.note,
               "uid": current_user.id, "at": now.replace(tzinfo=None).isoformat(sep=" "), "aid": aid, "cid": cid,
