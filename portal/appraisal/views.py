@@ -295,7 +295,7 @@ def history_export(assessment_id: int):
             continue  # a member exports only the fields it appraises
         rel = seen["relation"]
         if rel not in by_rel:
-            by_rel[rel] = histories(assessment, criteria, rel=rel, phase=year.phase)
+            by_rel[rel] = histories(assessment, criteria, rel=rel, phase=year.phase, all_changes=True)
         rows.append((crit, by_rel[rel][crit.id]))
     if not rows:
         abort(404)
