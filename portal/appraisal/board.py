@@ -17,6 +17,7 @@ from portal.extensions import db
 from portal.text import fold_key
 from portal.units.models import Unit
 from portal.units.types import sort_key
+from portal.web.listing import matches
 
 STATUSES = ("chua", "dang", "xong")
 #: The board's row filter: the viewer's work left or done, or the unit's file status.
@@ -163,7 +164,6 @@ def build(year, user, *, unit_type: str | None, round_no: int) -> Board:
 
 def filter_rows(rows: list[Row], *, status: str | None, words: list[str]) -> list[Row]:
     """The board's rows with `status` (ROW_FILTERS; all when None) whose unit matches the search."""
-    from portal.web.listing import matches
 
     def keep(row: Row) -> bool:
         if status == "todo":

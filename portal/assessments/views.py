@@ -31,6 +31,8 @@ from portal.policy.refusals import phase_label
 from portal.years.windows import banner_state, page_refusal, unit_window
 from portal.years.models import AssessmentYear
 from portal.years.services import active_year
+from portal.appraisal.board import viewer_fields
+from portal.appraisal.domain import field_of
 
 PHASE = "self_assessment"
 #: The workspace draws an item's table of steps only from two visible steps on (templates/assessments/_macros.html)
@@ -181,8 +183,6 @@ def _item_response(assessment, year, criterion, now, *, status=200, errors=None,
 def item_history(assessment_id: int, criterion_id: int):
     """Lịch sử của một mục — every change of one item, as its reader may see them (an item's widget lists
     the latest few only). For the unit, the chair, the admin, and the members who appraise its field."""
-    from portal.appraisal.board import viewer_fields
-    from portal.appraisal.domain import field_of
     assessment = db.session.get(Assessment, assessment_id)
     criterion = db.session.get(Criterion, criterion_id)
     if assessment is None or criterion is None or criterion.set_id != assessment.criteria_set_id \

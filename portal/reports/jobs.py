@@ -34,6 +34,7 @@ from portal.reports.models import ExportJob
 from portal.text import fold_key
 from portal.units.types import sort_key
 from portal.years.models import AssessmentYear
+from portal.units.types import year_types
 
 log = logging.getLogger("portal.reports.jobs")
 STALE_AFTER = timedelta(minutes=10)
@@ -146,7 +147,6 @@ def _report(kind: str, assessment, year, today):
 
 def _type_folders(year) -> dict[str, str]:
     """{unit type: its folder in the ZIP}, e.g. "1-cac-so-ban-nganh-tinh", "2-ubnd-cac-xa-phuong-dac-khu"."""
-    from portal.units.types import year_types
     return {t.code: f"{n}-{documents.slug(t.heading or t.name)}" for n, t in enumerate(year_types(year), start=1)}
 
 

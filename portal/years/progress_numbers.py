@@ -11,6 +11,7 @@ from portal.assessments.models import Assessment, ScoreEntry
 from portal.criteria.models import Criterion
 from portal.evidence.models import ItemEvidence
 from portal.extensions import db
+from portal.web.listing import matches
 
 #: Rows of the progress board per page (the commune-level year has 102 communes).
 PAGE_SIZE = 100
@@ -63,7 +64,6 @@ def status_of(row) -> str:
 def filter_and_page(rows, *, status: str | None, page_arg: str, words=()) -> tuple[list, int, int, int]:
     """(rows of the page, page, pages, rows after the filter) for the status filter, the search (folded
     words, portal.web.listing) and ?page=."""
-    from portal.web.listing import matches
     chosen = [r for r in rows if (status is None or status_of(r) == status) and matches(list(words), r.name, r.unit.code)]
     pages = max(1, -(-len(chosen) // PAGE_SIZE))
     page = min(max(int(page_arg) if page_arg.isdigit() else 1, 1), pages)
