@@ -255,7 +255,7 @@ def test_every_exported_score_is_a_number_with_two_decimals_times_local_and_head
                         assert not (isinstance(cell.value, str) and re.fullmatch(r"\d+[.,]\d+", cell.value))
     assert checked > 1000
     template = load_workbook(io.BytesIO(exported["template"].data)).active
-    assert template.auto_filter.ref.startswith("A1:F")
+    assert template.auto_filter.ref.startswith("A1:G")
     maximum = template.cell(row=2, column=5)
     assert maximum.data_type == "n" and maximum.number_format == "0.00" and D(str(maximum.value)) > 0
     assert template.cell(row=2, column=6).number_format == "0.00"

@@ -49,6 +49,7 @@ ITEM_READERS = {"own_unit", "assigned_member", "chair", "admin"}
 PAGES = {
     "assessments.workspace": ("/assessment/{a}", "page"),
     "assessments.item": ("/assessment/{a}/items/{c}", "fragment"),
+    "assessments.item_history": ("/assessment/{a}/items/{c}/history", "page"),
     "assessments.submit": ("/assessment/{a}/submit", "page"),
     "assessments.explain": ("/assessment/{a}/explain", "page"),
     "assessments.xlsx_template": ("/assessment/{a}/template.xlsx", "page"),
