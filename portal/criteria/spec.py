@@ -1,6 +1,6 @@
 """Bộ tiêu chí dạng dữ liệu thuần — the criteria set as plain data, shared by the YAML and Excel readers.
 
-`SetSpec` / `ItemSpec` are what `yaml_io` and `xlsx_io` produce and consume; the database layer and the
+`SetSpec` / `ItemSpec` are what the YAML and Excel readers (yaml_read, xlsx_read) produce and the writers (yaml_write, xlsx_write) consume; the database layer and the
 scoring engine convert from them. This module also holds the rules both formats share: the method
 names, how a number in a criteria file is read (through the scoring core's one parser), how a method's
 `config` is checked and built, and the readable "cách tính điểm" text generated when a file gives none.

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from portal.criteria import xlsx_io
 from portal.criteria.nodes import build_nodes
 from portal.criteria.spec import (
     ADJUSTMENT_METHODS,
@@ -22,6 +21,9 @@ from portal.criteria.spec import (
     canonical,
     generate_guidance,
 )
+from portal.criteria.xlsx_layout import ITEMS_SHEET
+from portal.criteria.xlsx_read import read_settings
+from portal.criteria.xlsx_write import settings_text
 from portal.scoring import SetError, validate_tree
 from portal.scoring.tree import Node, iter_nodes
 from portal.text import Msg, Sentence
@@ -61,7 +63,7 @@ def ordered(rows) -> list:
 
 
 def rows_to_spec(cset, rows) -> SetSpec:
-    """The set as plain data, as yaml_io/xlsx_io read and write it (decimals canonical: 0.5, 100)."""
+    """The set as plain data, as the YAML and Excel readers and writers see it (decimals canonical: 0.5, 100)."""
     by_id = {row.id: row for row in rows}
     meta = {"set": cset.code, "unit_type": UNIT_TYPE_TO_YAML.get(cset.unit_type, cset.unit_type),
             "title": cset.title}
@@ -120,7 +122,7 @@ def config_text(method: str | None, config: dict) -> str:
         return ""
     item = ItemSpec(code="", title="", kind="adjustment" if method in ADJUSTMENT_METHODS else "item",
                     max_points=None, method=method, config=dict(config or {}))
-    return xlsx_io._settings_text(item)
+    return settings_text(item)
 
 
 def parse_config_text(method: str, text: str, input_label: str,
@@ -129,10 +131,8 @@ def parse_config_text(method: str, text: str, input_label: str,
 
     Problems are Vietnamese sentences without the workbook's "sheet, row" prefix.
     """
-    reader = xlsx_io._Reader()
-    row = xlsx_io._Row(0, {"settings": text or "", "input": input_label or ""})
-    parts = reader.settings(row, method, None)
-    problems = [_without_sheet(error.message) for error in reader.errors]
+    parts, errors = read_settings(method, text, input_label)
+    problems = [_without_sheet(error.message) for error in errors]
     if problems:
         return {}, problems
     found: list[str] = []
@@ -141,7 +141,7 @@ def parse_config_text(method: str, text: str, input_label: str,
 
 
 def _without_sheet(message: str) -> str:
-    prefix = f"Trang “{xlsx_io.ITEMS_SHEET}”: "
+    prefix = f"Trang “{ITEMS_SHEET}”: "
     if isinstance(message, Msg) and message.startswith(prefix) and "text" in message.params:
         text = message.params["text"]  # the reader's clause, without its place (portal.criteria.spec.located)
     else:
