@@ -7,6 +7,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 
 from portal.assessments.domain import N_, read_item_form
+from portal.scoring.methods import METHOD_LABELS
 from portal.spreadsheet import (
     DAMAGED,
     WRAP_TOP,
@@ -22,8 +23,6 @@ from portal.spreadsheet import (
 SHEET = "Tự đánh giá"
 COLUMNS = ("Mã", "Nội dung", "Điểm tối đa", "Cách chấm", "Mức đạt được / Có-Không / Điểm", "Tử số", "Mẫu số",
            "Số lần", "Không áp dụng", "Lý do không áp dụng", "Thuyết minh", "Điểm (tự tính)", "Phiên bản")
-METHOD_WORDS = {"levels": "Chọn mức", "percentage": "Tỷ lệ theo khung", "ratio": "Tỷ lệ thuận",
-                "yes_no": "Có/Không", "number": "Nhập điểm", "bonus": "Điểm cộng", "deduction": "Điểm trừ"}
 MAX_BYTES = 5 * 1024 * 1024
 
 
@@ -51,7 +50,7 @@ def export_workbook(views, *, title: str) -> bytes:
         elif c.method == "number" and inputs.get("value") not in (None, ""):
             choice = Decimal(str(inputs["value"]))  # a score: a number cell, read back as one
         append_values(ws, (
-            c.code, c.title, c.max_points, METHOD_WORDS.get(c.method, ""),
+            c.code, c.title, c.max_points, METHOD_LABELS.get(c.method, ""),
             choice, inputs.get("numerator", ""), inputs.get("denominator", ""), inputs.get("count", ""),
             "Có" if e and e.not_applicable else "", (e.na_reason or "") if e else "", e.note if e else "",
             e.points if e else None, e.version if e else 0))

@@ -16,26 +16,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from portal.scoring.errors import ScoringInputError
+from portal.scoring.methods import ADJUSTMENT_METHODS, LEAF_METHODS, METHOD_LABELS, METHODS  # noqa: F401  (the set's vocabulary)
 from portal.scoring.numeric import format_vi, parse_decimal
 from portal.seed_data.unit_types import FILE_ALIAS_LABELS, FILE_ALIASES
 from portal.text import N_, as_msg, clean_text
 
 KINDS = ("field", "group", "item", "adjustment")
-LEAF_METHODS = ("levels", "percentage", "ratio", "yes_no", "number", "survey")
-ADJUSTMENT_METHODS = ("bonus", "deduction")
-METHODS = LEAF_METHODS + ADJUSTMENT_METHODS
 
-# Vietnamese names of the methods, as officials write them in Excel and read them in messages.
-METHOD_LABELS = {
-    "levels": N_("Chọn mức"),
-    "percentage": N_("Tỷ lệ theo khung"),
-    "ratio": N_("Tỷ lệ thuận"),
-    "yes_no": N_("Có/Không"),
-    "number": N_("Nhập số"),
-    "survey": N_("Điều tra XHH"),
-    "bonus": N_("Điểm cộng"),
-    "deduction": N_("Điểm trừ"),
-}
 
 # A set file names its unit type by the type's code (any code of the year), or by the 2022 names below.
 UNIT_TYPE_FROM_YAML = FILE_ALIASES

@@ -7,10 +7,9 @@ setting typed in the editor means exactly what it means in a workbook.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 
-from portal.criteria.nodes import build_nodes
+from portal.criteria.nodes import build_nodes, children_of, top_level, walk
 from portal.criteria.spec import (
     ADJUSTMENT_METHODS,
     METHODS,
@@ -44,22 +43,8 @@ def _dec(value: Decimal | None) -> Decimal | None:
 
 def ordered(rows) -> list:
     """Rows parents-first in document order (each parent's children by position), adjustments last."""
-    children = defaultdict(list)
-    for row in rows:
-        children[row.parent_id].append(row)
-    for siblings in children.values():
-        siblings.sort(key=lambda r: (r.position, r.id or 0))
-    out: list = []
-
-    def walk(row) -> None:
-        out.append(row)
-        for child in children[row.id]:
-            walk(child)
-
-    roots = children[None]
-    for row in [r for r in roots if r.kind != "adjustment"] + [r for r in roots if r.kind == "adjustment"]:
-        walk(row)
-    return out
+    children = children_of(rows)
+    return [row for row, _depth in walk(top_level(children), children)]
 
 
 def rows_to_spec(cset, rows) -> SetSpec:
@@ -93,9 +78,7 @@ def validate_rows(cset, rows) -> list[SetError]:
 
 def spec_nodes(spec: SetSpec) -> tuple[list[Node], list[Node]]:
     """A parsed file as the scoring engine's tree, to validate it before anything is stored."""
-    children = defaultdict(list)
-    for item in spec.items:
-        children[item.parent_code].append(item)
+    children = children_of(spec.items, parent=lambda item: item.parent_code, order=None)
 
     def make(item: ItemSpec) -> Node:
         return Node(code=item.code, title=item.title, max_points=item.max_points, method=item.method,

@@ -25,12 +25,10 @@ from portal.years import domain
 from portal.local_time import format_local, zone
 from portal.policy.refusals import phase_label
 from portal.years.windows import phase_window
-from portal.years.domain import Phase, UnitStatus
+from portal.years.domain import UNIT_PHASES, Phase, UnitStatus
 from portal.years.models import AssessmentYear, UnitDeadline
 
 COLUMNS = (Phase.SELF_ASSESSMENT, Phase.REVIEW_1, Phase.EXPLANATION, Phase.REVIEW_2)
-#: Phases in which the unit itself has to act (and can be reminded).
-UNIT_PHASES = frozenset({Phase.SELF_ASSESSMENT, Phase.EXPLANATION})
 _ORDER = list(UnitStatus)
 #: A phase is done once the file's status is at least this one.
 DONE_FROM = {

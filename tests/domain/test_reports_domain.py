@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from portal.appraisal.domain import PHASES
+from portal.years.domain import PHASE_ORDER as PHASES
 from portal.reports.domain import (
     NOT_APPROVED,
     NOT_COMPUTED,
