@@ -95,6 +95,14 @@ class SpecError:
 Report = Callable[[str], None]
 
 
+def code_problem(code: str) -> str | None:
+    """Why an item code cannot be used (too long, a blank, ';' or '='), or None: the same in every reader."""
+    if len(code) > MAX_CODE_LENGTH or any(ch.isspace() or ch in ";=" for ch in code):
+        return N_("mã không hợp lệ; mã dài tối đa %(max)s ký tự, không có khoảng trắng, dấu ';' hay '='",
+                  max=MAX_CODE_LENGTH)
+    return None
+
+
 def located(where: str, code: str | None, text: str) -> str:
     """“Dòng 12, mã 1.1: …” — a problem of a criteria file with its place (line or row, item code); the
     message ends with one full stop whether or not `text` had one."""

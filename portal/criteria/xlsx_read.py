@@ -11,26 +11,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from portal.criteria.spec import (
-    ADJUSTMENT_METHODS,
-    APPRAISERS,
-    LEAF_METHODS,
-    MAX_CODE_LENGTH,
-    MAX_TEXT_LENGTH,
-    METHOD_LABELS,
-    METHODS,
-    MULTILINE_KEYS,
-    OVER_100,
-    UNIT_TYPE_LABELS,
-    ItemSpec,
-    SetSpec,
-    SpecError,
-    build_config,
-    generate_guidance,
-    located,
-    nfc,
-    read_number,
-)
+from portal.criteria.spec import (ADJUSTMENT_METHODS, APPRAISERS, LEAF_METHODS, MAX_TEXT_LENGTH,
+    METHOD_LABELS, METHODS, MULTILINE_KEYS, OVER_100, UNIT_TYPE_LABELS, ItemSpec, SetSpec, SpecError,
+    build_config, code_problem, generate_guidance, located, nfc, read_number)
 from portal.criteria.xlsx_layout import COLUMNS, ITEMS_SHEET, KIND_LABELS, META_ROWS, META_SHEET, NO, YES
 from portal.spreadsheet import (
     MACRO,
@@ -321,13 +304,9 @@ def _build(reader: _Reader, rows: list[_Row]) -> list[ItemSpec]:
 
 
 def _item(reader: _Reader, row: _Row, code: str) -> ItemSpec:
-    if len(code) > MAX_CODE_LENGTH or any(ch.isspace() or ch in ";=" for ch in code):
-        reader.err(
-            row.row,
-            code,
-            N_("mã không hợp lệ; mã dài tối đa %(max)s ký tự, không có khoảng trắng, dấu ';' "
-               "hay '='", max=MAX_CODE_LENGTH),
-        )
+    problem = code_problem(code)
+    if problem:
+        reader.err(row.row, code, problem)
     kind = reader.lookup(row, "kind", _KIND_BY_KEY, code, ", ".join(KIND_LABELS.values()))
     if not row.text("kind"):
         reader.err(

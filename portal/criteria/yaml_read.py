@@ -18,7 +18,6 @@ from portal.criteria.spec import (
     ADJUSTMENT_METHODS,
     APPRAISERS,
     LEAF_METHODS,
-    MAX_CODE_LENGTH,
     MAX_TEXT_LENGTH,
     META_NUMBERS,
     MULTILINE_KEYS,
@@ -28,6 +27,7 @@ from portal.criteria.spec import (
     SetSpec,
     SpecError,
     build_config,
+    code_problem,
     generate_guidance,
     located,
     nfc,
@@ -221,13 +221,9 @@ class _Reader:
         if not text:
             self.err(raw.line, None, N_('mục này thiếu mã (khóa “code”), ví dụ code: "1.1"; hãy bổ sung'))
             return None
-        if len(text) > MAX_CODE_LENGTH or any(ch.isspace() or ch in ";=" for ch in text):
-            self.err(
-                raw.line,
-                text,
-                N_("mã không hợp lệ; mã dài tối đa %(max)s ký tự, không có khoảng trắng, dấu "
-                   "';' hay '='", max=MAX_CODE_LENGTH),
-            )
+        problem = code_problem(text)
+        if problem:
+            self.err(raw.line, text, problem)
         return text
 
     def number(self, raw: _Map, key: str, code: str | None, required: bool = False) -> Decimal | None:
