@@ -7,11 +7,11 @@ portal.criteria.yaml_read: `load_set_yaml(dump_set_yaml(x)) == x`.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 
 import yaml
 
+from portal.criteria.nodes import children_of
 from portal.criteria.spec import META_NUMBERS, ItemSpec, SetSpec, dec_str, generate_guidance
 
 
@@ -39,10 +39,8 @@ def dump_set_yaml(spec: SetSpec) -> str:
     Appraisers are written where they differ from the parent's, and guidance only where it is not the
     text `load_set_yaml` would generate, so the file stays as short as the hand-written one.
     """
-    children: dict[str | None, list[ItemSpec]] = defaultdict(list)
-    adjustments = []
-    for item in spec.items:
-        (adjustments if item.kind == "adjustment" else children[item.parent_code]).append(item)
+    children = children_of(spec.items, parent=lambda item: item.parent_code, order=None)
+    adjustments = [item for item in children[None] if item.kind == "adjustment"]
 
     def node(item: ItemSpec, parent_ap: str | None) -> dict:
         out: dict = {"code": item.code, "title": item.title}
@@ -69,7 +67,7 @@ def dump_set_yaml(spec: SetSpec) -> str:
     }
     doc = {
         "meta": meta,
-        "fields": [node(field, None) for field in children[None]],
+        "fields": [node(field, None) for field in children[None] if field.kind != "adjustment"],
         "adjustments": [node(adjustment, None) for adjustment in adjustments],
     }
     header = f"# Bộ tiêu chí {meta.get('set', '')} — xuất từ Cổng Chỉ số CCHC.\n"
