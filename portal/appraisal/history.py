@@ -22,7 +22,7 @@ from openpyxl.styles import Font
 from sqlalchemy import select
 
 from portal.appraisal.domain import can_see, final_entry
-from portal.assessments.models import Explanation, ScoreEntry
+from portal.assessments.models import COUNCIL_STAGES, Explanation, ScoreEntry
 from portal.audit.models import AuditLog
 from portal.auth.models import User
 from portal.extensions import db
@@ -43,7 +43,7 @@ STEP_OBJECT = {key: obj for key, _label, obj in STEPS}
 #: Audit actions of an item's changes → the step they belong to.
 ACTION_STEP = {"self_score": "self", "appraise_round1": "round1", "explanation": "explanation",
                "appraise_round2": "round2"}
-COUNCIL_STEPS = frozenset({"round1", "round2", "final"})
+COUNCIL_STEPS = frozenset({*COUNCIL_STAGES, "final"})
 COUNCIL_READERS = frozenset({"assigned_member", "chair", "admin"})
 
 
@@ -220,7 +220,7 @@ def history_xlsx(title: str, items: list[tuple[object, ItemHistory]]) -> bytes:
                     notes.append(_("Giải trình: %(text)s", text=step.explanation.text))
             else:
                 value = _points(step.entry)
-                if step.key in ("round1", "round2") and step.entry is not None and step.entry.note:
+                if step.key in COUNCIL_STAGES and step.entry is not None and step.entry.note:
                     notes.append(f"{step.label}: {step.entry.note}")
             row += [value, step.who or "", step.when]
         row.append("\n".join(notes))

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from portal.appraisal.domain import final_entry
+from portal.assessments.models import STAGES
 from portal.criteria.nodes import build_nodes, children_of, walk
 from portal.scoring import Evaluation, ItemState, YearSettings, evaluate
 
-STAGE_COLUMNS = ("self", "round1", "round2", "final")
+STAGE_COLUMNS = (*STAGES, "final")  # the stored stages, then the final score the rounds give
 
 
 @dataclass(frozen=True)
