@@ -235,6 +235,12 @@ def main(argv=None) -> dict:
             "portal: unit workspace (whole page)", staff,
             lambda u: u.request("GET", f"/assessment/{u.state['aid']}")[0] == 200, seconds=seconds)
         results["save"] = run_load("portal: item save (htmx)", staff, _save, seconds=seconds)
+        # the floors of the same two requests (bench/floor.py), by the same users in the same server
+        results["workspace_floor"] = run_load(
+            "floor: unit workspace (whole page)", staff,
+            lambda u: u.request("GET", f"/bench-floor/assessment/{u.state['aid']}")[0] == 200, seconds=seconds)
+        results["save_floor"] = run_load("floor: item save (htmx)", staff, lambda u: _save(u, "/bench-floor"),
+                                         seconds=seconds)
     finally:
         portal.stop()
 
@@ -249,11 +255,11 @@ def main(argv=None) -> dict:
     return results
 
 
-def _save(user) -> bool:
+def _save(user, prefix: str = "") -> bool:
     s = user.state
     s["n"] += 1
-    form = {"yes": "1" if s["n"] % 2 else "0", "note": f"Lưu lần {s['n']}", "version": str(s["version"])}
-    status, body = user.request("POST", f"/assessment/{s['aid']}/items/{s['crit']}", form,
+    form = {"yes": "1" if s["n"] % 2 else "0", "note": f"Lưu lần {s['n']:06d}", "version": str(s["version"])}
+    status, body = user.request("POST", f"{prefix}/assessment/{s['aid']}/items/{s['crit']}", form,
                                 headers={"HX-Request": "true", "X-CSRFToken": s["csrf"]})
     if status == 200:
         s["version"] = int(VERSION_RE.search(body.decode()).group(1))
@@ -276,6 +282,11 @@ def report(results: dict) -> None:
         ratio = results[key].rps / base
         print(f"  goal: {results[key].name} ≥ 1/3 of the baseline ({base:.0f} req/s): ratio {ratio:.2f} — "
               f"{'met' if ratio >= GOAL_RATIO else 'NOT met'}")
+    for key in ("workspace", "save"):
+        real, low = results[key], results.get(f"{key}_floor")
+        if low is not None and low.rps:
+            print(f"  throughput {key} beside its floor (same gunicorn, same run): {real.rps:.1f} req/s against "
+                  f"{low.rps:.1f} req/s = {real.rps / low.rps:.2f} of the floor")
 
 
 if __name__ == "__main__":

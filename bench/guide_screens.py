@@ -173,7 +173,7 @@ def seed(app, phase: str) -> dict:
     from portal.assessments.models import Assessment
     from portal.db import utcnow
     from portal.extensions import db
-    from portal.seed import seed_demo_years
+    from portal.seed_2025 import seed_demo_years
     from portal.units.models import Unit
     from portal.years.models import AssessmentYear
     with app.app_context():

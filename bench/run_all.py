@@ -4,9 +4,10 @@ table for the README (bench/out/latest.md) and as JSON (bench/out/latest.json).
   1. the pure scoring core at 2,000 units × 100 items (bench_scoring.py)
   2. pages: workspace, item save, council board, ranking; results computation; first-load weight —
      provincial year, then the national-scale year (bench_pages.py)
-  3. throughput against gunicorn next to a minimal Flask page (bench_throughput.py)
-  4. the workspace on a throttled browser: CPU 4×, Slow 3G (slow_browser.py)
-  5. the other benchmark scripts of bench/ (reports, load test), when present, as they are
+  3. the workspace and the item save against their own floor, and GC pauses (bench_floor.py)
+  4. throughput against gunicorn next to a minimal Flask page and the floors (bench_throughput.py)
+  5. the workspace on a throttled browser: CPU 4×, Slow 3G (slow_browser.py)
+  6. the other benchmark scripts of bench/ (reports, load test), when present, as they are
 
 --quick: the provincial year only, fewer runs and shorter load windows, and of the other scripts only those
 with a quick mode (about two minutes).
@@ -26,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from bench.common import kb, machine  # noqa: E402  (after the sys.path insertion)
 
 OUT = ROOT / "bench" / "out"
-OTHERS = ("bench_reports.py", "load_test.py", "bench_keystrokes.py")    # written by other work; run as they are, if present
+OTHERS = ("bench_reports.py", "bench_communes.py", "load_test.py", "bench_keystrokes.py")    # written by other work; run as they are, if present
 
 
 def _section(title: str) -> None:
@@ -55,11 +56,29 @@ def run_others(quick: bool) -> list[tuple[str, str, float]]:
     return done
 
 
+def floor_rows(floor: dict | None) -> list[tuple[str, str, str, str]]:
+    if not floor:
+        return []
+    med = floor["medians"]
+    rows = []
+    for key in ("workspace", "save"):
+        ratio = floor[key]
+        rows.append((f"floor: ratio {key}/floor (medians of {floor['rounds']} interleaved rounds)", "≤ 1.5",
+                     f"{ratio:.2f} ({med[key]:.1f} ms / {med[key + ' floor']:.1f} ms)",
+                     "met" if ratio <= 1.5 else "NOT met"))
+    gc_tuned = floor["gc"]["tuned"]
+    rows.append((f"GC: longest pause over {floor['gc_requests']} requests, tuned worker", "≤ 10 ms",
+                 f"{gc_tuned['max_ms']:.1f} ms wall / {gc_tuned['max_cpu_ms']:.1f} ms CPU "
+                 f"(default {floor['gc']['default']['max_cpu_ms']:.1f} ms CPU)",
+                 "met" if gc_tuned["max_cpu_ms"] <= 10 else "NOT met"))
+    return rows
+
+
 def summary_rows(pages: list[dict], load: dict | None,
-                 browser: dict | None) -> list[tuple[str, str, str, str]]:
+                 browser: dict | None, floor: dict | None = None) -> list[tuple[str, str, str, str]]:
     """(figure, goal, measured, verdict) rows of the README table."""
     from bench.bench_pages import goal_checks
-    rows = []
+    rows = floor_rows(floor)
     for result in pages:
         label = "provincial" if result["kind"] == "provincial" else "national"
         s = result["samples"]
@@ -82,6 +101,12 @@ def summary_rows(pages: list[dict], load: dict | None,
             verdict = ("met" if ratio >= GOAL_RATIO else "NOT met") if key != "login_page" else ""
             rows.append((f"throughput: {r.name.replace('portal: ', '')}", goal,
                          f"{r.rps:.0f} req/s = {ratio:.2f} × {base:.0f} req/s", verdict))
+        for key in ("workspace", "save"):
+            low = load.get(f"{key}_floor")
+            if low is not None and low.rps:
+                rows.append((f"throughput: {key} beside its floor (same gunicorn)", "—",
+                             f"{load[key].rps:.1f} req/s against {low.rps:.1f} req/s "
+                             f"= {load[key].rps / low.rps:.2f}", ""))
     if browser:
         measured = (f"{browser['usable_s']:.1f} s / {browser['saved_s']:.1f} s "
                     f"({kb(browser['wire_bytes'])} on the wire)")
@@ -128,14 +153,19 @@ def main(argv=None) -> int:
     page_results = pages.main(["--only", "provincial", "--quick"] if args.quick else [])
 
     loads.append(os.getloadavg()[0])
-    _section("3. Throughput: gunicorn on loopback, against a minimal Flask page")
+    _section("3. The workspace and the item save against their own floor; GC pauses")
+    import bench.bench_floor as floor_bench
+    floor = floor_bench.main(["--quick"] if args.quick else [])
+
+    loads.append(os.getloadavg()[0])
+    _section("4. Throughput: gunicorn on loopback, against a minimal Flask page and the floors")
     import bench.bench_throughput as throughput
     load = throughput.main(["--quick"] if args.quick else [])
 
     browser = None
     if not args.no_browser:
         loads.append(os.getloadavg()[0])
-        _section("4. Throttled browser: CPU 4×, Slow 3G")
+        _section("5. Throttled browser: CPU 4×, Slow 3G")
         import bench.slow_browser as slow
         try:
             browser = slow.main(["--runs", "1" if args.quick else "3"])
@@ -146,7 +176,7 @@ def main(argv=None) -> int:
     others = run_others(args.quick)
 
     loads.append(os.getloadavg()[0])
-    rows = summary_rows(page_results, load, browser)
+    rows = summary_rows(page_results, load, browser, floor)
     _section(f"Summary — {machine()}; {load_note(loads)}")
     width = max(len(r[0]) for r in rows)
     for figure, goal, measured, verdict in rows:

@@ -16,8 +16,12 @@ MINIMAL_PAGE = ("<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">
 
 
 def portal():
+    """The portal, with the floors' routes of bench/floor.py (only in this bench process: see floor.install)."""
+    from bench import floor
     from bench.common import bench_app
-    return bench_app(os.environ["BENCH_DATABASE_URL"], instance=os.environ.get("BENCH_INSTANCE"))
+    app = bench_app(os.environ["BENCH_DATABASE_URL"], instance=os.environ.get("BENCH_INSTANCE"))
+    floor.install(app)
+    return app
 
 
 def minimal():

@@ -129,6 +129,10 @@ def seed_year_2025(*, now, pw_hash: str, phase: str | None = None) -> dict:
     db.session.execute(insert(Assessment), [
         {"year_id": year.id, "unit_id": u.id, "unit_type": u.unit_type, "criteria_set_id": sets[u.unit_type].id}
         for u in units.values()])
+    # The districts (abolished on 1 July 2025) and the departments merged into others ended with 2022: they
+    # keep their published history but are no longer units of the province (no file, no reminders).
+    for ended in db.session.scalars(select(Unit).where(Unit.id.not_in([u.id for u in units.values()]))):
+        ended.active = False
     accounts = _accounts(units, pw_hash)
     _council(year, units, pw_hash)
     lineage = _lineage(year, units)

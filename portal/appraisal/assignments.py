@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal.appraisal import bp
 from portal.appraisal.council import (
@@ -22,13 +23,15 @@ from portal.appraisal.council import (
 from portal.appraisal.domain import assign_choices
 from portal.assessments.models import Assessment
 from portal.text import fold_key
-from portal.units.types import type_codes, year_types
 from portal.appraisal.models import AppraisalOverride
+from portal.appraisal.unit_assignments import PAGE_SIZE, STATUSES, filter_rows, unit_rows
 from portal.auth.models import User
 from portal.db import utcnow
 from portal.extensions import db
 from portal.units.models import Unit
+from portal.units.types import type_codes, year_types
 from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.web.listing import page_of, query_words
 from portal.web.permissions import roles
 from portal.policy.refusals import Refused
 from portal.years.services import active_year
@@ -54,14 +57,39 @@ def _error_text(code: str) -> str:
 
 def _units(year) -> list[tuple[Unit, str]]:
     units = db.session.scalars(select(Unit).join(Assessment, Assessment.unit_id == Unit.id)
-                               .where(Assessment.year_id == year.id))
+                               .where(Assessment.year_id == year.id).options(selectinload(Unit.names)))
     return sorted(((u, u.name_in(year.id)) for u in units), key=lambda p: fold_key(p[1]))
 
 
+def _filters(year) -> dict:
+    """The per-unit table's filters from the query string (or the posted form): type, status, search."""
+    unit_type = request.values.get("type") or None
+    status = request.values.get("status") or None
+    return {"type": unit_type if unit_type in type_codes(year) else None,
+            "status": status if status in STATUSES else None,
+            "q": (request.values.get("q") or "").strip()[:100]}
+
+
+def _filter_args(filters: dict, **more) -> dict:
+    return {k: v for k, v in {**filters, **more}.items() if v}
+
+
+def _unit_page(year, filters: dict):
+    rows = filter_rows(unit_rows(year), unit_type=filters["type"], status=filters["status"],
+                       words=query_words(filters["q"]))
+    page = page_of(rows, request.values.get("page"), PAGE_SIZE)
+    page.links = [(n, url_for("appraisal.assignments", **_filter_args(filters, page=n if n > 1 else None))
+                   + "#unit-assignments") for n in range(1, page.pages + 1)]
+    return page
+
+
 def _context(year, **extra) -> dict:
+    filters = _filters(year)
     context = dict(year=year, members=members(), fields=year_fields(year), grid=grid(year), units=_units(year),
                    conflicts=conflicts(year), reassignments=reassignments(year), choices=assign_choices(type_codes(year)), types=year_types(year),
-                   grid_message=None, grid_error=None, reassign_message=None, reassign_error=None, typed=None)
+                   grid_message=None, grid_error=None, reassign_message=None, reassign_error=None, typed=None,
+                   filters=filters, unit_page=_unit_page(year, filters), statuses=STATUSES,
+                   back=_filter_args(filters, page=request.values.get("page") if request.values.get("page", "").isdigit() else None))
     context.update(extra)
     return context
 
@@ -70,7 +98,16 @@ def _context(year, **extra) -> dict:
 @roles("admin")
 def assignments():
     year = _year()
-    return render(TEMPLATE, **_context(year))
+    block = "unit_assignments" if is_htmx() and request.headers.get("HX-Target") == "unit-assignments" else None
+    return render(TEMPLATE, block=block, **_context(year))
+
+
+def _back_url(anchor: str) -> str:
+    """The assignments page with the per-unit table's filters and page kept (the row forms post them)."""
+    year = _year()
+    filters = _filters(year)
+    page = request.values.get("page", "")
+    return url_for("appraisal.assignments", **_filter_args(filters, page=page if page.isdigit() else None)) + anchor
 
 
 @bp.route("/assignments", methods=["POST"])
@@ -132,7 +169,8 @@ def reassign_field():
     if is_htmx():
         return render(TEMPLATE, block=block, **_context(year, reassign_message=message))
     flash(message, "success")
-    return redirect_after_post(url_for("appraisal.assignments") + "#reassignments")
+    return redirect_after_post(_back_url("#unit-assignments" if request.form.get("from") == "units"
+                                         else "#reassignments"))
 
 
 @bp.route("/reassign/<int:override_id>/delete", methods=["POST"])
@@ -148,4 +186,4 @@ def remove_reassign(override_id: int):
     if is_htmx():
         return render(TEMPLATE, block="reassign_list", **_context(year, reassign_message=message))
     flash(message, "success")
-    return redirect_after_post(url_for("appraisal.assignments") + "#reassignments")
+    return redirect_after_post(_back_url("#reassignments"))

@@ -17,8 +17,11 @@ from portal.extensions import db
 from portal.text import fold_key
 from portal.units.models import Unit
 from portal.units.types import sort_key
+from portal.web.listing import matches
 
 STATUSES = ("chua", "dang", "xong")
+#: The board's row filter: the viewer's work left or done, or the unit's file status.
+ROW_FILTERS = ("todo", "done", "draft", "submitted", "review_1_done", "explanation_submitted", "finalized")
 
 
 @dataclass
@@ -119,8 +122,10 @@ def build(year, user, *, unit_type: str | None, round_no: int) -> Board:
             .where(ScoreEntry.assessment_id.in_(ids), ScoreEntry.stage == stage)
             .group_by(ScoreEntry.assessment_id, Criterion.kind, Criterion.field_code)):
         counts[(aid, field_of(kind, code))] += n
-    done = {(r.assessment_id, r.field_code) for r in db.session.scalars(select(FieldReview).where(
-        FieldReview.assessment_id.in_(ids), FieldReview.round == round_no))}
+    # two columns, not ORM rows: a year of 117 units done has about a thousand field reviews
+    done = {(aid, code) for aid, code in db.session.execute(select(FieldReview.assessment_id, FieldReview.field_code)
+                                                            .where(FieldReview.assessment_id.in_(ids),
+                                                                   FieldReview.round == round_no))}
     from portal.comments.counts import unread_counts  # the comments module counts what a reader may open
     unread = unread_counts(user, ids)
     codes = _ordered_codes(fields_of_set)
@@ -155,6 +160,18 @@ def build(year, user, *, unit_type: str | None, round_no: int) -> Board:
                                    and c.status == "xong") for code in codes}
     board.units_done = sum(1 for r in rows if r.all_done)
     return board
+
+
+def filter_rows(rows: list[Row], *, status: str | None, words: list[str]) -> list[Row]:
+    """The board's rows with `status` (ROW_FILTERS; all when None) whose unit matches the search."""
+
+    def keep(row: Row) -> bool:
+        if status == "todo":
+            return any(c.mine and c.applies and c.status != "xong" for c in row.cells)
+        if status == "done":
+            return all(c.status == "xong" for c in row.cells if c.mine and c.applies)
+        return status is None or row.assessment.status == status
+    return [r for r in rows if keep(r) and matches(words, r.unit_name, r.assessment.unit.code)]
 
 
 def _explained_counts(assessment_ids, field_of_item) -> Counter:

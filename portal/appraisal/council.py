@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
 
 from portal.appraisal.domain import (
     ADJUSTMENTS,
@@ -138,7 +139,8 @@ class Reassignment:
 def _assessed_units(year) -> list[tuple[Unit, str, set[str]]]:
     """Each unit with a file this year, its type that year and the fields the council appraises for it."""
     pairs = db.session.execute(select(Unit, Assessment.unit_type, Assessment.criteria_set_id).join(
-        Assessment, Assessment.unit_id == Unit.id).where(Assessment.year_id == year.id)).all()
+        Assessment, Assessment.unit_id == Unit.id).where(Assessment.year_id == year.id)
+        .options(selectinload(Unit.names))).all()
     set_fields = {}
     for set_id in {s for _u, _k, s in pairs}:
         set_fields[set_id] = set(council_fields(list(db.session.scalars(
@@ -161,8 +163,9 @@ def conflicts(year) -> list[FieldConflict]:
     for o in db.session.scalars(select(AppraisalOverride).where(AppraisalOverride.year_id == year.id)):
         overrides[o.unit_id][o.field_code] = o.user_id
     out = []
+    codes = [code for code, _title in year_fields(year)]    # once, not once per unit
     for unit, kind, fields in _assessed_units(year):
-        for code, _title in year_fields(year):
+        for code in codes:
             if code not in fields:
                 continue
             eligible, conflicted = field_appraisers(rows, overrides[unit.id], field_code=code, unit_id=unit.id,

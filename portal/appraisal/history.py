@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -45,6 +46,9 @@ ACTION_STEP = {"self_score": "self", "appraise_round1": "round1", "explanation":
                "appraise_round2": "round2"}
 COUNCIL_STEPS = frozenset({*COUNCIL_STAGES, "final"})
 COUNCIL_READERS = frozenset({"assigned_member", "chair", "admin"})
+#: An item's page lists its latest changes only, so that the item (and the fragment a save returns) keeps
+#: the same size however often it was saved; the item's history page lists them all.
+CHANGES_SHOWN = 5
 
 
 @dataclass
@@ -81,6 +85,8 @@ class Change:
 class ItemHistory:
     steps: list[Step]
     changes: list[Change] = field(default_factory=list)
+    change_count: int = 0               # all the changes this reader may see (``changes``: the latest)
+    more_url: str | None = None         # the page with every change, when ``changes`` is cut
 
 
 def user_names(ids) -> dict[int, str]:
@@ -129,50 +135,82 @@ def item_steps(stages: dict, explanation: Explanation | None, *, names: dict, re
     return steps
 
 
-def audit_changes(assessment) -> dict[str, list[AuditLog]]:
+class AuditRow(NamedTuple):
+    """The columns of an audit row an item's history shows (read as a tuple: display only)."""
+
+    id: int
+    action: str
+    actor_id: int | None
+    at: datetime
+    old: dict | None
+    new: dict | None
+
+
+def audit_changes(assessment) -> dict[str, list[AuditRow]]:
     """{criterion code: audit rows of its score and explanation changes, oldest first} — one query."""
-    rows = db.session.scalars(select(AuditLog).where(
+    rows = db.session.execute(select(AuditLog.id, AuditLog.action, AuditLog.actor_id, AuditLog.at,
+                                     AuditLog.old, AuditLog.new).where(
         AuditLog.unit_id == assessment.unit_id, AuditLog.year_id == assessment.year_id,
         AuditLog.action.in_(tuple(ACTION_STEP))).order_by(AuditLog.id))
-    out: dict[str, list[AuditLog]] = defaultdict(list)
+    out: dict[str, list[AuditRow]] = defaultdict(list)
     for row in rows:
-        code = (row.new or {}).get("criterion")
+        code = (row[5] or {}).get("criterion")
         if code:
-            out[code].append(row)
+            out[code].append(AuditRow(*row))
     return out
 
 
-def item_changes(rows: list[AuditLog], *, names: dict, rel: str, phase: str, status: str) -> list[Change]:
-    labels = {key: label for key, label, _obj in STEPS}
+def item_changes(rows, *, names: dict, rel: str, phase: str, status: str,
+                 keep: int | None = None) -> tuple[list[Change], int]:
+    """(the latest ``keep`` changes this reader may see — all with None —, how many it may see)."""
+    seen = [row for row in rows if _visible(rel, ACTION_STEP[row.action], phase, status)]
+    labels = {key: _(label) for key, label, _obj in STEPS}
     changes = []
-    for row in rows:
+    for row in (seen if keep is None else seen[-keep:]):
         step = ACTION_STEP[row.action]
-        if not _visible(rel, step, phase, status):
-            continue
-        changes.append(Change(step, _(labels[step]), _who(step, row.actor_id, names, rel), row.at, row.old,
-                              row.new))
-    return changes
+        changes.append(Change(step, labels[step], _who(step, row.actor_id, names, rel), row.at, row.old, row.new))
+    return changes, len(seen)
 
 
-def histories(assessment, criteria, *, rel: str, phase: str, stages: dict | None = None) -> dict[int, ItemHistory]:
+def shown_steps(rel: str, phase: str, status: str) -> int:
+    """How many of the five steps this reader sees (the same for every item of a file)."""
+    return sum(_visible(rel, key, phase, status) for key, _label, _obj in STEPS)
+
+
+def histories(assessment, criteria, *, rel: str, phase: str, stages: dict | None = None, min_steps: int = 1,
+              all_changes: bool = False) -> dict[int, ItemHistory]:
     """{criterion_id: ItemHistory} of these items of one file for one reader, in three queries (two when
-    the caller passes the file's ``stages``: {criterion_id: {stage: ScoreEntry}})."""
+    the caller passes the file's ``stages``: {criterion_id: {stage: ScoreEntry}}).
+
+    Only what the page shows is built: when the reader sees fewer than ``min_steps`` steps (the page then
+    draws no table of steps), the steps are not built and items without a change are left out. Each item
+    keeps its latest CHANGES_SHOWN changes and their count (every change with ``all_changes``)."""
+    from flask import url_for
     if stages is None:
         from portal.appraisal.services import entries_by_stage
         stages = entries_by_stage([assessment.id]).get(assessment.id, {})
+    with_steps = shown_steps(rel, phase, assessment.status) >= min_steps
     explanations = {e.criterion_id: e for e in db.session.scalars(select(Explanation).where(
-        Explanation.assessment_id == assessment.id))}
+        Explanation.assessment_id == assessment.id))} if with_steps else {}
     audit = audit_changes(assessment)
-    ids = {e.updated_by_id for items in stages.values() for e in items.values()}
-    ids |= {e.updated_by_id for e in explanations.values()}
-    ids |= {row.actor_id for rows in audit.values() for row in rows}
+    ids = {row.actor_id for rows in audit.values() for row in rows}
+    if with_steps:
+        ids |= {e.updated_by_id for items in stages.values() for e in items.values()}
+        ids |= {e.updated_by_id for e in explanations.values()}
     names = user_names(ids)
     result = {}
     for crit in criteria:
-        result[crit.id] = ItemHistory(
-            item_steps(stages.get(crit.id, {}), explanations.get(crit.id), names=names, rel=rel, phase=phase,
-                       status=assessment.status),
-            item_changes(audit.get(crit.code, []), names=names, rel=rel, phase=phase, status=assessment.status))
+        changes, count = item_changes(audit.get(crit.code, []), names=names, rel=rel, phase=phase,
+                                      status=assessment.status, keep=None if all_changes else CHANGES_SHOWN)
+        if not with_steps and not changes:
+            continue
+        steps = item_steps(stages.get(crit.id, {}), explanations.get(crit.id), names=names, rel=rel, phase=phase,
+                           status=assessment.status) if with_steps else []
+        history = ItemHistory(steps, changes, count)
+        if count > len(changes):
+            history.more_url = url_for("assessments.item_history", assessment_id=assessment.id,
+                                       criterion_id=crit.id)
+        result[crit.id] = history
     return result
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.appraisal import bp
-from portal.appraisal.board import build, viewer_fields
+from portal.appraisal.board import ROW_FILTERS, build, filter_rows, viewer_fields
 from portal.appraisal.decisions import agree_item
 from portal.appraisal.history import histories, history_xlsx
 from portal.appraisal.pages import field_criteria, field_items, field_node, visibility
@@ -32,6 +32,7 @@ from portal.units.types import type_codes
 from portal.web.filters import format_datetime
 from portal.web.messages import tr
 from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.web.listing import query_words
 from portal.web.permissions import roles
 from portal.policy.decisions import refuse
 from portal.years import domain as rules
@@ -71,12 +72,16 @@ def council_board(status: int = 200):
         abort(404)
     unit_type = _unit_type(year)
     board = build(year, current_user, unit_type=unit_type, round_no=rules.shown_round(year.phase))
-    page, pages = _board_page(len(board.rows))
-    rows = board.rows[(page - 1) * BOARD_PAGE_SIZE:page * BOARD_PAGE_SIZE]
+    row_filter = request.values.get("status") if request.values.get("status") in ROW_FILTERS else None
+    query = (request.values.get("q") or "").strip()[:100]
+    chosen = filter_rows(board.rows, status=row_filter, words=query_words(query))
+    page, pages = _board_page(len(chosen))
+    rows = chosen[(page - 1) * BOARD_PAGE_SIZE:page * BOARD_PAGE_SIZE]
     block = "board_table" if is_htmx() and request.headers.get("HX-Target") == "board-table" else None
     return render("appraisal/board.html", block=block, status=status, year=year, board=board, rows=rows,
                   page=page, pages=pages, rows_per_page=BOARD_PAGE_SIZE, unit_type=unit_type, round_no=board.round_no,
-                  phase_text=phase_label(year.phase))
+                  phase_text=phase_label(year.phase), row_filter=row_filter, row_filters=ROW_FILTERS, query=query,
+                  shown=len(chosen))
 
 
 #: Rows of the council board per page. A province's 31 units fit on one page; a national-scale year of
@@ -222,7 +227,9 @@ def _back_to_board():
     target = request.form.get("type")
     page = request.form.get("page", "")
     year = active_year()
+    status = request.form.get("status")
     return url_for("appraisal.council_board", type=target if year and target in type_codes(year) else None,
+                   status=status if status in ROW_FILTERS else None, q=request.form.get("q") or None,
                    page=int(page) if page.isdigit() and int(page) > 1 else None)
 
 
@@ -283,7 +290,7 @@ def history_export(assessment_id: int):
             continue  # a member exports only the fields it appraises
         rel = seen["relation"]
         if rel not in by_rel:
-            by_rel[rel] = histories(assessment, criteria, rel=rel, phase=year.phase)
+            by_rel[rel] = histories(assessment, criteria, rel=rel, phase=year.phase, all_changes=True)
         rows.append((crit, by_rel[rel][crit.id]))
     if not rows:
         abort(404)

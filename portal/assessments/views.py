@@ -31,8 +31,12 @@ from portal.policy.refusals import phase_label
 from portal.years.windows import banner_state, page_refusal, unit_window
 from portal.years.models import AssessmentYear
 from portal.years.services import active_year
+from portal.appraisal.board import viewer_fields
+from portal.appraisal.domain import field_of
 
 PHASE = "self_assessment"
+#: The workspace draws an item's table of steps only from two visible steps on (templates/assessments/_macros.html)
+WORKSPACE_HISTORY_STEPS = 2
 
 
 def _load(assessment_id: int) -> tuple[Assessment, AssessmentYear]:
@@ -79,11 +83,13 @@ def _page_context(assessment, year, now, *, only=None, **extra):
     can_submit, _state = _edit_decision(assessment, year, now, submit=True)
     seen = visibility(current_user, assessment, None, frozenset(), year.phase)
     leaves = [only] if only is not None else [v.criterion for v in workspace.leaves()]
-    return dict(ws=workspace, assessment=assessment, year=year, editable=bool(decision), leaders=_leaders(assessment),
+    return dict(ws=workspace, assessment=assessment, year=year, editable=bool(decision),
+                leaders=_leaders(assessment) if only is None else [],     # the fragment does not show them
                 refusal=None if decision else _refusal(decision, year),
                 can_submit=bool(can_submit), deadline_state=deadline_state,
                 phase_label=phase_label(PHASE), seen=seen,
-                histories=histories(assessment, leaves, rel=seen["relation"], phase=year.phase, stages=stages),
+                histories=histories(assessment, leaves, rel=seen["relation"], phase=year.phase, stages=stages,
+                                    min_steps=WORKSPACE_HISTORY_STEPS),
                 comments=counts_by_item(assessment.id, current_user, year.phase),
                 unit_name=assessment.unit.name_in(year.id), errors={}, typed={}, conflict=None, notice=None,
                 **extra)
@@ -149,12 +155,17 @@ def item(assessment_id: int, criterion_id: int):
         db.session.rollback()
         return _item_response(assessment, year, criterion, now, status=409, typed={criterion.id: request.form},
                               conflict={"criterion_id": criterion.id, "theirs": err.entry})
-    db.session.commit()
     if not is_htmx():
+        db.session.commit()
         flash(_("Đã lưu mục %(code)s.", code=criterion.code), "success")
         return redirect_after_post(url_for("assessments.workspace", assessment_id=assessment.id)
                                    + f"#item-{criterion.id}")
-    return _item_response(assessment, year, criterion, now, saved=criterion.id)
+    # The fragment is drawn from the flushed rows of this transaction, then the request commits once: drawing
+    # it after the commit would reload every row the commit expired (eight more queries). A failed commit
+    # raises, and the error handler answers instead of this fragment.
+    response = _item_response(assessment, year, criterion, now, saved=criterion.id)
+    db.session.commit()
+    return response
 
 
 def _item_response(assessment, year, criterion, now, *, status=200, errors=None, typed=None, conflict=None,
@@ -165,6 +176,30 @@ def _item_response(assessment, year, criterion, now, *, status=200, errors=None,
         context["view"] = context["ws"].items[criterion.id]
         return render("assessments/workspace.html", block="item_response", status=status, **context)
     return render("assessments/workspace.html", status=status, **context)
+
+
+@bp.route("/<int:assessment_id>/items/<int:criterion_id>/history")
+@authenticated
+def item_history(assessment_id: int, criterion_id: int):
+    """Lịch sử của một mục — every change of one item, as its reader may see them (an item's widget lists
+    the latest few only). For the unit, the chair, the admin, and the members who appraise its field."""
+    assessment = db.session.get(Assessment, assessment_id)
+    criterion = db.session.get(Criterion, criterion_id)
+    if assessment is None or criterion is None or criterion.set_id != assessment.criteria_set_id \
+            or criterion.kind not in ("item", "adjustment"):
+        abort(404)
+    year = db.session.get(AssessmentYear, assessment.year_id)
+    if not rules.can_view_assessment(actor_for(current_user, year), unit_id=assessment.unit_id, phase=year.phase) \
+            and current_user.role != "council_member":
+        abort(404)
+    fields = viewer_fields(year, current_user)(assessment)
+    seen = visibility(current_user, assessment, field_of(criterion.kind, criterion.field_code), fields, year.phase)
+    if not seen["self_score"]:
+        abort(404)
+    history = histories(assessment, [criterion], rel=seen["relation"], phase=year.phase,
+                        all_changes=True).get(criterion.id)
+    return render("assessments/item_history.html", assessment=assessment, year=year, criterion=criterion,
+                  history=history, unit_name=assessment.unit.name_in(year.id))
 
 
 @bp.route("/<int:assessment_id>/submit", methods=["GET", "POST"])

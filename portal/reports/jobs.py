@@ -34,6 +34,7 @@ from portal.reports.models import ExportJob
 from portal.text import fold_key
 from portal.units.types import sort_key
 from portal.years.models import AssessmentYear
+from portal.units.types import year_types
 
 log = logging.getLogger("portal.reports.jobs")
 STALE_AFTER = timedelta(minutes=10)
@@ -144,6 +145,11 @@ def _report(kind: str, assessment, year, today):
     return documents.appraisal_report(assessment, year, today=today)
 
 
+def _type_folders(year) -> dict[str, str]:
+    """{unit type: its folder in the ZIP}, e.g. "1-cac-so-ban-nganh-tinh", "2-ubnd-cac-xa-phuong-dac-khu"."""
+    return {t.code: f"{n}-{documents.slug(t.heading or t.name)}" for n, t in enumerate(year_types(year), start=1)}
+
+
 def run_job(job_id: int, *, on_progress=None) -> ExportJob | None:
     """Run one queued job to its end: one PDF per unit in a ZIP, progress committed after each unit.
     Returns the job (None if another worker claimed it first). `on_progress(job_id, done, total)` is
@@ -164,11 +170,14 @@ def run_job(job_id: int, *, on_progress=None) -> ExportJob | None:
         assessments.sort(key=lambda a: (by_type(a.unit_type), fold_key(a.unit.name_in(year.id))))
         db.session.commit()
         _set(job_id, total=len(assessments))
+        folders = _type_folders(year)
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
             for number, assessment in enumerate(assessments, start=1):
                 current = assessment.unit.name_in(year.id)
                 report = _report(job.kind, assessment, year, today)
-                archive.writestr(f"{number:02d}-{report.filename}", report.pdf)
+                # one folder per unit type (a year of 102 communes), numbered in the year's order
+                archive.writestr(f"{folders.get(assessment.unit_type, 'khac')}/{number:03d}-{report.filename}",
+                                 report.pdf)
                 db.session.commit()                       # end the read transaction before writing
                 _set(job_id, done=number)
                 if on_progress is not None:

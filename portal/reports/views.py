@@ -15,7 +15,9 @@ from portal.reports.jobs import is_stalled, recent_jobs, worker_mode
 from portal.reports.services import assessment_status_by_unit, save_report_settings, settings_of
 from portal.reports.web import decide, load_year, reason_text, refuse
 from portal.results.surveys import year_units
-from portal.web.htmx import redirect_after_post, render
+from portal.units.types import type_codes, year_types
+from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.web.listing import matches, page_of, query_words
 from portal.web.permissions import roles
 from portal.policy.refusals import phase_label, refusal_message
 from portal.years.domain import UNIT_STATUS_LABELS, UnitStatus
@@ -50,26 +52,46 @@ def _year_reports(year) -> list[dict]:
     return out
 
 
-def _unit_rows(year) -> list[dict]:
+#: Units per page of the per-unit reports (a year of 102 communes).
+UNIT_PAGE_SIZE = 50
+
+
+def _unit_filters(year) -> dict:
+    unit_type = request.args.get("type") or None
+    return {"type": unit_type if unit_type in type_codes(year) else None, "q": (request.args.get("q") or "").strip()[:100]}
+
+
+def _unit_rows(year, filters: dict):
+    """The page of per-unit rows for the filters (unit type, a search without diacritics) and ?page=."""
     statuses = assessment_status_by_unit(year)
+    words = query_words(filters["q"])
     rows = []
     for unit in year_units(year):
+        name = unit.name_in(year.id)
+        if (filters["type"] and unit.unit_type != filters["type"]) or not matches(words, name, unit.code):
+            continue
         status = statuses.get(unit.id)
-        rows.append({"unit": unit, "name": unit.name_in(year.id),
+        rows.append({"unit": unit, "name": name,
                      "status": _(UNIT_STATUS_LABELS[UnitStatus(status)]) if status else ""})
-    return rows
+    page = page_of(rows, request.args.get("page"), UNIT_PAGE_SIZE)
+    args = {k: v for k, v in filters.items() if v}
+    page.links = [(n, url_for("reports.year_page", year_id=year.id, **args, page=n if n > 1 else None) + "#unit-reports")
+                  for n in range(1, page.pages + 1)]
+    return page
 
 
 def page_context(year, *, export_form=None, message=None) -> dict:
     role = current_user.role
     now = utcnow()
+    filters = _unit_filters(year)
     unit_reports = {key: decide(year, key) for key in ("self", "appraisal")}
     exports = {kind: can_export_all(role, kind, phase=year.phase) for kind in ("unit_self", "unit_appraisal")}
     return dict(
         year=year, phase_name=phase_label(year.phase), year_reports=_year_reports(year),
         unit_reports={k: bool(v) for k, v in unit_reports.items()},
         unit_reasons={k: None if v else reason_text(v, year, k) for k, v in unit_reports.items()},
-        units=_unit_rows(year) if any(unit_reports.values()) else [],
+        units=_unit_rows(year, filters) if any(unit_reports.values()) else None, unit_filters=filters,
+        types=year_types(year),
         is_admin=role == "admin", can_export=any(exports.values()),
         export_refusals={k: None if v else refusal_message(v, phase=year.phase) for k, v in exports.items()},
         export_form=export_form or ExportForm(formdata=None, kind="unit_self"),
@@ -90,7 +112,8 @@ def index():
 @bp.route("/<int:year_id>")
 @roles(*PAGE_ROLES)
 def year_page(year_id: int):
-    return render(PAGE, **page_context(load_year(year_id)))
+    block = "unit_reports" if is_htmx() and request.headers.get("HX-Target") == "unit-report-list" else None
+    return render(PAGE, block=block, **page_context(load_year(year_id)))
 
 
 @bp.route("/<int:year_id>/settings", methods=["GET", "POST"])

@@ -33,6 +33,7 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
 TEMPLATE_SHEET = "Điều tra XHH"
 TEMPLATE_HEADER = ("Mã đơn vị", "Tên đơn vị", "Mã mục", "Nội dung", "Điểm tối đa", "Điểm")
+TYPE_HEADER = "Loại đơn vị"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls), old Word (.doc)
 _BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf",
                       b"{\\rtf", b"\x7fELF")
@@ -194,19 +195,22 @@ def _rows(table: list[tuple[int, list]], *, csv_text: bool = False) -> tuple[lis
     return (rows, []) if not problems else ([], problems)
 
 
-def build_template(units, items_by_type) -> bytes:
-    """Tệp mẫu: one row per unit and survey item, the points column empty.
+def build_template(units, items_by_type, type_labels=None) -> bytes:
+    """Tệp mẫu: one row per unit and survey item, the points column empty, the unit's type last (the
+    header's filter then picks one type: a year of 102 communes; the import ignores that column).
 
     `units` are (code, name, unit_type); `items_by_type` maps a unit type to its survey items
-    (objects with code, title and max_points)."""
+    (objects with code, title and max_points); `type_labels` a unit type to its name."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = TEMPLATE_SHEET
-    sheet.append(list(TEMPLATE_HEADER))
+    sheet.append([*TEMPLATE_HEADER, TYPE_HEADER])
+    labels = type_labels or {}
     for code, name, unit_type in units:
         for item in items_by_type.get(unit_type, ()):
-            append_values(sheet, (code, name, item.code, item.title, item.max_points, None))
-    for column, width in zip("ABCDEF", (12, 40, 10, 50, 12, 10)):
+            append_values(sheet, (code, name, item.code, item.title, item.max_points, None,
+                                  labels.get(unit_type, unit_type)))
+    for column, width in zip("ABCDEFG", (12, 40, 10, 50, 12, 10, 18)):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
     score_column(sheet, column=6, first_row=2)  # the points officials type: shown with 2 decimals too

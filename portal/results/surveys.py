@@ -18,7 +18,7 @@ from portal.results.services import sets_of
 from portal.results.survey_check import Catalogue, SurveyCheck, SurveyItem, UnitRef, check_rows
 from portal.results.survey_parse import Problem, build_template, read_table
 from portal.units.models import Unit
-from portal.units.types import sort_key
+from portal.units.types import sort_key, year_types
 from portal.policy.actors import actor_for
 from portal.policy.refusals import check
 from portal.years.domain import can_import_survey
@@ -185,4 +185,4 @@ def template_bytes(year) -> bytes:
     """Tệp mẫu điều tra XHH: every unit of the year with its type's survey items."""
     items = survey_criteria(year)
     units = [(u.code, u.name_in(year.id), u.unit_type) for u in year_units(year)]
-    return build_template(units, items)
+    return build_template(units, items, {t.code: t.label() for t in year_types(year)})

@@ -26,7 +26,9 @@ from portal.results.surveys import (
 )
 from portal.results.web import actor, load_year, problem_text, refuse, refuse_decision
 from portal.text import clean_text
+from portal.units.types import type_codes, year_types
 from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.web.listing import matches, query_words
 from portal.web.permissions import roles
 from portal.policy.refusals import Refused, refusal_message
 from portal.years.domain import can_import_survey
@@ -35,13 +37,28 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SURVEY_KIND = "survey"  # the upload store's "unit_type" slot: marks a pending survey file
 
 
+def _survey_filters(year) -> dict:
+    """The unit lists' filters (GET): one unit type, the units without survey points, a search."""
+    unit_type = request.args.get("type") or None
+    return {"type": unit_type if unit_type in type_codes(year) else None,
+            "missing": request.args.get("missing") == "1", "q": (request.args.get("q") or "").strip()[:100]}
+
+
 def _survey_page(year, *, form=None, status=200):
     decision = can_import_survey(actor(year), phase=year.phase)
-    names = {u.code: u.name_in(year.id) for u in year_units(year)}
+    every = year_units(year)
+    names = {u.code: u.name_in(year.id) for u in every}
     counts = scores_by_unit(year)
-    return render("results/survey.html", status=status, year=year, form=form or SurveyUploadForm(formdata=None),
+    filters = _survey_filters(year)
+    words = query_words(filters["q"])
+    units = [u for u in every if (filters["type"] is None or u.unit_type == filters["type"])
+             and (not filters["missing"] or not counts.get(u.id)) and matches(words, names[u.code], u.code)]
+    block = "survey_units" if is_htmx() and request.headers.get("HX-Target") == "survey-lists" else None
+    return render("results/survey.html", block=block, status=status, year=year,
+                  form=form or SurveyUploadForm(formdata=None),
                   can_import=bool(decision), refusal=None if decision else refusal_message(decision, phase=year.phase),
-                  current=current_import(year), history=imports(year), names=names, units=year_units(year),
+                  current=current_import(year), history=imports(year), names=names, units=units, unit_count=len(every),
+                  shown_codes={u.code for u in units}, filters=filters, types=year_types(year),
                   counts=counts, items=survey_criteria(year), problem_text=problem_text)
 
 

@@ -11,6 +11,7 @@ from portal.assessments.models import Assessment, ScoreEntry
 from portal.criteria.models import Criterion
 from portal.evidence.models import ItemEvidence
 from portal.extensions import db
+from portal.web.listing import matches
 from portal.years.domain import UnitStatus
 
 #: Rows of the progress board per page (the commune-level year has 102 communes).
@@ -61,9 +62,10 @@ def status_of(row) -> str:
     return row.status or "none"
 
 
-def filter_and_page(rows, *, status: str | None, page_arg: str) -> tuple[list, int, int, int]:
-    """(rows of the page, page, pages, rows after the filter) for the status filter and ?page=."""
-    chosen = [r for r in rows if status is None or status_of(r) == status]
+def filter_and_page(rows, *, status: str | None, page_arg: str, words=()) -> tuple[list, int, int, int]:
+    """(rows of the page, page, pages, rows after the filter) for the status filter, the search (folded
+    words, portal.web.listing) and ?page=."""
+    chosen = [r for r in rows if (status is None or status_of(r) == status) and matches(list(words), r.name, r.unit.code)]
     pages = max(1, -(-len(chosen) // PAGE_SIZE))
     page = min(max(int(page_arg) if page_arg.isdigit() else 1, 1), pages)
     return chosen[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], page, pages, len(chosen)

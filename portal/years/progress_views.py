@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.units.models import Unit
 from portal.units.types import type_codes
 from portal.web.htmx import hx_trigger, is_htmx, redirect_after_post, render
+from portal.web.listing import query_words
 from portal.web.permissions import roles
 from portal.years import bp, domain
 from portal.policy.actors import actor_for
@@ -49,9 +50,11 @@ def _context(year, *, unit_type, failed=None, failed_key=None, **extra) -> dict:
     board = build_board(year, now=now, unit_type=unit_type)
     chosen = request.values.get("status") or None
     chosen = chosen if chosen in STATUSES else None
-    rows, page, pages, shown = filter_and_page(board.rows, status=chosen, page_arg=request.values.get("page", ""))
+    query = (request.values.get("q") or "").strip()[:100]
+    rows, page, pages, shown = filter_and_page(board.rows, status=chosen, page_arg=request.values.get("page", ""),
+                                               words=query_words(query))
     return dict(
-        year=year, board=board, unit_type=unit_type, rows=rows, page=page, pages=pages, shown=shown,
+        year=year, board=board, unit_type=unit_type, rows=rows, page=page, pages=pages, shown=shown, query=query,
         file_status=chosen, statuses=STATUSES, status_labels={
             value: _("Chưa có hồ sơ") if value == "none" else _(domain.UNIT_STATUS_LABELS[domain.UnitStatus(value)])
             for value in STATUSES}, numbers=numbers(year), page_size=PAGE_SIZE, files=_files(year),

@@ -201,13 +201,15 @@ def test_xlsx_numbers_and_text_cells():
 
 def test_the_template_lists_every_unit_and_item_and_reads_back():
     units = [("SNV", "Sở Nội vụ", "department"), ("=HYPERLINK(1)", "=cmd|' /C calc'!A0", "district")]
-    data = build_template(units, {"department": ITEMS, "district": ITEMS[:2]})
+    data = build_template(units, {"department": ITEMS, "district": ITEMS[:2]},
+                          {"department": "Sở, ban, ngành", "district": "UBND cấp huyện"})
     sheet = load_workbook(io.BytesIO(data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == TEMPLATE_HEADER and len(rows) == 1 + 4 + 2
-    assert rows[1] == ("SNV", "Sở Nội vụ", "8.1", "Đánh giá của lãnh đạo", 5, None)
+    assert rows[0] == (*TEMPLATE_HEADER, "Loại đơn vị") and len(rows) == 1 + 4 + 2
+    assert rows[1] == ("SNV", "Sở Nội vụ", "8.1", "Đánh giá của lãnh đạo", 5, None, "Sở, ban, ngành")
     assert rows[5][0].startswith("'=") and rows[5][1].startswith("'=")  # never a live formula
-    filled = xlsx([rows[0]] + [r[:5] + (r[4],) for r in rows[1:5]])
+    assert rows[5][6] == "UBND cấp huyện"                 # the header's filter picks one type
+    filled = xlsx([rows[0]] + [r[:5] + (r[4], r[6]) for r in rows[1:5]])   # the type column is ignored
     result = check_rows(read_table(filled)[0], CATALOGUE)
     assert [(s.item_code, s.points) for s in result.scores] == [
         ("8.1", D("5")), ("8.2", D("5")), ("9.1", D("3")), ("9.2", D("1"))]

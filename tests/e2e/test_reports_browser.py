@@ -68,7 +68,7 @@ def test_admin_exports_all_units_with_a_live_progress_bar(browser, reports_world
     zip_download.value.save_as(target)
     with zipfile.ZipFile(target) as archive:
         assert len(archive.namelist()) == 5
-        assert "03-tu-danh-gia-2022-so-y-te.pdf" in archive.namelist()
+        assert "1-cac-so-ban-nganh-tinh/003-tu-danh-gia-2022-so-y-te.pdf" in archive.namelist()
 
     page.click("text=Sửa thông tin in trên báo cáo")
     expect(page.locator("h1")).to_contain_text("Thông tin in trên báo cáo — năm 2022")

@@ -41,6 +41,7 @@ MATRIX = {
     "assessments.mine": (AUTH, "self"),
     "assessments.workspace": (AUTH, "unit"),
     "assessments.item": (AUTH, "unit"),
+    "assessments.item_history": (AUTH, "unit"),
     "assessments.submit": (AUTH, "unit"),
     "assessments.attach_evidence": (AUTH, "unit"),
     "assessments.evidence_picker": (AUTH, "unit"),

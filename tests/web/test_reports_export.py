@@ -79,8 +79,9 @@ def test_queued_running_done_with_progress_by_polling_and_a_zip(admin, world):
     assert 'filename="bao-cao-tu-danh-gia-2022-tat-ca-don-vi.zip"' in download.headers["Content-Disposition"]
     with zipfile.ZipFile(io.BytesIO(download.data)) as archive:
         names = archive.namelist()
-        assert names == ["01-tu-danh-gia-2022-so-lao-dong-thuong-binh-va-xa-hoi.pdf",
-                         "02-tu-danh-gia-2022-so-tu-phap.pdf", "03-tu-danh-gia-2022-ubnd-huyen-tinh-bien.pdf"]
+        assert names == ["1-cac-so-ban-nganh-tinh/001-tu-danh-gia-2022-so-lao-dong-thuong-binh-va-xa-hoi.pdf",
+                         "1-cac-so-ban-nganh-tinh/002-tu-danh-gia-2022-so-tu-phap.pdf",
+                         "2-ubnd-cac-huyen-thi-xa-thanh-pho/003-tu-danh-gia-2022-ubnd-huyen-tinh-bien.pdf"]
         text = pypdf.PdfReader(io.BytesIO(archive.read(names[2]))).pages[0].extract_text()
     assert "UBND huyện Tịnh Biên" in " ".join(text.split())
     assert f"/reports/exports/{job_id}/download" in admin.get(f"/reports/{world.year_id}").get_data(as_text=True)

@@ -195,8 +195,9 @@ def test_template_lists_every_unit_with_its_survey_items(admin, world):
     response = admin.get(f"/results/{world.year_id}/survey/template.xlsx")
     assert response.status_code == 200 and "mau-dieu-tra-xhh-2022.xlsx" in response.headers["Content-Disposition"]
     rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
-    assert rows[0] == ("Mã đơn vị", "Tên đơn vị", "Mã mục", "Nội dung", "Điểm tối đa", "Điểm")
+    assert rows[0] == ("Mã đơn vị", "Tên đơn vị", "Mã mục", "Nội dung", "Điểm tối đa", "Điểm", "Loại đơn vị")
     assert len(rows) == 1 + 7 * 2 and rows[1][:3] == ("GA", "Sở Alpha", "3.1") and rows[1][4] == 6
+    assert rows[1][6]                                     # the unit's type, for the header's filter
 
 
 def unit_url(world, code="GA"):
