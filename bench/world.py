@@ -7,7 +7,7 @@
   third districts) with a staff and a leader account each, the council, and a generated criteria set of
   100 scored items per unit type (9 fields, 70 appraisal + 30 survey points, bonus and deductions), filled
   the same way by portal.demo_fill. The criteria set is written as a YAML criteria file and read back
-  through the portal's own reader (portal.criteria.yaml_io), then checked like the criteria editor does
+  through the portal's own reader (portal.criteria.yaml_read), then checked like the criteria editor does
   (portal.criteria.services.check_set), so it is a set an admin could have imported.
 
 Rows are inserted in bulk. Generating the national year takes a while, so `cached_world` keeps the SQLite
@@ -80,7 +80,7 @@ def _leaf_yaml(rng: random.Random, code: str, maximum: Decimal, method: str) -> 
 
 
 def criteria_yaml(items: int = 100, *, unit_type: str = "department", seed: int = SEED) -> str:
-    """A criteria file (the YAML format of portal.criteria.yaml_io) with `items` scored items: 85 % of them
+    """A criteria file (the YAML format of portal.criteria.yaml_read) with `items` scored items: 85 % of them
     appraised in 7 fields (70 points), the rest survey items in 2 fields (30 points), grouped by four,
     plus one bonus and three deductions. Deterministic for a given seed."""
     if items < 9:
@@ -126,7 +126,7 @@ def load_criteria(items: int, unit_type: str):
     """The generated set parsed by the portal's reader; raises with the reader's messages if invalid."""
     from portal.criteria.domain import meta_problems
     from portal.criteria.tree import spec_nodes, survey_max
-    from portal.criteria.yaml_io import load_set_yaml
+    from portal.criteria.yaml_read import load_set_yaml
     from portal.scoring import validate_tree
     spec, errors = load_set_yaml(criteria_yaml(items, unit_type=unit_type))
     if errors:

@@ -12,7 +12,7 @@ from portal.audit.services import record
 from portal.auth.models import User
 from portal.auth.services import hash_password
 from portal.criteria.services import create_set_from_spec
-from portal.criteria.yaml_io import load_set_yaml
+from portal.criteria.yaml_read import load_set_yaml
 from portal.extensions import db
 from portal.scoring import YearSettings
 from portal.seed_data import demo

@@ -16,7 +16,7 @@ from portal.assessments.models import Assessment
 from portal.audit.services import record
 from portal.auth.models import User
 from portal.criteria.services import create_set_from_spec
-from portal.criteria.yaml_io import load_set_yaml
+from portal.criteria.yaml_read import load_set_yaml
 from portal.extensions import db
 from portal.results.approval import approve, publish
 from portal.seed import CRITERIA_DIR, default_year_settings, demo_windows, load_demo_specs, seed_demo

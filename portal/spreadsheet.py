@@ -1,5 +1,11 @@
-"""Bảng tính như cán bộ đọc — the finishing rules every workbook the portal writes shares (openpyxl only,
-no Flask, no SQL, so any area may use it):
+"""Bảng tính như cán bộ đọc — the rules every workbook the portal reads or writes shares (openpyxl only,
+no Flask, no SQL, so any area may use it). Each area keeps its columns and words; the rules live here once.
+
+Writing:
+- text a spreadsheet would run as a formula (it begins with =, +, -, @, a tab or a carriage return:
+  CSV/XLSX injection, security.md §7) is written with a leading apostrophe, and so is text that already
+  begins with one, so that :func:`unescape_text` gives back exactly what was written; control characters
+  openpyxl refuses are dropped (:func:`escape_text`, :func:`cell_value`);
 
 - a score (every Decimal cell) is a number shown with 2 decimals (Excel's built-in format "0.00"),
   never text, so sums and filters work and 1,5 reads 1,50 beside 2,25;
@@ -7,14 +13,24 @@ no Flask, no SQL, so any area may use it):
 - the header row carries an autofilter, so officials can filter and sort without setting it up.
 
 Counts and ranks stay integers (General format). Call :func:`finish_sheet` last, once a sheet is written.
+
+Reading (:func:`open_workbook`): only a real .xlsx zip is opened — no macro workbook, at most
+MAX_ZIP_ENTRIES entries and MAX_UNZIPPED_BYTES once unpacked (a zip bomb is refused before openpyxl
+unpacks anything); the upload size is the reader's own (`max_bytes`). A refusal is an
+:class:`UnreadableWorkbook` whose `reason` each reader words in its own terms.
 """
 from __future__ import annotations
 
+import io
+import zipfile
 from copy import copy
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 
@@ -22,6 +38,108 @@ SCORE_FORMAT = "0.00"
 SCORE_FORMAT_ID = 2  # Excel's built-in number format 2 is "0.00": no custom format to register
 TIME_FORMAT = "dd/mm/yyyy hh:mm"
 DEFAULT_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")  # callers in a request pass the configured zone
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ESCAPED_START = FORMULA_START + ("'",)
+MAX_ZIP_ENTRIES = 200
+MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
+HEADER_FONT = Font(bold=True)
+HEADER_SHADE = PatternFill("solid", fgColor="EEF0F3")
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+PLAIN_VALUES = (bool, int, Decimal, datetime, date)  # written as they are: numbers, truth values, times
+NOT_XLSX, TOO_LARGE, MACRO, UNZIPPED_TOO_LARGE, DAMAGED = (
+    "not_xlsx", "too_large", "macro", "unzipped_too_large", "damaged")
+
+
+# ------------------------------------------------------------------------------------------------ writing
+
+def escape_text(value: str) -> str:
+    """A text cell that can never become a live formula: illegal characters dropped, a formula start
+    (or an apostrophe, so the escape stays reversible) prefixed with "'"."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + text if text.startswith(ESCAPED_START) else text
+
+
+def unescape_text(value: str) -> str:
+    """The text as typed, from a cell written by escape_text."""
+    return value[1:] if value.startswith("'") and value[1:2] in ESCAPED_START else value
+
+
+def cell_value(value):
+    """What goes into a cell: numbers stay numbers (Decimal exact), times stay times (made local by
+    finish_sheet), None stays empty, any other value is written as escaped text."""
+    if value is None or isinstance(value, PLAIN_VALUES):
+        return value
+    if isinstance(value, float):  # scores are never floats; refuse rather than round silently
+        raise TypeError("spreadsheet numbers are Decimal or int, never float")
+    return escape_text(str(value))
+
+
+def append_values(sheet, values) -> None:
+    """Append one row, every value through cell_value."""
+    sheet.append([cell_value(v) for v in values])
+
+
+def bold_header(cells, *, shaded: bool = False, wrap: bool = False) -> None:
+    """A header row's cells in bold, optionally on the light grey of the portal's tables and wrapped."""
+    for cell in cells:
+        cell.font = HEADER_FONT
+        if shaded:
+            cell.fill = HEADER_SHADE
+        if wrap:
+            cell.alignment = WRAP_TOP
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------------------------------------ reading
+
+class UnreadableWorkbook(ValueError):
+    """An upload that is not a workbook the portal opens; `reason` is NOT_XLSX, TOO_LARGE, MACRO,
+    UNZIPPED_TOO_LARGE (refused before opening) or DAMAGED (a zip openpyxl cannot read)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def check_container(data, *, max_bytes: int) -> str | None:
+    """Why these bytes are not opened (a reason code), or None: checked on the zip's directory only."""
+    if not isinstance(data, (bytes, bytearray)) or not data.startswith(b"PK\x03\x04"):
+        return NOT_XLSX
+    if len(data) > max_bytes:
+        return TOO_LARGE
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return NOT_XLSX
+    names = {entry.filename for entry in entries}
+    if "[Content_Types].xml" not in names:
+        return NOT_XLSX
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        return MACRO
+    if len(entries) > MAX_ZIP_ENTRIES or sum(entry.file_size for entry in entries) > MAX_UNZIPPED_BYTES:
+        return UNZIPPED_TOO_LARGE
+    return None
+
+
+def open_workbook(data, *, max_bytes: int):
+    """The workbook, read-only with cached values (close it when done), or UnreadableWorkbook."""
+    problem = check_container(data, max_bytes=max_bytes)
+    if problem:
+        raise UnreadableWorkbook(problem)
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file; all mean the same
+        raise UnreadableWorkbook(DAMAGED) from exc
+
+
+# ------------------------------------------------------------------------------------------------ finishing
 
 
 def local_time(value: datetime, zone: ZoneInfo) -> datetime:

@@ -15,22 +15,20 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from portal.policy.roles import UNIT_ROLES
+from portal.scoring.methods import ENTERED_METHODS
+from portal.years.domain import ROUND1_OVER
 
-PHASES = ("setup", "self_assessment", "review_1", "explanation", "review_2", "synthesis", "approval",
-          "published", "archived")
 #: The phases, with review round 1 split per unit into "still open" and "closed for this unit".
 MOMENTS = ("setup", "self_assessment", "review_1", "review_1_closed", "explanation", "review_2", "synthesis",
            "approval", "published", "archived")
 RELATIONS = ("own_unit", "other_unit", "assigned_member", "unassigned_member", "chair", "admin", "anonymous")
 OBJECTS = ("self_score", "round1_score", "internal_comment", "sent_comment", "explanation", "final_score")
-#: File statuses from which round 1 is over for the unit (brief §3.2).
-ROUND1_CLOSED = frozenset({"review_1_done", "explanation_submitted", "finalized"})
 
 
 def moment(phase: str, unit_status: str | None = None) -> str:
     """The moment of the visibility table for a unit's file: the phase, except that review round 1 is
     ``review_1_closed`` once round 1 is over for that unit."""
-    if phase == "review_1" and unit_status in ROUND1_CLOSED:
+    if phase == "review_1" and unit_status in ROUND1_OVER:
         return "review_1_closed"
     return phase
 
@@ -146,7 +144,7 @@ def can_see_year_wide(role: str, document: str, phase: str) -> bool:
 #: the council appraises them like a field (the chair, or a member the admin assigns "ADJ").
 ADJUSTMENTS = "ADJ"
 #: Methods the council re-scores (survey items come from the survey import, not from the council).
-COUNCIL_METHODS = ("levels", "percentage", "ratio", "yes_no", "number", "bonus", "deduction")
+COUNCIL_METHODS = ENTERED_METHODS  # the council scores what the unit scored
 
 
 def field_of(kind: str, field_code: str | None) -> str | None:

@@ -10,7 +10,6 @@ member's name (as in the comment threads). The same rows feed the XLSX export of
 """
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,15 +19,15 @@ from typing import NamedTuple
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from sqlalchemy import select
 
 from portal.appraisal.domain import can_see, final_entry
-from portal.assessments.models import Explanation, ScoreEntry
+from portal.assessments.models import COUNCIL_STAGES, Explanation, ScoreEntry
 from portal.audit.models import AuditLog
 from portal.auth.models import User
 from portal.extensions import db
-from portal.spreadsheet import finish_sheet
+from portal.spreadsheet import append_values, bold_header, finish_sheet, workbook_bytes
 from portal.web.filters import format_points, plural_n
 from portal.local_time import zone
 from portal.years.domain import N_
@@ -45,7 +44,7 @@ STEP_OBJECT = {key: obj for key, _label, obj in STEPS}
 #: Audit actions of an item's changes → the step they belong to.
 ACTION_STEP = {"self_score": "self", "appraise_round1": "round1", "explanation": "explanation",
                "appraise_round2": "round2"}
-COUNCIL_STEPS = frozenset({"round1", "round2", "final"})
+COUNCIL_STEPS = frozenset({*COUNCIL_STAGES, "final"})
 COUNCIL_READERS = frozenset({"assigned_member", "chair", "admin"})
 #: An item's page lists its latest changes only, so that the item (and the fragment a save returns) keeps
 #: the same size however often it was saved; the item's history page lists them all.
@@ -217,15 +216,6 @@ def histories(assessment, criteria, *, rel: str, phase: str, stages: dict | None
 
 # ------------------------------------------------------------------------------------------------ XLSX
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _points(entry):
     """A score cell: the points as a number (shown with 2 decimals), "Không áp dụng", or empty."""
     if entry is None:
@@ -249,17 +239,14 @@ def history_xlsx(title: str, items: list[tuple[object, ItemHistory]]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Lịch sử")[:31]
-    sheet.append([_safe(title)])
+    append_values(sheet, [title])
     sheet["A1"].font = Font(bold=True, size=13)
     head = [_("Mã"), _("Nội dung")]
     for _key, label, _obj in STEPS:
         head += [_(label), _("Người thực hiện"), _("Thời điểm")]
     head += [_("Nhận xét / giải trình")]
-    sheet.append(head)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="EEF0F3")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    append_values(sheet, head)
+    bold_header(sheet[2], shaded=True, wrap=True)
     for crit, history in items:
         row = [crit.code, crit.title]
         notes = []
@@ -271,29 +258,26 @@ def history_xlsx(title: str, items: list[tuple[object, ItemHistory]]) -> bytes:
                     notes.append(_("Giải trình: %(text)s", text=step.explanation.text))
             else:
                 value = _points(step.entry)
-                if step.key in ("round1", "round2") and step.entry is not None and step.entry.note:
+                if step.key in COUNCIL_STAGES and step.entry is not None and step.entry.note:
                     notes.append(f"{step.label}: {step.entry.note}")
             row += [value, step.who or "", step.when]
         row.append("\n".join(notes))
-        sheet.append([_safe(v) for v in row])
+        append_values(sheet, row)
     for letter, width in zip("ABCDEFGHIJKLMNOPQR", (8, 48) + (10, 20, 16) * 5 + (50,)):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "C3"
     finish_sheet(sheet, header_row=2, zone=zone())
     changes = book.create_sheet(_("Các lần thay đổi")[:31])
-    changes.append([_("Mã"), _("Bước"), _("Người thực hiện"), _("Thời điểm"), _("Trước"), _("Sau")])
-    for cell in changes[1]:
-        cell.font = Font(bold=True)
+    append_values(changes, [_("Mã"), _("Bước"), _("Người thực hiện"), _("Thời điểm"), _("Trước"), _("Sau")])
+    bold_header(changes[1])
     for crit, history in items:
         for change in history.changes:
-            changes.append([_safe(v) for v in (crit.code, change.label, change.who or "", change.when,
-                                                _change_cell(change.old), _change_cell(change.new))])
+            append_values(changes, (crit.code, change.label, change.who or "", change.when,
+                                    _change_cell(change.old), _change_cell(change.new)))
     for letter, width in zip("ABCDEF", (8, 18, 24, 16, 30, 30)):
         changes.column_dimensions[letter].width = width
     finish_sheet(changes, header_row=1, zone=zone())
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def describe_change(values: dict | None) -> str:

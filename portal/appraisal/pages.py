@@ -9,6 +9,7 @@ from portal.appraisal.domain import ADJUSTMENTS, can_see, council_scored, final_
 from portal.appraisal.services import entries_by_stage
 from portal.assessments.models import Explanation, ScoreEntry
 from portal.criteria.models import Criterion
+from portal.criteria.nodes import children_of, walk
 from portal.criteria.tree import ordered
 from portal.extensions import db
 from portal.years.domain import N_
@@ -70,25 +71,18 @@ def field_items(assessment, field_code: str, round_no: int, evidence: dict, *, a
     stages = entries_by_stage([assessment.id]).get(assessment.id, {})
     explanations = {e.criterion_id: e for e in db.session.scalars(select(Explanation).where(
         Explanation.assessment_id == assessment.id))}
-    children: dict = {}
-    for crit in criteria:
-        children.setdefault(crit.parent_id, []).append(crit)
+    children = children_of(criteria, order=None)
     ids = {c.id for c in criteria}
     roots = [c for c in criteria if c.parent_id not in ids and c.kind != "field"]
     roots = [child for c in criteria if c.kind == "field" for child in children.get(c.id, [])] or roots
     out: list[AppraisalItem] = []
-
-    def walk(crit, depth):
+    for crit, depth in walk(roots, children):
         item = AppraisalItem(crit, depth, dict(stages.get(crit.id, {})), explanations.get(crit.id),
                              evidence.get(crit.id, []), (added or {}).get(crit.id, []))
         item.entry = item.stages.get(f"round{round_no}")
         item.history = (histories or {}).get(crit.id)
         item.comments = (comments or {}).get(crit.id)
         out.append(item)
-        for child in children.get(crit.id, []):
-            walk(child, depth + 1)
-    for root in roots:
-        walk(root, 0)
     return out
 
 

@@ -42,11 +42,6 @@ from portal.years.models import AssessmentYear
 from portal.years.services import active_year
 
 COUNCIL = ("council_member", "council_chair", "admin")
-ROUND_OF_PHASE = {"review_1": 1, "review_2": 2}
-
-
-def _round(year) -> int:
-    return ROUND_OF_PHASE.get(year.phase, 2 if rules.phase_index(year.phase) > rules.phase_index("review_2") else 1)
 
 
 def _load(assessment_id: int, field_code: str | None = None):
@@ -76,7 +71,7 @@ def council_board(status: int = 200):
     if year is None:
         abort(404)
     unit_type = _unit_type(year)
-    board = build(year, current_user, unit_type=unit_type, round_no=_round(year))
+    board = build(year, current_user, unit_type=unit_type, round_no=rules.shown_round(year.phase))
     row_filter = request.values.get("status") if request.values.get("status") in ROW_FILTERS else None
     query = (request.values.get("q") or "").strip()[:100]
     chosen = filter_rows(board.rows, status=row_filter, words=query_words(query))
@@ -103,7 +98,7 @@ def _board_page(count: int) -> tuple[int, int]:
 
 
 def _decision(assessment, year, field_code, now):
-    round_no = ROUND_OF_PHASE.get(year.phase)
+    round_no = rules.scored_round(year.phase)
     if round_no is None:
         return refuse("wrong_phase"), None
     window, deadline = unit_window(year, assessment.unit_id, year.phase)
@@ -115,7 +110,7 @@ def _decision(assessment, year, field_code, now):
 
 def _page(assessment, year, field, fields, now, *, status=200, block=None, **extra):
     decision, round_no = _decision(assessment, year, field.code, now)
-    shown_round = round_no or _round(year)
+    shown_round = rules.shown_round(year.phase)
     seen = visibility(current_user, assessment, field.code, fields, year.phase)
     criteria = field_criteria(assessment, field.code)
     items = field_items(assessment, field.code, shown_round, evidence_by_item(assessment.id, stage="self"),

@@ -6,12 +6,13 @@ from datetime import date
 from decimal import Decimal
 
 from portal.scoring import ScoringInputError, compute_points, parse_decimal, round2
+from portal.scoring.methods import ENTERED_METHODS
 from portal.text import N_, clean_text
 
 
 # Words in an item's guidance or evidence requirement that ask the unit to write an explanation.
 _EXPLAIN_WORDS = ("giải trình", "thuyết minh", "ghi rõ", "nêu rõ", "giai trinh", "thuyet minh")
-UNIT_METHODS = ("levels", "percentage", "ratio", "yes_no", "number", "bonus", "deduction")
+UNIT_METHODS = ENTERED_METHODS  # the unit scores every method whose points people enter
 
 
 @dataclass

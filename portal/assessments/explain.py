@@ -21,6 +21,7 @@ from portal.assessments.views import _load
 from portal.comments.counts import counts_by_item
 from portal.comments.web import build_thread, outline_level, record_visit
 from portal.criteria.models import Criterion
+from portal.criteria.tree import ordered
 from portal.db import utcnow
 from portal.evidence.services import evidence_by_item
 from portal.extensions import db
@@ -50,21 +51,6 @@ class ExplainItem:
     ancestors: list = field(default_factory=list)   # the field and criterion it sits under, top first
 
 
-def tree_order(criteria) -> list[Criterion]:
-    """The criteria in the order of the tree (1.1.1, 1.1.2, 1.2 … then the bonus and deduction items)."""
-    children: dict = {}
-    for crit in criteria:
-        children.setdefault(crit.parent_id, []).append(crit)
-    out: list[Criterion] = []
-
-    def walk(parent_id):
-        for crit in sorted(children.get(parent_id, []), key=lambda c: (c.kind == "adjustment", c.position, c.id)):
-            out.append(crit)
-            walk(crit.id)
-    walk(None)
-    return out
-
-
 def explainable(assessment) -> list[Criterion]:
     """The items the unit may explain: flagged by the council, or appraised differently (contested)."""
     criteria = set_criteria(assessment.criteria_set_id)
@@ -82,7 +68,7 @@ def _decision(assessment, year, now, *, submit=False):
 
 def _items(assessment, year, now, seen) -> list[ExplainItem]:
     """The explainable items, then the other items on which the council sent the unit a comment."""
-    criteria = tree_order(set_criteria(assessment.criteria_set_id))
+    criteria = ordered(set_criteria(assessment.criteria_set_id))
     to_explain = {c.id for c in explainable(assessment)}
     counts = counts_by_item(assessment.id, current_user, year.phase)
     chosen = [c for c in criteria if c.id in to_explain or (counts.get(c.id) and counts[c.id].total)]

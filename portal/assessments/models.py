@@ -21,6 +21,7 @@ def _type_of_set(context) -> str | None:
     return context.connection.scalar(select(CriteriaSet.unit_type).where(CriteriaSet.id == set_id))
 
 STAGES = ("self", "round1", "round2")
+COUNCIL_STAGES = STAGES[1:]  # the council's two rounds
 
 
 class Assessment(db.Model):

@@ -1,36 +1,33 @@
 """Tự đánh giá bằng Excel — the unit's self-assessment as an XLSX template and back: units often prepare in
 Excel. Export writes one row per item the unit scores; import reads the same columns back into the form
 fields of each item, which then go through exactly the same checks as a save in the page."""
-import io
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 
 from portal.assessments.domain import N_, read_item_form
-from portal.spreadsheet import finish_sheet
+from portal.scoring.methods import METHOD_LABELS
+from portal.spreadsheet import (
+    DAMAGED,
+    WRAP_TOP,
+    UnreadableWorkbook,
+    append_values,
+    bold_header,
+    finish_sheet,
+    open_workbook,
+    unescape_text,
+    workbook_bytes,
+)
 
 SHEET = "Tự đánh giá"
 COLUMNS = ("Mã", "Nội dung", "Điểm tối đa", "Cách chấm", "Mức đạt được / Có-Không / Điểm", "Tử số", "Mẫu số",
            "Số lần", "Không áp dụng", "Lý do không áp dụng", "Thuyết minh", "Điểm (tự tính)", "Phiên bản")
-METHOD_WORDS = {"levels": "Chọn mức", "percentage": "Tỷ lệ theo khung", "ratio": "Tỷ lệ thuận",
-                "yes_no": "Có/Không", "number": "Nhập điểm", "bonus": "Điểm cộng", "deduction": "Điểm trừ"}
 MAX_BYTES = 5 * 1024 * 1024
 
 
-def safe_cell(value):
-    """Text that a spreadsheet would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def _plain(value) -> str:
-    text = str(value).strip() if value is not None else ""
-    return text[1:] if text.startswith("'") else text
+    return unescape_text(str(value).strip()) if value is not None else ""
 
 
 def export_workbook(views, *, title: str) -> bytes:
@@ -38,11 +35,9 @@ def export_workbook(views, *, title: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    ws.append([title])
-    ws.append(list(COLUMNS))
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="EEF0F3")
+    append_values(ws, [title])
+    append_values(ws, COLUMNS)
+    bold_header(ws[2], shaded=True)
     for view in views:
         c, e = view.criterion, view.entry
         inputs = e.inputs if e else {}
@@ -54,20 +49,18 @@ def export_workbook(views, *, title: str) -> bytes:
             choice = "Có" if inputs["yes"] else "Không"
         elif c.method == "number" and inputs.get("value") not in (None, ""):
             choice = Decimal(str(inputs["value"]))  # a score: a number cell, read back as one
-        ws.append([safe_cell(x) for x in (
-            c.code, c.title, c.max_points, METHOD_WORDS.get(c.method, ""),
+        append_values(ws, (
+            c.code, c.title, c.max_points, METHOD_LABELS.get(c.method, ""),
             choice, inputs.get("numerator", ""), inputs.get("denominator", ""), inputs.get("count", ""),
             "Có" if e and e.not_applicable else "", (e.na_reason or "") if e else "", e.note if e else "",
-            e.points if e else None, e.version if e else 0)])
+            e.points if e else None, e.version if e else 0))
     for letter, width in zip("ABCDEFGHIJKLM", (8, 60, 10, 16, 26, 9, 9, 8, 12, 28, 40, 12, 9)):
         ws.column_dimensions[letter].width = width
     for row in ws.iter_rows(min_row=3):
         for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = WRAP_TOP
     finish_sheet(ws, header_row=2)  # no time cells: the default zone is never used
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)
 
 
 @dataclass
@@ -110,15 +103,23 @@ def _blank(form: dict) -> bool:
 def parse_workbook(data: bytes, items_by_code: dict) -> ParsedImport:
     """Read an uploaded template; every problem is listed with its row and item code, nothing is saved."""
     result = ParsedImport()
-    if len(data) > MAX_BYTES or not zipfile.is_zipfile(io.BytesIO(data)):
-        result.errors.append((0, "", N_("Tệp không phải bảng tính Excel (.xlsx). Hãy tải mẫu từ trang tự đánh giá, điền rồi tải lên lại.")))
-        return result
     try:
-        ws = load_workbook(io.BytesIO(data), read_only=True, data_only=True)[SHEET]
-    except (InvalidFileException, KeyError, zipfile.BadZipFile, OSError, ValueError):
+        workbook = open_workbook(data, max_bytes=MAX_BYTES)
+    except UnreadableWorkbook as refused:
+        if refused.reason != DAMAGED:
+            result.errors.append((0, "", N_("Tệp không phải bảng tính Excel (.xlsx). Hãy tải mẫu từ trang tự đánh giá, điền rồi tải lên lại.")))
+            return result
+        workbook = None
+    try:
+        rows = list(workbook[SHEET].iter_rows(values_only=True)) if workbook is not None else None
+    except Exception:  # noqa: BLE001 - no such sheet, or a broken part inside a valid zip
+        rows = None
+    finally:
+        if workbook is not None:
+            workbook.close()
+    if rows is None:
         result.errors.append((0, "", N_("Không đọc được trang “Tự đánh giá” trong tệp. Hãy dùng đúng tệp mẫu tải từ cổng.")))
         return result
-    rows = list(ws.iter_rows(values_only=True))
     header = [(_plain(h)) for h in (rows[1] if len(rows) > 1 else ())]
     if "Mã" not in header:
         result.errors.append((2, "", N_("Dòng 2 phải là dòng tiêu đề của tệp mẫu (cột “Mã”…).")))

@@ -19,7 +19,6 @@ from portal.policy.actors import actor_for
 from portal.years.windows import unit_window
 
 COUNCIL_SIDE = frozenset({"assigned_member", "chair", "admin"})  # relations that read the council's view
-REVIEW_PHASES = {"review_1": 1, "review_2": 2}
 
 
 def role_of(user) -> str:
@@ -82,7 +81,7 @@ def comment_decision(user, assessment, criterion, *, year, now: datetime) -> Dec
     phase = year.phase
     window, deadline = unit_window(year, assessment.unit_id, phase)
     return rules.can_appraise(council_actor(user, assessment), unit_id=assessment.unit_id, field_code=item_field(criterion) or "",
-                              round=REVIEW_PHASES.get(phase, 1), phase=phase, unit_status=assessment.status,
+                              round=rules.scored_round(phase) or 1, phase=phase, unit_status=assessment.status,
                               window=window, deadline=deadline, now=now)
 
 

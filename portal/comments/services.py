@@ -49,6 +49,7 @@ from portal.extensions import db
 from portal.notifications.services import notify, portal_language, unit_user_ids
 from portal.text import clean_text
 from portal.policy.refusals import check
+from portal.years.domain import ROUND_OF_PHASE
 from portal.years.models import AssessmentYear
 
 MAX_BODY = 5000
@@ -185,7 +186,7 @@ def add_comment(assessment, criterion, body: str, *, author, now: datetime, pare
         round_no, visibility = parent.round, "unit"
     else:
         check(access.comment_decision(author, assessment, criterion, year=year, now=now), phase=year.phase)
-        round_no, visibility = access.REVIEW_PHASES[year.phase], "internal"
+        round_no, visibility = ROUND_OF_PHASE[year.phase], "internal"
     c = Comment(assessment_id=assessment.id, criterion_id=criterion.id, parent_id=parent.id if parent else None,
                 author_id=author.id, body=text, round=round_no, visibility=visibility, from_unit=from_unit,
                 created_at=now)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from portal.criteria.nodes import children_of, walk
 from portal.policy.decisions import ALLOWED, Decision, refuse
 from portal.policy.roles import Actor, Role
 from portal.text import N_
@@ -108,17 +109,8 @@ class Row:
 
 def descendants(node_id: int, rows: Iterable[Row]) -> set[int]:
     """Ids of every node below ``node_id`` (not including it)."""
-    children: dict[int | None, list[int]] = {}
-    for row in rows:
-        children.setdefault(row.parent_id, []).append(row.id)
-    found: set[int] = set()
-    stack = list(children.get(node_id, ()))
-    while stack:
-        current = stack.pop()
-        if current not in found:
-            found.add(current)
-            stack.extend(children.get(current, ()))
-    return found
+    children = children_of(rows, order=None)
+    return {row.id for row, _depth in walk(children[node_id], children)}
 
 
 def move_targets(node: Row, rows: Iterable[Row]) -> list[int]:

@@ -1,7 +1,7 @@
 """Xem trước khi nhập — read an uploaded criteria file (YAML or XLSX, told apart by content) and list
 every problem with its line or row and item code, before anything is stored. Pure: no database.
 
-Problems come from three places, in this order: the file reader (yaml_io / xlsx_io: syntax, keys,
+Problems come from three places, in this order: the file reader (yaml_read / xlsx_read: syntax, keys,
 numbers, method settings), the unit type of the file against the set it is meant to replace, and
 :func:`portal.scoring.validate_tree` on the tree the file describes (maxima that do not add up…).
 """
@@ -11,8 +11,9 @@ from portal.criteria.domain import meta_problems
 from portal.text import N_, fold_key
 from portal.criteria.spec import UNIT_TYPE_FROM_YAML, UNIT_TYPE_LABELS, SetSpec, located
 from portal.criteria.tree import UNIT_TYPE_TO_YAML, spec_nodes, survey_max
-from portal.criteria.xlsx_io import ITEMS_SHEET, load_set_xlsx
-from portal.criteria.yaml_io import load_set_yaml
+from portal.criteria.xlsx_layout import ITEMS_SHEET
+from portal.criteria.xlsx_read import load_set_xlsx
+from portal.criteria.yaml_read import load_set_yaml
 from portal.scoring import validate_tree
 
 YAML, XLSX = "yaml", "xlsx"

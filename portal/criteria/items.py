@@ -11,6 +11,7 @@ from decimal import Decimal
 from portal.audit.services import record
 from portal.criteria.domain import normal_kind
 from portal.criteria.models import CriteriaSet, Criterion
+from portal.criteria.nodes import children_of, walk
 from portal.criteria.safety import check_change
 from portal.criteria.services import set_rows
 from portal.criteria.spec import ADJUSTMENT_METHODS, APPRAISERS, LEAF_METHODS, generate_guidance
@@ -86,11 +87,7 @@ def normalise(cset: CriteriaSet, rows: list[Criterion] | None = None) -> list[Cr
     """Positions, kinds and field codes from the tree's shape (see the module docstring)."""
     db.session.flush()
     rows = set_rows(cset) if rows is None else rows
-    children = defaultdict(list)
-    for row in rows:
-        children[row.parent_id].append(row)
-    for siblings in children.values():
-        siblings.sort(key=lambda r: (r.position, r.id))
+    children = children_of(rows)
     roots = children[None]
     for sequence in ([r for r in roots if r.kind != "adjustment"], [r for r in roots if r.kind == "adjustment"],
                      *(s for pid, s in children.items() if pid is not None)):
@@ -187,9 +184,7 @@ def _refuse_own_errors(cset: CriteriaSet, node: Criterion, rows) -> None:
 
 def _spread_appraiser(node: Criterion, rows, old: str | None, new: str | None) -> None:
     """Descendants that inherited the old appraiser follow the new one (as the file format inherits it)."""
-    children = defaultdict(list)
-    for row in rows:
-        children[row.parent_id].append(row)
+    children = children_of(rows, order=None)
     stack = list(children[node.id])
     while stack:
         row = stack.pop()
@@ -224,15 +219,7 @@ def move_item(node: Criterion, *, direction: str | None = None, parent: Criterio
 
 def subtree(node: Criterion, rows) -> list[Criterion]:
     """The node and everything below it, parents first."""
-    children = defaultdict(list)
-    for row in rows:
-        children[row.parent_id].append(row)
-    out, stack = [], [node]
-    while stack:
-        row = stack.pop(0)
-        out.append(row)
-        stack = children[row.id] + stack
-    return out
+    return [row for row, _depth in walk([node], children_of(rows, order=None))]
 
 
 def delete_item(node: Criterion, *, actor) -> None:

@@ -14,7 +14,7 @@ from portal.criteria.domain import meta_changes, meta_problems
 from portal.criteria.models import CriteriaSet, Criterion
 from portal.criteria.spec import SetSpec
 from portal.criteria.tree import META_ATTRS, ordered, rows_to_nodes, rows_to_spec, survey_max
-from portal.criteria.yaml_io import dump_set_yaml
+from portal.criteria.yaml_write import dump_set_yaml
 from portal.extensions import db
 from portal.scoring import SetError, validate_tree
 from portal.years.models import AssessmentYear

@@ -1,6 +1,6 @@
 """Bộ tiêu chí dạng dữ liệu thuần — the criteria set as plain data, shared by the YAML and Excel readers.
 
-`SetSpec` / `ItemSpec` are what `yaml_io` and `xlsx_io` produce and consume; the database layer and the
+`SetSpec` / `ItemSpec` are what the YAML and Excel readers (yaml_read, xlsx_read) produce and the writers (yaml_write, xlsx_write) consume; the database layer and the
 scoring engine convert from them. This module also holds the rules both formats share: the method
 names, how a number in a criteria file is read (through the scoring core's one parser), how a method's
 `config` is checked and built, and the readable "cách tính điểm" text generated when a file gives none.
@@ -16,26 +16,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from portal.scoring.errors import ScoringInputError
+from portal.scoring.methods import ADJUSTMENT_METHODS, LEAF_METHODS, METHOD_LABELS, METHODS  # noqa: F401  (the set's vocabulary)
 from portal.scoring.numeric import format_vi, parse_decimal
 from portal.seed_data.unit_types import FILE_ALIAS_LABELS, FILE_ALIASES
 from portal.text import N_, as_msg, clean_text
 
 KINDS = ("field", "group", "item", "adjustment")
-LEAF_METHODS = ("levels", "percentage", "ratio", "yes_no", "number", "survey")
-ADJUSTMENT_METHODS = ("bonus", "deduction")
-METHODS = LEAF_METHODS + ADJUSTMENT_METHODS
 
-# Vietnamese names of the methods, as officials write them in Excel and read them in messages.
-METHOD_LABELS = {
-    "levels": N_("Chọn mức"),
-    "percentage": N_("Tỷ lệ theo khung"),
-    "ratio": N_("Tỷ lệ thuận"),
-    "yes_no": N_("Có/Không"),
-    "number": N_("Nhập số"),
-    "survey": N_("Điều tra XHH"),
-    "bonus": N_("Điểm cộng"),
-    "deduction": N_("Điểm trừ"),
-}
 
 # A set file names its unit type by the type's code (any code of the year), or by the 2022 names below.
 UNIT_TYPE_FROM_YAML = FILE_ALIASES
@@ -106,6 +93,14 @@ class SpecError:
 
 
 Report = Callable[[str], None]
+
+
+def code_problem(code: str) -> str | None:
+    """Why an item code cannot be used (too long, a blank, ';' or '='), or None: the same in every reader."""
+    if len(code) > MAX_CODE_LENGTH or any(ch.isspace() or ch in ";=" for ch in code):
+        return N_("mã không hợp lệ; mã dài tối đa %(max)s ký tự, không có khoảng trắng, dấu ';' hay '='",
+                  max=MAX_CODE_LENGTH)
+    return None
 
 
 def located(where: str, code: str | None, text: str) -> str:

@@ -7,11 +7,9 @@ setting typed in the editor means exactly what it means in a workbook.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 
-from portal.criteria import xlsx_io
-from portal.criteria.nodes import build_nodes
+from portal.criteria.nodes import build_nodes, children_of, top_level, walk
 from portal.criteria.spec import (
     ADJUSTMENT_METHODS,
     METHODS,
@@ -22,6 +20,9 @@ from portal.criteria.spec import (
     canonical,
     generate_guidance,
 )
+from portal.criteria.xlsx_layout import ITEMS_SHEET
+from portal.criteria.xlsx_read import read_settings
+from portal.criteria.xlsx_write import settings_text
 from portal.scoring import SetError, validate_tree
 from portal.scoring.tree import Node, iter_nodes
 from portal.text import Msg, Sentence
@@ -42,26 +43,12 @@ def _dec(value: Decimal | None) -> Decimal | None:
 
 def ordered(rows) -> list:
     """Rows parents-first in document order (each parent's children by position), adjustments last."""
-    children = defaultdict(list)
-    for row in rows:
-        children[row.parent_id].append(row)
-    for siblings in children.values():
-        siblings.sort(key=lambda r: (r.position, r.id or 0))
-    out: list = []
-
-    def walk(row) -> None:
-        out.append(row)
-        for child in children[row.id]:
-            walk(child)
-
-    roots = children[None]
-    for row in [r for r in roots if r.kind != "adjustment"] + [r for r in roots if r.kind == "adjustment"]:
-        walk(row)
-    return out
+    children = children_of(rows)
+    return [row for row, _depth in walk(top_level(children), children)]
 
 
 def rows_to_spec(cset, rows) -> SetSpec:
-    """The set as plain data, as yaml_io/xlsx_io read and write it (decimals canonical: 0.5, 100)."""
+    """The set as plain data, as the YAML and Excel readers and writers see it (decimals canonical: 0.5, 100)."""
     by_id = {row.id: row for row in rows}
     meta = {"set": cset.code, "unit_type": UNIT_TYPE_TO_YAML.get(cset.unit_type, cset.unit_type),
             "title": cset.title}
@@ -91,9 +78,7 @@ def validate_rows(cset, rows) -> list[SetError]:
 
 def spec_nodes(spec: SetSpec) -> tuple[list[Node], list[Node]]:
     """A parsed file as the scoring engine's tree, to validate it before anything is stored."""
-    children = defaultdict(list)
-    for item in spec.items:
-        children[item.parent_code].append(item)
+    children = children_of(spec.items, parent=lambda item: item.parent_code, order=None)
 
     def make(item: ItemSpec) -> Node:
         return Node(code=item.code, title=item.title, max_points=item.max_points, method=item.method,
@@ -120,7 +105,7 @@ def config_text(method: str | None, config: dict) -> str:
         return ""
     item = ItemSpec(code="", title="", kind="adjustment" if method in ADJUSTMENT_METHODS else "item",
                     max_points=None, method=method, config=dict(config or {}))
-    return xlsx_io._settings_text(item)
+    return settings_text(item)
 
 
 def parse_config_text(method: str, text: str, input_label: str,
@@ -129,10 +114,8 @@ def parse_config_text(method: str, text: str, input_label: str,
 
     Problems are Vietnamese sentences without the workbook's "sheet, row" prefix.
     """
-    reader = xlsx_io._Reader()
-    row = xlsx_io._Row(0, {"settings": text or "", "input": input_label or ""})
-    parts = reader.settings(row, method, None)
-    problems = [_without_sheet(error.message) for error in reader.errors]
+    parts, errors = read_settings(method, text, input_label)
+    problems = [_without_sheet(error.message) for error in errors]
     if problems:
         return {}, problems
     found: list[str] = []
@@ -141,7 +124,7 @@ def parse_config_text(method: str, text: str, input_label: str,
 
 
 def _without_sheet(message: str) -> str:
-    prefix = f"Trang “{xlsx_io.ITEMS_SHEET}”: "
+    prefix = f"Trang “{ITEMS_SHEET}”: "
     if isinstance(message, Msg) and message.startswith(prefix) and "text" in message.params:
         text = message.params["text"]  # the reader's clause, without its place (portal.criteria.spec.located)
     else:

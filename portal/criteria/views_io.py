@@ -22,8 +22,9 @@ from portal.criteria.spec import APPRAISERS, METHOD_LABELS
 from portal.criteria.tree import config_words, rows_to_spec
 from portal.criteria.uploads import discard_upload, load_upload, save_upload
 from portal.criteria.web import actor, load_set, refuse, removal_refusal, year_of
-from portal.criteria.xlsx_io import KIND_LABELS, dump_set_xlsx
-from portal.criteria.yaml_io import dump_set_yaml
+from portal.criteria.xlsx_layout import KIND_LABELS
+from portal.criteria.xlsx_write import dump_set_xlsx
+from portal.criteria.yaml_write import dump_set_yaml
 from portal.db import utcnow
 from portal.extensions import db
 from portal.text import clean_text, fold_key

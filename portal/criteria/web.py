@@ -20,6 +20,7 @@ from portal.criteria.domain import (
     move_targets,
 )
 from portal.criteria.models import CriteriaSet, Criterion
+from portal.criteria.nodes import children_of
 from portal.criteria.safety import affected_units
 from portal.criteria.services import check_set, lock_history, set_rows
 from portal.criteria.spec import APPRAISERS, METHOD_LABELS
@@ -138,9 +139,7 @@ def editor_context(cset: CriteriaSet, *, mode: dict | None = None, form=None, me
     rows = set_rows(cset) if rows is None else rows
     year = year_of(cset)
     check = check_set(cset, rows)
-    children: dict = {}
-    for row in rows:
-        children.setdefault(row.parent_id, []).append(row)
+    children = children_of(rows, order=None)
     node_errors: dict = {}
     for error in check.errors:
         node_errors.setdefault(error.code, []).append(error.message)

@@ -6,7 +6,6 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from portal.appraisal.board import build
-from portal.appraisal.domain import ROUND1_CLOSED
 from portal.assessments.models import Assessment
 from portal.db import utcnow
 from portal.extensions import db
@@ -20,22 +19,19 @@ from portal.policy.refusals import phase_label
 from portal.years.windows import banner_state
 from portal.years.services import active_year, years_for
 
-UNIT_PHASES = ("self_assessment", "explanation")
-
-
 def _unit_work(year, unit_id: int) -> dict:
     """The unit's file this year and the deadline of the phase in which the unit acts (if any)."""
     assessment = db.session.scalar(select(Assessment).where(Assessment.year_id == year.id,
                                                             Assessment.unit_id == unit_id))
-    banner = banner_state(year, unit_id, year.phase, utcnow()) if year.phase in UNIT_PHASES else None
+    banner = banner_state(year, unit_id, year.phase, utcnow()) if year.phase in rules.UNIT_PHASES else None
     return {"assessment": assessment, "banner": banner,
-            "round1_closed": assessment is not None and assessment.status in ROUND1_CLOSED}
+            "round1_closed": assessment is not None and assessment.status in rules.ROUND1_OVER}
 
 
 def _council_work(year) -> dict:
-    round_no = 2 if rules.phase_index(year.phase) >= rules.phase_index("review_2") else 1
+    round_no = rules.shown_round(year.phase)
     board = build(year, current_user, unit_type=None, round_no=round_no)
-    banner = banner_state(year, None, year.phase, utcnow()) if year.phase in ("review_1", "review_2") else None
+    banner = banner_state(year, None, year.phase, utcnow()) if year.phase in rules.COUNCIL_PHASES else None
     return {"board": board, "banner": banner, "round_no": round_no}
 
 

@@ -20,6 +20,7 @@ from portal.evidence.models import EvidenceDocument, ItemEvidence
 from portal.extensions import db
 from portal.reports.scores import (
     EMPTY,
+    STAGE_COLUMNS,
     Cell,
     SetTree,
     cell_of,
@@ -94,7 +95,7 @@ def _rows(tree: SetTree, by_item: dict, evals: dict) -> tuple[list[Row], list[Ro
         leaf = not tree.children[crit.id]
         if leaf:
             eff = effective_entries(by_item.get(crit.id, {}))
-            cells = {col: cell_of(eff[col]) for col in ("self", "round1", "round2", "final")}
+            cells = {col: cell_of(eff[col]) for col in STAGE_COLUMNS}
             note = (eff["self"].note if eff["self"] is not None else "") or ""
         else:
             cells = {col: _node_cell(evals[col], crit.code) for col in ("self", "round1", "final")}

@@ -3,15 +3,15 @@ core, shared by every report. Pure apart from the Criterion/ScoreEntry rows it i
 
 Effective values, the same rule as portal.appraisal: an item the council did not re-score keeps the
 previous stage's value (round 1 falls back to self, the final to round 2, then round 1, then self)."""
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from portal.appraisal.domain import final_entry
-from portal.criteria.nodes import build_nodes
+from portal.assessments.models import STAGES
+from portal.criteria.nodes import build_nodes, children_of, walk
 from portal.scoring import Evaluation, ItemState, YearSettings, evaluate
 
-STAGE_COLUMNS = ("self", "round1", "round2", "final")
+STAGE_COLUMNS = (*STAGES, "final")  # the stored stages, then the final score the rounds give
 
 
 @dataclass(frozen=True)
@@ -48,22 +48,16 @@ class SetTree:
     def __init__(self, criteria: list) -> None:
         self.criteria = criteria
         self.by_id = {c.id: c for c in criteria}
-        children = defaultdict(list)
-        for crit in criteria:
-            children[crit.parent_id].append(crit)
-        for siblings in children.values():
-            siblings.sort(key=lambda c: (c.position, c.id))
+        children = children_of(criteria)
         self.children = children
         self.fields_nodes, self.adjustment_nodes = build_nodes(criteria)
         self.fields = [c for c in children[None] if c.kind != "adjustment"]
         self.adjustments = [c for c in children[None] if c.kind == "adjustment"]
         self.survey_ids = {c.id for c in criteria if c.method == "survey"}
 
-    def walk(self, roots=None, depth: int = 0):
+    def walk(self):
         """(criterion, depth) in print order: each field, then its subtree."""
-        for crit in (self.fields if roots is None else roots):
-            yield crit, depth
-            yield from self.walk(self.children[crit.id], depth + 1)
+        return walk(self.fields, self.children)
 
     def leaves(self):
         return [c for c, _d in self.walk() if c.kind == "item" and not self.children[c.id]]

@@ -1,27 +1,20 @@
-"""Ô bảng tính — the cell rules of every exported spreadsheet, pure (openpyxl only, no Flask, no SQL).
+"""Ô bảng tính — the report workbooks' own cells, pure (openpyxl only, no Flask, no SQL).
 
-- Text that a spreadsheet would run as a formula (it begins with =, +, -, @, a tab or a carriage return:
-  CSV/XLSX injection, security.md §7) is written with a leading apostrophe, as the other exports of the
-  portal do (criteria, progress, survey template); `unsafe_text` reads it back.
-- Control characters openpyxl refuses are dropped; text is NFC (portal.text.clean_text keeps newlines).
-- Scores stay exact: a Decimal is written as a number (shown with 2 decimals once
-  portal.spreadsheet.finish_sheet has run); "không áp dụng" is the text KAD, a score not entered is an
-  empty cell.
+The escaping, number and time rules are portal.spreadsheet's, shared by every workbook of the portal;
+here a report's text is also made NFC without control characters (portal.text.clean_text keeps newlines)
+before it is escaped, "không áp dụng" is the text KAD, a score not entered is an empty cell, and the
+header rows share one named style.
 """
-import io
-from datetime import datetime
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
+from portal import spreadsheet
 from portal.text import clean_text
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-ESCAPED_START = FORMULA_START + ("'",)
 NOT_APPLICABLE = "KAD"
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E8E8E8")
@@ -30,28 +23,11 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 HEADER_STYLE = "Tiêu đề bảng"
 
 
-def safe_text(value: str) -> str:
-    """A text cell that can never become a live formula: illegal characters dropped, a formula start
-    (or an apostrophe, so the escape stays reversible) prefixed with "'"."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", clean_text(value, multiline=True))
-    return "'" + text if text.startswith(ESCAPED_START) else text
-
-
-def unsafe_text(value: str) -> str:
-    """The text as typed, from a cell written by safe_text."""
-    return value[1:] if value.startswith("'") and value[1:2] in ESCAPED_START else value
-
-
 def cell_value(value):
-    """What goes into a cell: numbers stay numbers (Decimal exact), times stay times (made local by
-    portal.spreadsheet.finish_sheet), text is neutralised, None empty."""
-    if value is None or isinstance(value, (bool, datetime)):
-        return value
-    if isinstance(value, (int, Decimal)):
-        return value
-    if isinstance(value, float):  # scores are never floats; refuse rather than round silently
-        raise TypeError("spreadsheet numbers are Decimal or int, never float")
-    return safe_text(str(value))
+    """A report cell: text cleaned (NFC, no control characters), then portal.spreadsheet's rules."""
+    if value is not None and not isinstance(value, spreadsheet.PLAIN_VALUES + (float,)):
+        value = clean_text(str(value), multiline=True)
+    return spreadsheet.cell_value(value)
 
 
 def score_value(points: Decimal | None, not_applicable: bool = False):
@@ -100,9 +76,3 @@ def sheet_title(text: str) -> str:
     """A valid, neutral sheet name (at most 31 characters, none of []:*?/\\)."""
     cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in clean_text(text)).strip("' ")
     return cleaned[:31] or "Trang"
-
-
-def workbook_bytes(workbook: Workbook) -> bytes:
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

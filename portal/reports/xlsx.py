@@ -8,7 +8,7 @@
   screens show it (rank, points, index, band, reward proposal, field sub-indexes).
 
 The survey import template is the results module's own (portal.results.surveys.template_bytes), linked
-from the reports page, not rebuilt here. Every text cell goes through portal.reports.sheet (no formula).
+from the reports page, not rebuilt here. Every text cell goes through portal.reports.sheet and portal.spreadsheet (no formula).
 """
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,10 +27,9 @@ from portal.reports.sheet import (
     score_value,
     sheet_title,
     widths,
-    workbook_bytes,
 )
 from portal.results.services import survey_rows
-from portal.spreadsheet import finish_sheet
+from portal.spreadsheet import finish_sheet, workbook_bytes
 from portal.text import fold_key
 from portal.units.types import sort_key, unit_type_label
 from portal.local_time import zone

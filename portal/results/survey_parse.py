@@ -11,24 +11,29 @@ items, and the web layer words them. Also builds the downloadable XLSX template.
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl import Workbook
 
-from portal.spreadsheet import finish_sheet, score_column
+from portal.spreadsheet import (
+    TOO_LARGE,
+    UNZIPPED_TOO_LARGE,
+    UnreadableWorkbook,
+    append_values,
+    finish_sheet,
+    open_workbook,
+    score_column,
+    unescape_text,
+    workbook_bytes,
+)
 from portal.text import clean_text, fold_key
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
-MAX_ZIP_ENTRIES = 200
-MAX_UNZIPPED = 50 * 1024 * 1024
 TEMPLATE_SHEET = "Điều tra XHH"
 TEMPLATE_HEADER = ("Mã đơn vị", "Tên đơn vị", "Mã mục", "Nội dung", "Điểm tối đa", "Điểm")
 TYPE_HEADER = "Loại đơn vị"
-_FORMULA_START = ("=", "+", "-", "@")
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls), old Word (.doc)
 _BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf",
                       b"{\\rtf", b"\x7fELF")
@@ -73,10 +78,7 @@ def cell_text(value: object) -> str:
         return str(value)
     if isinstance(value, float):
         return format(Decimal(repr(value)).normalize(), "f")
-    text = clean_text(str(value))
-    if text.startswith("'") and text[1:2] in _FORMULA_START + ("'",):
-        text = text[1:]
-    return text
+    return unescape_text(clean_text(str(value)))
 
 
 def read_table(data: bytes) -> tuple[list[RawRow], list[Problem]]:
@@ -125,19 +127,9 @@ def _csv_cells(data: bytes) -> tuple[list[tuple[int, list]], Problem | None]:
 
 def _xlsx_cells(data: bytes) -> tuple[list[tuple[int, list]], Problem | None]:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return [], Problem("bad_file")
-    names = {entry.filename for entry in entries}
-    if "[Content_Types].xml" not in names or any(n.lower().endswith("vbaproject.bin") for n in names):
-        return [], Problem("bad_file")
-    if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNZIPPED:
-        return [], Problem("too_large")
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file; all mean the same
-        return [], Problem("bad_file")
+        workbook = open_workbook(data, max_bytes=MAX_BYTES)
+    except UnreadableWorkbook as refused:
+        return [], Problem("too_large" if refused.reason in (TOO_LARGE, UNZIPPED_TOO_LARGE) else "bad_file")
     try:
         by_key = {_key(name): name for name in workbook.sheetnames}
         sheet = workbook[by_key.get(_key(TEMPLATE_SHEET), workbook.sheetnames[0])]
@@ -203,12 +195,6 @@ def _rows(table: list[tuple[int, list]], *, csv_text: bool = False) -> tuple[lis
     return (rows, []) if not problems else ([], problems)
 
 
-def _safe(text: str) -> str:
-    """Neutralise a text Excel would run as a formula (=, +, -, @) by prefixing "'"."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)
-    return "'" + text if text.startswith(_FORMULA_START + ("'",)) else text
-
-
 def build_template(units, items_by_type, type_labels=None) -> bytes:
     """Tệp mẫu: one row per unit and survey item, the points column empty, the unit's type last (the
     header's filter then picks one type: a year of 102 communes; the import ignores that column).
@@ -222,13 +208,11 @@ def build_template(units, items_by_type, type_labels=None) -> bytes:
     labels = type_labels or {}
     for code, name, unit_type in units:
         for item in items_by_type.get(unit_type, ()):
-            sheet.append([_safe(code), _safe(name), _safe(item.code), _safe(item.title), item.max_points, None,
-                          _safe(labels.get(unit_type, unit_type))])
+            append_values(sheet, (code, name, item.code, item.title, item.max_points, None,
+                                  labels.get(unit_type, unit_type)))
     for column, width in zip("ABCDEFG", (12, 40, 10, 50, 12, 10, 18)):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
     score_column(sheet, column=6, first_row=2)  # the points officials type: shown with 2 decimals too
     finish_sheet(sheet, header_row=1)  # the maximum as a number with 2 decimals, a filter on the header
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)

@@ -30,8 +30,22 @@ __all__ = [
     "parse_levels", "parse_bands", "parse_per_cap", "parse_step",
 ]
 
-METHODS = ("levels", "percentage", "ratio", "yes_no", "number", "survey", "bonus", "deduction")
+LEAF_METHODS = ("levels", "percentage", "ratio", "yes_no", "number", "survey")
 ADJUSTMENT_METHODS = ("bonus", "deduction")
+METHODS = LEAF_METHODS + ADJUSTMENT_METHODS
+#: The methods whose points people enter (the unit, then the council); a survey's points are imported.
+ENTERED_METHODS = tuple(method for method in METHODS if method != "survey")
+#: Vietnamese names of the methods, as officials write them in Excel and read them in messages: the one table.
+METHOD_LABELS = {
+    "levels": N_("Chọn mức"),
+    "percentage": N_("Tỷ lệ theo khung"),
+    "ratio": N_("Tỷ lệ thuận"),
+    "yes_no": N_("Có/Không"),
+    "number": N_("Nhập số"),
+    "survey": N_("Điều tra XHH"),
+    "bonus": N_("Điểm cộng"),
+    "deduction": N_("Điểm trừ"),
+}
 DEFAULT_STEP = Decimal("0.01")  # no declared step: any value to 2 decimals, as officials write them
 HUNDRED = Decimal(100)
 

@@ -22,12 +22,16 @@ from portal.policy.roles import ALL_FIELDS, COUNCIL_ROLES, UNIT_ROLES, Actor, Ro
 
 from .phases import (  # noqa: F401  (re-exported: the public API of the years domain)
     CLOSED,
+    COUNCIL_PHASES,
     FINAL_PHASES,
     N_,
     NOT_OPEN,
     OPEN,
     PHASE_LABELS,
+    PHASE_OF_ROUND,
     PHASE_ORDER,
+    ROUND_OF_PHASE,
+    UNIT_PHASES,
     WORKING_PHASES,
     Phase,
     UnitDeadline,
@@ -40,6 +44,8 @@ from .phases import (  # noqa: F401  (re-exported: the public API of the years d
     next_phase,
     phase_index,
     previous_phase,
+    scored_round,
+    shown_round,
     window_state,
 )
 
@@ -183,8 +189,8 @@ def can_submit_explanation(
 # ---------------------------------------------------------------------------------------- appraisal
 
 
-#: Statuses from which round 1 is over for the unit (review_1_done and later).
-_ROUND1_OVER = frozenset({UnitStatus.REVIEW_1_DONE, UnitStatus.EXPLANATION_SUBMITTED, UnitStatus.FINALIZED})
+#: File statuses from which round 1 is over for the unit (review_1_done and later; domain brief §3.2).
+ROUND1_OVER = frozenset({UnitStatus.REVIEW_1_DONE, UnitStatus.EXPLANATION_SUBMITTED, UnitStatus.FINALIZED})
 
 
 def can_appraise(
@@ -202,7 +208,7 @@ def can_appraise(
     phase, unit_status = as_phase(phase), UnitStatus(unit_status)
     if actor.role not in COUNCIL_ROLES:
         return refuse("role")
-    if phase != (Phase.REVIEW_1 if round == 1 else Phase.REVIEW_2):
+    if phase != PHASE_OF_ROUND[round]:
         return refuse("wrong_phase")
     if _is_own_agency(actor, unit_id):
         return refuse("own_agency")
@@ -211,7 +217,7 @@ def can_appraise(
         return refuse("not_assigned")
     if unit_status == UnitStatus.FINALIZED:
         return refuse("finalized")
-    if round == 1 and unit_status in _ROUND1_OVER:
+    if round == 1 and unit_status in ROUND1_OVER:
         return refuse("round1_closed")  # the unit already reads its round-1 scores: they no longer move
     return _window(window, deadline, now)
 
@@ -230,7 +236,7 @@ def can_close_round1(
         return refuse("wrong_phase")
     if _is_own_agency(actor, unit_id):
         return refuse("own_agency")
-    if unit_status in _ROUND1_OVER:
+    if unit_status in ROUND1_OVER:
         return refuse("round1_closed")
     if unit_status == UnitStatus.DRAFT:
         return refuse("not_ready")  # locked at the end of self-assessment; a draft here is not appraised yet

@@ -23,13 +23,11 @@ from portal.years.countdown import format_remaining
 from portal.local_time import format_local
 from portal.policy.refusals import phase_label
 from portal.years.windows import phase_window, unit_window
-from portal.years.domain import Phase
+from portal.years.domain import COUNCIL_PHASES, UNIT_PHASES, Phase
 from portal.years.models import AssessmentYear, UnitDeadline
 from portal.years.progress import build_board
 
 CLOSING_NOTICE = timedelta(hours=24)
-UNIT_PHASES = frozenset({Phase.SELF_ASSESSMENT, Phase.EXPLANATION})
-COUNCIL_PHASES = frozenset({Phase.REVIEW_1, Phase.REVIEW_2})
 
 
 def _path(endpoint: str, fallback: str = "/") -> str:

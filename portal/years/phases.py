@@ -57,6 +57,23 @@ FINAL_PHASES: frozenset[Phase] = frozenset({Phase.PUBLISHED, Phase.ARCHIVED})
 WORKING_PHASES: frozenset[Phase] = frozenset(
     {Phase.SELF_ASSESSMENT, Phase.REVIEW_1, Phase.EXPLANATION, Phase.REVIEW_2}
 )
+#: The working phases in which the unit acts on its file (and can be reminded), and those of the council.
+UNIT_PHASES: frozenset[Phase] = frozenset({Phase.SELF_ASSESSMENT, Phase.EXPLANATION})
+COUNCIL_PHASES: frozenset[Phase] = frozenset({Phase.REVIEW_1, Phase.REVIEW_2})
+#: The phase→round rule: the council scores round 1 in review_1 and round 2 in review_2 (and only then).
+ROUND_OF_PHASE: dict[Phase, int] = {Phase.REVIEW_1: 1, Phase.REVIEW_2: 2}
+PHASE_OF_ROUND: dict[int, Phase] = {1: Phase.REVIEW_1, 2: Phase.REVIEW_2}
+
+
+def scored_round(phase: str | Phase) -> int | None:
+    """The round the council scores in ``phase``, or None outside the two review phases."""
+    return ROUND_OF_PHASE.get(as_phase(phase))
+
+
+def shown_round(phase: str | Phase) -> int:
+    """The round the council's screens show in ``phase``: the one being scored, else round 1 before
+    review round 2 and round 2 from then on."""
+    return scored_round(phase) or (2 if phase_index(phase) > phase_index(Phase.REVIEW_2) else 1)
 
 
 def as_phase(value: str | Phase) -> Phase:

@@ -7,19 +7,17 @@ it is *overdue* when the phase is the current one, it is not done, and the windo
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.assessments.models import Assessment
 from portal.extensions import db
-from portal.spreadsheet import finish_sheet
+from portal.spreadsheet import append_values, bold_header, finish_sheet, workbook_bytes
 from portal.text import fold_key
 from portal.units.models import Unit
 from portal.units.types import sort_key, unit_type_label, year_types
@@ -27,12 +25,10 @@ from portal.years import domain
 from portal.local_time import format_local, zone
 from portal.policy.refusals import phase_label
 from portal.years.windows import phase_window
-from portal.years.domain import Phase, UnitStatus
+from portal.years.domain import UNIT_PHASES, Phase, UnitStatus
 from portal.years.models import AssessmentYear, UnitDeadline
 
 COLUMNS = (Phase.SELF_ASSESSMENT, Phase.REVIEW_1, Phase.EXPLANATION, Phase.REVIEW_2)
-#: Phases in which the unit itself has to act (and can be reminded).
-UNIT_PHASES = frozenset({Phase.SELF_ASSESSMENT, Phase.EXPLANATION})
 _ORDER = list(UnitStatus)
 #: A phase is done once the file's status is at least this one.
 DONE_FROM = {
@@ -224,37 +220,23 @@ def count_values(count: dict) -> list:
 
 # ------------------------------------------------------------------------------------------------- XLSX
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """Text that a spreadsheet would run as a formula is written as plain text (CSV/XLSX injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def export_xlsx(board: Board) -> bytes:
     """The board as an XLSX workbook: sheet 1 the units (same texts as the screen), sheet 2 the counts."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Tiến độ")[:31]
-    sheet.append([safe_cell(h) for h in headers()])
+    append_values(sheet, headers())
     for row in board.rows:
-        sheet.append([safe_cell(v) for v in row.values()])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+        append_values(sheet, row.values())
+    bold_header(sheet[1])
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCDEFGHI", (10, 40, 16, 24, 22, 22, 22, 22, 24)):
         sheet.column_dimensions[letter].width = width
     finish_sheet(sheet, header_row=1, zone=zone())
     summary = workbook.create_sheet(_("Tổng hợp")[:31])
-    summary.append([safe_cell(h) for h in count_headers()])
+    append_values(summary, count_headers())
     for count in board.counts:
-        summary.append([safe_cell(v) for v in count_values(count)])
-    for cell in summary[1]:
-        cell.font = Font(bold=True)
+        append_values(summary, count_values(count))
+    bold_header(summary[1])
     finish_sheet(summary, header_row=1, zone=zone())
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

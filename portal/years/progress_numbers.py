@@ -12,11 +12,12 @@ from portal.criteria.models import Criterion
 from portal.evidence.models import ItemEvidence
 from portal.extensions import db
 from portal.web.listing import matches
+from portal.years.domain import UnitStatus
 
 #: Rows of the progress board per page (the commune-level year has 102 communes).
 PAGE_SIZE = 100
 #: The file statuses the board filters on ("none": the unit has no file this year).
-STATUSES = ("none", "draft", "submitted", "review_1_done", "explanation_submitted", "finalized")
+STATUSES = ("none", *UnitStatus)
 
 
 @dataclass

@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from portal.criteria.spec import SetSpec, nfc
-from portal.criteria.xlsx_io import COLUMNS, META_ROWS, dump_set_xlsx, load_set_xlsx
-from portal.criteria.yaml_io import load_set_yaml
+from portal.criteria.xlsx_layout import COLUMNS, META_ROWS
+from portal.criteria.xlsx_read import load_set_xlsx
+from portal.criteria.xlsx_write import dump_set_xlsx
+from portal.criteria.yaml_read import load_set_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "portal" / "seed_data" / "criteria"

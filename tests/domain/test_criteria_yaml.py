@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portal.criteria.spec import UNIT_TYPE_FROM_YAML, SetSpec, SpecError, nfc
-from portal.criteria.yaml_io import dump_set_yaml, load_set_yaml
+from portal.criteria.yaml_read import load_set_yaml
+from portal.criteria.yaml_write import dump_set_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "portal" / "seed_data" / "criteria"

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from portal.appraisal.domain import PHASES
+from portal.years.domain import PHASE_ORDER as PHASES
 from portal.reports.domain import (
     NOT_APPROVED,
     NOT_COMPUTED,
@@ -27,7 +27,8 @@ from portal.reports.meta import (
     unit_header,
     vn_number,
 )
-from portal.reports.sheet import cell_value, safe_text, sheet_title, unsafe_text
+from portal.reports.sheet import cell_value, sheet_title
+from portal.spreadsheet import unescape_text
 
 ROLES = ("admin", "council_chair", "council_member", "unit_staff", "unit_leader", "anonymous")
 # (role, report) → the first phase it may be downloaded in; absent: never.
@@ -152,15 +153,15 @@ def test_settings_fill_defaults_and_print_in_capitals():
 
 @pytest.mark.parametrize("text", ["=1+1", "+84 296", "-5 điểm", "@SUM(A1)", "\t=cmd", "'quoted"])
 def test_formula_starts_are_neutralised_and_reversible(text):
-    written = safe_text(text)
+    written = cell_value(text)
     assert written.startswith("'")
-    assert unsafe_text(written) == text.strip()
+    assert unescape_text(written) == text.strip()
 
 
 @pytest.mark.parametrize("text", ["Sở Tư pháp", "UBND huyện Tịnh Biên", "1.1.1", "90% đúng hạn"])
 def test_ordinary_text_is_written_as_is(text):
-    assert safe_text(text) == text
-    assert unsafe_text(text) == text
+    assert cell_value(text) == text
+    assert unescape_text(text) == text
 
 
 def test_cells_keep_numbers_exact_and_refuse_floats():

@@ -128,7 +128,7 @@ def build_council(phase: str = "review_1", *, status: str = "submitted", window_
       (agency A: the conflict rule) is assigned F1 too; ``chair`` (agency C); ``admin1``.
     Every working phase is open (or closed, ``window_open=False``); A, B and C have files in ``status``."""
     from portal.appraisal.models import CouncilAssignment
-    from portal.criteria.yaml_io import load_set_yaml
+    from portal.criteria.yaml_read import load_set_yaml
     now = utcnow().replace(microsecond=0)
     year = AssessmentYear(year=2022, title="Chỉ số cải cách hành chính năm 2022", phase=phase,
                           settings=default_year_settings())

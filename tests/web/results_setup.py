@@ -19,7 +19,7 @@ from portal.assessments.models import Assessment, ScoreEntry
 from portal.auth.models import User
 from portal.criteria.models import Criterion
 from portal.criteria.services import create_set_from_spec
-from portal.criteria.yaml_io import load_set_yaml
+from portal.criteria.yaml_read import load_set_yaml
 from portal.db import utcnow
 from portal.extensions import db
 from portal.results.models import SurveyScore

@@ -11,8 +11,8 @@ from portal.criteria.importing import preview_import
 from portal.criteria.services import set_rows
 from portal.criteria.spec import generate_guidance
 from portal.criteria.tree import rows_to_spec
-from portal.criteria.xlsx_io import dump_set_xlsx
-from portal.criteria.yaml_io import dump_set_yaml
+from portal.criteria.xlsx_write import dump_set_xlsx
+from portal.criteria.yaml_write import dump_set_yaml
 from portal.extensions import db
 from tests.web.assess_setup import build, sign_in
 

@@ -196,7 +196,7 @@ def test_deleting_a_scored_item_names_the_units_and_items(app, admin):
 def test_importing_over_a_scored_set_names_the_units(app, admin):
     from portal.criteria.tree import rows_to_spec
     from portal.criteria.services import set_rows
-    from portal.criteria.yaml_io import dump_set_yaml
+    from portal.criteria.yaml_write import dump_set_yaml
     _id, unit_name = _score("1.1.1", "1", {"level": 0})
     data = dump_set_yaml(rows_to_spec(dept(), set_rows(dept()))).encode("utf-8")
     before = snapshot(dept())

@@ -8,7 +8,7 @@ renders its print template with what the reader may see."""
 import pytest
 from sqlalchemy import select
 
-from portal.appraisal.domain import PHASES
+from portal.years.domain import PHASE_ORDER as PHASES
 from portal.assessments.models import Assessment
 from portal.extensions import db
 from portal.reports import documents, xlsx

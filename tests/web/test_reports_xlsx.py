@@ -16,7 +16,7 @@ from portal.appraisal.services import entries_by_stage
 from portal.assessments.models import Assessment, ScoreEntry
 from portal.criteria.models import Criterion
 from portal.extensions import db
-from portal.reports.sheet import unsafe_text
+from portal.spreadsheet import unescape_text
 from portal.results.document import results_document
 from tests.web.reports_setup import demo_year
 
@@ -161,7 +161,7 @@ def test_detail_sheet_lists_every_score_entry_with_its_note(exported):
     for code, note in NOTES.items():
         written = notes[("STP", code, "Tự chấm")]
         assert written == "'" + note                   # neutralised as text …
-        assert unsafe_text(written) == note            # … and exactly what the unit typed
+        assert unescape_text(written) == note            # … and exactly what the unit typed
 
 
 @pytest.mark.parametrize("name", ("scores", "rankings"))

@@ -16,7 +16,7 @@ from portal.assessments.models import Assessment, ScoreEntry
 from portal.comments.models import Comment
 from portal.criteria.models import Criterion
 from portal.criteria.services import create_set_from_spec
-from portal.criteria.yaml_io import load_set_yaml
+from portal.criteria.yaml_read import load_set_yaml
 from portal.evidence.models import EvidenceDocument, EvidenceFile
 from portal.extensions import db
 from portal.text import fold_key

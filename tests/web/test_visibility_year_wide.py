@@ -22,7 +22,7 @@ from collections import Counter
 
 import pytest
 
-from portal.appraisal.domain import PHASES
+from portal.years.domain import PHASE_ORDER as PHASES
 from portal.reports import documents, xlsx
 from portal.reports.pdf import PdfResult
 from tests.web.security_matrix import MATRIX

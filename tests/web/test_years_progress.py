@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.notifications.models import Notification
 from portal.units.models import Unit
 from portal.years.models import UnitDeadline
-from portal.years.progress import safe_cell
+from portal.spreadsheet import cell_value
 from tests.factories import login
 from tests.web.years_setup import build_world
 
@@ -290,7 +290,7 @@ def test_xlsx_neutralises_formulas(admin, world):
     assert "'=HYPERLINK(\"http://example.com\",\"x\")" in names
     assert all(cell.data_type == "s" for row in book.worksheets[0].iter_rows(min_row=2) for cell in row
                if cell.value is not None)
-    assert [safe_cell(v) for v in ("+1", "-2", "@x", "ok", 3)] == ["'+1", "'-2", "'@x", "ok", 3]
+    assert [cell_value(v) for v in ("+1", "-2", "@x", "ok", 3)] == ["'+1", "'-2", "'@x", "ok", 3]
 
 
 # ---------------------------------------------------------------------------------- notify-deadlines

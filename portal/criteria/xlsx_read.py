@@ -1,107 +1,42 @@
-"""Bộ tiêu chí dạng Excel — the criteria set as officials keep it in a spreadsheet, one row per item.
-
-Sheet "Tiêu chí": one row per field, group, scored item and bonus/deduction, linked by "Mã cha".
-Sheet "Thông tin": the set's key/value facts. `load_set_xlsx` never raises on bad input: it returns
-(None, errors) with the row and code of each problem, in Vietnamese. Numbers accept "0,5", "0.5" or a
-numeric cell. Text cells that would start a formula are written with a leading "'" and read back without it.
+"""Đọc bộ tiêu chí từ Excel — `load_set_xlsx` reads a workbook in the layout of
+portal.criteria.xlsx_layout. It never raises on bad input: it returns (None, errors) with the row and code
+of each problem, in Vietnamese. Numbers accept "0,5", "0.5" or a numeric cell. The file is opened by
+portal.spreadsheet (no macro, no zip bomb); `read_settings` parses the "Các mức / khung" cell syntax for the
+criteria editor.
 """
 
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
-from io import BytesIO
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-
-from portal.criteria.spec import (
-    ADJUSTMENT_METHODS,
-    APPRAISERS,
-    LEAF_METHODS,
-    MAX_CODE_LENGTH,
-    MAX_TEXT_LENGTH,
-    METHOD_LABELS,
-    METHODS,
-    MULTILINE_KEYS,
-    OVER_100,
-    UNIT_TYPE_LABELS,
-    ItemSpec,
-    SetSpec,
-    SpecError,
-    build_config,
-    dec_str,
-    generate_guidance,
-    located,
-    nfc,
-    read_number,
+from portal.criteria.spec import (ADJUSTMENT_METHODS, APPRAISERS, LEAF_METHODS, MAX_TEXT_LENGTH,
+    METHOD_LABELS, METHODS, MULTILINE_KEYS, OVER_100, UNIT_TYPE_LABELS, ItemSpec, SetSpec, SpecError,
+    build_config, code_problem, generate_guidance, located, nfc, read_number)
+from portal.criteria.xlsx_layout import COLUMNS, ITEMS_SHEET, KIND_LABELS, META_ROWS, META_SHEET, NO, YES
+from portal.spreadsheet import (
+    MACRO,
+    TOO_LARGE,
+    UNZIPPED_TOO_LARGE,
+    UnreadableWorkbook,
+    open_workbook,
+    unescape_text,
 )
 from portal.text import N_, as_msg
-from portal.scoring.numeric import format_vi
-from portal.spreadsheet import finish_sheet
 
-ITEMS_SHEET, META_SHEET = "Tiêu chí", "Thông tin"
-COLUMNS = {  # key → header, in sheet order
-    "code": "Mã",
-    "parent": "Mã cha",
-    "kind": "Loại",
-    "title": "Nội dung",
-    "max": "Điểm tối đa",
-    "method": "Phương pháp",
-    "settings": "Các mức / khung",
-    "input": "Số liệu kê khai",
-    "na": "Cho phép không áp dụng",
-    "ap": "Cơ quan thẩm định",
-    "guidance": "Cách tính điểm",
-    "evidence": "Yêu cầu tài liệu kiểm chứng",
-    "note": "Ghi chú",
-}
 REQUIRED_COLUMNS = ("code", "parent", "kind", "title", "max", "method")
-WIDTHS = {
-    "code": 9,
-    "parent": 9,
-    "kind": 15,
-    "title": 60,
-    "max": 10,
-    "method": 16,
-    "settings": 45,
-    "input": 30,
-    "na": 12,
-    "ap": 12,
-    "guidance": 50,
-    "evidence": 40,
-    "note": 30,
-}
-KIND_LABELS = {
-    "field": "Lĩnh vực",
-    "group": "Nhóm tiêu chí",
-    "item": "Tiêu chí",
-    "adjustment": "Điểm cộng-trừ",
-}
-META_ROWS = {
-    "set": "Mã bộ tiêu chí",
-    "unit_type": "Loại đơn vị",
-    "total": "Tổng điểm",
-    "appraisal": "Điểm thẩm định",
-    "survey": "Điểm điều tra",
-    "bonus_cap": "Trần điểm cộng",
-    "deduction_cap": "Trần điểm trừ",
-}
-YES, NO = "Có", "Không"
-
 MAX_XLSX_BYTES = 10 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
-MAX_ZIP_ENTRIES = 500
 MAX_ROWS = 5000
-_FORMULA_START = tuple("=+-@")
-_ESCAPED_START = _FORMULA_START + ("'",)
 NOT_XLSX = (
     "Tệp tải lên không phải là bảng tính Excel (.xlsx) đọc được. Hãy mở tệp bằng Excel, chọn "
     "Lưu thành → “Sổ làm việc Excel (*.xlsx)” rồi tải lên lại."
 )
+REFUSALS = {  # portal.spreadsheet's reasons for not opening a file, in the words of this page
+    TOO_LARGE: "Tệp Excel quá lớn (tối đa 10 MB). Hãy xoá các trang, hình ảnh không cần thiết rồi tải lên lại.",
+    MACRO: "Tệp Excel có chứa macro. Hãy lưu lại dưới dạng “Sổ làm việc Excel (*.xlsx)” không có macro.",
+    UNZIPPED_TOO_LARGE: "Tệp Excel quá lớn khi giải nén. Hãy chỉ giữ lại hai trang “Tiêu chí” và “Thông tin”.",
+}
 
 
 def _key(text: object) -> str:
@@ -118,96 +53,6 @@ _YES = {_key(w) for w in (YES, "x", "yes", "true", "1", "co")}
 _NO = {_key(w) for w in (NO, "", "no", "false", "0", "khong")}
 
 
-# --- writing ---------------------------------------------------------------------------------------------
-
-
-def _safe(text: str) -> str:
-    """Neutralise a text that Excel would run as a formula (=, +, -, @): prefix it with "'".
-
-    A text that already starts with "'" gets one too, so that reading strips exactly what was added."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)
-    return "'" + text if text.startswith(_ESCAPED_START) else text
-
-
-def _number_cell(value: Decimal | None) -> Decimal | None:
-    """Points as a number cell (shown with 2 decimals by finish_sheet), never text."""
-    if value is None:
-        return None
-    return Decimal(dec_str(value))
-
-
-def _settings_text(item: ItemSpec) -> str:
-    text = _scale_text(item)
-    if item.method in ("percentage", "ratio") and item.config.get("over_100"):
-        text = f"{text}; {OVER_100}" if text else OVER_100
-    return text
-
-
-def _scale_text(item: ItemSpec) -> str:
-    config = item.config
-    if item.method == "levels":
-        return "; ".join(f"{label}={format_vi(Decimal(p))}" for label, p in config.get("levels", []))
-    if item.method == "percentage":
-        return "; ".join(
-            f"≥{format_vi(Decimal(t))}%={format_vi(Decimal(p))}" for t, p in config.get("bands", [])
-        )
-    if item.method == "number" and "step" in config:
-        return f"bước={format_vi(Decimal(config['step']))}"
-    if item.method in ADJUSTMENT_METHODS:
-        return f"mỗi lần={format_vi(Decimal(config['per']))}; tối đa={format_vi(Decimal(config['cap']))}"
-    return ""
-
-
-def dump_set_xlsx(spec: SetSpec) -> bytes:
-    """Write the set as an .xlsx workbook (sheets "Tiêu chí" and "Thông tin")."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = ITEMS_SHEET
-    sheet.append(list(COLUMNS.values()))
-    for item in spec.items:
-        row = {
-            "code": item.code,
-            "parent": item.parent_code or "",
-            "kind": KIND_LABELS[item.kind],
-            "title": item.title,
-            "max": _number_cell(item.max_points),
-            "method": METHOD_LABELS.get(item.method, "") if item.kind in ("item", "adjustment") else "",
-            "settings": _settings_text(item),
-            "input": item.config.get("input_label", ""),
-            "na": YES if item.na_allowed else NO,
-            "ap": item.appraiser or "",
-            "guidance": item.guidance,
-            "evidence": item.evidence,
-            "note": item.note,
-        }
-        sheet.append([_safe(v) if isinstance(v, str) else v for v in row.values()])
-    for index, key in enumerate(COLUMNS):
-        letter = sheet.cell(row=1, column=index + 1).column_letter
-        sheet.column_dimensions[letter].width = WIDTHS[key]
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    sheet.freeze_panes = "B2"
-    finish_sheet(sheet, header_row=1)
-    meta = workbook.create_sheet(META_SHEET)
-    meta.append(["Thông tin", "Giá trị"])
-    for key, label in META_ROWS.items():
-        value = spec.meta.get(key)
-        if key == "unit_type":
-            value = UNIT_TYPE_LABELS.get(value, value)
-        meta.append([label, _safe(value) if isinstance(value, str) else _number_cell(value)])
-    meta.column_dimensions["A"].width, meta.column_dimensions["B"].width = 22, 30
-    for cell in meta[1]:
-        cell.font = Font(bold=True)
-    finish_sheet(meta, header_row=1)
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-# --- reading ---------------------------------------------------------------------------------------------
-
-
 def _text(value: object, multiline: bool = False) -> str:
     """A cell as text: NFC, stripped, formula neutralisation undone; numbers as written ("1.1", "2")."""
     if value is None:
@@ -215,7 +60,7 @@ def _text(value: object, multiline: bool = False) -> str:
     if isinstance(value, float):
         value = str(int(value)) if value.is_integer() else repr(value)
     text = nfc(str(value), multiline=multiline)
-    return text[1:] if text.startswith("'") and text[1:].startswith(_ESCAPED_START) else text
+    return unescape_text(text)
 
 
 @dataclass
@@ -310,15 +155,20 @@ class _Reader:
         return parts
 
 
+def read_settings(method: str, text: str, input_label: str) -> tuple[dict, list[SpecError]]:
+    """The build_config parts of a "Các mức / khung" cell and its "Số liệu kê khai" label, read exactly as
+    a workbook row is read, with the problems found (their place: the items sheet, no row)."""
+    reader = _Reader()
+    parts = reader.settings(_Row(0, {"settings": text or "", "input": input_label or ""}), method, None)
+    return parts, reader.errors
+
+
 def load_set_xlsx(data: bytes) -> tuple[SetSpec | None, list[SpecError]]:
     """Read a set from .xlsx bytes. Returns (spec, []) or (None, errors); never raises on bad input."""
-    problem = _check_container(data)
-    if problem:
-        return None, [SpecError(None, None, problem)]
     try:
-        workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file; all mean the same
-        return None, [SpecError(None, None, NOT_XLSX)]
+        workbook = open_workbook(data, max_bytes=MAX_XLSX_BYTES)
+    except UnreadableWorkbook as refused:
+        return None, [SpecError(None, None, REFUSALS.get(refused.reason, NOT_XLSX))]
     reader = _Reader()
     try:
         names = {_key(name): name for name in workbook.sheetnames}
@@ -335,29 +185,6 @@ def load_set_xlsx(data: bytes) -> tuple[SetSpec | None, list[SpecError]]:
             reader.errors, key=lambda e: (e.message.startswith(f"Trang “{META_SHEET}”"), e.line or 0)
         )
     return SetSpec(meta, items), []
-
-
-def _check_container(data: bytes) -> str | None:
-    """Refuse non-xlsx, macro workbooks and zip bombs before openpyxl unpacks anything."""
-    if not isinstance(data, (bytes, bytearray)) or not data.startswith(b"PK\x03\x04"):
-        return NOT_XLSX
-    if len(data) > MAX_XLSX_BYTES:
-        return (
-            "Tệp Excel quá lớn (tối đa 10 MB). Hãy xoá các trang, hình ảnh không cần thiết rồi tải lên lại."
-        )
-    try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return NOT_XLSX
-    names = {entry.filename for entry in entries}
-    if "[Content_Types].xml" not in names:
-        return NOT_XLSX
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        return "Tệp Excel có chứa macro. Hãy lưu lại dưới dạng “Sổ làm việc Excel (*.xlsx)” không có macro."
-    if len(entries) > MAX_ZIP_ENTRIES or sum(entry.file_size for entry in entries) > MAX_UNZIPPED_BYTES:
-        return "Tệp Excel quá lớn khi giải nén. Hãy chỉ giữ lại hai trang “Tiêu chí” và “Thông tin”."
-    return None
 
 
 def _read_rows(reader: _Reader, sheet) -> list[_Row] | None:  # noqa: ANN001 - openpyxl worksheet
@@ -477,13 +304,9 @@ def _build(reader: _Reader, rows: list[_Row]) -> list[ItemSpec]:
 
 
 def _item(reader: _Reader, row: _Row, code: str) -> ItemSpec:
-    if len(code) > MAX_CODE_LENGTH or any(ch.isspace() or ch in ";=" for ch in code):
-        reader.err(
-            row.row,
-            code,
-            N_("mã không hợp lệ; mã dài tối đa %(max)s ký tự, không có khoảng trắng, dấu ';' "
-               "hay '='", max=MAX_CODE_LENGTH),
-        )
+    problem = code_problem(code)
+    if problem:
+        reader.err(row.row, code, problem)
     kind = reader.lookup(row, "kind", _KIND_BY_KEY, code, ", ".join(KIND_LABELS.values()))
     if not row.text("kind"):
         reader.err(
