@@ -6,6 +6,7 @@ from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.policy.actors import actor_for
 from portal.db import utcnow
 from portal.extensions import db
 from portal.reports import bp
@@ -62,9 +63,11 @@ def _unit_rows(year) -> list[dict]:
 
 def page_context(year, *, export_form=None, message=None) -> dict:
     role = current_user.role
+    actor = actor_for(current_user)
     now = utcnow()
     unit_reports = {key: decide(year, key) for key in ("self", "appraisal")}
-    exports = {kind: can_export_all(role, kind, phase=year.phase) for kind in ("unit_self", "unit_appraisal")}
+    exports = {kind: can_export_all(actor, kind, phase=year.phase)
+               for kind in ("unit_self", "unit_appraisal")}
     return dict(
         year=year, phase_name=phase_label(year.phase), year_reports=_year_reports(year),
         unit_reports={k: bool(v) for k, v in unit_reports.items()},
@@ -97,7 +100,7 @@ def year_page(year_id: int):
 @roles("admin")
 def report_settings(year_id: int):
     year = load_year(year_id)
-    decision = can_edit_report_settings(current_user.role)
+    decision = can_edit_report_settings(actor_for(current_user))
     if not decision:
         return refuse(refusal_message(decision))
     if request.method == "GET":

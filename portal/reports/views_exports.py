@@ -5,6 +5,7 @@ from flask import abort, current_app, flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.policy.actors import actor_for
 from portal.db import utcnow
 from portal.extensions import db
 from portal.reports import bp
@@ -30,7 +31,7 @@ def start_export(year_id: int):
         if is_htmx():
             return render(PAGE, block="export_panel", status=422, **page_context(year, export_form=form))
         return render(PAGE, status=422, **page_context(year, export_form=form))
-    decision = can_export_all(current_user.role, form.kind.data, phase=year.phase)
+    decision = can_export_all(actor_for(current_user), form.kind.data, phase=year.phase)
     if not decision:
         return refuse(refusal_message(decision, phase=year.phase))
     job, created = create_job(year, form.kind.data, user=current_user, now=utcnow())

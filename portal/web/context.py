@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.policy.actors import actor_for
 from portal.notifications.services import unread_count
 from portal.policy.roles import UNIT_ROLES
 from portal.results.domain import sees_results_menu
@@ -50,7 +51,7 @@ def navigation() -> list[tuple[str, str, str]]:
         items.append(("assessments.mine", url_for("assessments.mine"), _("Hồ sơ các đơn vị")))
     if current_user.role in ("admin", "council_chair", "council_member"):
         items.append(("appraisal.council_board", url_for("appraisal.council_board"), _("Thẩm định")))
-    if sees_results_menu(current_user.role):
+    if sees_results_menu(actor_for(current_user)):
         items.append(("results.index", url_for("results.index"), _("Kết quả")))
     if current_user.role in UNIT_ROLES:
         items.append(("results.mine", url_for("results.mine"), _("Kết quả")))

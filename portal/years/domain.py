@@ -98,8 +98,11 @@ def can_change_phase(
     actor: Actor, *, current: PhaseLike, target: PhaseLike, reason: str | None, approved: bool = False,
     stale: bool = False,
 ) -> Decision:
-    """:func:`check_transition` for an :class:`Actor` (same rules)."""
-    return check_transition(current, target, role=actor.role, reason=reason, approved=approved, stale=stale)
+    """Only the admin moves the year; then the phase rule of :func:`check_transition` (one step forward, back
+    with a reason, never below publication once published, publication only of approved current results)."""
+    if actor.role != Role.ADMIN:
+        return refuse("role")
+    return check_transition(current, target, reason=reason, approved=approved, stale=stale)
 
 
 # ------------------------------------------------------------------------------- unit self-assessment
