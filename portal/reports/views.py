@@ -6,7 +6,6 @@ from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.policy.actors import actor_for
 from portal.db import utcnow
 from portal.extensions import db
 from portal.reports import bp
@@ -18,6 +17,7 @@ from portal.reports.web import decide, load_year, reason_text, refuse
 from portal.results.surveys import year_units
 from portal.web.htmx import redirect_after_post, render
 from portal.web.permissions import roles
+from portal.policy.actors import actor_for
 from portal.policy.refusals import phase_label, refusal_message
 from portal.years.domain import UNIT_STATUS_LABELS, UnitStatus
 from portal.years.services import active_year

@@ -5,7 +5,6 @@ from flask import abort, current_app, flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.policy.actors import actor_for
 from portal.db import utcnow
 from portal.extensions import db
 from portal.reports import bp
@@ -17,6 +16,7 @@ from portal.reports.views import PAGE, page_context
 from portal.reports.web import ZIP_TYPE, file_response, load_year, refuse
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
+from portal.policy.actors import actor_for
 from portal.policy.refusals import refusal_message
 
 JOB_PAGE = "reports/job.html"

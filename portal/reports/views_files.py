@@ -6,9 +6,9 @@ import logging
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.policy.actors import actor_for
 from portal.db import utcnow
 from portal.reports import bp, documents, xlsx
+from portal.policy.actors import actor_for
 from portal.reports.domain import appraisal_columns
 from portal.reports.pdf import PdfRenderError
 from portal.reports.services import approval_in_force, assessment_of

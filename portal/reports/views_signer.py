@@ -7,7 +7,6 @@ from flask import flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.policy.actors import actor_for
 from portal.extensions import db
 from portal.reports import bp, meta
 from portal.reports.forms import SignerForm
@@ -17,6 +16,7 @@ from portal.units.models import Unit
 from portal.units.signers import save_signer, signer_of
 from portal.web.htmx import redirect_after_post, render
 from portal.web.permissions import roles
+from portal.policy.actors import actor_for
 from portal.policy.refusals import refusal_message
 
 

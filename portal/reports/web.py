@@ -6,7 +6,6 @@ from flask import abort, g, make_response, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.policy.actors import actor_for
 from portal.extensions import db
 from portal.reports import bp
 from portal.reports.domain import NOT_APPROVED, NOT_COMPUTED, NOT_FOUND, can_download_report, first_phase
@@ -14,6 +13,7 @@ from portal.reports.jobs import KEEP_ZIPS
 from portal.reports.services import approval_in_force, assessment_of, results_computed
 from portal.units.domain import can_edit_signer
 from portal.web.htmx import is_htmx, render
+from portal.policy.actors import actor_for
 from portal.policy.refusals import phase_label, refusal_message
 from portal.years.models import AssessmentYear
 
