@@ -14,7 +14,7 @@ exists (:func:`final_entry`), so whoever may see the final score may see round 2
 from collections.abc import Mapping
 from decimal import Decimal
 
-from portal.policy.roles import UNIT_ROLES
+from portal.policy.roles import UNIT_ROLES, Actor
 from portal.scoring.methods import ENTERED_METHODS
 from portal.years.domain import ROUND1_OVER
 
@@ -128,12 +128,12 @@ YEAR_WIDE_RELATION: Mapping[str, str] = {
 }
 
 
-def can_see_year_wide(role: str, document: str, phase: str) -> bool:
-    """May this role see a year-wide document (or results page) in ``phase``? Only when the policy table
+def can_see_year_wide(actor: Actor, document: str, phase: str) -> bool:
+    """May this actor see a year-wide document (or results page) in ``phase``? Only when the policy table
     lets it see every object the document shows, for every unit in it: so the chair and the secretariat
     from the phase the content exists, and a council member — whose own agency is in every such document —
     only what anyone may see once the results are published. Unknown roles or documents are refused."""
-    rel = YEAR_WIDE_RELATION.get(str(role))
+    rel = YEAR_WIDE_RELATION.get(str(actor.role))
     objects = YEAR_WIDE.get(document)
     if rel is None or objects is None:
         return False

@@ -1,8 +1,9 @@
 """Who asks — the roles of the portal and the :class:`Actor` every ``can_*`` rule takes. Pure, standard
 library only.
 
-The role sets are declared here once: :data:`UNIT_ROLES` (a unit's staff and leader) and
-:data:`COUNCIL_ROLES` (the appraisal council's members and chair). Each area's ``can_*`` rules live in its
+The role sets are declared here once: :data:`UNIT_ROLES` (a unit's staff and leader),
+:data:`COUNCIL_ROLES` (the appraisal council's members and chair), :data:`OVERSIGHT_ROLES` (the secretariat
+and the chair) and :data:`SUBMITTER_ROLES` (the unit's leader). Each area's ``can_*`` rules live in its
 own ``domain.py`` and take an :class:`Actor`; :func:`portal.policy.actors.actor_for` builds one for the
 signed-in user.
 """
@@ -25,6 +26,11 @@ class Role(enum.StrEnum):
 ROLES: tuple[str, ...] = tuple(str(role) for role in Role if role != Role.ANONYMOUS)
 UNIT_ROLES = frozenset({Role.UNIT_STAFF, Role.UNIT_LEADER})
 COUNCIL_ROLES = frozenset({Role.COUNCIL_MEMBER, Role.COUNCIL_CHAIR})
+#: The secretariat and the council's chair: every unit and field in sight, they close a unit's appraisal
+#: rounds and record the approval of the results.
+OVERSIGHT_ROLES = frozenset({Role.ADMIN, Role.COUNCIL_CHAIR})
+#: Who locks (chốt) a unit's self-assessment and its explanation: the unit's leader; the staff prepare.
+SUBMITTER_ROLES = frozenset({Role.UNIT_LEADER})
 
 #: In ``Actor.assigned_fields``: assigned to every field. The chair appraises every field anyway.
 ALL_FIELDS = "*"

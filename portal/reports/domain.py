@@ -1,5 +1,5 @@
 """Ai được tải báo cáo nào — who may download which official report or spreadsheet, when, and what a
-unit's appraisal result may show. Pure: roles, phases and plain facts in, a Decision out (no Flask, no
+unit's appraisal result may show. Pure: the Actor, phases and plain facts in, a Decision out (no Flask, no
 SQLAlchemy).
 
 - The admin (Sở Nội vụ secretariat) and the council chair: every report and spreadsheet of the year,
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from portal.appraisal.domain import can_see, can_see_year_wide
 from portal.policy.decisions import ALLOWED, Decision, refuse
-from portal.policy.roles import UNIT_ROLES
+from portal.policy.roles import UNIT_ROLES, Actor, Role
 from portal.years.domain import PHASE_ORDER, Phase, as_phase, phase_index
 
 UNIT_REPORTS = ("self", "appraisal")
@@ -54,19 +54,19 @@ FIRST_PHASE = {
 UNIT_FIRST_PHASE = {"self": Phase.SELF_ASSESSMENT, "appraisal": Phase.EXPLANATION}
 
 
-def _policy_first(role: str, report: str) -> Phase | None:
-    """The first phase in which the visibility policy lets this role see a year-wide report (None: never)."""
-    return next((phase for phase in PHASE_ORDER if can_see_year_wide(role, report, str(phase))), None)
+def _policy_first(actor: Actor, report: str) -> Phase | None:
+    """The first phase in which the visibility policy lets this actor see a year-wide report (None: never)."""
+    return next((phase for phase in PHASE_ORDER if can_see_year_wide(actor, report, str(phase))), None)
 
 
-def first_phase(role: str, report: str) -> Phase:
+def first_phase(actor: Actor, report: str) -> Phase:
     """The phase from which the report has content for this reader: for a year-wide report, the later of
     the phase its content exists in and the phase the visibility policy lets the reader see it."""
-    if role in UNIT_ROLES and report in UNIT_FIRST_PHASE:
+    if actor.role in UNIT_ROLES and report in UNIT_FIRST_PHASE:
         return UNIT_FIRST_PHASE[report]
     first = FIRST_PHASE[report]
     if report in YEAR_REPORTS:
-        seen = _policy_first(role, report)
+        seen = _policy_first(actor, report)
         if seen is not None and phase_index(seen) > phase_index(first):
             return seen
     return first
@@ -76,9 +76,9 @@ def _reached(phase, first: Phase) -> bool:
     return phase_index(as_phase(phase)) >= phase_index(first)
 
 
-def can_download_report(role: str, report: str, *, phase, own_unit: bool = False, computed: bool = False,
+def can_download_report(actor: Actor, report: str, *, phase, own_unit: bool = False, computed: bool = False,
                         approved: bool = False, unit_status: str | None = None) -> Decision:
-    """May this role download this report now?
+    """May this actor download this report now?
 
     `own_unit`: a per-unit report is of the reader's own unit (ignored for year-wide reports);
     `computed`: the year's results have been computed; `approved`: an approval decision is in force;
@@ -87,13 +87,13 @@ def can_download_report(role: str, report: str, *, phase, own_unit: bool = False
     if report not in _ALL:
         raise ValueError(f"unknown report {report!r}")
     as_phase(phase)  # an unknown phase is a bug whoever asks
-    allowed = _BY_ROLE.get(role, frozenset())
-    if role in UNIT_ROLES and report in UNIT_REPORTS and not own_unit:
+    allowed = _BY_ROLE.get(actor.role, frozenset())
+    if actor.role in UNIT_ROLES and report in UNIT_REPORTS and not own_unit:
         return Decision(False, NOT_FOUND)
-    if report not in allowed or (report in YEAR_REPORTS and _policy_first(role, report) is None):
+    if report not in allowed or (report in YEAR_REPORTS and _policy_first(actor, report) is None):
         return refuse("role")
-    if not _reached(phase, first_phase(role, report)) and not _round1_closed_early(role, report, phase,
-                                                                                  unit_status):
+    if not _reached(phase, first_phase(actor, report)) and not _round1_closed_early(actor, report, phase,
+                                                                                   unit_status):
         return refuse("wrong_phase")
     if report in ("synthesis", "rankings_xlsx") and not computed:
         return Decision(False, NOT_COMPUTED)
@@ -102,24 +102,24 @@ def can_download_report(role: str, report: str, *, phase, own_unit: bool = False
     return ALLOWED
 
 
-def _round1_closed_early(role: str, report: str, phase, unit_status: str | None) -> bool:
-    return (role in UNIT_ROLES and report == "appraisal" and unit_status is not None
+def _round1_closed_early(actor: Actor, report: str, phase, unit_status: str | None) -> bool:
+    return (actor.role in UNIT_ROLES and report == "appraisal" and unit_status is not None
             and can_see("own_unit", "round1_score", str(as_phase(phase)), unit_status=unit_status))
 
 
-def can_export_all(role: str, kind: str, *, phase) -> Decision:
+def can_export_all(actor: Actor, kind: str, *, phase) -> Decision:
     """The bulk export (one PDF per unit, zipped) is run from the admin's reports page, once the
     per-unit report it bundles has content."""
     if kind not in EXPORT_KINDS:
         raise ValueError(f"unknown export kind {kind!r}")
-    if role != "admin":
+    if actor.role != Role.ADMIN:
         return refuse("role")
-    return can_download_report(role, EXPORT_KINDS[kind], phase=phase)
+    return can_download_report(actor, EXPORT_KINDS[kind], phase=phase)
 
 
-def can_edit_report_settings(role: str) -> Decision:
+def can_edit_report_settings(actor: Actor) -> Decision:
     """The names printed on the reports (agency, signer, number suffixes) are the secretariat's."""
-    return ALLOWED if role == "admin" else refuse("role")
+    return ALLOWED if actor.role == Role.ADMIN else refuse("role")
 
 
 @dataclass(frozen=True)
@@ -131,11 +131,11 @@ class AppraisalColumns:
     explanations: bool
 
 
-def appraisal_columns(role: str, *, phase, unit_status: str | None = None) -> AppraisalColumns:
+def appraisal_columns(actor: Actor, *, phase, unit_status: str | None = None) -> AppraisalColumns:
     """The columns of the appraisal result for the reader: a unit sees round 1 once its round 1 is closed
     (`unit_status`) and the final scores only once the results are published; the admin and the chair see
     everything."""
-    rel = _RELATION.get(role, "own_unit" if role in UNIT_ROLES else "anonymous")
+    rel = _RELATION.get(actor.role, "own_unit" if actor.role in UNIT_ROLES else "anonymous")
     phase = str(as_phase(phase))
     return AppraisalColumns(round1=can_see(rel, "round1_score", phase, unit_status=unit_status),
                             final=can_see(rel, "final_score", phase, unit_status=unit_status),

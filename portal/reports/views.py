@@ -19,6 +19,7 @@ from portal.units.types import type_codes, year_types
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.listing import matches, page_of, query_words
 from portal.web.permissions import roles
+from portal.policy.actors import actor_for
 from portal.policy.refusals import phase_label, refusal_message
 from portal.years.domain import UNIT_STATUS_LABELS, UnitStatus
 from portal.years.services import active_year
@@ -82,10 +83,12 @@ def _unit_rows(year, filters: dict):
 
 def page_context(year, *, export_form=None, message=None) -> dict:
     role = current_user.role
+    actor = actor_for(current_user)
     now = utcnow()
     filters = _unit_filters(year)
     unit_reports = {key: decide(year, key) for key in ("self", "appraisal")}
-    exports = {kind: can_export_all(role, kind, phase=year.phase) for kind in ("unit_self", "unit_appraisal")}
+    exports = {kind: can_export_all(actor, kind, phase=year.phase)
+               for kind in ("unit_self", "unit_appraisal")}
     return dict(
         year=year, phase_name=phase_label(year.phase), year_reports=_year_reports(year),
         unit_reports={k: bool(v) for k, v in unit_reports.items()},
@@ -120,7 +123,7 @@ def year_page(year_id: int):
 @roles("admin")
 def report_settings(year_id: int):
     year = load_year(year_id)
-    decision = can_edit_report_settings(current_user.role)
+    decision = can_edit_report_settings(actor_for(current_user))
     if not decision:
         return refuse(refusal_message(decision))
     if request.method == "GET":

@@ -16,6 +16,7 @@ from portal.reports.views import PAGE, page_context
 from portal.reports.web import ZIP_TYPE, file_response, load_year, refuse
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
+from portal.policy.actors import actor_for
 from portal.policy.refusals import refusal_message
 
 JOB_PAGE = "reports/job.html"
@@ -30,7 +31,7 @@ def start_export(year_id: int):
         if is_htmx():
             return render(PAGE, block="export_panel", status=422, **page_context(year, export_form=form))
         return render(PAGE, status=422, **page_context(year, export_form=form))
-    decision = can_export_all(current_user.role, form.kind.data, phase=year.phase)
+    decision = can_export_all(actor_for(current_user), form.kind.data, phase=year.phase)
     if not decision:
         return refuse(refusal_message(decision, phase=year.phase))
     job, created = create_job(year, form.kind.data, user=current_user, now=utcnow())

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from portal.db import utcnow
 from portal.reports import bp, documents, xlsx
+from portal.policy.actors import actor_for
 from portal.reports.domain import appraisal_columns
 from portal.reports.pdf import PdfRenderError
 from portal.reports.services import approval_in_force, assessment_of
@@ -42,7 +43,7 @@ def _unit_report(year_id: int, unit_id: int, report: str):
     today = documents.local_today(utcnow())
     if report == "self":
         return _pdf(lambda: documents.self_report(assessment, year, today=today))
-    columns = appraisal_columns(current_user.role, phase=year.phase, unit_status=assessment.status)
+    columns = appraisal_columns(actor_for(current_user), phase=year.phase, unit_status=assessment.status)
     visibility = documents.Visibility(columns.round1, columns.final, columns.explanations)
     return _pdf(lambda: documents.appraisal_report(assessment, year, today=today, visibility=visibility))
 

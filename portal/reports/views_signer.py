@@ -16,6 +16,7 @@ from portal.units.models import Unit
 from portal.units.signers import save_signer, signer_of
 from portal.web.htmx import redirect_after_post, render
 from portal.web.permissions import roles
+from portal.policy.actors import actor_for
 from portal.policy.refusals import refusal_message
 
 
@@ -32,7 +33,8 @@ def _page(year, unit, form, signer, *, status=200):
 def unit_signer(year_id: int, unit_id: int):
     year = load_year(year_id)
     unit = db.session.get(Unit, unit_id)
-    decision = can_edit_signer(current_user.role, own_unit=unit is not None and current_user.unit_id == unit_id)
+    own_unit = unit is not None and current_user.unit_id == unit_id
+    decision = can_edit_signer(actor_for(current_user), own_unit=own_unit)
     if unit is None or decision.reason == "not_found":
         return refuse(_("Không tìm thấy đơn vị này, hoặc bạn không có quyền xem."), 404)
     if not decision:

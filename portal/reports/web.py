@@ -13,6 +13,7 @@ from portal.reports.jobs import KEEP_ZIPS
 from portal.reports.services import approval_in_force, assessment_of, results_computed
 from portal.units.domain import can_edit_signer
 from portal.web.htmx import is_htmx, render
+from portal.policy.actors import actor_for
 from portal.policy.refusals import phase_label, refusal_message
 from portal.years.models import AssessmentYear
 
@@ -45,8 +46,8 @@ def decide(year, report: str, *, unit_id: int | None = None, unit_status: str | 
     own = unit_id is not None and current_user.unit_id is not None and current_user.unit_id == unit_id
     # a unit's own reports depend on no year-wide facts: do not query them on the unit's pages
     known = facts(year) if report in YEAR_FACT_REPORTS else {}
-    return can_download_report(current_user.role, report, phase=year.phase, own_unit=own, unit_status=unit_status,
-                               **known)
+    return can_download_report(actor_for(current_user), report, phase=year.phase, own_unit=own,
+                               unit_status=unit_status, **known)
 
 
 def reason_text(decision, year, report: str) -> str:
@@ -59,7 +60,8 @@ def reason_text(decision, year, report: str) -> str:
                  "quyết định phê duyệt ở trang Kết quả.")
     if decision.reason == "wrong_phase":
         return _("Báo cáo này có từ giai đoạn “%(first)s”; đợt đánh giá đang ở giai đoạn “%(phase)s”.",
-                 first=phase_label(first_phase(current_user.role, report)), phase=phase_label(year.phase))
+                 first=phase_label(first_phase(actor_for(current_user), report)),
+                 phase=phase_label(year.phase))
     return refusal_message(decision, phase=year.phase)
 
 
@@ -112,6 +114,6 @@ def unit_signer_url(year, unit_id: int) -> str | None:
     """The page of the unit's signer of the year, if the current user may edit it (None otherwise)."""
     if year is None or unit_id is None or not getattr(current_user, "is_authenticated", False):
         return None
-    if not can_edit_signer(current_user.role, own_unit=current_user.unit_id == unit_id):
+    if not can_edit_signer(actor_for(current_user), own_unit=current_user.unit_id == unit_id):
         return None
     return url_for("reports.unit_signer", year_id=year.id, unit_id=unit_id)

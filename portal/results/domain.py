@@ -22,7 +22,7 @@ from portal.appraisal.domain import can_see_year_wide
 from portal.scoring import Band, ScoringInputError, YearSettings, format_vi, parse_decimal, validate_bands
 from portal.scoring.settings import NO_SURVEY_POLICIES
 from portal.policy.decisions import ALLOWED, Decision, refuse
-from portal.policy.roles import COUNCIL_ROLES, UNIT_ROLES, Actor, Role
+from portal.policy.roles import COUNCIL_ROLES, OVERSIGHT_ROLES, UNIT_ROLES, Actor, Role
 from portal.years.domain import Phase, can_view_results, phase_index
 
 GAP_LIMIT = 10
@@ -50,7 +50,7 @@ def can_view_year_results(actor: Actor, *, page: str, phase, published: bool) ->
     unit's final points (can_see_year_wide): the admin and the chair from synthesis, a council member and
     everyone else only once published."""
     decision = can_view_results(actor, phase=phase, published=published)
-    if decision and not can_see_year_wide(actor.role, page, str(phase)):
+    if decision and not can_see_year_wide(actor, page, str(phase)):
         return refuse("council_until_published")
     return decision
 
@@ -62,7 +62,7 @@ def can_view_unit_result(actor: Actor, *, unit_id: object, phase, published: boo
     decision = can_view_results(actor, phase=phase, published=published)
     if not decision:
         return decision
-    if actor.role in (Role.ADMIN, Role.COUNCIL_CHAIR) and can_see_year_wide(actor.role, "unit_result", str(phase)):
+    if actor.role in OVERSIGHT_ROLES and can_see_year_wide(actor, "unit_result", str(phase)):
         return ALLOWED
     if actor.role in COUNCIL_ROLES:
         return refuse("role")
@@ -71,9 +71,9 @@ def can_view_unit_result(actor: Actor, *, unit_id: object, phase, published: boo
     return refuse("not_own_unit")
 
 
-def sees_results_menu(role: str) -> bool:
+def sees_results_menu(actor: Actor) -> bool:
     """The results screens (list, heat map, approval) are for the secretariat and the council."""
-    return role == Role.ADMIN or role in COUNCIL_ROLES
+    return actor.role == Role.ADMIN or actor.role in COUNCIL_ROLES
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ def overview_context(year, *, message=None, approval_form=None, correction_form=
         survey_import=current_import(year), units_total=len(units), units_with_survey=len(with_survey),
         stale=out_of_date and not is_approved,
         approval_form=approval_form or ApprovalForm(formdata=None), form=PlainForm(formdata=None),
-        is_admin=current_user.role == "admin", unit_links=unit_links(year) if visible else None,
+        unit_links=unit_links(year) if visible else None,
         **correction_context(year, current, correction_form, correction_error))
 
 

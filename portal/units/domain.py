@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from portal.policy.decisions import ALLOWED, Decision
+from portal.policy.roles import UNIT_ROLES, Actor, Role
 
 DEPUTY = "phó "       # Phó Giám đốc, Phó Chủ tịch, Phó Chánh Văn phòng, Phó Trưởng ban…
 ACTING = "quyền "     # Quyền Giám đốc
@@ -85,13 +86,13 @@ def default_signer(unit_name: str, committee: bool, province_place: str, leader_
     return Signer(leader_name, position, "", DEPARTMENT_SYMBOL, province_place)
 
 
-def can_edit_signer(role: str, *, own_unit: bool) -> Decision:
+def can_edit_signer(actor: Actor, *, own_unit: bool) -> Decision:
     """The admin edits every unit's signer; a unit's leader its own unit's. Another unit's signer is
     reported as missing to a unit account (never forbidden), so unit ids cannot be probed."""
-    if role == "admin":
+    if actor.role == Role.ADMIN:
         return ALLOWED
-    if role in ("unit_leader", "unit_staff") and not own_unit:
+    if actor.role in UNIT_ROLES and not own_unit:
         return Decision(False, "not_found")
-    if role == "unit_leader":
+    if actor.role == Role.UNIT_LEADER:
         return ALLOWED
     return Decision(False, "role")

@@ -1,4 +1,5 @@
-"""What every template gets: the active year, the navigation of the user's role, labels, static versions;
+"""What every template gets: the active year, the navigation of the user's role, ``viewer`` (what the pages
+ask about the signed-in user, portal.policy.viewer), labels, static versions;
 how responses leave: versioned static files cached for a year, text compressed (portal.web.compress)."""
 import hashlib
 import os
@@ -9,7 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.notifications.services import unread_count
-from portal.policy.roles import UNIT_ROLES
+from portal.policy.actors import actor_for
+from portal.policy.viewer import Viewer
 from portal.results.domain import sees_results_menu
 from portal.units.types import entry_label, unit_type_label, year_types
 from portal.web.compress import init_compression
@@ -42,21 +44,22 @@ def navigation() -> list[tuple[str, str, str]]:
     """(endpoint, url, label) of the menu for the current user's role."""
     if not current_user.is_authenticated:
         return []
+    viewer = Viewer(actor_for(current_user))
     items = [("home.index", url_for("home.index"), _("Trang chủ"))]
-    if current_user.role in UNIT_ROLES:
+    if viewer.is_unit:
         items.append(("assessments.workspace", url_for("assessments.mine"), _("Tự đánh giá")))
         items.append(("evidence.library", url_for("evidence.library"), _("Tài liệu kiểm chứng")))
-    if current_user.role in ("admin", "council_chair"):
+    if viewer.oversees:
         items.append(("assessments.mine", url_for("assessments.mine"), _("Hồ sơ các đơn vị")))
-    if current_user.role in ("admin", "council_chair", "council_member"):
+    if viewer.oversees or viewer.is_council:
         items.append(("appraisal.council_board", url_for("appraisal.council_board"), _("Thẩm định")))
-    if sees_results_menu(current_user.role):
+    if sees_results_menu(viewer.actor):
         items.append(("results.index", url_for("results.index"), _("Kết quả")))
-    if current_user.role in UNIT_ROLES:
+    if viewer.is_unit:
         items.append(("results.mine", url_for("results.mine"), _("Kết quả")))
-    if current_user.role in ("admin", "council_chair"):
+    if viewer.oversees:
         items.append(("reports.year_page", url_for("reports.index"), _("Báo cáo")))
-    if current_user.role == "admin":
+    if viewer.is_secretariat:
         items += [
             ("units.list_units", url_for("units.list_units"), _("Đơn vị")),
             ("users.list_users", url_for("users.list_users"), _("Tài khoản")),
@@ -76,6 +79,7 @@ def init_context(app: Flask) -> None:
             "switch_years": switch_years if year is not None else list,
             "nav_items": navigation(),
             "unread_count": unread_count(current_user) if request.endpoint and request.endpoint != "static" else 0,
+            "viewer": Viewer(actor_for(current_user)),
             "role_label": role_label,
             "unit_type_label": unit_type_label,
             "type_label": entry_label,

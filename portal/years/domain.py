@@ -18,7 +18,15 @@ import enum
 from datetime import datetime
 
 from portal.policy.decisions import ALLOWED, Decision, refuse
-from portal.policy.roles import ALL_FIELDS, COUNCIL_ROLES, UNIT_ROLES, Actor, Role
+from portal.policy.roles import (
+    ALL_FIELDS,
+    COUNCIL_ROLES,
+    OVERSIGHT_ROLES,
+    SUBMITTER_ROLES,
+    UNIT_ROLES,
+    Actor,
+    Role,
+)
 
 from .phases import (  # noqa: F401  (re-exported: the public API of the years domain)
     CLOSED,
@@ -104,8 +112,11 @@ def can_change_phase(
     actor: Actor, *, current: PhaseLike, target: PhaseLike, reason: str | None, approved: bool = False,
     stale: bool = False,
 ) -> Decision:
-    """:func:`check_transition` for an :class:`Actor` (same rules)."""
-    return check_transition(current, target, role=actor.role, reason=reason, approved=approved, stale=stale)
+    """Only the admin moves the year; then the phase rule of :func:`check_transition` (one step forward, back
+    with a reason, never below publication once published, publication only of approved current results)."""
+    if actor.role != Role.ADMIN:
+        return refuse("role")
+    return check_transition(current, target, reason=reason, approved=approved, stale=stale)
 
 
 # ------------------------------------------------------------------------------- unit self-assessment
@@ -114,7 +125,7 @@ def can_change_phase(
 def can_view_assessment(actor: Actor, *, unit_id: object, phase: PhaseLike) -> Decision:
     """Open a unit's assessment file. Which fields a council member sees is filtered elsewhere."""
     phase = as_phase(phase)
-    if actor.role in (Role.ADMIN, Role.COUNCIL_CHAIR):
+    if actor.role in OVERSIGHT_ROLES:
         return ALLOWED
     if actor.role == Role.COUNCIL_MEMBER:
         return ALLOWED if phase_index(phase) >= phase_index(Phase.REVIEW_1) else refuse("wrong_phase")
@@ -149,8 +160,7 @@ def can_submit_self(
     deadline: UnitDeadline | None, now: datetime,
 ) -> Decision:
     """Chốt điểm tự chấm: as :func:`can_edit_self_score`, but the unit leader only."""
-    leader = frozenset({Role.UNIT_LEADER})
-    return _self_assessment(actor, unit_id, phase, status, window, deadline, now, leader)
+    return _self_assessment(actor, unit_id, phase, status, window, deadline, now, SUBMITTER_ROLES)
 
 
 def _explanation(actor, unit_id, phase, status, window, deadline, now, roles) -> Decision:
@@ -182,8 +192,7 @@ def can_submit_explanation(
     deadline: UnitDeadline | None, now: datetime,
 ) -> Decision:
     """Chốt giải trình: as :func:`can_explain`, but the unit leader only."""
-    leader = frozenset({Role.UNIT_LEADER})
-    return _explanation(actor, unit_id, phase, status, window, deadline, now, leader)
+    return _explanation(actor, unit_id, phase, status, window, deadline, now, SUBMITTER_ROLES)
 
 
 # ---------------------------------------------------------------------------------------- appraisal
@@ -230,7 +239,7 @@ def can_close_round1(
     of the unit is marked done; never the chair's own agency; not twice. Round 1 also closes for every
     unit when the admin moves the year on to explanation (portal.years.services.change_phase)."""
     phase, unit_status = as_phase(phase), UnitStatus(unit_status)
-    if actor.role not in (Role.COUNCIL_CHAIR, Role.ADMIN):
+    if actor.role not in OVERSIGHT_ROLES:
         return refuse("role")
     if phase != Phase.REVIEW_1:
         return refuse("wrong_phase")
@@ -255,7 +264,7 @@ def can_finalize_unit(
     their own agency, and a finalized unit is not finalized twice.
     """
     phase = as_phase(phase)
-    if actor.role not in (Role.COUNCIL_CHAIR, Role.ADMIN):
+    if actor.role not in OVERSIGHT_ROLES:
         return refuse("role")
     if phase != Phase.REVIEW_2:
         return refuse("wrong_phase")
@@ -339,7 +348,7 @@ def can_compute_results(actor: Actor, *, phase: PhaseLike, approved: bool) -> De
 
 def can_approve_results(actor: Actor, *, phase: PhaseLike, approved: bool = False) -> Decision:
     """Record the approval decision (QĐ phê duyệt): admin or council chair, in the approval phase."""
-    if actor.role not in (Role.ADMIN, Role.COUNCIL_CHAIR):
+    if actor.role not in OVERSIGHT_ROLES:
         return refuse("role")
     if as_phase(phase) != Phase.APPROVAL:
         return refuse("wrong_phase")
@@ -363,7 +372,7 @@ def can_view_results(actor: Actor, *, phase: PhaseLike, published: bool) -> Deci
     (portal.appraisal.domain.can_see_year_wide says the same for every year-wide document).
     """
     phase = as_phase(phase)
-    if actor.role in (Role.ADMIN, Role.COUNCIL_CHAIR):
+    if actor.role in OVERSIGHT_ROLES:
         return ALLOWED if phase_index(phase) >= phase_index(Phase.SYNTHESIS) else refuse("wrong_phase")
     if published and phase in (Phase.PUBLISHED, Phase.ARCHIVED):
         return ALLOWED

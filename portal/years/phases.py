@@ -222,20 +222,19 @@ def editing_state(window: Window, deadline: UnitDeadline | None, now: datetime) 
 
 
 def check_transition(
-    current: str | Phase, target: str | Phase, *, role: str, reason: str | None, approved: bool = False,
+    current: str | Phase, target: str | Phase, *, reason: str | None, approved: bool = False,
     stale: bool = False,
 ) -> Decision:
-    """May ``role`` move the year from ``current`` to ``target``?
+    """May the year move from ``current`` to ``target``? The phase rule only: who may move it (the admin)
+    is :func:`portal.years.domain.can_change_phase`, which asks this after the actor.
 
-    Only the admin moves the year. Forward: exactly one step. Back: to any earlier phase, with a
+    Forward: exactly one step. Back: to any earlier phase, with a
     non-blank reason (audited by the caller), except that a published or archived year never goes back
     below publication ("final": a result then changes only by a correction). approval → published
     additionally needs ``approved`` (the Chairman's decision is recorded elsewhere) and results that
     still match the scores (not ``stale``), so no path publishes unapproved or out-of-date results.
     """
     current, target = as_phase(current), as_phase(target)
-    if role != "admin":  # Role.ADMIN; roles are defined with the actors in domain.py
-        return refuse("role")
     if target == current:
         return refuse("same_phase")
     if phase_index(target) > phase_index(current):

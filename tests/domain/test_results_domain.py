@@ -65,7 +65,7 @@ def test_who_sees_a_units_result(who, phase, published):
 
 def test_results_menu_is_for_the_secretariat_and_the_council():
     assert [role for role in ("admin", "council_chair", "council_member", "unit_staff", "unit_leader")
-            if sees_results_menu(role)] == ["admin", "council_chair", "council_member"]
+            if sees_results_menu(Actor(role))] == ["admin", "council_chair", "council_member"]
 
 
 @pytest.mark.parametrize("has_approval, phase, expected", [

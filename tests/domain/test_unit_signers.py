@@ -4,6 +4,7 @@ recorded, and who may edit a unit's signer. No app, no database."""
 import pytest
 
 from portal.reports.meta import unit_signature
+from portal.policy.roles import Actor
 from portal.units.domain import Signer, can_edit_signer, default_signer, district_place, signing_authority
 
 UBND = "Ủy ban nhân dân"
@@ -76,6 +77,6 @@ def test_unit_signature_prints_the_symbol_place_lines_and_name():
     ("anonymous", False, False, "role"),
 ])
 def test_who_may_edit_a_signer(role, own_unit, allowed, reason):
-    decision = can_edit_signer(role, own_unit=own_unit)
+    decision = can_edit_signer(Actor(role), own_unit=own_unit)
     assert bool(decision) is allowed
     assert decision.reason == reason

@@ -430,15 +430,21 @@ def expected_transition(current, target, role, reason, approved):
     return None if reason and reason.strip() else "reason_required"
 
 
+def move(current, target, role="admin", **facts):
+    """May an actor of ``role`` move the year from ``current`` to ``target``?"""
+    return d.can_change_phase(Actor(role), current=current, target=target, **facts)
+
+
 @pytest.mark.parametrize(
     "current,target,role", list(itertools.product(PHASES, PHASES, ROLES))
 )
 def test_transition_matrix_with_a_reason(current, target, role):
-    decision = d.check_transition(current, target, role=role, reason="Sửa sai sót nhập liệu", approved=True)
+    decision = d.can_change_phase(Actor(role), current=current, target=target, reason="Sửa sai sót nhập liệu",
+                                  approved=True)
     want = expected_transition(current, target, role, "x", True)
     assert (decision.allowed, decision.reason) == (want is None, want)
-    via_actor = d.can_change_phase(Actor(role), current=current, target=target, reason="x", approved=True)
-    assert via_actor == decision
+    if role == "admin":  # the phase rule alone answers the same for the one role that moves the year
+        assert d.check_transition(current, target, reason="x", approved=True) == decision
 
 
 @pytest.mark.parametrize(
@@ -446,7 +452,7 @@ def test_transition_matrix_with_a_reason(current, target, role):
     list(itertools.product(PHASES, PHASES, [None, "", "   ", "\t\n"])),
 )
 def test_transition_matrix_without_a_reason(current, target, reason):
-    decision = d.check_transition(current, target, role="admin", reason=reason, approved=True)
+    decision = move(current, target, reason=reason, approved=True)
     want = expected_transition(current, target, "admin", reason, True)
     assert decision.reason == want
 
@@ -455,7 +461,7 @@ def test_forward_single_steps_walk_the_whole_year():
     phase = Phase.SETUP
     walked = [phase]
     while (nxt := d.next_phase(phase)) is not None:
-        assert d.check_transition(phase, nxt, role="admin", reason=None, approved=True)
+        assert move(phase, nxt, reason=None, approved=True)
         phase = nxt
         walked.append(phase)
     assert walked == list(Phase)
@@ -464,30 +470,29 @@ def test_forward_single_steps_walk_the_whole_year():
 
 
 def test_publishing_needs_the_approval_and_a_non_admin_never_moves_the_year():
-    assert d.check_transition("approval", "published", role="admin", reason=None).reason == "not_approved"
-    assert d.check_transition("setup", "self_assessment", role="council_chair", reason="x").reason == "role"
-    assert d.check_transition("setup", "review_1", role="admin", reason="x").reason == "skip_phase"
-    assert d.check_transition("archived", "published", role="admin", reason=" ").reason == "reason_required"
-    assert d.check_transition("archived", "published", role="admin", reason="Mở lại trang công bố")
+    assert move("approval", "published", reason=None).reason == "not_approved"
+    assert move("setup", "self_assessment", role="council_chair", reason="x").reason == "role"
+    assert move("setup", "review_1", reason="x").reason == "skip_phase"
+    assert move("archived", "published", reason=" ").reason == "reason_required"
+    assert move("archived", "published", reason="Mở lại trang công bố")
 
 
 @pytest.mark.parametrize("current", ["published", "archived"])
 @pytest.mark.parametrize("target", ["setup", "self_assessment", "review_2", "synthesis", "approval"])
 def test_a_published_year_is_final_and_never_moves_back_below_publication(current, target):
-    decision = d.check_transition(current, target, role="admin", reason="Sửa điểm điều tra XHH", approved=True)
+    decision = move(current, target, reason="Sửa điểm điều tra XHH", approved=True)
     assert (decision.allowed, decision.reason) == (False, "final")
 
 
 def test_publishing_refuses_results_that_no_longer_match_the_scores():
-    assert d.check_transition("approval", "published", role="admin", reason=None, approved=True,
-                              stale=True).reason == "stale"
-    assert d.check_transition("approval", "published", role="admin", reason=None, approved=True, stale=False)
+    assert move("approval", "published", reason=None, approved=True, stale=True).reason == "stale"
+    assert move("approval", "published", reason=None, approved=True, stale=False)
     admin = Actor("admin")
     assert d.can_publish(admin, phase="approval", approved=True, stale=True).reason == "stale"
     assert d.can_publish(admin, phase="approval", approved=False, stale=True).reason == "not_approved"
     assert d.can_publish(admin, phase="approval", approved=True)
     # staleness only matters for publication: moving back stays possible to fix it
-    assert d.check_transition("approval", "synthesis", role="admin", reason="Tính lại", stale=True)
+    assert move("approval", "synthesis", reason="Tính lại", stale=True)
 
 
 # ----------------------------------------------------------------------------------- window_state
