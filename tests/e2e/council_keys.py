@@ -59,7 +59,9 @@ def choice_key(page, criterion_id: str, label: str) -> str:
     """The number key that picks ``label`` among the item's choices (1 for the first, 2 for the second …)."""
     labels = page.evaluate("""cid => Array.from(
         document.querySelectorAll(`#item-${cid} form.item-form .item-inputs input[type=radio]`))
-        .map(r => r.closest('label').innerText.replace(/\\(.*\\)/, '').trim())""", criterion_id)
+        .map(r => { const label = r.closest('label').cloneNode(true);   // without the hidden "1.2 – " prefix
+                        label.querySelectorAll('.visually-hidden').forEach(e => e.remove());
+                        return label.textContent.replace(/\\(.*\\)/, '').replace(/\\s+/g, ' ').trim(); })""", criterion_id)
     return str(labels.index(label) + 1)
 
 

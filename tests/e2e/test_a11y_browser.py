@@ -108,7 +108,7 @@ def _save_item(page, base, ids):
     page.goto(base + f"/assessment/{ids['assessments']['STP']}")
     page.evaluate("() => (window.__sameDocument = true)")
     box = item(page, "1.2")
-    box.get_by_label("Có", exact=True).check()
+    box.get_by_label(re.compile(r"– Có$")).check()
     box.get_by_role("button", name="Lưu").click()
     expect(item(page, "1.2").locator(".saved-note")).to_have_text("Đã lưu")
     assert page.evaluate("() => window.__sameDocument === true")
