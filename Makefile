@@ -45,7 +45,7 @@ browser:
 PYTEST_JOBS ?= auto
 
 test: setup browser
-	$(BIN)/python -m pytest -n $(PYTEST_JOBS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_JOBS) $(PYTEST_ARGS)
 
 # Every benchmark in sequence and a summary (bench/run_all.py); `make bench BENCH_ARGS=--quick` measures the
 # provincial year only. The national-scale year is generated once and cached in bench/out/cache/.

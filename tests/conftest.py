@@ -159,33 +159,3 @@ def anon(app):
 def extract_csrf(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     return match.group(1) if match else ""
-
-
-_SHARED_WORLD = re.compile(r"""@pytest\.fixture\([^)]*scope\s*=\s*["'](?:module|class|package)["']""")
-
-
-def _weighs_much(item) -> bool:
-    """A browser test, or a test file that builds a world once for its tests (a module- or class-scoped
-    fixture: a seeded year and, for the security matrices, thousands of probes)."""
-    path = str(item.path)
-    if path not in _WEIGHT:
-        try:
-            source = item.path.read_text(encoding="utf-8")
-        except OSError:
-            source = ""
-        _WEIGHT[path] = f"{os.sep}e2e{os.sep}" in path or bool(_SHARED_WORLD.search(source))
-    return _WEIGHT[path]
-
-
-_WEIGHT: dict = {}
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(config, items):
-    """In a pytest-xdist worker the heavy files run first. `make test` distributes whole files (--dist
-    loadfile: a file's module-scoped world is built once, on one worker, never once per worker that happens
-    to receive one of its tests) in collection order, so the longest units go out first and the many small
-    files fill in at the end: both workers finish together. The order inside a file, and among the light
-    and among the heavy files, is kept; without xdist nothing is reordered."""
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        items.sort(key=lambda item: not _weighs_much(item))       # a stable sort
