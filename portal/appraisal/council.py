@@ -150,9 +150,20 @@ def _assessed_units(year) -> list[tuple[Unit, str, set[str]]]:
     return units
 
 
-def conflicts(year) -> list[FieldConflict]:
-    """Every (unit, field) whose assigned members all belong to that unit (or with nobody assigned while
-    the chair belongs to it): the admin gives each to another member."""
+@dataclass
+class FieldAppraisers:
+    """Who appraises one council field of one unit, as the grid and the reassignments make it."""
+    field_code: str
+    applies: bool                 # the unit's criteria set has this council field
+    eligible: list                # member ids who appraise it
+    conflicted: list              # member ids the conflict rule keeps from it (the unit's own agency)
+    reassigned: bool = False
+    conflict: bool = False        # must be given to another member
+
+
+def field_appraisers_by_unit(year):
+    """(the council, [(unit, its type, [FieldAppraisers per council field of the year])]) for every unit with a
+    file this year, by name — the one walk behind the conflicts list and the assignments by unit."""
     council = members(with_chair=True)
     by_id = {u.id: u for u in council}
     agency = {u.id: u.unit_id for u in council}
@@ -162,18 +173,32 @@ def conflicts(year) -> list[FieldConflict]:
     overrides = defaultdict(dict)
     for o in db.session.scalars(select(AppraisalOverride).where(AppraisalOverride.year_id == year.id)):
         overrides[o.unit_id][o.field_code] = o.user_id
-    out = []
     codes = [code for code, _title in year_fields(year)]    # once, not once per unit
+    out = []
     for unit, kind, fields in _assessed_units(year):
+        cells = []
         for code in codes:
             if code not in fields:
+                cells.append(FieldAppraisers(code, False, [], []))
                 continue
             eligible, conflicted = field_appraisers(rows, overrides[unit.id], field_code=code, unit_id=unit.id,
                                                     unit_type=kind, agency=agency)
-            if needs_reassignment(eligible, conflicted, chair_is_own_agency=unit.id in chair_units):
-                out.append(FieldConflict(unit, unit.name_in(year.id), code, [by_id[m] for m in conflicted],
-                                         [u for u in council if u.unit_id != unit.id and u.role == "council_member"]))
-    return out
+            cells.append(FieldAppraisers(code, True, list(eligible), list(conflicted),
+                                         reassigned=code in overrides[unit.id],
+                                         conflict=needs_reassignment(eligible, conflicted,
+                                                                     chair_is_own_agency=unit.id in chair_units)))
+        out.append((unit, kind, cells))
+    return council, out
+
+
+def conflicts(year) -> list[FieldConflict]:
+    """Every (unit, field) whose assigned members all belong to that unit (or with nobody assigned while
+    the chair belongs to it): the admin gives each to another member."""
+    council, units = field_appraisers_by_unit(year)
+    by_id = {u.id: u for u in council}
+    return [FieldConflict(unit, unit.name_in(year.id), cell.field_code, [by_id[m] for m in cell.conflicted],
+                          [u for u in council if u.unit_id != unit.id and u.role == "council_member"])
+            for unit, _kind, cells in units for cell in cells if cell.conflict]
 
 
 def reassignments(year) -> list[Reassignment]:

@@ -6,15 +6,9 @@ diacritics, so a year of 102 communes reads page by page. A constant number of q
 of units (tests/web/test_commune_lists.py counts them)."""
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from portal.appraisal.council import _assessed_units, members, year_fields
-from portal.appraisal.domain import field_appraisers, needs_reassignment
-from portal.appraisal.models import AppraisalOverride, CouncilAssignment
-from portal.extensions import db
+from portal.appraisal.council import field_appraisers_by_unit
 from portal.units.types import sort_key
 from portal.web.listing import matches
 
@@ -57,30 +51,12 @@ class UnitRow:
 
 def unit_rows(year) -> list[UnitRow]:
     """Every unit with a file this year (by the year's order of types, then name), cell by cell."""
-    council = members(with_chair=True)
+    council, units = field_appraisers_by_unit(year)
     by_id = {u.id: u for u in council}
-    agency = {u.id: u.unit_id for u in council}
-    chair_units = {u.unit_id for u in council if u.role == "council_chair"}
-    rows = [(r.user_id, r.field_code, r.unit_type) for r in db.session.scalars(
-        select(CouncilAssignment).where(CouncilAssignment.year_id == year.id)) if r.user_id in by_id]
-    overrides = defaultdict(dict)
-    for o in db.session.scalars(select(AppraisalOverride).where(AppraisalOverride.year_id == year.id)):
-        overrides[o.unit_id][o.field_code] = o.user_id
-    codes = [code for code, _title in year_fields(year)]
-    out = []
-    for unit, kind, fields in _assessed_units(year):
-        cells = []
-        for code in codes:
-            if code not in fields:
-                cells.append(UnitCell(code, False, []))
-                continue
-            eligible, conflicted = field_appraisers(rows, overrides[unit.id], field_code=code, unit_id=unit.id,
-                                                    unit_type=kind, agency=agency)
-            cells.append(UnitCell(code, True, [by_id[m] for m in eligible if m in by_id],
-                                  reassigned=code in overrides[unit.id],
-                                  conflict=needs_reassignment(eligible, conflicted,
-                                                              chair_is_own_agency=unit.id in chair_units)))
-        out.append(UnitRow(unit, unit.name_in(year.id), kind, cells))
+    out = [UnitRow(unit, unit.name_in(year.id), kind,
+                   [UnitCell(c.field_code, c.applies, [by_id[m] for m in c.eligible if m in by_id],
+                             reassigned=c.reassigned, conflict=c.conflict) for c in cells])
+           for unit, kind, cells in units]
     by_type = sort_key(year)
     out.sort(key=lambda r: by_type(r.unit_type))          # stable: names stay in order within a type
     return out
