@@ -41,11 +41,13 @@ browser:
 	    clamav-daemon >/dev/null || echo "clamav-daemon could not be installed: its test will be skipped"; \
 	fi
 
-# The suite runs in parallel, one worker per CPU (PYTEST_JOBS=0 runs it in this process).
+# The suite runs in parallel, one worker per CPU (PYTEST_JOBS=0 runs it in this process). Each test module
+# goes whole to one worker (--dist loadscope), so a module's seeded world (the route and visibility matrices
+# build theirs once per module) is never built twice.
 PYTEST_JOBS ?= auto
 
 test: setup browser
-	$(BIN)/python -m pytest -n $(PYTEST_JOBS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_JOBS) --dist loadscope $(PYTEST_ARGS)
 
 # Every benchmark in sequence and a summary (bench/run_all.py); `make bench BENCH_ARGS=--quick` measures the
 # provincial year only. The national-scale year is generated once and cached in bench/out/cache/.
