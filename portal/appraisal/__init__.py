@@ -5,4 +5,4 @@ bp = Blueprint("appraisal", __name__, url_prefix="/appraisal")
 
 #: The modules that add routes to ``bp`` or listen to other areas' signals; the app factory imports
 #: them, and nothing else does.
-ROUTES = ("views", "assignments", "done_views", "listeners")
+ROUTES = ("views", "listeners")

@@ -5,4 +5,4 @@ bp = Blueprint("assessments", __name__, url_prefix="/assessment")
 
 #: The modules that add routes to ``bp`` or listen to other areas' signals; the app factory imports
 #: them, and nothing else does.
-ROUTES = ("views", "explain", "views_evidence", "views_xlsx", "listeners")
+ROUTES = ("views", "listeners")

@@ -4,4 +4,4 @@ from flask import Blueprint
 bp = Blueprint("auth", __name__)
 
 #: The modules that add routes to ``bp``; the app factory imports them, and nothing else does.
-ROUTES = ("views", "views_totp")
+ROUTES = ("views",)

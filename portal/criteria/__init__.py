@@ -4,4 +4,4 @@ from flask import Blueprint
 bp = Blueprint("criteria", __name__, url_prefix="/admin/criteria")
 
 #: The modules that add routes to ``bp``; the app factory imports them, and nothing else does.
-ROUTES = ("views", "views_io", "views_items")
+ROUTES = ("views",)

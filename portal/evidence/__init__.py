@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")
 
 #: The modules that add routes to ``bp``; the app factory imports them, and nothing else does.
-ROUTES = ("views", "views_files")
+ROUTES = ("views",)

@@ -7,4 +7,4 @@ bp = Blueprint("reports", __name__, url_prefix="/reports", cli_group=None)
 
 #: The modules that add routes (and the `flask worker` command) to ``bp``; the app factory imports them,
 #: and nothing else does.
-ROUTES = ("views", "views_exports", "views_files", "views_signer", "commands")
+ROUTES = ("views", "commands")

@@ -6,5 +6,4 @@ bp = Blueprint("results", __name__, url_prefix="/results")
 
 #: The modules that add routes to ``bp`` or listen to other areas' signals; the app factory imports
 #: them, and nothing else does.
-ROUTES = ("views", "views_approval", "views_correction", "views_settings", "views_survey", "web",
-          "listeners")
+ROUTES = ("views", "listeners")

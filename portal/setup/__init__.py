@@ -7,4 +7,4 @@ from flask import Blueprint
 bp = Blueprint("setup", __name__, url_prefix="/admin/year")
 
 #: The modules that add routes to ``bp``; the app factory imports them, and nothing else does.
-ROUTES = ("views", "views_lineage")
+ROUTES = ("views",)

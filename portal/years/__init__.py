@@ -4,4 +4,4 @@ from flask import Blueprint
 bp = Blueprint("years", __name__, url_prefix="/admin/year")
 
 #: The modules that add routes to ``bp``; the app factory imports them, and nothing else does.
-ROUTES = ("views", "progress_views")
+ROUTES = ("views",)

@@ -95,7 +95,7 @@ def test_board_filter_by_unit_type_as_page_and_fragment(app, w):
 
 @pytest.mark.parametrize("htmx", [False, True])
 def test_a_long_board_is_paged_and_the_counts_cover_every_unit(app, w, monkeypatch, htmx):
-    import portal.appraisal.views as views
+    import portal.appraisal.views.appraise as views
     monkeypatch.setattr(views, "BOARD_PAGE_SIZE", 2)             # the chair's three units on two pages
     chair = client_for(app, "chair")
     headers = {"HX-Target": "board-table"} if htmx else {}

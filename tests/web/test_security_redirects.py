@@ -125,9 +125,9 @@ def test_same_site_paths_are_kept(app, staff, target):
 
 def test_the_rule_is_one_function(app):
     """No view keeps its own copy: the old helpers are gone and the callers import the one rule."""
-    import portal.auth.views as auth_views
+    import portal.auth.views.login as auth_views
     import portal.comments.web as comments_web
-    import portal.home.views as home_views
+    import portal.home.views.home as home_views
     from portal.web import redirects
     assert auth_views.safe_next is redirects.safe_next and home_views.safe_next is redirects.safe_next
     assert not hasattr(comments_web, "safe_next") and comments_web.same_site_path is redirects.same_site_path

@@ -1,0 +1,47 @@
+"""What the unit-file route modules share: loading a file (another unit's id is indistinguishable from a missing one), the editing decision of the self-assessment window and its refusal in words."""
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from portal.appraisal.pages import visibility
+from portal.assessments.models import Assessment
+from portal.extensions import db
+from portal.policy.actors import actor_for
+from portal.units.models import Unit
+from portal.years import domain as rules
+from portal.years.models import AssessmentYear
+from portal.years.windows import banner_state, page_refusal, unit_window
+
+
+
+PHASE = "self_assessment"
+
+
+def load_file(assessment_id: int) -> tuple[Assessment, AssessmentYear]:
+    """Load and check the right to see it; another unit's id is indistinguishable from a missing one."""
+    assessment = db.session.scalar(select(Assessment).where(Assessment.id == assessment_id).options(
+        joinedload(Assessment.unit).joinedload(Unit.names), joinedload(Assessment.criteria_set)))
+    if assessment is None:
+        abort(404)
+    year = db.session.get(AssessmentYear, assessment.year_id)
+    if not rules.can_view_assessment(actor_for(current_user, year), unit_id=assessment.unit_id, phase=year.phase):
+        abort(404)
+    # The whole file shows every field: only those who may see all of it (the unit, the chair, the admin);
+    # council members work field by field on the appraisal pages.
+    if not visibility(current_user, assessment, None, frozenset(), year.phase)["self_score"]:
+        abort(404)
+    return assessment, year
+
+
+def edit_decision(assessment, year, now, *, submit: bool = False):
+    window, deadline = unit_window(year, assessment.unit_id, PHASE)
+    check = rules.can_submit_self if submit else rules.can_edit_self_score
+    decision = check(actor_for(current_user, year), unit_id=assessment.unit_id, phase=year.phase,
+                     status=assessment.status, window=window, deadline=deadline, now=now)
+    return decision, banner_state(year, assessment.unit_id, PHASE, now)
+
+
+def refusal_text(decision, year) -> str:
+    return page_refusal(decision, phase=PHASE, year=year)
+

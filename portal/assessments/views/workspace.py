@@ -1,0 +1,198 @@
+"""The self-assessment workspace: one page with the whole criteria tree; each item saves inline with htmx
+(item widget + field total, summary and progress out of band) and by ordinary form posts without JS."""
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.appraisal.history import histories
+from portal.appraisal.pages import visibility
+from portal.appraisal.services import entries_by_stage
+from portal.assessments import bp
+from portal.assessments.models import Assessment
+from portal.assessments.views._shared import PHASE, edit_decision, load_file, refusal_text
+from portal.assessments.services import EditConflict, ItemInvalid, load_workspace, save_self_item, submit_self
+from portal.auth.models import User
+from portal.comments.counts import counts_by_item
+from portal.criteria.models import Criterion
+from portal.db import utcnow
+from portal.evidence.services import evidence_by_item
+from portal.extensions import db
+from portal.policy.roles import UNIT_ROLES
+from portal.units.models import Unit
+from portal.units.types import sort_key
+from portal.web.filters import format_datetime
+from portal.web.messages import tr
+from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.web.permissions import authenticated
+from portal.years import domain as rules
+from portal.policy.actors import actor_for
+from portal.policy.refusals import phase_label
+from portal.years.models import AssessmentYear
+from portal.years.services import active_year
+from portal.appraisal.board import viewer_fields
+from portal.appraisal.domain import field_of
+
+#: The workspace draws an item's table of steps only from two visible steps on (templates/assessments/_macros.html)
+WORKSPACE_HISTORY_STEPS = 2
+
+
+def _leaders(assessment) -> list[str]:
+    """The names of the unit's active leaders: the only accounts that submit (chốt) the unit's file."""
+    return list(db.session.scalars(select(User.full_name).where(
+        User.unit_id == assessment.unit_id, User.role == "unit_leader", User.active.is_(True)).order_by(User.full_name)))
+
+
+def _page_context(assessment, year, now, *, only=None, **extra):
+    """Everything the workspace template needs. `only` (a criterion): an htmx answer that renders that one
+    item (with the totals out of band), so the other items' histories are not built."""
+    stages = entries_by_stage([assessment.id]).get(assessment.id, {})
+    workspace = load_workspace(assessment, year, evidence_by_item(assessment.id, stage="self"),
+                               entries={cid: st["self"] for cid, st in stages.items() if "self" in st})
+    decision, deadline_state = edit_decision(assessment, year, now)
+    can_submit, _state = edit_decision(assessment, year, now, submit=True)
+    seen = visibility(current_user, assessment, None, frozenset(), year.phase)
+    leaves = [only] if only is not None else [v.criterion for v in workspace.leaves()]
+    return dict(ws=workspace, assessment=assessment, year=year, editable=bool(decision),
+                leaders=_leaders(assessment) if only is None else [],     # the fragment does not show them
+                refusal=None if decision else refusal_text(decision, year),
+                can_submit=bool(can_submit), deadline_state=deadline_state,
+                phase_label=phase_label(PHASE), seen=seen,
+                histories=histories(assessment, leaves, rel=seen["relation"], phase=year.phase, stages=stages,
+                                    min_steps=WORKSPACE_HISTORY_STEPS),
+                comments=counts_by_item(assessment.id, current_user, year.phase),
+                unit_name=assessment.unit.name_in(year.id), errors={}, typed={}, conflict=None, notice=None,
+                **extra)
+
+
+@bp.route("/")
+@authenticated
+def mine():
+    """Unit accounts go straight to their unit's file; the admin and the council chair get the list."""
+    year = active_year()
+    if year is None:
+        abort(404)
+    if current_user.role in UNIT_ROLES:
+        assessment = db.session.scalar(select(Assessment).where(Assessment.year_id == year.id,
+                                                                Assessment.unit_id == current_user.unit_id))
+        if assessment is None:
+            abort(404)
+        return redirect(url_for("assessments.workspace", assessment_id=assessment.id))
+    if current_user.role not in ("admin", "council_chair"):
+        abort(403)
+    assessments = db.session.scalars(select(Assessment).where(Assessment.year_id == year.id).options(
+        selectinload(Assessment.unit).selectinload(Unit.names))).all()
+    by_type = sort_key(year)
+    assessments.sort(key=lambda a: (by_type(a.unit_type), a.unit.name_key))
+    return render("assessments/list.html", assessments=assessments, year=year)
+
+
+@bp.route("/<int:assessment_id>")
+@authenticated
+def workspace(assessment_id: int):
+    assessment, year = load_file(assessment_id)
+    return render("assessments/workspace.html", **_page_context(assessment, year, utcnow()))
+
+
+@bp.route("/<int:assessment_id>/items/<int:criterion_id>", methods=["GET", "POST"])
+@authenticated
+def item(assessment_id: int, criterion_id: int):
+    assessment, year = load_file(assessment_id)
+    criterion = db.session.get(Criterion, criterion_id)
+    if criterion is None or criterion.set_id != assessment.criteria_set_id:
+        abort(404)
+    now = utcnow()
+    if request.method == "GET":
+        return item_response(assessment, year, criterion, now)
+    decision, _state = edit_decision(assessment, year, now)
+    if not decision:
+        db.session.rollback()
+        return item_response(assessment, year, criterion, now, status=409,
+                              errors={criterion.id: {"_": refusal_text(decision, year)}},
+                              typed={criterion.id: request.form})
+    try:
+        expected = int(request.form.get("version", "0"))
+    except ValueError:
+        expected = -1
+    try:
+        save_self_item(assessment, criterion, request.form, expected_version=expected, actor=current_user, now=now)
+    except ItemInvalid as err:
+        db.session.rollback()
+        return item_response(assessment, year, criterion, now, status=422,
+                              errors={criterion.id: {k: tr(v) for k, v in err.item.errors.items()}},
+                              typed={criterion.id: request.form})
+    except EditConflict as err:
+        db.session.rollback()
+        return item_response(assessment, year, criterion, now, status=409, typed={criterion.id: request.form},
+                              conflict={"criterion_id": criterion.id, "theirs": err.entry})
+    if not is_htmx():
+        db.session.commit()
+        flash(_("Đã lưu mục %(code)s.", code=criterion.code), "success")
+        return redirect_after_post(url_for("assessments.workspace", assessment_id=assessment.id)
+                                   + f"#item-{criterion.id}")
+    # The fragment is drawn from the flushed rows of this transaction, then the request commits once: drawing
+    # it after the commit would reload every row the commit expired (eight more queries). A failed commit
+    # raises, and the error handler answers instead of this fragment.
+    response = item_response(assessment, year, criterion, now, saved=criterion.id)
+    db.session.commit()
+    return response
+
+
+def item_response(assessment, year, criterion, now, *, status=200, errors=None, typed=None, conflict=None,
+                   saved=None, notice=None):
+    context = _page_context(assessment, year, now, only=criterion if is_htmx() else None)
+    context.update(errors=errors or {}, typed=typed or {}, conflict=conflict, saved=saved, notice=notice)
+    if is_htmx():
+        context["view"] = context["ws"].items[criterion.id]
+        return render("assessments/workspace.html", block="item_response", status=status, **context)
+    return render("assessments/workspace.html", status=status, **context)
+
+
+@bp.route("/<int:assessment_id>/items/<int:criterion_id>/history")
+@authenticated
+def item_history(assessment_id: int, criterion_id: int):
+    """Lịch sử của một mục — every change of one item, as its reader may see them (an item's widget lists
+    the latest few only). For the unit, the chair, the admin, and the members who appraise its field."""
+    assessment = db.session.get(Assessment, assessment_id)
+    criterion = db.session.get(Criterion, criterion_id)
+    if assessment is None or criterion is None or criterion.set_id != assessment.criteria_set_id \
+            or criterion.kind not in ("item", "adjustment"):
+        abort(404)
+    year = db.session.get(AssessmentYear, assessment.year_id)
+    if not rules.can_view_assessment(actor_for(current_user, year), unit_id=assessment.unit_id, phase=year.phase) \
+            and current_user.role != "council_member":
+        abort(404)
+    fields = viewer_fields(year, current_user)(assessment)
+    seen = visibility(current_user, assessment, field_of(criterion.kind, criterion.field_code), fields, year.phase)
+    if not seen["self_score"]:
+        abort(404)
+    history = histories(assessment, [criterion], rel=seen["relation"], phase=year.phase,
+                        all_changes=True).get(criterion.id)
+    return render("assessments/item_history.html", assessment=assessment, year=year, criterion=criterion,
+                  history=history, unit_name=assessment.unit.name_in(year.id))
+
+
+@bp.route("/<int:assessment_id>/submit", methods=["GET", "POST"])
+@authenticated
+def submit(assessment_id: int):
+    assessment, year = load_file(assessment_id)
+    now = utcnow()
+    decision, _state = edit_decision(assessment, year, now, submit=True)
+    context = _page_context(assessment, year, now)
+    if request.method == "POST":
+        if not decision:
+            db.session.rollback()
+            flash(refusal_text(decision, year), "error")
+            return render("assessments/submit.html", status=409, **context)
+        if request.form.get("confirm") != "1":
+            flash(_("Hãy đánh dấu ô xác nhận trước khi chốt điểm."), "error")
+            return render("assessments/submit.html", status=422, **context)
+        submit_self(assessment, actor=current_user, now=now)
+        db.session.commit()
+        flash(_("Đã chốt điểm tự chấm lúc %(time)s. Hồ sơ đã được khóa.", time=format_datetime(now)), "success")
+        return redirect_after_post(url_for("assessments.workspace", assessment_id=assessment.id))
+    if not decision and current_user.role not in ("unit_leader", "unit_staff"):
+        abort(403)
+    # The unit's staff see the check too, with who submits instead of a bare refusal.
+    return render("assessments/submit.html", **context)
