@@ -92,11 +92,3 @@ def reply_decision(user, assessment, *, year, now: datetime) -> Decision:
     window, deadline = unit_window(year, assessment.unit_id, "explanation")
     return rules.can_explain(actor_for(user, year), unit_id=assessment.unit_id, phase=year.phase,
                              status=assessment.status, window=window, deadline=deadline, now=now)
-
-
-# Refusals about who the person is (403) rather than about the moment or the file's state (409).
-WHO_CODES = frozenset({"role", "not_own_unit", "not_assigned", "own_agency"})
-
-
-def refusal_status(decision: Decision) -> int:
-    return 403 if decision.reason in WHO_CODES else 409

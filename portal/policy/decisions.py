@@ -98,3 +98,13 @@ def refuse(code: str) -> Decision:
     if code not in REASON_MESSAGES:
         raise ValueError(f"unknown refusal code {code!r}")
     return Decision(False, code)
+
+
+#: The refusal codes about who the person is (answered 403); every other code is about the phase, the window
+#: or the state of the record (answered 409).
+WHO_CODES = frozenset({"role", "not_own_unit", "not_assigned", "own_agency"})
+
+
+def refusal_status(decision: Decision) -> int:
+    """The HTTP status of a refusal: 403 for who the person is, 409 for when or what."""
+    return 403 if decision.reason in WHO_CODES else 409

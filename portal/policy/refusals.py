@@ -13,21 +13,23 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from portal.local_time import format_local
-from portal.policy.decisions import REASON_MESSAGES, Decision
+from portal.policy.decisions import REASON_MESSAGES, Decision, refusal_status
+from portal.web.htmx import Refusal
 from portal.years.phases import PHASE_LABELS, as_phase
 
 DEADLINE_CODES = frozenset({"closed", "not_open_yet"})
 
 
-class Refused(Exception):
+class Refused(Refusal):
     """A ``can_*`` predicate said no. ``code`` is the stable refusal code, ``message`` the text to show
-    (already translated, times in Asia/Ho_Chi_Minh), ``until``/``opens_at`` the times of the window."""
+    (already translated, times in Asia/Ho_Chi_Minh), ``until``/``opens_at`` the times of the window. Not
+    caught, it is answered like every :class:`~portal.web.htmx.Refusal`: rolled back, then the error page,
+    403 for who the person is and 409 for the phase, window or state."""
 
     def __init__(self, decision: Decision, message: str):
-        super().__init__(message)
+        super().__init__(message, status=refusal_status(decision))
         self.decision = decision
         self.code = decision.reason
-        self.message = message
         self.until = decision.until
         self.opens_at = decision.opens_at
 

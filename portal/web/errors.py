@@ -1,37 +1,16 @@
-"""Error pages in the user's language: what happened and what to do next. No stack trace ever reaches a user."""
+"""Error pages in the user's language (portal.web.htmx.error_response): what happened and what to do next. No
+stack trace ever reaches a user. A :class:`~portal.web.htmx.Refusal` raised anywhere in a request is answered
+here, after the rollback."""
 import logging
 
 from flask import Flask, g, request
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from portal.extensions import db
-from portal.web.htmx import is_htmx, render
+from portal.web.htmx import Refusal, error_response
 
 log = logging.getLogger("portal.errors")
-
-
-def _messages():
-    return {
-        400: (_("Yêu cầu không hợp lệ"),
-              _("Biểu mẫu đã cũ hoặc thiếu mã bảo vệ. Hãy tải lại trang rồi thử lại; dữ liệu bạn vừa nhập vẫn còn trên trang cũ.")),
-        403: (_("Không có quyền"), _("Tài khoản của bạn không được phép làm việc này. Nếu cần, hãy liên hệ Sở Nội vụ.")),
-        404: (_("Không tìm thấy"), _("Trang hoặc hồ sơ này không tồn tại, hoặc bạn không có quyền xem.")),
-        405: (_("Thao tác không hợp lệ"), _("Hãy dùng các nút trên trang thay vì gõ địa chỉ trực tiếp.")),
-        409: (_("Xung đột dữ liệu"), _("Dữ liệu đã được người khác thay đổi. Hãy tải lại trang để xem bản mới nhất.")),
-        413: (_("Tệp quá lớn"), _("Tệp vượt quá dung lượng cho phép. Hãy nén hoặc chia nhỏ tệp rồi tải lên lại.")),
-        429: (_("Quá nhiều yêu cầu"), _("Hãy đợi một lát rồi thử lại.")),
-        500: (_("Lỗi hệ thống"), _("Đã có lỗi ngoài ý muốn; dữ liệu đã lưu trước đó không bị ảnh hưởng. Hãy thử lại hoặc báo cho Sở Nội vụ, kèm mã lỗi bên dưới.")),
-    }
-
-
-def _error_response(code: int, detail: str | None = None):
-    title, message = _messages().get(code, (_("Lỗi"), _("Đã có lỗi. Hãy thử lại.")))
-    if detail:
-        message = detail
-    return render("errors/error.html", block="error_message" if is_htmx() else None, status=code,
-                  code=code, title=title, message=message, request_id=g.get("request_id", ""))
 
 
 def _who() -> str:
@@ -45,7 +24,13 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error):
         log.warning("CSRF refused: %s %s (%s)", request.method, request.path, error.description)
-        return _error_response(400)
+        return error_response(400)
+
+    @app.errorhandler(Refusal)
+    def _refused(refusal: Refusal):
+        # The one answer to a refusal: nothing the request wrote stays, then the view's page or the error page.
+        db.session.rollback()
+        return refusal.respond()
 
     @app.errorhandler(HTTPException)
     def _http(error):
@@ -55,14 +40,14 @@ def init_errors(app: Flask) -> None:
             # A refused or unknown address: one line each, with who asked (security.md §8.3).
             log.warning("refused %d: %s %s by %s, request %s", error.code, request.method, request.path,
                         _who(), g.get("request_id", ""))
-        return _error_response(error.code)
+        return error_response(error.code)
 
     @app.errorhandler(Exception)
     def _unexpected(error):
         log.exception("unhandled error, request %s: %s %s", g.get("request_id", ""), request.method, request.path)
         try:
             db.session.rollback()
-            return _error_response(500)
+            return error_response(500)
         except Exception:  # the error page itself failed (database gone…): the last resort is plain text
             log.exception("error page failed, request %s", g.get("request_id", ""))
             body = ("Lỗi hệ thống. Dữ liệu đã lưu trước đó không bị ảnh hưởng. Hãy thử lại sau ít phút hoặc báo "

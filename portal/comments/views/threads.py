@@ -2,7 +2,7 @@
 resolve and reopen. Every view: load (404, another unit's file or an item outside its set look missing)
 → may this person see the thread at all (403) → may they do this now (403 who, 409 when/state, with the
 rule's message) → validate (422) → service → commit once → the widget (htmx) or a 303 back to ``next``."""
-from flask import abort, flash, g, redirect, request
+from flask import abort, flash, redirect, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,10 +23,11 @@ from portal.criteria.models import Criterion
 from portal.db import utcnow
 from portal.extensions import db
 from portal.web.filters import format_datetime
-from portal.web.htmx import is_htmx, render
+from portal.web.htmx import Refusal, is_htmx, render
 from portal.web.permissions import authenticated
 from portal.years import domain as rules
 from portal.policy.actors import actor_for
+from portal.policy.decisions import refusal_status
 from portal.policy.refusals import Refused
 from portal.years.models import AssessmentYear
 
@@ -64,21 +65,8 @@ class Loaded:
         return access.comment_decision(current_user, self.assessment, self.criterion, year=self.year, now=now)
 
 
-class Stop(Exception):
-    def __init__(self, response):
-        self.response = response
-
-
 def _forbidden(message: str):
-    response = render("errors/error.html", block="error_message" if is_htmx() else None, status=403,
-                      code=403, title=_("Không có quyền"), message=message, request_id=g.get("request_id", ""))
-    raise Stop(response)
-
-
-@bp.errorhandler(Stop)
-def _stop(stop: Stop):
-    db.session.rollback()
-    return stop.response
+    raise Refusal(message, status=403)
 
 
 def _respond(ld: Loaded, *, status=200, page=PAGE, **extra):
@@ -101,11 +89,10 @@ def _authorise(ld: Loaded, decision, *, reply_to=None):
     if decision:
         return
     message = refusal_text(decision, ld.year.phase)
-    if access.refusal_status(decision) == 403:
+    if refusal_status(decision) == 403:
         _forbidden(message)
-    db.session.rollback()
     typed = request.form.get("body", "") if request.method == "POST" else ""
-    raise Stop(_respond(ld, status=409, error=message, body=typed, reply_to=reply_to))
+    raise Refusal(answer=lambda: _respond(ld, status=409, error=message, body=typed, reply_to=reply_to))
 
 
 def _done(ld: Loaded, notice: str, focus: int | None = None):
@@ -116,12 +103,13 @@ def _done(ld: Loaded, notice: str, focus: int | None = None):
     return redirect(back_to(ld.assessment, ld.criterion) + f"#thread-{ld.assessment.id}-{ld.criterion.id}", 303)
 
 
-def _failed(ld: Loaded, err: Exception, **extra):
-    db.session.rollback()
+def _failed(ld: Loaded, err: Exception, **extra) -> Refusal:
+    """The refusal that answers a service's refusal or error with the widget and the reason."""
     if isinstance(err, Refused):
-        return _respond(ld, status=403 if err.code in access.WHO_CODES else 409, error=err.message, **extra)
-    status = 422 if err.code in ("empty", "too_long", "not_sent") else 409
-    return _respond(ld, status=status, error=error_text(err.code), **extra)
+        status, error = err.status, err.message
+    else:
+        status, error = (422 if err.code in ("empty", "too_long", "not_sent") else 409), error_text(err.code)
+    return Refusal(answer=lambda: _respond(ld, status=status, error=error, **extra))
 
 
 @bp.route(ROOT)
@@ -157,13 +145,13 @@ def _write(ld: Loaded, *, parent):
     form = CommentForm()
     reply_to = parent.id if parent is not None else None
     if not form.validate_on_submit():
-        db.session.rollback()
-        return _respond(ld, status=422, errors=list(form.body.errors), body=form.body.data or "", reply_to=reply_to)
+        raise Refusal(answer=lambda: _respond(ld, status=422, errors=list(form.body.errors),
+                                              body=form.body.data or "", reply_to=reply_to))
     try:
         written = svc.add_comment(ld.assessment, ld.criterion, form.body.data, author=current_user, now=utcnow(),
                                   parent=parent)
     except (Refused, svc.CommentError) as err:
-        return _failed(ld, err, body=form.body.data or "", reply_to=reply_to)
+        raise _failed(ld, err, body=form.body.data or "", reply_to=reply_to)
     if access.role_of(current_user) in access.UNIT_ROLES:
         return _done(ld, _("Đã gửi trả lời; Hội đồng thẩm định sẽ thấy ngay."), focus=written.id)
     return _done(ld, _("Đã lưu ý kiến. Ý kiến chỉ hiển thị trong Hội đồng cho đến khi được gửi cho đơn vị."),
@@ -222,6 +210,6 @@ def _action(assessment_id, criterion_id, comment_id, service, notice):
     try:
         service(c, actor=current_user, now=utcnow())
     except (Refused, svc.CommentError) as err:
-        return _failed(ld, err)
+        raise _failed(ld, err)
     return _done(ld, notice(c), focus=c.id)
 
