@@ -109,13 +109,14 @@ def _empty_tables():
             db.session.execute(table.delete())
         db.session.commit()
         return
-    # PostgreSQL: TRUNCATE costs ~4 ms per table, so only the tables a test left rows in are truncated (which
-    # also leaves their pages as fresh as a new database's); every id sequence restarts in one statement.
+    # PostgreSQL: only the tables a test left rows in are emptied, children first, by DELETE — TRUNCATE ...
+    # CASCADE rewrites every table it touches and its commit syncs the new files (80–480 ms a test against
+    # 5–10 ms); every id sequence restarts in one statement.
     probe = " UNION ALL ".join(f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables)
-    dirty = list(db.session.scalars(text(probe)))
-    if dirty:
-        names = ", ".join(f'"{name}"' for name in dirty)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    dirty = set(db.session.scalars(text(probe)))
+    for table in tables:
+        if table.name in dirty:
+            db.session.execute(table.delete())
     pairs = ", ".join(f"('\"{t.name}\"', '{t.primary_key.columns[0].name}')" for t in tables
                       if len(t.primary_key.columns) == 1)
     db.session.execute(text(f"SELECT setval(seq, 1, false) FROM (SELECT pg_get_serial_sequence(t, c) AS seq "
