@@ -36,7 +36,7 @@ from portal.web.context import static_url
 
 TEMPLATE = Path(__file__).with_name("floor_workspace.html")
 CENT = Decimal("0.01")
-CHANGES_SHOWN = 5     # as the portal's item history (portal.appraisal.history.CHANGES_SHOWN)
+CHANGES_SHOWN = 5     # as the portal's item history (portal.unitfile.history.CHANGES_SHOWN)
 
 DATA_SQL = """
 WITH a AS (SELECT * FROM assessment WHERE id = :aid),

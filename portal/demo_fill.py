@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from sqlalchemy import insert, select
 
-from portal.appraisal.domain import field_of
+from portal.unitfile.domain import field_of
 from portal.appraisal.models import AppraisalOverride, CouncilAssignment, FieldReview
 from portal.assessments.domain import read_item_form
 from portal.assessments.models import Assessment, Explanation, ScoreEntry

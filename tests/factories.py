@@ -92,8 +92,8 @@ def client_for(app, username: str | None = None):
 def final_entries(assessment_ids) -> dict:
     """The entry that counts for every item (round 2, else round 1, else the unit's self-score), the way the
     results take it: {assessment id: {criterion id: ScoreEntry}}."""
-    from portal.appraisal.domain import final_entry
-    from portal.appraisal.services import entries_by_stage
+    from portal.unitfile.domain import final_entry
+    from portal.unitfile.entries import entries_by_stage
     return {aid: {cid: chosen for cid, stages in items.items()
                   if (chosen := final_entry(stages.get("round1"), stages.get("round2")) or stages.get("self"))}
             for aid, items in entries_by_stage(assessment_ids).items()}

@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from portal.appraisal.domain import ADJUSTMENTS, council_scored, field_of, field_status, member_fields
-from portal.appraisal.models import AppraisalOverride, CouncilAssignment, FieldReview
+from portal.appraisal.domain import council_scored, field_status
+from portal.appraisal.models import FieldReview
 from portal.assessments.models import Assessment, ScoreEntry
 from portal.criteria.models import Criterion
 from portal.extensions import db
 from portal.text import fold_key
+from portal.unitfile.domain import ADJUSTMENTS, field_of
+from portal.unitfile.readers import viewer_fields
 from portal.units.models import Unit
 from portal.units.types import sort_key
 from portal.web.listing import matches
@@ -184,23 +186,3 @@ def _explained_counts(assessment_ids, field_of_item) -> Counter:
                 out[(aid, field_of_item[cid])] += 1
     return out
 
-
-def viewer_fields(year, user):
-    """A function giving, for an assessment, the fields the viewer appraises (two queries in all)."""
-    if user.role == "admin":
-        return lambda a: frozenset({"*"})
-    if user.role == "council_chair":
-        # Every field of every unit; on its own agency the pages are read-only (the conflict rule).
-        return lambda a: frozenset({"*"})
-    assigned = {(code, kind) for code, kind in db.session.execute(
-        select(CouncilAssignment.field_code, CouncilAssignment.unit_type).where(
-            CouncilAssignment.year_id == year.id, CouncilAssignment.user_id == user.id))}
-    overrides = defaultdict(dict)   # unit_id → field → user_id
-    for o in db.session.scalars(select(AppraisalOverride).where(AppraisalOverride.year_id == year.id)):
-        overrides[o.unit_id][o.field_code] = o.user_id
-
-    def fields(a) -> frozenset[str]:
-        if a.unit_id == user.unit_id:
-            return frozenset()      # never one's own agency
-        return member_fields(assigned, overrides[a.unit_id], user_id=user.id, unit_type=a.unit_type)
-    return fields

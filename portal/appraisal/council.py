@@ -12,7 +12,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from portal.appraisal.domain import (
-    ADJUSTMENTS,
     assign_choices,
     assignment_rows,
     assignment_value,
@@ -27,6 +26,7 @@ from portal.auth.models import User
 from portal.criteria.models import CriteriaSet, Criterion
 from portal.extensions import db
 from portal.text import fold_key
+from portal.unitfile.domain import ADJUSTMENTS
 from portal.units.models import Unit
 from portal.units.types import type_codes
 from portal.policy.actors import actor_for

@@ -10,8 +10,8 @@ from portal.appraisal.domain import council_scored, undecided
 from portal.appraisal.pages import field_criteria
 from portal.assessments.domain import ItemInput
 from portal.assessments.models import ScoreEntry
-from portal.assessments.services import save_entry, stage_entry
 from portal.extensions import db
+from portal.unitfile.entries import save_entry, stage_entry
 
 def agree_item(assessment, criterion, round_no: int, *, expected_version: int, actor, now,
                action: str = "appraise_agree") -> ScoreEntry:

@@ -1,17 +1,20 @@
 """What the appraisal page of one unit and field shows: every item with its stages, the unit's explanation
 and evidence (with its files, to open inline or download), its history and its comment count, loaded in a
-constant number of queries whatever the number of items."""
+constant number of queries whatever the number of items. What the reader may see of the field is
+:func:`portal.unitfile.readers.visibility`."""
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from portal.appraisal.domain import ADJUSTMENTS, can_see, council_scored, final_entry, relation
-from portal.appraisal.services import entries_by_stage
+from portal.appraisal.domain import council_scored
 from portal.assessments.models import Explanation, ScoreEntry
 from portal.criteria.models import Criterion
 from portal.criteria.nodes import children_of, walk
 from portal.criteria.tree import ordered
 from portal.extensions import db
+from portal.unitfile.domain import ADJUSTMENTS, final_entry
+from portal.unitfile.entries import entries_by_stage
+from portal.unitfile.explanations import explanations_of
 from portal.years.domain import N_
 
 ADJUSTMENTS_TITLE = N_("Điểm cộng, điểm trừ")
@@ -26,7 +29,7 @@ class AppraisalItem:
     documents: list = field(default_factory=list)    # attached at self-assessment
     added: list = field(default_factory=list)        # added with the explanation (tài liệu bổ sung)
     entry: ScoreEntry | None = None                  # the entry of the round being edited (for the form)
-    history: object = None                           # portal.appraisal.history.ItemHistory
+    history: object = None                           # portal.unitfile.history.ItemHistory
     comments: object = None                          # portal.comments.counts.ItemCount
 
     @property
@@ -69,8 +72,7 @@ def field_items(assessment, field_code: str, round_no: int, evidence: dict, *, a
     """The field's nodes in tree order, each leaf with its self, round-1 and round-2 entries."""
     criteria = field_criteria(assessment, field_code)
     stages = entries_by_stage([assessment.id]).get(assessment.id, {})
-    explanations = {e.criterion_id: e for e in db.session.scalars(select(Explanation).where(
-        Explanation.assessment_id == assessment.id))}
+    explanations = explanations_of(assessment.id)
     children = children_of(criteria, order=None)
     ids = {c.id for c in criteria}
     roots = [c for c in criteria if c.parent_id not in ids and c.kind != "field"]
@@ -85,15 +87,3 @@ def field_items(assessment, field_code: str, round_no: int, evidence: dict, *, a
         out.append(item)
     return out
 
-
-def visibility(user, assessment, field_code, fields, phase) -> dict:
-    """What this viewer may see of the field, from the one policy table (with the unit's round-1 state:
-    the unit sees its round-1 scores from the moment round 1 is closed for it)."""
-    role = user.role if getattr(user, "is_authenticated", False) else "anonymous"
-    rel = relation(role=role, actor_unit_id=getattr(user, "unit_id", None), unit_id=assessment.unit_id,
-                   field_code=field_code, assigned_fields=fields)
-    seen = {obj: can_see(rel, obj, phase, unit_status=assessment.status) for obj in
-            ("self_score", "round1_score", "internal_comment", "explanation", "final_score")}
-    seen["sent_comment"] = can_see(rel, "sent_comment", phase, sent=True, unit_status=assessment.status)
-    seen["round2_score"] = seen["final_score"]  # round 2 is shown under the final-score rule
-    return seen | {"relation": rel}

@@ -1,31 +1,31 @@
-"""Use cases of the two appraisal rounds and the unit's explanations (giải trình).
+"""Use cases of the two appraisal rounds.
 
 Round 1: members score every item of their fields (same inputs as the unit), a note is required where the
 score differs from the self-score, and may ask for an explanation; each member marks a field done. The chair
 closes round 1 for a unit: the unit then sees its round-1 scores, the comments sent to it and the flagged
 items. Round 2: the unit agrees or disagrees on flagged or contested items, explains and adds evidence, the
-leader submits; members re-appraise explained items; the chair finalises the unit. Nothing is overwritten:
-each stage is its own row and every change is audited."""
+leader submits (the unit's use cases, :mod:`portal.assessments.explanations`); members re-appraise explained
+items; the chair finalises the unit. Nothing is overwritten: each stage is its own row and every change is
+audited (:func:`portal.unitfile.entries.save_entry`)."""
 from datetime import datetime
 
 from sqlalchemy import select
 
-from portal.appraisal.domain import ADJUSTMENTS, COUNCIL_METHODS, council_scored, differs, field_of
+from portal.appraisal.domain import council_scored
 from portal.appraisal.models import FieldReview
 from portal.appraisal.round2 import explained_ids
-from portal.assessments.domain import ItemInput, N_, read_item_form
-from portal.assessments.models import Assessment, Explanation, ScoreEntry
-from portal.assessments.services import EditConflict, ItemInvalid, save_entry, stage_entry
+from portal.assessments.domain import N_, read_item_form
+from portal.assessments.models import Assessment, ScoreEntry
 from portal.audit.services import record
 from portal.criteria.models import Criterion
 from portal.extensions import db
 from portal.notifications.services import notify, portal_language, unit_user_ids
-from portal.text import clean_text
 from portal.local_time import format_local
+from portal.unitfile.domain import ADJUSTMENTS, differs, field_of
+from portal.unitfile.entries import ItemInvalid, entries_by_stage, save_entry, stage_entry
+from portal.unitfile.explanations import explanation_items
 from portal.years.windows import phase_window
 from portal.years.models import AssessmentYear
-
-__all__ = ["COUNCIL_METHODS", "ADJUSTMENTS"]  # re-exported for the pages and the board
 
 
 def save_round_item(assessment: Assessment, criterion: Criterion, round_no: int, form, *, expected_version: int,
@@ -128,7 +128,6 @@ def close_round1(assessment: Assessment, *, actor, now, reason: str | None = Non
     old = assessment.status
     assessment.status = "review_1_done"
     criteria = assessment.criteria_set.criteria
-    from portal.appraisal.services import entries_by_stage
     stages = entries_by_stage([assessment.id]).get(assessment.id, {})
     to_explain = len(explanation_items(assessment, criteria, stages))
     record("round1_close", "assessment", assessment.id, actor=actor, unit_id=assessment.unit_id,
@@ -157,56 +156,6 @@ def close_round1_for_year(year, *, actor, now) -> int:
         close_round1(assessment, actor=actor, now=now, reason=PHASE_CHANGE_REASON)
     db.session.flush()
     return len(files)
-
-
-def explanation_items(assessment: Assessment, criteria, stages) -> list[Criterion]:
-    """Items on which the unit may explain in round 2: flagged by the council, or appraised differently
-    from the self-score (contested)."""
-    out = []
-    for crit in criteria:
-        item = stages.get(crit.id, {})
-        r1, own = item.get("round1"), item.get("self")
-        if r1 is None:
-            continue
-        if r1.explanation_requested or differs(own.points if own else None, bool(own and own.not_applicable),
-                                               r1.points, r1.not_applicable):
-            out.append(crit)
-    return out
-
-
-def save_explanation(assessment: Assessment, criterion: Criterion, *, stance: str, text: str,
-                     expected_version: int, actor, now) -> Explanation:
-    """The unit's answer on one item: agree or disagree, and its explanation (required when disagreeing)."""
-    text = clean_text(text, multiline=True)  # NFC, no control or bidi characters
-    errors = {}
-    if stance not in ("agree", "disagree"):
-        errors["stance"] = N_("Hãy chọn đồng ý hoặc không đồng ý với điểm thẩm định.")
-    if stance == "disagree" and not text.strip():
-        errors["text"] = N_("Hãy viết nội dung giải trình khi không đồng ý.")
-    if errors:
-        raise ItemInvalid(ItemInput({}, None, False, "", text, errors))
-    row = db.session.scalar(select(Explanation).where(Explanation.assessment_id == assessment.id,
-                                                      Explanation.criterion_id == criterion.id))
-    if expected_version != (row.version if row else 0):
-        raise EditConflict(None, ItemInput({}, None, False, "", text, {}))
-    old = {"stance": row.stance, "text": row.text} if row else None
-    if row is None:
-        row = Explanation(assessment_id=assessment.id, criterion_id=criterion.id, stance=stance)
-        db.session.add(row)
-    row.stance, row.text, row.updated_by_id, row.updated_at = stance, text.strip(), actor.id, now
-    db.session.flush()
-    record("explanation", "explanation", row.id, actor=actor, unit_id=assessment.unit_id,
-           year_id=assessment.year_id, old=old, new={"stance": stance, "text": row.text, "criterion": criterion.code})
-    return row
-
-
-def submit_explanations(assessment: Assessment, *, actor, now) -> None:
-    """Chốt giải trình: the leader locks the unit's explanations."""
-    old = assessment.status
-    assessment.status = "explanation_submitted"
-    assessment.explanation_submitted_at, assessment.explanation_submitted_by_id = now, actor.id
-    record("explanation_submit", "assessment", assessment.id, actor=actor, unit_id=assessment.unit_id,
-           year_id=assessment.year_id, old={"status": old}, new={"status": assessment.status, "at": now})
 
 
 def finalize(assessment: Assessment, *, actor, now) -> None:

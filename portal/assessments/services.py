@@ -1,17 +1,15 @@
 """Use cases of a unit's self-assessment: load the workspace in a constant number of queries, save an item
-with optimistic locking and the deadline checked inside the write transaction, submit (chốt điểm tự chấm)."""
+(through the file's one versioned, audited write, :func:`portal.unitfile.entries.save_entry`) with the
+deadline checked inside the write transaction, submit (chốt điểm tự chấm)."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal.assessments.domain import (
     UNIT_METHODS,
-    ItemInput,
     Progress,
     honesty_flags,
     needs_explanation,
@@ -24,22 +22,7 @@ from portal.criteria.nodes import build_nodes
 from portal.extensions import db
 from portal.notifications.services import notify, portal_language, unit_user_ids
 from portal.scoring import Evaluation, ItemState, YearSettings, evaluate
-
-
-class ItemInvalid(Exception):
-    """The typed values do not score: the form comes back with the errors and the values as typed."""
-
-    def __init__(self, item: ItemInput):
-        super().__init__("invalid item input")
-        self.item = item
-
-
-class EditConflict(Exception):
-    """Someone saved the item after this form was loaded: both values are shown, the person chooses."""
-
-    def __init__(self, entry: ScoreEntry | None, item: ItemInput):
-        super().__init__("edit conflict")
-        self.entry, self.item = entry, item
+from portal.unitfile.entries import ItemInvalid, save_entry
 
 
 @dataclass
@@ -162,14 +145,6 @@ def load_workspace(assessment: Assessment, year, evidence_by_item: dict[int, lis
                      Progress(scored, total, without_evidence, flagged))
 
 
-def snapshot(entry: ScoreEntry | None) -> dict | None:
-    if entry is None:
-        return None
-    return {"inputs": entry.inputs, "points": entry.points, "not_applicable": entry.not_applicable,
-            "na_reason": entry.na_reason, "note": entry.note, "version": entry.version,
-            "explanation_requested": entry.explanation_requested} | ({"agreed": True} if entry.agreed else {})
-
-
 def save_self_item(assessment: Assessment, criterion: Criterion, form, *, expected_version: int,
                    actor, now: datetime) -> ScoreEntry:
     """Save one item's self-score. The caller has already checked the permission and the deadline in this
@@ -180,46 +155,6 @@ def save_self_item(assessment: Assessment, criterion: Criterion, form, *, expect
         raise ItemInvalid(item)
     return save_entry(assessment, criterion, "self", item, expected_version=expected_version, actor=actor,
                       now=now, action="self_score")
-
-
-def stage_entry(assessment_id: int, criterion_id: int, stage: str) -> ScoreEntry | None:
-    return db.session.scalar(select(ScoreEntry).where(
-        ScoreEntry.assessment_id == assessment_id, ScoreEntry.criterion_id == criterion_id,
-        ScoreEntry.stage == stage))
-
-
-def save_entry(assessment: Assessment, criterion: Criterion, stage: str, item: ItemInput, *, expected_version: int,
-               actor, now: datetime, action: str, extra: dict | None = None) -> ScoreEntry:
-    """Write one stage's entry of an item with optimistic locking and an audit row (old → new).
-
-    `expected_version` is the version the person's form was loaded with (0 for a new entry); a different
-    current version, or a concurrent writer caught at flush, raises EditConflict with the fresh entry."""
-    entry = stage_entry(assessment.id, criterion.id, stage)
-    if expected_version != (entry.version if entry else 0):
-        raise EditConflict(entry, item)
-    old = snapshot(entry)
-    if entry is None:
-        entry = ScoreEntry(assessment_id=assessment.id, criterion_id=criterion.id, stage=stage)
-        db.session.add(entry)
-    entry.inputs, entry.points = item.inputs, item.points
-    entry.not_applicable, entry.na_reason, entry.note = item.not_applicable, item.na_reason or None, item.note
-    for key, value in (extra or {}).items():
-        setattr(entry, key, value)
-    entry.updated_by_id, entry.updated_at = actor.id, now
-    try:
-        db.session.flush()
-    except (StaleDataError, IntegrityError):
-        db.session.rollback()
-        raise EditConflict(stage_entry(assessment.id, criterion.id, stage), item) from None
-    new = snapshot(entry)
-    if _without_version(old) != _without_version(new):
-        record(action, "score_entry", entry.id, actor=actor, unit_id=assessment.unit_id,
-               year_id=assessment.year_id, old=old, new=new | {"criterion": criterion.code, "stage": stage})
-    return entry
-
-
-def _without_version(snap: dict | None) -> dict:
-    return {k: v for k, v in (snap or {}).items() if k != "version"}
 
 
 def submit_self(assessment: Assessment, *, actor, now: datetime) -> None:

@@ -1,5 +1,5 @@
 """Ý kiến — who stands how to a thread, and who may write in it. Nothing here decides: the relation is
-`portal.appraisal.domain.relation`, visibility is `portal.appraisal.domain.can_see`, writing is
+`portal.unitfile.domain.relation`, visibility is `portal.unitfile.domain.can_see`, writing is
 `portal.years.domain.can_appraise` (the council) or `can_explain` (the unit). This module only gathers
 their inputs from the database (the member's effective fields, the phase window, the unit's deadline).
 
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from portal.appraisal.domain import can_see, field_of, relation
-from portal.appraisal.services import effective_fields
 from portal.policy.decisions import Decision, refuse
 from portal.policy.roles import COUNCIL_ROLES, UNIT_ROLES, Actor
 from portal.years import domain as rules
 from portal.policy.actors import actor_for
+from portal.unitfile.domain import can_see, field_of, relation
+from portal.unitfile.readers import effective_fields
 from portal.years.windows import unit_window
 
 COUNCIL_SIDE = frozenset({"assigned_member", "chair", "admin"})  # relations that read the council's view

@@ -9,13 +9,13 @@ from typing import NamedTuple
 
 from sqlalchemy import and_, case, func, select
 
-from portal.appraisal import domain as appraisal
 from portal.appraisal.models import AppraisalOverride, CouncilAssignment
 from portal.assessments.models import Assessment
 from portal.comments import access
 from portal.comments.models import Comment, CommentRead
 from portal.criteria.models import Criterion
 from portal.extensions import db
+from portal.unitfile import domain as unitfile
 from portal.years.models import AssessmentYear
 
 
@@ -42,7 +42,7 @@ def _fields_lookup(user, pairs):
     def fields(year_id, unit_id, unit_type):
         if unit_id == user.unit_id:
             return frozenset()  # never one's own agency
-        return appraisal.member_fields(assigned[year_id], overrides[(year_id, unit_id)], user_id=user.id,
+        return unitfile.member_fields(assigned[year_id], overrides[(year_id, unit_id)], user_id=user.id,
                                        unit_type=unit_type)
     return fields
 
@@ -66,9 +66,9 @@ def unread_counts(user, assessment_ids) -> dict[tuple[int, str | None], int]:
     fields = _fields_lookup(user, {(r[2], r[1]) for r in rows})
     out: dict[tuple[int, str | None], int] = defaultdict(int)
     for aid, unit_id, year_id, unit_type, phase, kind, field_code, visibility, n in rows:
-        rel = appraisal.relation(role=user.role, actor_unit_id=user.unit_id, unit_id=unit_id,
-                                 field_code=appraisal.field_of(kind, field_code),
-                                 assigned_fields=fields(year_id, unit_id, unit_type))
+        rel = unitfile.relation(role=user.role, actor_unit_id=user.unit_id, unit_id=unit_id,
+                                field_code=unitfile.field_of(kind, field_code),
+                                assigned_fields=fields(year_id, unit_id, unit_type))
         if access.visible(rel, visibility, phase):
             out[(aid, field_code)] += n  # key: the criterion's field (None for bonus/deduction items)
     return dict(out)
@@ -90,7 +90,7 @@ def counts_by_item(assessment_id: int, viewer, phase: str) -> dict[int, ItemCoun
     fields = access.member_fields(viewer, assessment) if rows else frozenset()
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for criterion_id, kind, field_code, visibility, n, m in rows:
-        rel = access.relation_for(viewer, assessment, appraisal.field_of(kind, field_code), fields)
+        rel = access.relation_for(viewer, assessment, unitfile.field_of(kind, field_code), fields)
         if access.visible(rel, visibility, phase):
             totals[criterion_id][0] += n
             totals[criterion_id][1] += int(m or 0)

@@ -2,7 +2,7 @@
 
 Visibility (read this first). Council comments are internal to the council by default. Only an explicit
 `send_to_unit` (after a preview) makes one visible to the unit; a unit's reply is visible to the council and
-the unit. Which comments a viewer gets is decided by `portal.appraisal.domain.can_see` alone, through
+the unit. Which comments a viewer gets is decided by `portal.unitfile.domain.can_see` alone, through
 `portal.comments.access` (internal → "internal_comment"; sent or unit reply → "sent_comment", sent=True).
 Fail closed: a comment whose parent the viewer cannot see is dropped with its replies (the write rules
 already prevent that case: only a reply whose parent was sent can be sent).

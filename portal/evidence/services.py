@@ -46,6 +46,8 @@ from portal.evidence.files import (  # noqa: F401  (re-exported: the public API)
 from portal.evidence.models import EvidenceDocument, EvidenceFile, ItemEvidence
 from portal.extensions import db
 from portal.text import fold_key
+from portal.unitfile.domain import field_of
+from portal.unitfile.readers import appraisal_actor
 from portal.policy.roles import COUNCIL_ROLES, Actor
 from portal.years import domain as years
 from portal.years.models import PhaseWindow
@@ -82,8 +84,6 @@ def reader_of(user, document: EvidenceDocument, year) -> Actor:
         Assessment.year_id == document.year_id, Assessment.unit_id == document.unit_id))
     if assessment is None:
         return actor
-    # The appraisal module owns the assignments (as in portal.policy.actors.actor_for).
-    from portal.appraisal.services import appraisal_actor
     fields = appraisal_actor(user, year, assessment).assigned_fields
     return Actor(role=actor.role, user_id=actor.user_id, agency_unit_id=actor.agency_unit_id,
                        assigned_fields=fields)
@@ -91,7 +91,6 @@ def reader_of(user, document: EvidenceDocument, year) -> Actor:
 
 def backed_fields(document_id: int) -> frozenset[str]:
     """The appraisal fields of the items a document backs (ADJ for a bonus or deduction item)."""
-    from portal.appraisal.domain import field_of
     rows = db.session.execute(select(Criterion.kind, Criterion.field_code).join(
         ItemEvidence, ItemEvidence.criterion_id == Criterion.id).where(ItemEvidence.document_id == document_id))
     return frozenset(field for field in (field_of(kind, code) for kind, code in rows) if field)

@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal.appraisal.services import entries_by_stage
+from portal.unitfile.entries import entries_by_stage
 from portal.assessments.models import Assessment, Explanation
 from portal.auth.models import User
 from portal.comments.models import Comment

@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal.appraisal.services import entries_by_stage
+from portal.unitfile.entries import entries_by_stage
 from portal.assessments.models import Assessment
 from portal.criteria.models import Criterion
 from portal.extensions import db

@@ -28,7 +28,7 @@ class Report:
 
 @dataclass(frozen=True)
 class Visibility:
-    """Which columns of a unit's appraisal result the reader may see (portal.appraisal.domain.can_see)."""
+    """Which columns of a unit's appraisal result the reader may see (portal.unitfile.domain.can_see)."""
 
     round1: bool = True
     final: bool = True

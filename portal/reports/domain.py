@@ -6,17 +6,17 @@ SQLAlchemy).
   each from the phase its content exists in; the bulk export (one PDF per unit, zipped) is the admin's.
 - A council member: the council's appraisal report only, and only once the results are published: every
   year-wide document shows every unit's points, its own agency's and fields it does not appraise among
-  them (portal.appraisal.domain.can_see_year_wide). Until then it sees its own fields on its pages.
+  them (portal.unitfile.domain.can_see_year_wide). Until then it sees its own fields on its pages.
 - A unit account: only its own unit's self-assessment report, and its own appraisal result once round 1
   is closed (explanation phase or later), showing only what the unit may see
-  (portal.appraisal.domain.can_see). Another unit's report is reported as missing (404), never as
+  (portal.unitfile.domain.can_see). Another unit's report is reported as missing (404), never as
   forbidden, so unit ids cannot be probed.
 
 Refusal order: role → own unit → phase → content not there yet (results not computed, no approval).
 """
 from dataclasses import dataclass
 
-from portal.appraisal.domain import can_see, can_see_year_wide
+from portal.unitfile.domain import can_see, can_see_year_wide
 from portal.policy.decisions import ALLOWED, Decision, refuse
 from portal.policy.roles import UNIT_ROLES, Actor, Role
 from portal.years.domain import PHASE_ORDER, Phase, as_phase, phase_index

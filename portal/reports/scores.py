@@ -6,7 +6,7 @@ previous stage's value (round 1 falls back to self, the final to round 2, then r
 from dataclasses import dataclass
 from decimal import Decimal
 
-from portal.appraisal.domain import final_entry
+from portal.unitfile.domain import final_entry
 from portal.assessments.models import STAGES
 from portal.criteria.nodes import build_nodes, children_of, walk
 from portal.scoring import Evaluation, ItemState, YearSettings, evaluate

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from openpyxl.utils import get_column_letter
 
-from portal.appraisal.services import entries_by_stage
+from portal.unitfile.entries import entries_by_stage
 from portal.reports import data_year, documents
 from portal.reports.scores import effective_entries, stage_evaluations
 from portal.reports.sheet import (

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from portal.appraisal.domain import can_see_year_wide
+from portal.unitfile.domain import can_see_year_wide
 from portal.scoring import Band, ScoringInputError, YearSettings, format_vi, parse_decimal, validate_bands
 from portal.scoring.settings import NO_SURVEY_POLICIES
 from portal.policy.decisions import ALLOWED, Decision, refuse

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from sqlalchemy import delete, func, insert, or_, select, type_coerce
 from sqlalchemy.types import NullType
 
-from portal.appraisal.domain import final_entry
+from portal.unitfile.domain import final_entry
 from portal.assessments.models import Assessment, ScoreEntry
 from portal.audit.models import AuditLog
 from portal.audit.services import record

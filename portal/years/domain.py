@@ -369,7 +369,7 @@ def can_view_results(actor: Actor, *, phase: PhaseLike, published: bool) -> Deci
     the public: only once published — the flag set *and* the year in published/archived (a year moved back
     hides them). A member's own agency and fields it does not appraise are in every result table, so
     before publication a member sees its own fields only, on the appraisal pages
-    (portal.appraisal.domain.can_see_year_wide says the same for every year-wide document).
+    (portal.unitfile.domain.can_see_year_wide says the same for every year-wide document).
     """
     phase = as_phase(phase)
     if actor.role in OVERSIGHT_ROLES:

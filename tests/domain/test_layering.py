@@ -306,3 +306,53 @@ def test_planted_offences_are_found_and_a_listed_one_is_not(planted):
 def test_an_exception_needs_a_reason():
     with pytest.raises(AssertionError):
         Floors({"floors": [], "allowed": [{"from": "a", "to": "b", "kind": "upward", "reason": " "}]})
+
+
+# ------------------------------------------------------------------ the unit's side never imports the council's
+
+#: Areas that never import another one, whatever the floors allow: the unit's file has one core below both
+#: of its sides (portal.unitfile), so the unit's side needs nothing of the council's (issue 18).
+NEVER = (("portal.assessments", "portal.appraisal"),)
+
+
+def _within(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def forbidden(imports: list[Import], rules=NEVER) -> list[str]:
+    """The imports, at module level or inside a function, from an area into one it must never import."""
+    return sorted(str(imp) for imp in imports for source, target in rules
+                  if _within(imp.source, source) and _within(imp.target, target))
+
+
+def test_the_units_side_never_imports_the_councils_side(house):
+    _modules, imports = house
+    assert forbidden(imports) == []
+
+
+PLANTED_SIDES = {
+    "portal/__init__.py": "",
+    "portal/unitfile/__init__.py": "",
+    "portal/unitfile/entries.py": "from portal.assessments.models import Entry\n",
+    "portal/assessments/__init__.py": "",
+    "portal/assessments/models.py": "",
+    "portal/assessments/views.py": "from portal.appraisal.pages import visibility\nfrom portal.unitfile import entries\n",
+    "portal/assessments/explain.py": "def f():\n    from portal.appraisal import rounds\n",
+    "portal/assessments/listeners.py": "import portal.appraisal\n",
+    "portal/assessments_extra.py": "import portal.appraisal.rounds\n",       # another package: not the unit's side
+    "portal/appraisal/__init__.py": "",
+    "portal/appraisal/pages.py": "from portal.assessments.models import Entry\n",  # the council may read the unit's
+    "portal/appraisal/rounds.py": "",
+}
+
+
+def test_a_planted_import_of_the_councils_side_is_found(tmp_path):
+    for name, text in PLANTED_SIDES.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    _modules, imports = house_imports(tmp_path)
+    assert forbidden(imports) == [
+        "portal.assessments.explain:2 imports portal.appraisal.rounds (inside a function)",
+        "portal.assessments.listeners:1 imports portal.appraisal (at module level)",
+        "portal.assessments.views:1 imports portal.appraisal.pages (at module level)",
+    ]

@@ -206,7 +206,7 @@ def test_year_wide_documents_follow_the_visibility_table(phase):
     phase, checked above); everyone else — a council member too, whose own agency is in every one of them —
     only the final points, and only once published; the full score matrix and a unit's internal result page
     (self-scores of every field) never."""
-    from portal.appraisal.domain import YEAR_WIDE, can_see_year_wide
+    from portal.unitfile.domain import YEAR_WIDE, can_see_year_wide
     published = phase in ("published", "archived")
     for document in YEAR_WIDE:
         assert can_see_year_wide(Actor("admin"), document, phase)

@@ -477,7 +477,7 @@ def test_history_writes_decimals_the_way_of_the_interface_language(app, lang, va
     from flask import session
     from flask_babel import refresh
 
-    from portal.appraisal.history import describe_change
+    from portal.unitfile.history import describe_change
     from portal.web.filters import forget_request_i18n
     with app.test_request_context("/"):
         session["lang"] = lang

@@ -6,7 +6,7 @@ internal comment to someone the policy hides it from. A route added without a pr
 import pytest
 from sqlalchemy import func, select
 
-from portal.appraisal.domain import can_see
+from portal.unitfile.domain import can_see
 from portal.comments import access
 from portal.comments.models import Comment
 from portal.extensions import db

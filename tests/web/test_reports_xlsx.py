@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from portal.appraisal.services import entries_by_stage
+from portal.unitfile.entries import entries_by_stage
 from portal.assessments.models import Assessment, ScoreEntry
 from portal.criteria.models import Criterion
 from portal.extensions import db

@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from bench.world import build_year
-from portal.appraisal.domain import final_entry
+from portal.unitfile.domain import final_entry
 from portal.assessments.models import Assessment, ScoreEntry
 from portal.auth.models import User
 from portal.criteria.models import CriteriaSet, Criterion

@@ -114,7 +114,7 @@ def test_one_audit_row_per_successful_change_and_none_for_a_refused_one(app, wor
 
 
 def test_a_failure_between_the_change_and_its_audit_row_leaves_nothing(app, world, monkeypatch):
-    import portal.assessments.services as services
+    import portal.unitfile.entries as services  # the one audited write of a score entry
     calls = {"n": 0}
 
     def failing_record(*args, **kwargs):

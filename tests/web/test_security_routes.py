@@ -186,7 +186,7 @@ def test_every_route_is_in_the_matrix_with_the_guard_it_declares(app):
 
 def test_the_guards_fail_closed(app, monkeypatch):
     """A policy lookup that raises denies (500, nothing shown), it never falls through to the page."""
-    import portal.appraisal.domain as policy
+    import portal.unitfile.domain as policy
 
     class Broken(dict):
         def __getitem__(self, key):

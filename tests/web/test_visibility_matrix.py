@@ -1,5 +1,5 @@
 """The visibility matrix of issue 6, through the real pages and the comment endpoints, against the one policy
-table (portal.appraisal.domain.POLICY):
+table (portal.unitfile.domain.POLICY):
 
     relation (own unit, other unit, assigned member, unassigned member — also the member of the unit's own
     agency —, chair, admin, anonymous)
@@ -22,7 +22,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from portal.appraisal.domain import MOMENTS, OBJECTS, POLICY, RELATIONS, can_see
+from portal.unitfile.domain import MOMENTS, OBJECTS, POLICY, RELATIONS, can_see
 from portal.assessments.models import Explanation, ScoreEntry
 from portal.comments.models import Comment
 from portal.db import utcnow

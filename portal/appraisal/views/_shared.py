@@ -2,12 +2,11 @@
 from flask import abort
 from flask_login import current_user
 
-from portal.appraisal.board import viewer_fields
-from portal.appraisal.pages import field_node, visibility
-from portal.appraisal.services import appraisal_actor
+from portal.appraisal.pages import field_node
 from portal.assessments.models import Assessment
 from portal.extensions import db
 from portal.policy.decisions import refuse
+from portal.unitfile.readers import appraisal_actor, viewer_fields, visibility
 from portal.years import domain as rules
 from portal.years.models import AssessmentYear
 from portal.years.windows import unit_window

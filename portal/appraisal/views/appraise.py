@@ -9,8 +9,8 @@ from flask_login import current_user
 from portal.appraisal import bp
 from portal.appraisal.board import ROW_FILTERS, build, filter_rows
 from portal.appraisal.decisions import agree_item
-from portal.appraisal.history import histories, history_xlsx
-from portal.appraisal.pages import field_criteria, field_items, visibility
+from portal.appraisal.history_xlsx import history_xlsx
+from portal.appraisal.pages import field_criteria, field_items
 from portal.appraisal.round2 import explained_ids, only_explained
 from portal.appraisal.rounds import (
     all_fields_done,
@@ -19,16 +19,19 @@ from portal.appraisal.rounds import (
     finalize,
     save_round_item,
 )
-from portal.appraisal.services import appraisal_actor
 from portal.appraisal.views._shared import COUNCIL, appraise_decision, load_file
 from portal.assessments.models import Explanation
-from portal.assessments.services import EditConflict, ItemInvalid, set_criteria
+from portal.assessments.services import set_criteria
 from portal.auth.models import User
 from portal.comments.counts import counts_by_item
 from portal.criteria.models import Criterion
 from portal.db import utcnow
 from portal.evidence.services import evidence_by_item
 from portal.extensions import db
+from portal.unitfile.domain import field_of
+from portal.unitfile.entries import EditConflict, ItemInvalid
+from portal.unitfile.history import histories
+from portal.unitfile.readers import appraisal_actor, visibility
 from portal.units.types import type_codes
 from portal.web.filters import format_datetime
 from portal.web.messages import tr
@@ -250,7 +253,6 @@ def history_export(assessment_id: int):
     who and when, and every change) as XLSX, for the chair, the admin and members on their fields."""
     assessment, year, _f, fields = load_file(assessment_id)
     criteria = [c for c in set_criteria(assessment.criteria_set_id) if c.kind in ("item", "adjustment")]
-    from portal.appraisal.domain import field_of
     rows = []
     by_rel: dict = {}
     for crit in criteria:

@@ -4,10 +4,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from portal.appraisal.pages import visibility
 from portal.assessments.models import Assessment
 from portal.extensions import db
 from portal.policy.actors import actor_for
+from portal.unitfile.readers import visibility
 from portal.units.models import Unit
 from portal.years import domain as rules
 from portal.years.models import AssessmentYear

@@ -10,13 +10,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.appraisal.history import histories
-from portal.appraisal.pages import visibility
-from portal.appraisal.rounds import explanation_items, save_explanation, submit_explanations
-from portal.appraisal.services import entries_by_stage
 from portal.assessments import bp
+from portal.assessments.explanations import save_explanation, submit_explanations
 from portal.assessments.models import Explanation
-from portal.assessments.services import EditConflict, ItemInvalid, set_criteria
+from portal.assessments.services import set_criteria
 from portal.assessments.views._shared import load_file
 from portal.comments.counts import counts_by_item
 from portal.comments.web import build_thread, outline_level, record_visit
@@ -25,6 +22,10 @@ from portal.criteria.tree import ordered
 from portal.db import utcnow
 from portal.evidence.services import evidence_by_item
 from portal.extensions import db
+from portal.unitfile.entries import EditConflict, ItemInvalid, entries_by_stage
+from portal.unitfile.explanations import explanation_items
+from portal.unitfile.history import histories
+from portal.unitfile.readers import visibility
 from portal.web.messages import tr
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import authenticated

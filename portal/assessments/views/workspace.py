@@ -6,13 +6,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal.appraisal.history import histories
-from portal.appraisal.pages import visibility
-from portal.appraisal.services import entries_by_stage
 from portal.assessments import bp
 from portal.assessments.models import Assessment
 from portal.assessments.views._shared import PHASE, edit_decision, load_file, refusal_text
-from portal.assessments.services import EditConflict, ItemInvalid, load_workspace, save_self_item, submit_self
+from portal.assessments.services import load_workspace, save_self_item, submit_self
 from portal.auth.models import User
 from portal.comments.counts import counts_by_item
 from portal.criteria.models import Criterion
@@ -20,6 +17,10 @@ from portal.db import utcnow
 from portal.evidence.services import evidence_by_item
 from portal.extensions import db
 from portal.policy.roles import UNIT_ROLES
+from portal.unitfile.domain import field_of
+from portal.unitfile.entries import EditConflict, ItemInvalid, entries_by_stage
+from portal.unitfile.history import histories
+from portal.unitfile.readers import viewer_fields, visibility
 from portal.units.models import Unit
 from portal.units.types import sort_key
 from portal.web.filters import format_datetime
@@ -31,8 +32,6 @@ from portal.policy.actors import actor_for
 from portal.policy.refusals import phase_label
 from portal.years.models import AssessmentYear
 from portal.years.services import active_year
-from portal.appraisal.board import viewer_fields
-from portal.appraisal.domain import field_of
 
 #: The workspace draws an item's table of steps only from two visible steps on (templates/assessments/_macros.html)
 WORKSPACE_HISTORY_STEPS = 2

@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.assessments import bp
-from portal.assessments.services import EditConflict, ItemInvalid, load_workspace, save_self_item
+from portal.assessments.services import load_workspace, save_self_item
 from portal.assessments.views._shared import PHASE, edit_decision, load_file
 from portal.assessments.xlsx import export_workbook, parse_workbook
 from portal.db import utcnow
 from portal.evidence.services import evidence_by_item
 from portal.extensions import db
+from portal.unitfile.entries import EditConflict, ItemInvalid
 from portal.web import pending
 from portal.web.htmx import redirect_after_post, render
 from portal.web.permissions import authenticated

@@ -3,33 +3,32 @@ explanation, round 2 and the final appraised score, each with who and when, and 
 before them (old → new). Nothing is overwritten: each stage is its own row and each save writes an audit
 row, so the history is read, never reconstructed.
 
-What a reader gets is filtered by the one policy table (:func:`portal.appraisal.domain.can_see`): a unit
+What a reader gets is filtered by the one policy table (:func:`portal.unitfile.domain.can_see`): a unit
 sees its own self-scores and explanations, its round-1 scores once round 1 is closed for it, round 2 and
 the final score only once published; and it reads "Hội đồng thẩm định" where the council acted, never a
-member's name (as in the comment threads). The same rows feed the XLSX export of the unit's history.
+member's name (as in the comment threads). The unit's workspace and explanation page, the council's
+appraisal page and its XLSX export of a unit's history (:mod:`portal.appraisal.history_xlsx`) read the
+same rows.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from typing import NamedTuple
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import select
 
-from portal.appraisal.domain import can_see, final_entry
 from portal.assessments.models import COUNCIL_STAGES, Explanation, ScoreEntry
 from portal.audit.models import AuditLog
 from portal.auth.models import User
 from portal.extensions import db
-from portal.spreadsheet import append_values, bold_header, finish_sheet, workbook_bytes
+from portal.unitfile.domain import can_see, final_entry
+from portal.unitfile.entries import entries_by_stage
+from portal.unitfile.explanations import explanations_of
 from portal.web.filters import format_points, plural_n
-from portal.local_time import zone
 from portal.years.domain import N_
 
 #: The five steps of an item's history, in order, with the policy object that decides who sees each.
@@ -187,11 +186,9 @@ def histories(assessment, criteria, *, rel: str, phase: str, stages: dict | None
     keeps its latest CHANGES_SHOWN changes and their count (every change with ``all_changes``)."""
     from flask import url_for
     if stages is None:
-        from portal.appraisal.services import entries_by_stage
         stages = entries_by_stage([assessment.id]).get(assessment.id, {})
     with_steps = shown_steps(rel, phase, assessment.status) >= min_steps
-    explanations = {e.criterion_id: e for e in db.session.scalars(select(Explanation).where(
-        Explanation.assessment_id == assessment.id))} if with_steps else {}
+    explanations = explanations_of(assessment.id) if with_steps else {}
     audit = audit_changes(assessment)
     ids = {row.actor_id for rows in audit.values() for row in rows}
     if with_steps:
@@ -212,72 +209,6 @@ def histories(assessment, criteria, *, rel: str, phase: str, stages: dict | None
                                        criterion_id=crit.id)
         result[crit.id] = history
     return result
-
-
-# ------------------------------------------------------------------------------------------------ XLSX
-
-def _points(entry):
-    """A score cell: the points as a number (shown with 2 decimals), "Không áp dụng", or empty."""
-    if entry is None:
-        return None
-    if entry.not_applicable:
-        return _("Không áp dụng")
-    return entry.points
-
-
-def _change_cell(values: dict | None):
-    """One side of an audited change: plain points stay a number, anything else is described."""
-    if values and values.get("points") not in (None, "") and not values.get("not_applicable") \
-            and "stance" not in values:
-        return Decimal(str(values["points"]))
-    return describe_change(values)
-
-
-def history_xlsx(title: str, items: list[tuple[object, ItemHistory]]) -> bytes:
-    """The unit's history as a workbook: one row per item with the five steps (value, who, when), then a
-    second sheet with every audited change. Formula-looking text is neutralised."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Lịch sử")[:31]
-    append_values(sheet, [title])
-    sheet["A1"].font = Font(bold=True, size=13)
-    head = [_("Mã"), _("Nội dung")]
-    for _key, label, _obj in STEPS:
-        head += [_(label), _("Người thực hiện"), _("Thời điểm")]
-    head += [_("Nhận xét / giải trình")]
-    append_values(sheet, head)
-    bold_header(sheet[2], shaded=True, wrap=True)
-    for crit, history in items:
-        row = [crit.code, crit.title]
-        notes = []
-        for step in history.steps:
-            if step.key == "explanation":
-                value = "" if step.explanation is None else (
-                    _("Đồng ý") if step.explanation.stance == "agree" else _("Không đồng ý"))
-                if step.explanation is not None and step.explanation.text:
-                    notes.append(_("Giải trình: %(text)s", text=step.explanation.text))
-            else:
-                value = _points(step.entry)
-                if step.key in COUNCIL_STAGES and step.entry is not None and step.entry.note:
-                    notes.append(f"{step.label}: {step.entry.note}")
-            row += [value, step.who or "", step.when]
-        row.append("\n".join(notes))
-        append_values(sheet, row)
-    for letter, width in zip("ABCDEFGHIJKLMNOPQR", (8, 48) + (10, 20, 16) * 5 + (50,)):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "C3"
-    finish_sheet(sheet, header_row=2, zone=zone())
-    changes = book.create_sheet(_("Các lần thay đổi")[:31])
-    append_values(changes, [_("Mã"), _("Bước"), _("Người thực hiện"), _("Thời điểm"), _("Trước"), _("Sau")])
-    bold_header(changes[1])
-    for crit, history in items:
-        for change in history.changes:
-            append_values(changes, (crit.code, change.label, change.who or "", change.when,
-                                    _change_cell(change.old), _change_cell(change.new)))
-    for letter, width in zip("ABCDEF", (8, 18, 24, 16, 30, 30)):
-        changes.column_dimensions[letter].width = width
-    finish_sheet(changes, header_row=1, zone=zone())
-    return workbook_bytes(book)
 
 
 def describe_change(values: dict | None) -> str:
