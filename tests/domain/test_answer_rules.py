@@ -18,8 +18,8 @@ PENDING: set[str] = {
     "portal/criteria/views/_shared.py", "portal/criteria/views/items.py", "portal/criteria/views/sets.py",
     "portal/reports/views/reports.py",
     "portal/results/views/approval.py", "portal/results/views/correction.py", "portal/results/views/results.py",
-    "portal/results/views/settings.py", "portal/results/views/survey.py", "portal/setup/views/lineage.py",
-    "portal/setup/views/opening.py", "portal/units/views/units.py", "portal/users/views/users.py",
+    "portal/results/views/settings.py", "portal/results/views/survey.py",
+    "portal/units/views/units.py", "portal/users/views/users.py",
     "portal/years/views/progress.py", "portal/years/views/years.py",
 }
 
