@@ -19,7 +19,6 @@ PENDING: set[str] = {
     "portal/reports/views/reports.py",
     "portal/results/views/approval.py", "portal/results/views/correction.py", "portal/results/views/results.py",
     "portal/results/views/settings.py", "portal/results/views/survey.py",
-    "portal/years/views/progress.py", "portal/years/views/years.py",
 }
 
 
