@@ -32,7 +32,7 @@ from portal.evidence.services import (
 from portal.evidence.kinds import MIME_TYPES
 from portal.evidence.views.library import document_card, open_document, refusal
 from portal.extensions import db
-from portal.web.htmx import is_htmx, redirect_after_post
+from portal.web.htmx import Refusal, is_htmx, redirect_after_post
 from portal.web.permissions import authenticated
 from portal.years.models import AssessmentYear
 
@@ -46,9 +46,10 @@ def _uploaded(lib, doc, count: int):
     return document_card(lib, load_document(doc.id), saved_id=doc.id)
 
 
-def _refused(lib, doc_id: int, message: str, status: int = 422):
-    db.session.rollback()
-    return document_card(lib, load_document(doc_id), status=status, file_errors={doc_id: message})
+def _refused(lib, doc_id: int, message: str, status: int = 422) -> Refusal:
+    """The refusal answered, after the rollback, by the document's card with the reason under its files."""
+    return Refusal(answer=lambda: document_card(lib, load_document(doc_id), status=status,
+                                                file_errors={doc_id: message}))
 
 
 @bp.route("/documents/<int:document_id>/files", methods=["POST"])
@@ -60,7 +61,7 @@ def upload(document_id: int):
     try:
         rows = add_files(doc, flask_request.files.getlist("files"), actor=current_user, now=utcnow())
     except UploadRefused as err:
-        return _refused(lib, doc.id, err.message)
+        raise _refused(lib, doc.id, err.message)
     db.session.commit()
     return _uploaded(lib, doc, len(rows))
 
@@ -73,11 +74,12 @@ def _open_file(file_id: int):
     return row, doc, lib
 
 
-def _current_or_conflict(row, lib, doc):
+def _current_or_conflict(row, lib, doc) -> None:
+    """A file replaced meanwhile: 409, the card with the reason."""
     if is_current(row):
-        return None
+        return
     message = _("Tệp này đã có phiên bản mới hơn. Hãy tải lại trang rồi thao tác trên phiên bản mới nhất.")
-    return _refused(lib, doc.id, message, status=409)
+    raise _refused(lib, doc.id, message, status=409)
 
 
 @bp.route("/files/<int:file_id>/replace", methods=["POST"])
@@ -86,13 +88,11 @@ def replace(file_id: int):
     row, doc, lib = _open_file(file_id)
     if not lib.upload:
         return refusal(lib.upload, lib.year.phase)
-    conflict = _current_or_conflict(row, lib, doc)
-    if conflict is not None:
-        return conflict
+    _current_or_conflict(row, lib, doc)
     try:
         replace_file(row, flask_request.files.get("file"), actor=current_user, now=utcnow())
     except UploadRefused as err:
-        return _refused(lib, doc.id, err.message)
+        raise _refused(lib, doc.id, err.message)
     db.session.commit()
     if not is_htmx():
         flash(_("Đã thay thế tệp; bản cũ vẫn được lưu trong mục phiên bản trước."), "success")
@@ -106,9 +106,7 @@ def remove(file_id: int):
     row, doc, lib = _open_file(file_id)
     if not lib.upload:
         return refusal(lib.upload, lib.year.phase)
-    conflict = _current_or_conflict(row, lib, doc)
-    if conflict is not None:
-        return conflict
+    _current_or_conflict(row, lib, doc)
     delete_file(row, actor=current_user, now=utcnow())
     db.session.commit()
     if not is_htmx():

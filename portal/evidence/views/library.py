@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, current_app, flash, make_response, request, url_for
+from flask import abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 
 from portal.db import utcnow
@@ -36,10 +35,10 @@ from portal.evidence.services import (
     update_document,
 )
 from portal.extensions import db
-from portal.policy.roles import UNIT_ROLES
+from portal.policy.viewer import Viewer
 from portal.units.models import Unit
 from portal.web.filters import format_datetime
-from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.web.htmx import Refusal, is_htmx, redirect_after_post, render
 from portal.web.permissions import authenticated
 from portal.policy.decisions import REASON_MESSAGES, Decision
 from portal.years.domain import PHASE_LABELS, as_phase
@@ -49,6 +48,8 @@ from portal.years.services import active_year
 TEMPLATE = "evidence/library.html"
 # What the file pickers offer; the server decides by content anyway.
 ACCEPT = ".pdf,.doc,.docx,.xls,.xlsx,.odt,.ods,.jpg,.jpeg,.png"
+#: The search box swaps the document list; any other htmx target gets the whole page.
+SEARCH_TARGETS = {"document-list": "document_list"}
 
 
 @bp.app_template_filter("filesize")
@@ -79,7 +80,8 @@ class Library:
 
     @property
     def url(self) -> str:
-        if current_user.role in UNIT_ROLES and current_user.unit_id == self.unit.id:
+        viewer = Viewer(actor_of(current_user))
+        if viewer.is_unit and viewer.actor.unit_id == self.unit.id:
             return url_for("evidence.library")
         return url_for("evidence.unit_library", unit_id=self.unit.id)
 
@@ -128,21 +130,13 @@ def _context(lib: Library, **extra) -> dict:
     return ctx
 
 
-def library_page(lib: Library, *, status: int = 200, block: str | None = None, q: str | None = None,
+def library_page(lib: Library, *, status: int = 200, targets: dict | None = None, q: str | None = None,
                  new_form: DocumentForm | None = None, files_error: str | None = None, **extra):
     q = request.args.get("q", "") if q is None else q
     documents = search_documents(lib.unit.id, lib.year.id, q)
-    return render(TEMPLATE, block=block, status=status, q=q, documents=documents,
+    return render(TEMPLATE, targets=targets, status=status, q=q, documents=documents,
                   backing=backed_items(d.id for d in documents), files_error=files_error,
                   new_form=new_form or DocumentForm(formdata=None), **_context(lib, **extra))
-
-
-def fragments(blocks: list[str], status: int = 200, **ctx):
-    """Several blocks of the library template in one htmx response (the first swaps, others go OOB)."""
-    body = "".join(render_block(TEMPLATE, block, **ctx) for block in blocks)
-    response = make_response(body, status)
-    response.vary.add("HX-Request")
-    return response
 
 
 def document_card(lib: Library, document, *, status: int = 200, **extra):
@@ -150,7 +144,7 @@ def document_card(lib: Library, document, *, status: int = 200, **extra):
     if not is_htmx():
         return library_page(lib, status=status, q="", **extra)
     ctx = _context(lib, doc=document, backing=backed_items([document.id]), quota_oob=True, **extra)
-    return fragments(["document_row", "library_quota"], status, **ctx)
+    return render(TEMPLATE, block=("document_row", "library_quota"), status=status, **ctx)
 
 
 # --------------------------------------------------------------------------------------------- pages
@@ -161,25 +155,22 @@ def document_card(lib: Library, document, *, status: int = 200, **extra):
 def library():
     """Unit staff and leaders: their unit's library. Admin and council: the list of units."""
     year = active_year()
-    if current_user.role in UNIT_ROLES:
-        lib = open_library(current_user.unit_id, year)
-        return library_page(lib, block=_search_block())
+    actor = actor_of(current_user)
+    if Viewer(actor).is_unit:
+        lib = open_library(actor.unit_id, year)
+        return library_page(lib, targets=SEARCH_TARGETS)
     units = list(db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.unit_type, Unit.name)))
-    seen = year is not None and can_view_library(actor_of(current_user), unit_id=None, phase=year.phase)
+    seen = year is not None and can_view_library(actor, unit_id=None, phase=year.phase)
     wait = year is not None and not seen and seen.reason == "wrong_phase"
     return render("evidence/units.html", units=units, year=year, wait=wait,
                   note=None if seen or year is None else reason_text(seen, year.phase))
-
-
-def _search_block() -> str | None:
-    return "document_list" if request.headers.get("HX-Target") == "document-list" else None
 
 
 @bp.route("/units/<int:unit_id>")
 @authenticated
 def unit_library(unit_id: int):
     lib = open_library(unit_id, active_year())
-    return library_page(lib, block=_search_block())
+    return library_page(lib, targets=SEARCH_TARGETS)
 
 
 @bp.route("/units/<int:unit_id>/documents", methods=["POST"])
@@ -204,7 +195,11 @@ def create(unit_id: int):
         else:
             db.session.commit()
             return _created(lib, document)
-    db.session.rollback()
+    raise Refusal(answer=lambda: _not_created(lib, form, files_error))
+
+
+def _not_created(lib: Library, form: DocumentForm, files_error: str | None):
+    """The create form again (htmx) or the page, with what was typed and why it was not saved (422)."""
     if is_htmx():
         return render(TEMPLATE, block="new_document", status=422, new_form=form, files_error=files_error,
                       **_context(lib))
@@ -220,7 +215,7 @@ def _created(lib: Library, document):
     ctx = _context(lib, new_form=DocumentForm(formdata=None), files_error=None, created_message=message,
                    documents=documents, backing=backed_items(d.id for d in documents), q="",
                    quota_oob=True, list_oob=True, saved_id=document.id)
-    return fragments(["new_document", "document_list", "library_quota"], **ctx)
+    return render(TEMPLATE, block=("new_document", "document_list", "library_quota"), **ctx)
 
 
 # -------------------------------------------------------------------------------------------- a card
@@ -259,8 +254,7 @@ def edit(document_id: int):
             flash(_("Đã lưu tài liệu."), "success")
             return redirect_after_post(lib.url + f"#doc-{doc.id}")
         return document_card(lib, doc, saved_id=doc.id)
-    db.session.rollback()
-    return document_card(lib, doc, status=422, edit_id=doc.id, edit_form=form)
+    raise Refusal(answer=lambda: document_card(lib, doc, status=422, edit_id=doc.id, edit_form=form))
 
 
 @bp.route("/documents/<int:document_id>/delete", methods=["POST"])
@@ -272,12 +266,12 @@ def delete(document_id: int):
     try:
         delete_document(doc, actor=current_user, now=utcnow())
     except EvidenceInUse as err:
-        db.session.rollback()
         message = _("Tài liệu đang là minh chứng cho tiêu chí %(codes)s. Hãy gỡ tài liệu khỏi các tiêu chí "
                     "đó trong hồ sơ tự đánh giá trước khi xóa.", codes=", ".join(err.codes))
-        return document_card(lib, doc, status=409, row_errors={doc.id: message})
+        doc_id = doc.id
+        raise Refusal(answer=lambda: document_card(lib, doc, status=409, row_errors={doc_id: message}))
     db.session.commit()
     if not is_htmx():
         flash(_("Đã xóa tài liệu. Nếu xóa nhầm, hãy liên hệ Sở Nội vụ để khôi phục."), "success")
         return redirect_after_post(lib.url)
-    return fragments(["library_quota"], **_context(lib, quota_oob=True))
+    return render(TEMPLATE, block="library_quota", **_context(lib, quota_oob=True))

@@ -4,13 +4,14 @@ from flask_login import current_user
 
 from portal.guide import bp
 from portal.guide.content import BY_ROLE, BY_SLUG, HELP_AT, ROLES, YEAR
+from portal.policy.actors import actor_for
 from portal.web.htmx import render
 from portal.web.permissions import public
 
 
 def own_guide():
-    """The guide page of the signed-in person's role, or None."""
-    return BY_ROLE.get(current_user.role) if current_user.is_authenticated else None
+    """The guide page of the signed-in person's role, or None (signed out: the actor is anonymous)."""
+    return BY_ROLE.get(str(actor_for(current_user).role))
 
 
 def help_url() -> str:

@@ -10,7 +10,8 @@ from portal.assessments.models import Assessment
 from portal.db import utcnow
 from portal.extensions import db
 from portal.home import bp
-from portal.policy.roles import COUNCIL_ROLES, UNIT_ROLES
+from portal.policy.actors import actor_for
+from portal.policy.viewer import Viewer
 from portal.web.htmx import render
 from portal.web.permissions import authenticated, public
 from portal.web.redirects import safe_next
@@ -45,12 +46,12 @@ def index():
     unit = current_user.unit
     work = {}
     if year is not None:
-        if current_user.role in UNIT_ROLES and unit is not None:
+        viewer = Viewer(actor_for(current_user))
+        if viewer.is_unit and unit is not None:
             work = _unit_work(year, unit.id)
-        elif current_user.role in COUNCIL_ROLES and \
-                rules.phase_index(year.phase) >= rules.phase_index("review_1"):
+        elif viewer.is_council and rules.phase_index(year.phase) >= rules.phase_index("review_1"):
             work = _council_work(year)
-        elif current_user.role == "admin" and rules.is_working_phase(year.phase):
+        elif viewer.is_secretariat and rules.is_working_phase(year.phase):
             work = {"banner": banner_state(year, None, year.phase, utcnow())}
     return render("home/index.html", year=year, counts=counts, unit=unit, work=work,
                   phase_text=phase_label(year.phase) if year else None)

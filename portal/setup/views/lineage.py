@@ -15,7 +15,7 @@ from portal.setup.forms import LineageForm, RosterRemoveForm
 from portal.units.lineage_rules import LINEAGE_KINDS
 from portal.units.lineage import LineageError, add_predecessor, predecessors_of, remove_predecessor
 from portal.units.models import Unit, UnitLineage
-from portal.web.htmx import redirect_after_post, render
+from portal.web.htmx import Refusal, redirect_after_post, render
 from portal.web.permissions import roles
 from portal.years.lookup import load_year
 
@@ -68,8 +68,7 @@ def lineage(year_id: int, unit_id: int):
         return _page(year, unit)
     form = _form(unit, LineageForm())
     if not form.validate_on_submit() or form.kind.data not in LINEAGE_KINDS:
-        db.session.rollback()
-        return _page(year, unit, form=form, status=422)
+        raise Refusal(answer=lambda: _page(year, unit, form=form, status=422))
     predecessor = db.session.get(Unit, form.predecessor_id.data) if form.predecessor_id.data else None
     try:
         add_predecessor(year, unit, kind=form.kind.data, predecessor=predecessor,
@@ -77,8 +76,8 @@ def lineage(year_id: int, unit_id: int):
                         decision_number=form.decision_number.data or "", decision_date=form.decision_date.date,
                         actor=current_user)
     except LineageError as refusal:
-        db.session.rollback()
-        return _page(year, unit, form=form, status=409, error=_error_text(refusal.code))
+        error = _error_text(refusal.code)
+        raise Refusal(answer=lambda: _page(year, unit, form=form, status=409, error=error))
     db.session.commit()
     flash(_("Đã ghi đơn vị tiền thân của %(name)s. Hãy tính lại kết quả năm để trang kết quả hiển thị thay đổi.",
             name=unit.name_in(year.id)), "success")

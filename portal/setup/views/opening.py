@@ -28,7 +28,7 @@ from portal.units.types import (
     update_type,
     year_types,
 )
-from portal.web.htmx import redirect_after_post, render
+from portal.web.htmx import Refusal, redirect_after_post, render
 from portal.web.permissions import roles
 from portal.policy.refusals import Refused
 from portal.years.models import AssessmentYear
@@ -64,15 +64,13 @@ def open_new_year():
         form.source.choices = _source_choices()
         return render("setup/new.html", form=form)
     if not form.validate_on_submit():
-        db.session.rollback()
-        return render("setup/new.html", form=form, status=422)
+        raise Refusal(answer=lambda: render("setup/new.html", form=form, status=422))
     source = db.session.get(AssessmentYear, int(form.source.data)) if form.source.data else None
     try:
         opened = open_year(form.year.data, form.title.data, source=source, user=current_user, now=utcnow())
     except Refused as refusal:
-        db.session.rollback()
         form.year.errors = [refusal.message]
-        return render("setup/new.html", form=form, status=409)
+        raise Refusal(answer=lambda: render("setup/new.html", form=form, status=409))
     db.session.commit()
     if source is None:
         flash(_("Đã mở năm %(year)s (năm trống). Hãy khai báo loại đơn vị, bộ tiêu chí rồi đơn vị tham gia.",
@@ -129,17 +127,16 @@ def unit_types(year_id: int):
     else:
         form = UnitTypeForm(prefix="new")
         if not form.validate_on_submit():
-            db.session.rollback()
-            return _types_page(year, form=form, status=422)
+            raise Refusal(answer=lambda: _types_page(year, form=form, status=422))
         values = form.values()
     try:
         row = create_type(year, values, actor=current_user)
     except UnitTypeError as err:
-        db.session.rollback()
+        error = _type_error_text(err.code)
         if preset:
-            return _types_page(year, status=409, error=_type_error_text(err.code))
-        getattr(form, err.field).errors.append(_type_error_text(err.code))
-        return _types_page(year, form=form, status=409)
+            raise Refusal(answer=lambda: _types_page(year, status=409, error=error))
+        getattr(form, err.field).errors.append(error)
+        raise Refusal(answer=lambda: _types_page(year, form=form, status=409))
     db.session.commit()
     flash(_("Đã thêm loại đơn vị %(name)s.", name=row.name), "success")
     return redirect_after_post(url_for("setup.unit_types", year_id=year.id))
@@ -154,15 +151,14 @@ def edit_unit_type(year_id: int, type_id: int):
         return _types_page(year, edit_id=row.id, edit_form=UnitTypeForm(formdata=None, obj=row, prefix="t"))
     form = UnitTypeForm(prefix="t")
     form.code.data = row.code  # the code stays: files and sets refer to it
+    row_id = row.id
     if not form.validate_on_submit():
-        db.session.rollback()
-        return _types_page(year, edit_id=row.id, edit_form=form, status=422)
+        raise Refusal(answer=lambda: _types_page(year, edit_id=row_id, edit_form=form, status=422))
     try:
         update_type(row, form.values(), actor=current_user)
     except UnitTypeError as err:
-        db.session.rollback()
         getattr(form, err.field).errors.append(_type_error_text(err.code))
-        return _types_page(year, edit_id=row.id, edit_form=form, status=409)
+        raise Refusal(answer=lambda: _types_page(year, edit_id=row_id, edit_form=form, status=409))
     db.session.commit()
     flash(_("Đã lưu loại đơn vị %(name)s.", name=row.name), "success")
     return redirect_after_post(url_for("setup.unit_types", year_id=year.id))
@@ -186,8 +182,8 @@ def delete_unit_type(year_id: int, type_id: int):
     try:
         delete_type(row, actor=current_user, in_use=row.code in _types_in_use(year))
     except UnitTypeError as err:
-        db.session.rollback()
-        return _types_page(year, status=409, error=_type_error_text(err.code))
+        error = _type_error_text(err.code)
+        raise Refusal(answer=lambda: _types_page(year, status=409, error=error))
     db.session.commit()
     flash(_("Đã xóa loại đơn vị %(name)s.", name=row.name), "success")
     return redirect_after_post(url_for("setup.unit_types", year_id=year.id))
@@ -221,15 +217,14 @@ def roster(year_id: int):
         return _roster_page(year)
     form = _roster_form(year, RosterAddForm())
     if not form.validate_on_submit():
-        db.session.rollback()
-        return _roster_page(year, form=form, status=422)
+        raise Refusal(answer=lambda: _roster_page(year, form=form, status=422))
     unit = db.session.get(Unit, form.unit_id.data)
     try:
         add_to_year(year, unit, form.unit_type.data, name=form.name.data, reason=form.reason.data,
                     user=current_user, now=utcnow())
     except Refused as refusal:
-        db.session.rollback()
-        return _roster_page(year, form=form, status=409, error=refusal.message)
+        error = refusal.message
+        raise Refusal(answer=lambda: _roster_page(year, form=form, status=409, error=error))
     db.session.commit()
     flash(_("Đã thêm %(name)s vào năm %(year)s (%(kind)s); hồ sơ của đơn vị đã được tạo.",
             name=unit.name_in(year.id), year=year.year, kind=unit_type_label(form.unit_type.data, year)), "success")
@@ -250,8 +245,8 @@ def roster_remove(year_id: int, assessment_id: int):
     try:
         remove_from_year(year, assessment, reason=form.reason.data, user=current_user, now=utcnow())
     except Refused as refusal:
-        db.session.rollback()
-        return _roster_page(year, status=409, error=refusal.message)
+        error = refusal.message
+        raise Refusal(answer=lambda: _roster_page(year, status=409, error=error))
     db.session.commit()
     flash(_("Đã bớt %(name)s khỏi năm %(year)s.", name=name, year=year.year), "success")
     return redirect_after_post(url_for("setup.roster", year_id=year.id))

@@ -12,7 +12,7 @@ from portal.units.forms import NewUnitForm, UnitForm, with_type_choices
 from portal.units.models import Unit
 from portal.units.services import UnitError, create_unit, search_units, set_unit_active, update_unit
 from portal.units.types import type_choices, year_types
-from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.web.htmx import Refusal, is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
 from portal.policy.refusals import Refused
 from portal.years.services import active_year
@@ -41,11 +41,15 @@ def _unit_error_text(code: str) -> str:
     }[code]
 
 
-def _list_page(*, form=None, edit_id=None, status=200, block=None, new_form=None):
+#: The search box swaps the table; any other htmx target gets the whole page.
+LIST_TARGETS = {"unit-table": "unit_table"}
+
+
+def _list_page(*, form=None, edit_id=None, status=200, targets=None, new_form=None):
     q = request.args.get("q", "")
     unit_type = request.args.get("type") or None
     units = search_units(q, unit_type)
-    return render("units/list.html", block=block, status=status, units=units, q=q, unit_type=unit_type,
+    return render("units/list.html", targets=targets, status=status, units=units, q=q, unit_type=unit_type,
                   form=form or _form(UnitForm, formdata=None), edit_id=edit_id,
                   new_form=new_form or _new_form(), history=_history(u.id for u in units),
                   types=year_types(active_year()))
@@ -61,7 +65,7 @@ def _load(unit_id: int) -> Unit:
 @bp.route("/")
 @roles("admin")
 def list_units():
-    return _list_page(block="unit_table" if request.headers.get("HX-Target") == "unit-table" else None)
+    return _list_page(targets=LIST_TARGETS)
 
 
 @bp.route("/new", methods=["POST"])
@@ -88,7 +92,11 @@ def create():
             else:
                 flash(_("Đã thêm đơn vị %(name)s.", name=unit.name), "success")
             return redirect_after_post(url_for("units.list_units"))
-    db.session.rollback()
+    raise Refusal(answer=lambda: _not_created(form, year))
+
+
+def _not_created(form, year):
+    """The new-unit form again (htmx) or the list, with what was typed and why it was not saved (422)."""
     if is_htmx():
         return render("units/list.html", status=422, block="new_unit", new_form=form, current_year=year)
     return _list_page(status=422, new_form=form)
@@ -114,9 +122,7 @@ def edit(unit_id: int):
                 return _row_or_page(unit, form=_form(UnitForm, unit, formdata=None), edit_id=None, saved=True)
             flash(_("Đã lưu đơn vị %(name)s.", name=unit.name), "success")
             return redirect_after_post(url_for("units.list_units"))
-    db.session.rollback()
-    unit = _load(unit_id)
-    return _row_or_page(unit, form=form, edit_id=unit.id, status=422)
+    raise Refusal(answer=lambda: _row_or_page(_load(unit_id), form=form, edit_id=unit_id, status=422))
 
 
 @bp.route("/<int:unit_id>/row")

@@ -21,7 +21,7 @@ from portal.users.services import (
     set_user_active,
     update_user,
 )
-from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.web.htmx import Refusal, is_htmx, redirect_after_post, render
 from portal.web.messages import role_label
 from portal.web.permissions import roles
 
@@ -51,10 +51,15 @@ def _load(user_id: int) -> User:
     return user
 
 
-def _page(*, edit_id=None, form=None, new_form=None, status=200, block=None, secret=None, secret_user=None):
+#: The search box swaps the table; any other htmx target gets the whole page.
+LIST_TARGETS = {"user-table": "user_table"}
+
+
+def _page(*, edit_id=None, form=None, new_form=None, status=200, block=None, targets=None, secret=None,
+          secret_user=None):
     q = request.args.get("q", "")
     role = request.args.get("role") or None
-    return render("users/list.html", block=block, status=status, users=search_users(q, role), q=q, role=role,
+    return render("users/list.html", block=block, targets=targets, status=status, users=search_users(q, role), q=q, role=role,
                   roles=ROLES, edit_id=edit_id, form=form or _form(formdata=None),
                   new_form=new_form or _form(formdata=None), secret=secret, secret_user=secret_user)
 
@@ -69,7 +74,7 @@ def _row(user, *, form=None, edit_id=None, status=200, secret=None):
 @bp.route("/")
 @roles("admin")
 def list_users():
-    return _page(block="user_table" if request.headers.get("HX-Target") == "user-table" else None)
+    return _page(targets=LIST_TARGETS)
 
 
 @bp.route("/new", methods=["POST"])
@@ -87,8 +92,7 @@ def create():
             db.session.commit()
             # The one-time password is shown once, on this response, and never stored in clear.
             return _page(secret=password, secret_user=user, status=201)
-    db.session.rollback()
-    return _page(new_form=form, status=422, block="new_user" if is_htmx() else None)
+    raise Refusal(answer=lambda: _page(new_form=form, status=422, block="new_user"))
 
 
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
@@ -113,8 +117,7 @@ def edit(user_id: int):
                 return _row(user)
             flash(_("Đã lưu tài khoản %(name)s.", name=user.username), "success")
             return redirect_after_post(url_for("users.list_users"))
-    db.session.rollback()
-    return _row(_load(user_id), form=form, edit_id=user_id, status=422)
+    raise Refusal(answer=lambda: _row(_load(user_id), form=form, edit_id=user_id, status=422))
 
 
 @bp.route("/<int:user_id>/row")
@@ -131,10 +134,8 @@ def toggle_active(user_id: int):
         set_user_active(user, request.form.get("active") == "1", actor=current_user, now=utcnow())
     except UserError as err:
         flash(_error_text(err.code), "error")
-        db.session.rollback()
-        if is_htmx():
-            return _row(_load(user_id), status=422)
-        return redirect_after_post(url_for("users.list_users"))
+        raise Refusal(answer=lambda: _row(_load(user_id), status=422) if is_htmx()
+                      else redirect_after_post(url_for("users.list_users")))
     db.session.commit()
     if is_htmx():
         return _row(user)

@@ -11,7 +11,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.units.models import Unit
 from portal.units.types import type_codes
-from portal.web.htmx import hx_trigger, is_htmx, redirect_after_post, render
+from portal.web.htmx import Refusal, hx_trigger, is_htmx, redirect_after_post, render
 from portal.web.listing import query_words
 from portal.web.permissions import roles
 from portal.years import bp, domain
@@ -27,6 +27,8 @@ from portal.years.lookup import load_year
 
 TEMPLATE = "years/progress.html"
 KINDS = ("extension", "reopen")
+#: The regions a GET of the board may refresh alone (the summary asks itself on ``progress-changed``).
+BOARD_TARGETS = {"progress-summary": "summary", "progress": "progress"}
 
 
 def _unit_type(year) -> str | None:
@@ -72,12 +74,6 @@ def _files(year) -> dict[int, int]:
     return dict(db.session.execute(select(Assessment.unit_id, Assessment.id).where(Assessment.year_id == year.id)).all())
 
 
-def _block_for_target() -> str | None:
-    if not is_htmx():
-        return None
-    return {"progress-summary": "summary", "progress": "progress"}.get(request.headers.get("HX-Target"))
-
-
 @bp.route("/progress")
 @roles("admin")
 def progress():
@@ -92,7 +88,7 @@ def year_progress(year_id: int):
 
 def _board_page(year_id):
     year = load_year(year_id)
-    return render(TEMPLATE, block=_block_for_target(), **_context(year, unit_type=_unit_type(year)))
+    return render(TEMPLATE, targets=BOARD_TARGETS, **_context(year, unit_type=_unit_type(year)))
 
 
 @bp.route("/<int:year_id>/progress.xlsx")
@@ -135,8 +131,7 @@ def _change_unit(year_id: int, unit_id: int, kind: str):
     year, unit = load_year(year_id), _unit_or_404(unit_id)
     form = DeadlineForm(prefix=f"u{unit.id}-{kind}")
     if not form.validate_on_submit():
-        db.session.rollback()
-        return _row_response(year, unit, status=422, failed=form, kind=kind)
+        raise Refusal(answer=lambda: _row_response(year, unit, status=422, failed=form, kind=kind))
     now, until = utcnow(), to_utc(form.until.data)
     if until is None or until <= now:
         form.until.errors = [_("Hạn mới phải sau thời điểm hiện tại.")]
@@ -145,13 +140,12 @@ def _change_unit(year_id: int, unit_id: int, kind: str):
     try:
         service(year, unit, until=until, reason=form.reason.data, user=current_user, now=now)
     except Refused as refusal:
-        db.session.rollback()
         if refusal.code == "shorter_than_common":
             form.until.errors = [refusal.message]
         else:
             form.reason.errors = [refusal.message]
-        year, unit = load_year(year_id), _unit_or_404(unit_id)
-        return _row_response(year, unit, status=422, failed=form, kind=kind)
+        raise Refusal(answer=lambda: _row_response(load_year(year_id), _unit_or_404(unit_id), status=422,
+                                                   failed=form, kind=kind))
     db.session.commit()
     message = (_("Đã gia hạn cho %(unit)s.", unit=unit.name_in(year.id)) if kind == "extension"
                else _("Đã mở lại hồ sơ của %(unit)s.", unit=unit.name_in(year.id)))

@@ -11,7 +11,7 @@ from portal.auth.models import User
 from portal.db import utcnow
 from portal.extensions import db
 from portal.units.models import Unit
-from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.web.htmx import Refusal, is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
 from portal.years import bp, domain
 from portal.local_time import format_local
@@ -167,8 +167,8 @@ def move_phase(year_id: int):
     form = PhaseForm()
     valid = form.validate_on_submit()
     if form.target.errors or not form.target.data or (not valid and not form.new_close.errors):
-        db.session.rollback()
-        return _plan(year, status=422, phase_form=form, phase_error=_("Hãy chọn một giai đoạn trong danh sách."))
+        error = _("Hãy chọn một giai đoạn trong danh sách.")
+        raise Refusal(answer=lambda: _plan(year, status=422, phase_form=form, phase_error=error))
     target = domain.as_phase(form.target.data)
     direction = "back" if domain.phase_index(target) < domain.phase_index(year.phase) else "forward"
     kind, answer = entry_answer(year, target, choice=form.window_choice.data or None,
@@ -177,17 +177,16 @@ def move_phase(year_id: int):
     problem = " ".join(form.new_close.errors) if not valid else (
         _entry_problem(answer.problem, question) if answer.problem else None)
     if problem and phase_decision(year, current_user, target, form.reason.data):
-        db.session.rollback()  # the move itself is allowed: ask about the window (the confirmation step)
-        return _plan(year, status=422, phase_form=form, phase_error=problem, error_direction=direction,
-                     question=question)
+        # The move itself is allowed: ask about the window (the confirmation step).
+        raise Refusal(answer=lambda: _plan(year, status=422, phase_form=form, phase_error=problem,
+                                           error_direction=direction, question=question))
     try:
         closed = change_phase(year, target, user=current_user, reason=form.reason.data, now=now,
                               window=answer.window if kind and not problem else None)
     except Refused as refusal:
-        db.session.rollback()
-        year = load_year(year_id)
-        return _plan(year, status=422, phase_form=form, phase_error=refusal.message, error_direction=direction,
-                     question=question)
+        error = refusal.message
+        raise Refusal(answer=lambda: _plan(load_year(year_id), status=422, phase_form=form, phase_error=error,
+                                           error_direction=direction, question=question))
     db.session.commit()
     message = _("Đã chuyển đợt đánh giá sang giai đoạn %(phase)s.", phase=phase_label(target))
     message += _entered_message(question, answer.window)
@@ -211,8 +210,7 @@ def save_phase_windows(year_id: int):
     year = load_year(year_id)
     form = WindowsForm()
     if not form.validate_on_submit():
-        db.session.rollback()
-        return _plan(year, status=422, windows_form=form)
+        raise Refusal(answer=lambda: _plan(year, status=422, windows_form=form))
     try:
         changed = save_windows(year, form.values(), user=current_user, now=utcnow())
     except Refused:
