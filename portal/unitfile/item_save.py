@@ -10,7 +10,8 @@
 Each view gives the pieces: the reason it may not save (None if it may), the save, and ``respond`` — the item
 (htmx) or the page, drawn with ``status``, ``errors``, ``typed``, ``conflict`` and ``saved`` — plus the flash
 text and the address to come back to. Failures are :class:`~portal.web.htmx.Refusal`: the handler rolls back,
-then draws ``respond`` with what the person typed.
+then draws ``respond`` with what the person typed. It sits in the unit file's core, beside the versioned write
+whose errors it answers (entries.py), because both sides of the file use it.
 """
 from __future__ import annotations
 
