@@ -29,17 +29,18 @@ from portal.db import utcnow
 from portal.evidence.services import evidence_by_item
 from portal.extensions import db
 from portal.unitfile.domain import field_of
-from portal.unitfile.entries import EditConflict, ItemInvalid
+from portal.unitfile.entries import EditConflict
 from portal.unitfile.history import histories
+from portal.unitfile.item_save import save_item
 from portal.unitfile.readers import appraisal_actor, visibility
 from portal.units.types import type_codes
 from portal.web.filters import format_datetime
-from portal.web.messages import tr
-from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.web.htmx import Refusal, is_htmx, redirect_after_post, render
 from portal.web.listing import query_words
 from portal.web.permissions import roles
 from portal.years import domain as rules
 from portal.policy.refusals import phase_label, refusal_message
+from portal.policy.roles import Role
 from portal.years.services import active_year
 
 
@@ -61,11 +62,10 @@ def council_board(status: int = 200):
     chosen = filter_rows(board.rows, status=row_filter, words=query_words(query))
     page, pages = _board_page(len(chosen))
     rows = chosen[(page - 1) * BOARD_PAGE_SIZE:page * BOARD_PAGE_SIZE]
-    block = "board_table" if is_htmx() and request.headers.get("HX-Target") == "board-table" else None
-    return render("appraisal/board.html", block=block, status=status, year=year, board=board, rows=rows,
-                  page=page, pages=pages, rows_per_page=BOARD_PAGE_SIZE, unit_type=unit_type, round_no=board.round_no,
-                  phase_text=phase_label(year.phase), row_filter=row_filter, row_filters=ROW_FILTERS, query=query,
-                  shown=len(chosen))
+    return render("appraisal/board.html", targets={"board-table": "board_table"}, status=status, year=year,
+                  board=board, rows=rows, page=page, pages=pages, rows_per_page=BOARD_PAGE_SIZE, unit_type=unit_type,
+                  round_no=board.round_no, phase_text=phase_label(year.phase), row_filter=row_filter,
+                  row_filters=ROW_FILTERS, query=query, shown=len(chosen))
 
 
 #: Rows of the council board per page. A province's 31 units fit on one page; a national-scale year of
@@ -141,39 +141,27 @@ def item(assessment_id: int, field_code: str, criterion_id: int):
         return render_field_page(assessment, year, field, fields, now, block=block, focus=focus)
     decision, round_no = appraise_decision(assessment, year, field_code, now)
     if not decision:
-        db.session.rollback()
-        return render_field_page(assessment, year, field, fields, now, status=409, block=block, focus=focus,
-                     errors={criterion.id: {"_": refusal_message(decision, phase=year.phase)}},
-                     typed={criterion.id: request.form})
-    if round_no == 2 and not _explained(assessment, criterion):
-        return render_field_page(assessment, year, field, fields, now, status=409, block=block, focus=focus,
-                     errors={criterion.id: {"_": _("Đơn vị không giải trình mục này nên điểm thẩm định vòng 1 được giữ nguyên.")}},
-                     typed={criterion.id: request.form})
-    try:
-        expected = int(request.form.get("version", "0"))
-    except ValueError:
-        expected = -1
+        refusal = refusal_message(decision, phase=year.phase)
+    elif round_no == 2 and not _explained(assessment, criterion):
+        refusal = _("Đơn vị không giải trình mục này nên điểm thẩm định vòng 1 được giữ nguyên.")
+    else:
+        refusal = None
     agree = request.form.get("decision") == "agree"
-    try:
+
+    def save(expected: int):
         if agree:
             agree_item(assessment, criterion, round_no, expected_version=expected, actor=current_user, now=now)
         else:
             save_round_item(assessment, criterion, round_no, request.form, expected_version=expected,
                             actor=current_user, now=now)
-    except ItemInvalid as err:
-        db.session.rollback()
-        return render_field_page(assessment, year, field, fields, now, status=422, block=block, focus=focus,
-                     errors={criterion.id: {k: tr(v) for k, v in err.item.errors.items()}},
-                     typed={} if agree else {criterion.id: request.form})
-    except EditConflict as err:
-        db.session.rollback()
-        return render_field_page(assessment, year, field, fields, now, status=409, block=block, focus=focus,
-                     typed={} if agree else {criterion.id: request.form}, conflict=_conflict(criterion, err))
-    db.session.commit()
-    if not is_htmx():
-        return redirect_after_post(url_for("appraisal.field_page", assessment_id=assessment.id,
-                                           field_code=field_code, saved=criterion.id) + f"#item-{criterion.id}")
-    return render_field_page(assessment, year, field, fields, now, block=block, focus=focus, saved=criterion.id)
+
+    return save_item(
+        criterion.id, refusal=refusal, save=save, keep_typed=not agree,
+        respond=lambda **answer: render_field_page(assessment, year, field, fields, now, block=block, focus=focus,
+                                                   **answer),
+        conflict=lambda err: {"conflict": _conflict(criterion, err)},
+        back=url_for("appraisal.field_page", assessment_id=assessment.id, field_code=field_code,
+                     saved=criterion.id) + f"#item-{criterion.id}")
 
 
 def _conflict(criterion, err: EditConflict) -> dict:
@@ -211,15 +199,15 @@ def _back_to_board():
 def close_first_round(assessment_id: int):
     """Kết thúc thẩm định vòng 1 for one unit (the chair's decision, before the phase deadline)."""
     assessment, year, _f, _fields = load_file(assessment_id)
-    decision = rules.can_close_round1(appraisal_actor(current_user, year, assessment), phase=year.phase,
+    actor = appraisal_actor(current_user, year, assessment)
+    decision = rules.can_close_round1(actor, phase=year.phase,
                                       unit_status=assessment.status,
                                       all_fields_done=all_fields_done(assessment, 1), unit_id=assessment.unit_id)
     if not decision:
-        db.session.rollback()
         flash(refusal_message(decision, phase=year.phase), "error")
-        return council_board(status=409)
+        raise Refusal(answer=lambda: council_board(status=409))
     close_round1(assessment, actor=current_user, now=utcnow(),
-                 reason=_("Chủ tịch Hội đồng kết thúc thẩm định vòng 1") if current_user.role == "council_chair"
+                 reason=_("Chủ tịch Hội đồng kết thúc thẩm định vòng 1") if actor.role == Role.COUNCIL_CHAIR
                  else _("Sở Nội vụ kết thúc thẩm định vòng 1"))
     db.session.commit()
     flash(_("Đã kết thúc thẩm định vòng 1 của %(unit)s; đơn vị đã xem được kết quả, ý kiến đã gửi và các mục cần "
@@ -235,9 +223,8 @@ def finalize_unit(assessment_id: int):
                                        all_fields_done=all_fields_done(assessment, 2), unit_id=assessment.unit_id,
                                        unit_status=assessment.status)
     if not decision:
-        db.session.rollback()
         flash(refusal_message(decision, phase=year.phase), "error")
-        return council_board(status=409)
+        raise Refusal(answer=lambda: council_board(status=409))
     now = utcnow()
     finalize(assessment, actor=current_user, now=now)
     db.session.commit()

@@ -30,7 +30,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.units.models import Unit
 from portal.units.types import type_codes, year_types
-from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.web.htmx import Refusal, is_htmx, redirect_after_post, render
 from portal.web.listing import page_of, query_words
 from portal.web.permissions import roles
 from portal.policy.refusals import Refused
@@ -98,8 +98,7 @@ def _context(year, **extra) -> dict:
 @roles("admin")
 def assignments():
     year = _year()
-    block = "unit_assignments" if is_htmx() and request.headers.get("HX-Target") == "unit-assignments" else None
-    return render(TEMPLATE, block=block, **_context(year))
+    return render(TEMPLATE, targets={"unit-assignments": "unit_assignments"}, **_context(year))
 
 
 def _back_url(anchor: str) -> str:
@@ -124,9 +123,9 @@ def save_assignments():
     try:
         changed = save_grid(year, values, user=current_user, now=utcnow())
     except (AssignmentError, Refused) as err:
-        db.session.rollback()
         message = err.message if isinstance(err, Refused) else _error_text(err.code)
-        return render(TEMPLATE, block=block, status=422, **_context(year, grid_error=message, typed=values))
+        raise Refusal(answer=lambda: render(TEMPLATE, block=block, status=422,
+                                            **_context(year, grid_error=message, typed=values)))
     db.session.commit()
     message = (ngettext("Đã lưu phân công của %(n)d thành viên.", "Đã lưu phân công của %(n)d thành viên.", changed,
                         n=changed) if changed else _("Phân công không thay đổi."))
@@ -153,16 +152,15 @@ def reassign_field():
     member = db.session.get(User, _int("user_id") or 0)
     code = request.form.get("field_code", "")
     if unit is None or member is None or not code:
-        db.session.rollback()
-        return render(TEMPLATE, block=block, status=422, **_context(
-            year, reassign_error=_("Hãy chọn đơn vị, lĩnh vực và thành viên nhận phân công.")))
+        raise Refusal(answer=lambda: render(TEMPLATE, block=block, status=422, **_context(
+            year, reassign_error=_("Hãy chọn đơn vị, lĩnh vực và thành viên nhận phân công."))))
     try:
         reassign(year, unit, code, member, user=current_user, now=utcnow())
     except (AssignmentError, Refused) as err:
-        db.session.rollback()
         message = (_("%(member)s thuộc chính đơn vị này nên không thẩm định được; hãy chọn thành viên khác.",
                      member=member.full_name) if isinstance(err, Refused) else _error_text(err.code))
-        return render(TEMPLATE, block=block, status=422, **_context(year, reassign_error=message))
+        raise Refusal(answer=lambda: render(TEMPLATE, block=block, status=422,
+                                            **_context(year, reassign_error=message)))
     db.session.commit()
     message = _("Đã giao lĩnh vực %(field)s của %(unit)s cho %(member)s.", field=code, unit=unit.name_in(year.id),
                 member=member.full_name)

@@ -13,7 +13,7 @@ from portal.appraisal.views._shared import COUNCIL, appraise_decision, load_file
 from portal.appraisal.views.appraise import render_field_page
 from portal.db import utcnow
 from portal.extensions import db
-from portal.web.htmx import is_htmx, redirect_after_post
+from portal.web.htmx import Refusal, is_htmx, redirect_after_post
 from portal.web.permissions import roles
 from portal.policy.refusals import refusal_message
 
@@ -27,21 +27,20 @@ def mark_done(assessment_id: int, field_code: str):
     block = "field_done" if is_htmx() else None
     decision, round_no = appraise_decision(assessment, year, field_code, now)
     if not decision:
-        db.session.rollback()
-        return render_field_page(assessment, year, field, fields, now, status=409, block=block,
-                     done_message=refusal_message(decision, phase=year.phase), done_error=True)
+        message = refusal_message(decision, phase=year.phase)
+        raise Refusal(answer=lambda: render_field_page(assessment, year, field, fields, now, status=409, block=block,
+                                                       done_message=message, done_error=True))
     done = request.form.get("done") == "1"
     remaining = undecided_items(assessment, field_code, round_no) if done and round_no == 1 else []
     if remaining:
-        db.session.rollback()
-        return render_field_page(assessment, year, field, fields, now, status=409, block=block, done_error=True,
-                     undecided=remaining, done_message=ngettext(
-                         "Chưa thể đánh dấu xong: còn %(n)d mục chưa có quyết định thẩm định. Hãy chấm hoặc "
-                         "đồng ý với điểm tự chấm từng mục dưới đây, hoặc đồng ý với điểm tự chấm cho tất cả "
-                         "các mục còn lại.",
-                         "Chưa thể đánh dấu xong: còn %(n)d mục chưa có quyết định thẩm định. Hãy chấm hoặc "
-                         "đồng ý với điểm tự chấm từng mục dưới đây, hoặc đồng ý với điểm tự chấm cho tất cả "
-                         "các mục còn lại.", len(remaining), n=len(remaining)))
+        message = ngettext(
+            "Chưa thể đánh dấu xong: còn %(n)d mục chưa có quyết định thẩm định. Hãy chấm hoặc đồng ý với điểm tự "
+            "chấm từng mục dưới đây, hoặc đồng ý với điểm tự chấm cho tất cả các mục còn lại.",
+            "Chưa thể đánh dấu xong: còn %(n)d mục chưa có quyết định thẩm định. Hãy chấm hoặc đồng ý với điểm tự "
+            "chấm từng mục dưới đây, hoặc đồng ý với điểm tự chấm cho tất cả các mục còn lại.",
+            len(remaining), n=len(remaining))
+        raise Refusal(answer=lambda: render_field_page(assessment, year, field, fields, now, status=409, block=block,
+                                                       done_error=True, undecided=remaining, done_message=message))
     mark_field(assessment, field_code, round_no, done, actor=current_user, now=now)
     db.session.commit()
     message = (_("Đã đánh dấu lĩnh vực %(code)s thẩm định xong.", code=field.code) if done
@@ -68,10 +67,10 @@ def accept_rest(assessment_id: int, field_code: str):
     block = "field_done" if is_htmx() else None
     decision, round_no = appraise_decision(assessment, year, field_code, now)
     if not decision or round_no != 1:
-        db.session.rollback()
-        return render_field_page(assessment, year, field, fields, now, status=409, block=block, done_error=True,
-                     done_message=refusal_message(decision, phase=year.phase) if not decision
-                     else _("Vòng 2 không có thao tác này: mục đơn vị không giải trình giữ điểm vòng 1."))
+        message = refusal_message(decision, phase=year.phase) if not decision \
+            else _("Vòng 2 không có thao tác này: mục đơn vị không giải trình giữ điểm vòng 1.")
+        raise Refusal(answer=lambda: render_field_page(assessment, year, field, fields, now, status=409, block=block,
+                                                       done_error=True, done_message=message))
     remaining = undecided_items(assessment, field_code, round_no)
     if request.form.get("count") != str(len(remaining)):
         return render_field_page(assessment, year, field, fields, now, status=409, block=block, done_error=True,

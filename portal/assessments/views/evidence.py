@@ -26,7 +26,7 @@ from portal.evidence.services import (
     load_document,
 )
 from portal.extensions import db
-from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.web.htmx import Refusal, is_htmx, redirect_after_post, render
 from portal.web.permissions import authenticated
 from portal.years.windows import page_refusal
 
@@ -71,19 +71,16 @@ def _change(assessment_id: int, criterion_id: int, document_id: int | None, serv
     assessment, year, criterion = _target(assessment_id, criterion_id)
     decision, stage = _decision(assessment, year, criterion)
     if not decision:  # the item (htmx) or the whole page, with the reason next to the item's evidence
-        db.session.rollback()
         message = page_refusal(decision, phase=year.phase if stage else PHASE, year=year)
-        return _respond(assessment, year, criterion, status=409, error=message)
+        raise Refusal(answer=lambda: _respond(assessment, year, criterion, status=409, error=message))
     document = load_document(document_id) if document_id else None
     if document is None:
-        db.session.rollback()
-        return _respond(assessment, year, criterion, status=422,
-                        error=_("Hãy chọn một tài liệu trong thư viện của đơn vị."))
+        raise Refusal(answer=lambda: _respond(assessment, year, criterion, status=422,
+                                              error=_("Hãy chọn một tài liệu trong thư viện của đơn vị.")))
     try:
         service(assessment, criterion, document, stage=stage, actor=current_user, now=utcnow())
     except EvidenceNotFound:
-        db.session.rollback()
-        abort(404)  # another unit's or another year's document looks missing
+        raise Refusal(status=404)  # another unit's or another year's document looks missing
     db.session.commit()
     text = notice(document)
     if not is_htmx():

@@ -22,16 +22,17 @@ from portal.criteria.tree import ordered
 from portal.db import utcnow
 from portal.evidence.services import evidence_by_item
 from portal.extensions import db
-from portal.unitfile.entries import EditConflict, ItemInvalid, entries_by_stage
+from portal.unitfile.entries import entries_by_stage
 from portal.unitfile.explanations import explanation_items
 from portal.unitfile.history import histories
+from portal.unitfile.item_save import save_item
 from portal.unitfile.readers import visibility
-from portal.web.messages import tr
-from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.web.htmx import Refusal, is_htmx, redirect_after_post, render
 from portal.web.permissions import authenticated
 from portal.years import domain as rules
 from portal.policy.actors import actor_for
 from portal.policy.refusals import phase_label
+from portal.policy.viewer import Viewer
 from portal.years.windows import banner_state, page_refusal, unit_window
 
 PHASE = "explanation"
@@ -117,7 +118,8 @@ def _context(assessment, year, now, **extra):
 
 
 def _view_allowed():
-    if current_user.role not in ("unit_staff", "unit_leader", "admin", "council_chair"):
+    viewer = Viewer(actor_for(current_user))
+    if not (viewer.is_unit or viewer.oversees):
         abort(404)
 
 
@@ -154,36 +156,21 @@ def explain_item(assessment_id: int, criterion_id: int):
         abort(404)
     now = utcnow()
     decision, _state = _decision(assessment, year, now)
-    if not decision:
-        db.session.rollback()
-        return explain_item_response(assessment, year, criterion, now, status=409,
-                                     typed={criterion.id: request.form},
-                                     errors={criterion.id: {"_": page_refusal(decision, phase=PHASE, year=year)}})
-    if criterion not in explainable(assessment):
-        abort(404)
-    try:
-        expected = int(request.form.get("version", "0"))
-    except ValueError:
-        expected = -1
-    try:
+
+    def save(expected: int):
+        if criterion not in explainable(assessment):
+            abort(404)
         save_explanation(assessment, criterion, stance=request.form.get("stance", ""),
                          text=request.form.get("text", ""), expected_version=expected, actor=current_user, now=now)
-    except ItemInvalid as err:
-        db.session.rollback()
-        return explain_item_response(assessment, year, criterion, now, status=422, typed={criterion.id: request.form},
-                                     errors={criterion.id: {k: tr(v) for k, v in err.item.errors.items()}})
-    except EditConflict:
-        db.session.rollback()
-        return explain_item_response(
-            assessment, year, criterion, now, status=409, typed={criterion.id: request.form},
-            errors={criterion.id: {"_": _("Giải trình này vừa được người khác lưu. Nội dung đã lưu hiện ở phần "
-                                          "lịch sử; nội dung bạn nhập vẫn còn trong ô, bấm lưu lại nếu muốn giữ.")}},
-            conflict={"criterion_id": criterion.id})
-    db.session.commit()
-    if not is_htmx():
-        flash(_("Đã lưu giải trình mục %(code)s.", code=criterion.code), "success")
-        return redirect_after_post(url_for("assessments.explain", assessment_id=assessment.id) + f"#item-{criterion.id}")
-    return explain_item_response(assessment, year, criterion, now, saved=criterion.id)
+
+    return save_item(
+        criterion.id, refusal=None if decision else page_refusal(decision, phase=PHASE, year=year), save=save,
+        respond=lambda **answer: explain_item_response(assessment, year, criterion, now, **answer),
+        conflict=lambda _err: {"conflict": {"criterion_id": criterion.id}, "errors": {criterion.id: {"_": _(
+            "Giải trình này vừa được người khác lưu. Nội dung đã lưu hiện ở phần lịch sử; nội dung bạn nhập vẫn "
+            "còn trong ô, bấm lưu lại nếu muốn giữ.")}}},
+        notice=_("Đã lưu giải trình mục %(code)s.", code=criterion.code),
+        back=url_for("assessments.explain", assessment_id=assessment.id) + f"#item-{criterion.id}")
 
 
 @bp.route("/<int:assessment_id>/explain/submit", methods=["POST"])
@@ -194,9 +181,8 @@ def explain_submit(assessment_id: int):
     now = utcnow()
     decision, _state = _decision(assessment, year, now, submit=True)
     if not decision:
-        db.session.rollback()
         flash(page_refusal(decision, phase=PHASE, year=year), "error")
-        return render(TEMPLATE, status=409, **_context(assessment, year, now))
+        raise Refusal(answer=lambda: render(TEMPLATE, status=409, **_context(assessment, year, now)))
     if request.form.get("confirm") != "1":
         flash(_("Hãy đánh dấu ô xác nhận trước khi chốt giải trình."), "error")
         return render(TEMPLATE, status=422, **_context(assessment, year, now))

@@ -16,16 +16,16 @@ from portal.criteria.models import Criterion
 from portal.db import utcnow
 from portal.evidence.services import evidence_by_item
 from portal.extensions import db
-from portal.policy.roles import UNIT_ROLES
+from portal.policy.viewer import Viewer
 from portal.unitfile.domain import field_of
-from portal.unitfile.entries import EditConflict, ItemInvalid, entries_by_stage
+from portal.unitfile.entries import entries_by_stage
 from portal.unitfile.history import histories
+from portal.unitfile.item_save import save_item
 from portal.unitfile.readers import viewer_fields, visibility
 from portal.units.models import Unit
 from portal.units.types import sort_key
 from portal.web.filters import format_datetime
-from portal.web.messages import tr
-from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.web.htmx import Refusal, is_htmx, redirect_after_post, render
 from portal.web.permissions import authenticated
 from portal.years import domain as rules
 from portal.policy.actors import actor_for
@@ -72,13 +72,14 @@ def mine():
     year = active_year()
     if year is None:
         abort(404)
-    if current_user.role in UNIT_ROLES:
+    viewer = Viewer(actor_for(current_user))
+    if viewer.is_unit:
         assessment = db.session.scalar(select(Assessment).where(Assessment.year_id == year.id,
                                                                 Assessment.unit_id == current_user.unit_id))
         if assessment is None:
             abort(404)
         return redirect(url_for("assessments.workspace", assessment_id=assessment.id))
-    if current_user.role not in ("admin", "council_chair"):
+    if not viewer.oversees:
         abort(403)
     assessments = db.session.scalars(select(Assessment).where(Assessment.year_id == year.id).options(
         selectinload(Assessment.unit).selectinload(Unit.names))).all()
@@ -105,37 +106,13 @@ def item(assessment_id: int, criterion_id: int):
     if request.method == "GET":
         return item_response(assessment, year, criterion, now)
     decision, _state = edit_decision(assessment, year, now)
-    if not decision:
-        db.session.rollback()
-        return item_response(assessment, year, criterion, now, status=409,
-                              errors={criterion.id: {"_": refusal_text(decision, year)}},
-                              typed={criterion.id: request.form})
-    try:
-        expected = int(request.form.get("version", "0"))
-    except ValueError:
-        expected = -1
-    try:
-        save_self_item(assessment, criterion, request.form, expected_version=expected, actor=current_user, now=now)
-    except ItemInvalid as err:
-        db.session.rollback()
-        return item_response(assessment, year, criterion, now, status=422,
-                              errors={criterion.id: {k: tr(v) for k, v in err.item.errors.items()}},
-                              typed={criterion.id: request.form})
-    except EditConflict as err:
-        db.session.rollback()
-        return item_response(assessment, year, criterion, now, status=409, typed={criterion.id: request.form},
-                              conflict={"criterion_id": criterion.id, "theirs": err.entry})
-    if not is_htmx():
-        db.session.commit()
-        flash(_("Đã lưu mục %(code)s.", code=criterion.code), "success")
-        return redirect_after_post(url_for("assessments.workspace", assessment_id=assessment.id)
-                                   + f"#item-{criterion.id}")
-    # The fragment is drawn from the flushed rows of this transaction, then the request commits once: drawing
-    # it after the commit would reload every row the commit expired (eight more queries). A failed commit
-    # raises, and the error handler answers instead of this fragment.
-    response = item_response(assessment, year, criterion, now, saved=criterion.id)
-    db.session.commit()
-    return response
+    return save_item(
+        criterion.id, refusal=None if decision else refusal_text(decision, year),
+        save=lambda expected: save_self_item(assessment, criterion, request.form, expected_version=expected,
+                                             actor=current_user, now=now),
+        respond=lambda **answer: item_response(assessment, year, criterion, now, **answer),
+        notice=_("Đã lưu mục %(code)s.", code=criterion.code),
+        back=url_for("assessments.workspace", assessment_id=assessment.id) + f"#item-{criterion.id}")
 
 
 def item_response(assessment, year, criterion, now, *, status=200, errors=None, typed=None, conflict=None,
@@ -159,8 +136,9 @@ def item_history(assessment_id: int, criterion_id: int):
             or criterion.kind not in ("item", "adjustment"):
         abort(404)
     year = db.session.get(AssessmentYear, assessment.year_id)
-    if not rules.can_view_assessment(actor_for(current_user, year), unit_id=assessment.unit_id, phase=year.phase) \
-            and current_user.role != "council_member":
+    actor = actor_for(current_user, year)
+    if not rules.can_view_assessment(actor, unit_id=assessment.unit_id, phase=year.phase) \
+            and not Viewer(actor).sees_assigned_fields_only:
         abort(404)
     fields = viewer_fields(year, current_user)(assessment)
     seen = visibility(current_user, assessment, field_of(criterion.kind, criterion.field_code), fields, year.phase)
@@ -181,9 +159,8 @@ def submit(assessment_id: int):
     context = _page_context(assessment, year, now)
     if request.method == "POST":
         if not decision:
-            db.session.rollback()
             flash(refusal_text(decision, year), "error")
-            return render("assessments/submit.html", status=409, **context)
+            raise Refusal(answer=lambda: render("assessments/submit.html", status=409, **context))
         if request.form.get("confirm") != "1":
             flash(_("Hãy đánh dấu ô xác nhận trước khi chốt điểm."), "error")
             return render("assessments/submit.html", status=422, **context)
@@ -191,7 +168,7 @@ def submit(assessment_id: int):
         db.session.commit()
         flash(_("Đã chốt điểm tự chấm lúc %(time)s. Hồ sơ đã được khóa.", time=format_datetime(now)), "success")
         return redirect_after_post(url_for("assessments.workspace", assessment_id=assessment.id))
-    if not decision and current_user.role not in ("unit_leader", "unit_staff"):
+    if not decision and not Viewer(actor_for(current_user)).is_unit:
         abort(403)
     # The unit's staff see the check too, with who submits instead of a bare refusal.
     return render("assessments/submit.html", **context)

@@ -15,7 +15,7 @@ from portal.evidence.services import evidence_by_item
 from portal.extensions import db
 from portal.unitfile.entries import EditConflict, ItemInvalid
 from portal.web import pending
-from portal.web.htmx import redirect_after_post, render
+from portal.web.htmx import Refusal, redirect_after_post, render
 from portal.web.permissions import authenticated
 from portal.years.windows import page_refusal
 
@@ -109,10 +109,10 @@ def xlsx_confirm(assessment_id: int):
             except ItemInvalid as err:
                 problems.extend((change.row, change.criterion.code, m) for m in err.item.errors.values())
     if problems:
-        db.session.rollback()
         parsed.errors = problems
-        return render("assessments/import.html", status=409, assessment=assessment, year=year, parsed=parsed,
-                      changed=changed, unchanged=unchanged, ws=ws, token=None, unit_name=assessment.unit.name_in(year.id))
+        raise Refusal(answer=lambda: render(
+            "assessments/import.html", status=409, assessment=assessment, year=year, parsed=parsed, changed=changed,
+            unchanged=unchanged, ws=ws, token=None, unit_name=assessment.unit.name_in(year.id)))
     db.session.commit()
     pending.discard(current_app.instance_path, request.form.get("token", ""))
     flash(_("Đã nhập %(n)d mục từ tệp Excel.", n=len(changed)), "success")
