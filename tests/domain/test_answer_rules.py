@@ -14,11 +14,8 @@ HANDLER = PORTAL / "web" / "errors.py"
 PENDING: set[str] = {
     "portal/appraisal/views/appraise.py", "portal/appraisal/views/assignments.py", "portal/appraisal/views/done.py",
     "portal/assessments/views/evidence.py", "portal/assessments/views/explain.py",
-    "portal/assessments/views/workspace.py", "portal/assessments/views/xlsx.py",
-    "portal/criteria/views/_shared.py", "portal/criteria/views/items.py", "portal/criteria/views/sets.py",
-    "portal/reports/views/reports.py",
-    "portal/results/views/approval.py", "portal/results/views/correction.py", "portal/results/views/results.py",
-    "portal/results/views/settings.py", "portal/results/views/survey.py",
+    "portal/assessments/views/workspace.py", "portal/assessments/views/xlsx.py", "portal/criteria/views/_shared.py",
+    "portal/criteria/views/items.py", "portal/criteria/views/sets.py", "portal/reports/views/reports.py",
 }
 
 

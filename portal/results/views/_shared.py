@@ -12,7 +12,7 @@ from portal.results.charts import field_chart, index_chart
 from portal.results.correcting import correction_notes
 from portal.units.types import unit_type_label
 from portal.web.filters import format_datetime, format_points
-from portal.web.htmx import is_htmx, render
+from portal.web.htmx import Refusal, is_htmx, render
 from portal.policy.actors import actor_for
 from portal.policy.refusals import refusal_message
 from portal.years.models import AssessmentYear
@@ -36,6 +36,12 @@ def refuse(message: str, status: int = 403):
     return render("errors/error.html", block="error_message" if is_htmx() else None, status=status,
                   code=status, title=titles.get(status, _("Không thực hiện được")), message=message,
                   request_id=g.get("request_id", ""))
+
+
+def refused(message: str, status: int = 403) -> Refusal:
+    """Stop the request with :func:`refuse`'s answer, drawn after the handler has rolled back what the
+    request wrote (``raise refused(refusal.message)`` where a service said no)."""
+    return Refusal(answer=lambda: refuse(message, status))
 
 
 def refuse_decision(decision, year, status: int = 403):

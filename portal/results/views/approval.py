@@ -13,8 +13,8 @@ from portal.results.forms import ApprovalForm, PlainForm
 from portal.results.services import approved, results_stale
 from portal.results.views.results import OVERVIEW, overview_context
 from portal.years.lookup import load_year
-from portal.results.views._shared import actor, refuse, refuse_decision
-from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.results.views._shared import actor, refuse, refuse_decision, refused
+from portal.web.htmx import Refusal, is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
 from portal.local_time import zone
 from portal.policy.refusals import Refused
@@ -35,8 +35,7 @@ def approve_results(year_id: int):
         return refuse_decision(decision, year)
     form = ApprovalForm()
     if not form.validate_on_submit():
-        db.session.rollback()
-        return _panel(year, form)
+        raise Refusal(answer=lambda: _panel(year, form))
     now = utcnow()
     problems = decision_problems(form.decision_number.data, form.decision_date.date, now.astimezone(zone()).date(),
                                  year.year)
@@ -53,17 +52,14 @@ def approve_results(year_id: int):
         approval = approve(year, decision_number=form.decision_number.data, decision_date=form.decision_date.date,
                            user=current_user, now=now)
     except Refused as refusal:
-        db.session.rollback()
-        return refuse(refusal.message)
+        raise refused(refusal.message) from refusal
     except NothingToApprove:
-        db.session.rollback()
         form.decision_number.errors.append(_("Chưa có kết quả để phê duyệt. Hãy tính kết quả trước."))
-        return _panel(year, form)
+        raise Refusal(answer=lambda: _panel(year, form)) from None
     except StaleResults:
-        db.session.rollback()
         form.decision_number.errors.append(_("Điểm đã thay đổi sau lần tính kết quả gần nhất. Quản trị cần bấm "
                                              "“Tính lại kết quả” trước khi ghi nhận phê duyệt."))
-        return _panel(year, form)
+        raise Refusal(answer=lambda: _panel(year, form)) from None
     db.session.commit()
     flash(_("Đã ghi nhận Quyết định %(number)s phê duyệt kết quả. Kết quả được giữ nguyên như lúc phê duyệt.",
             number=approval.decision_number), "success")
@@ -82,8 +78,7 @@ def publish_results(year_id: int):
     try:
         publish(year, user=current_user, now=utcnow())
     except Refused as refusal:
-        db.session.rollback()
-        return refuse(refusal.message)
+        raise refused(refusal.message) from refusal
     db.session.commit()
     flash(_("Đã công bố kết quả. Trang công khai: %(url)s", url=url_for("public.year_page", year=year.year,
                                                                         _external=False)), "success")

@@ -19,8 +19,8 @@ from portal.results.forms import CorrectionForm, PlainForm
 from portal.results.services import current_approval
 from portal.results.views.results import OVERVIEW, overview_context
 from portal.years.lookup import load_year
-from portal.results.views._shared import refuse
-from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.results.views._shared import refuse, refused
+from portal.web.htmx import Refusal, is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
 from portal.local_time import zone
 from portal.policy.refusals import Refused
@@ -73,15 +73,13 @@ def correction_open(year_id: int):
     else:
         error = None if form.picked else PROBLEM_TEXT["units_required"]()
     if not valid:
-        db.session.rollback()
-        return _panel(year, form=form, error=error)
+        raise Refusal(answer=lambda: _panel(year, form=form, error=error))
     try:
         correction = open_correction(year, decision_number=form.decision_number.data,
                                      decision_date=form.decision_date.date, reason=form.reason.data,
                                      unit_ids=form.picked, user=current_user, now=utcnow())
     except Refused as refusal:
-        db.session.rollback()
-        return refuse(refusal.message)
+        raise refused(refusal.message) from refusal
     db.session.commit()
     flash(_("Đã ghi nhận Quyết định đính chính %(number)s. Hãy sửa điểm điều tra XHH của các đơn vị được đính "
             "chính, tính lại rồi phê duyệt đính chính.", number=correction.decision_number), "success")
@@ -95,13 +93,11 @@ def _step(year_id: int, action, done_message):
     try:
         action(year, user=current_user, now=utcnow())
     except Refused as refusal:
-        db.session.rollback()
-        return refuse(refusal.message)
+        raise refused(refusal.message) from refusal
     except CorrectionNotRecomputed:
-        db.session.rollback()
-        return _panel(year, error=_("Điểm của các đơn vị được đính chính đã thay đổi sau lần tính lại gần nhất "
-                                    "(hoặc chưa tính lại). Hãy bấm “Tính lại kết quả các đơn vị đính chính” "
-                                    "trước khi phê duyệt."))
+        error = _("Điểm của các đơn vị được đính chính đã thay đổi sau lần tính lại gần nhất (hoặc chưa tính "
+                  "lại). Hãy bấm “Tính lại kết quả các đơn vị đính chính” trước khi phê duyệt.")
+        raise Refusal(answer=lambda: _panel(year, error=error)) from None
     db.session.commit()
     flash(done_message(), "success")
     return _back(year)

@@ -12,7 +12,7 @@ from portal.results.domain import TIE_BREAKER_CHOICES, read_settings, settings_f
 from portal.results.forms import PlainForm
 from portal.results.services import settings_of
 from portal.years.lookup import load_year
-from portal.results.views._shared import refuse, refuse_decision
+from portal.results.views._shared import refuse, refuse_decision, refused
 from portal.results.year_settings import save_settings, settings_decision
 from portal.text import clean_text
 from portal.units.types import year_types
@@ -82,8 +82,7 @@ def settings(year_id: int):
     try:
         changed = save_settings(year, new, rewards, user=current_user, now=utcnow())
     except Refused as refusal:
-        db.session.rollback()
-        return refuse(refusal.message)
+        raise refused(refusal.message) from refusal
     db.session.commit()
     if changed:
         flash(_("Đã lưu thiết lập tính kết quả. Hãy tính lại kết quả để áp dụng."), "success")

@@ -25,7 +25,7 @@ from portal.results.surveys import (
     year_units,
 )
 from portal.years.lookup import load_year
-from portal.results.views._shared import actor, problem_text, refuse, refuse_decision
+from portal.results.views._shared import actor, problem_text, refuse, refuse_decision, refused
 from portal.text import clean_text
 from portal.units.types import type_codes, year_types
 from portal.web.htmx import is_htmx, redirect_after_post, render
@@ -54,8 +54,7 @@ def _survey_page(year, *, form=None, status=200):
     words = query_words(filters["q"])
     units = [u for u in every if (filters["type"] is None or u.unit_type == filters["type"])
              and (not filters["missing"] or not counts.get(u.id)) and matches(words, names[u.code], u.code)]
-    block = "survey_units" if is_htmx() and request.headers.get("HX-Target") == "survey-lists" else None
-    return render("results/survey.html", block=block, status=status, year=year,
+    return render("results/survey.html", targets={"survey-lists": "survey_units"}, status=status, year=year,
                   form=form or SurveyUploadForm(formdata=None),
                   can_import=bool(decision), refusal=None if decision else refusal_message(decision, phase=year.phase),
                   current=current_import(year), history=imports(year), names=names, units=units, unit_count=len(every),
@@ -122,8 +121,7 @@ def survey_confirm(year_id: int):
     try:
         row = save_import(year, result, filename=pending.filename, user=current_user, now=utcnow())
     except Refused as refusal:
-        db.session.rollback()
-        return refuse(refusal.message)
+        raise refused(refusal.message) from refusal
     db.session.commit()
     discard_upload(current_app.instance_path, pending.token)
     flash(_("Đã lưu %(count)s điểm điều tra XHH từ tệp %(name)s. Bảng đối chiếu ở bên dưới.",
