@@ -1,10 +1,9 @@
 """What the criteria views share: loading (404), the actor and the decisions (403 with the reason), and
 rendering the editor page or one of its regions with the validation summary out of band."""
-from flask import abort, g, make_response
+from flask import abort, g
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from jinja2_fragments.flask import render_block
 
 from portal.criteria.domain import (
     HAS_SCORES,
@@ -28,6 +27,7 @@ from portal.criteria.tree import config_text, config_words
 from portal.extensions import db
 from portal.units.types import unit_type_label
 from portal.web.htmx import is_htmx, render
+from portal.policy.actors import actor_for
 from portal.policy.decisions import REASON_MESSAGES
 from portal.policy.roles import Actor
 from portal.years.domain import PHASE_LABELS, as_phase, can_edit_criteria
@@ -39,7 +39,7 @@ NODE = "criteria/_node.html"
 
 
 def actor() -> Actor:
-    return Actor(role=current_user.role, user_id=current_user.id, unit_id=current_user.unit_id)
+    return actor_for(current_user)
 
 
 def load_set(set_id: int) -> CriteriaSet:
@@ -177,11 +177,7 @@ def fragment(cset: CriteriaSet, block: str, *, status: int = 200, template: str 
     if block == "node":
         context["node"] = kwargs["mode"]["node"]
         context["depth"] = kwargs["mode"].get("depth", 0)
-    body = render_block(template, block, **context)
-    body += render_block(EDITOR, "summary", oob=True, **context)
-    response = make_response(body, status)
-    response.vary.add("HX-Request")
-    return response
+    return render(template, block=block, oob=[(EDITOR, "summary")], status=status, **context)
 
 
 def widget(cset: CriteriaSet, node: Criterion | None, *, status: int = 200, **kwargs):

@@ -28,7 +28,7 @@ from portal.criteria.views._shared import (
 )
 from portal.extensions import db
 from portal.scoring.numeric import format_vi
-from portal.web.htmx import hx_retarget, is_htmx, redirect_after_post
+from portal.web.htmx import Refusal, hx_retarget, is_htmx, redirect_after_post
 from portal.web.permissions import roles
 
 
@@ -101,9 +101,14 @@ def edit_item(item_id: int):
                 return widget(cset, node, mode={"saved_id": node.id})
             flash(_("Đã lưu mục %(code)s.", code=node.code), "success")
             return redirect_after_post(_editor_url(cset, node))
-    db.session.rollback()
+    status = 409 if "breaks" in mode else 422
+    raise Refusal(answer=lambda: _respond_again(item_id, status=status, mode=mode, form=form))
+
+
+def _respond_again(item_id: int, **kwargs):
+    """The node's region as stored (after the rollback), with what the user typed and why it was refused."""
     node = load_item(item_id)
-    return _respond(node.criteria_set, node, status=409 if "breaks" in mode else 422, mode=mode, form=form)
+    return _respond(node.criteria_set, node, **kwargs)
 
 
 # ------------------------------------------------------------------------------------------------- add
@@ -159,8 +164,7 @@ def add(set_id: int):
                 return widget(cset, parent, mode={"saved_id": node.id})
             flash(_("Đã thêm mục %(code)s.", code=node.code), "success")
             return redirect_after_post(_editor_url(cset, node))
-    db.session.rollback()
-    return _respond(load_set(set_id), parent, status=422, mode=mode, form=form)
+    raise Refusal(answer=lambda: _respond(load_set(set_id), parent, status=422, mode=mode, form=form))
 
 
 # ------------------------------------------------------------------------------------------------ move
@@ -187,10 +191,9 @@ def move(item_id: int):
     else:
         target = form.parent_id.data or ""
         if not form.validate_on_submit() or not target.isdigit() or int(target) not in dict(choices):
-            db.session.rollback()
             mode = {"move_id": node.id, "move_choices": choices,
                     "move_error": _("Hãy chọn lĩnh vực hoặc nhóm tiêu chí để chuyển mục này vào.")}
-            return _respond(cset, node, status=422, mode=mode)
+            raise Refusal(answer=lambda: _respond(cset, node, status=422, mode=mode))
         move_item(node, parent=db.session.get(Criterion, int(target)), actor=current_user)
         region = None  # two parents changed: the whole tree
     db.session.commit()

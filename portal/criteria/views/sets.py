@@ -34,7 +34,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.scoring.numeric import format_vi
 from portal.units.types import type_codes, unit_type_label
-from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.web.htmx import Refusal, is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
 from portal.years.services import active_year
 
@@ -93,8 +93,7 @@ def edit_meta(set_id: int):
             return _meta_response(cset, None, open_=False)
         flash(_("Đã lưu thông tin chung của bộ tiêu chí."), "success")
         return redirect_after_post(url_for("criteria.editor", set_id=cset.id))
-    db.session.rollback()
-    return _meta_response(load_set(set_id), form, open_=True, status=422)
+    raise Refusal(answer=lambda: _meta_response(load_set(set_id), form, open_=True, status=422))
 
 
 def _split_refused(form: MetaForm) -> bool:
@@ -144,8 +143,7 @@ def unlock(set_id: int):
         return refuse(refusal_text(decision, cset))
     form = UnlockForm()
     if not form.validate_on_submit():
-        db.session.rollback()
-        return editor_page(cset, status=422, unlock_form=form)
+        raise Refusal(answer=lambda: editor_page(cset, status=422, unlock_form=form))
     unlock_set(cset, form.reason.data, actor=current_user, now=utcnow())
     db.session.commit()
     flash(_("Đã mở khóa bộ tiêu chí. Lý do đã được ghi vào nhật ký; hãy khóa lại khi sửa xong."), "success")
