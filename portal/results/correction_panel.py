@@ -12,6 +12,7 @@ from portal.results.forms import CorrectionForm
 from portal.results.models import UnitResult
 from portal.policy.actors import actor_for
 from portal.policy.refusals import refusal_message
+from portal.policy.viewer import Viewer
 from portal.years.domain import FINAL_PHASES, as_phase
 
 
@@ -30,9 +31,10 @@ def _rows(snapshot: dict, correction) -> list[dict]:
 def correction_context(year, approval, form: CorrectionForm | None = None, error: str | None = None) -> dict:
     """The panel's values; `show_corrections` is False (nothing shown) outside a published year or for
     anyone but the admin. `approval`: the decision in force (its snapshot lists the units)."""
-    if current_user.role != "admin" or as_phase(year.phase) not in FINAL_PHASES or approval is None:
+    who = actor_for(current_user)  # corrections are the secretariat's alone: no assigned fields needed
+    if not Viewer(who).is_secretariat or as_phase(year.phase) not in FINAL_PHASES or approval is None:
         return {"show_corrections": False}
-    who, correction = actor_for(current_user, year), open_correction_of(year)
+    correction = open_correction_of(year)
     can_open = can_open_correction(who, phase=year.phase, published=True, open_correction=correction is not None)
     can_work = can_work_on_correction(who, phase=year.phase, open_correction=correction is not None)
     snapshot = approval.snapshot or {}

@@ -1,10 +1,9 @@
 """What the criteria views share: loading (404), the actor and the decisions (403 with the reason), and
 rendering the editor page or one of its regions with the validation summary out of band."""
-from flask import abort, g, make_response
+from flask import g
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from jinja2_fragments.flask import render_block
 
 from portal.criteria.domain import (
     HAS_SCORES,
@@ -27,7 +26,8 @@ from portal.criteria.spec import APPRAISERS, METHOD_LABELS
 from portal.criteria.tree import config_text, config_words
 from portal.extensions import db
 from portal.units.types import unit_type_label
-from portal.web.htmx import is_htmx, render
+from portal.web.htmx import Refusal, is_htmx, render
+from portal.policy.actors import actor_for
 from portal.policy.decisions import REASON_MESSAGES
 from portal.policy.roles import Actor
 from portal.years.domain import PHASE_LABELS, as_phase, can_edit_criteria
@@ -39,30 +39,36 @@ NODE = "criteria/_node.html"
 
 
 def actor() -> Actor:
-    return Actor(role=current_user.role, user_id=current_user.id, unit_id=current_user.unit_id)
+    return actor_for(current_user)
 
 
 def load_set(set_id: int) -> CriteriaSet:
-    cset = db.session.get(CriteriaSet, set_id)
-    if cset is None:
-        abort(404)
-    return cset
+    return db.get_or_404(CriteriaSet, set_id)
 
 
 def load_item(item_id: int) -> Criterion:
-    item = db.session.get(Criterion, item_id)
-    if item is None:
-        abort(404)
-    return item
+    return db.get_or_404(Criterion, item_id)
 
 
 def year_of(cset: CriteriaSet) -> AssessmentYear:
     return db.session.get(AssessmentYear, cset.year_id)
 
 
+def set_decision(rule, cset: CriteriaSet, **facts):
+    """``rule`` (can_edit_criteria, can_lock, can_unlock, can_remove…) for the current user on this set."""
+    return rule(actor(), phase=year_of(cset).phase, set_locked=cset.locked,
+                explicitly_unlocked=cset.explicitly_unlocked, **facts)
+
+
 def edit_decision(cset: CriteriaSet):
-    return can_edit_criteria(actor(), phase=year_of(cset).phase, set_locked=cset.locked,
-                             explicitly_unlocked=cset.explicitly_unlocked)
+    return set_decision(can_edit_criteria, cset)
+
+
+def require(rule, cset: CriteriaSet) -> None:
+    """Stop the request with the refusal (403, the reason in words) unless ``rule`` allows it on this set."""
+    decision = set_decision(rule, cset)
+    if not decision:
+        raise refused(refusal_text(decision, cset))
 
 
 def lock_text(cset: CriteriaSet) -> str | None:
@@ -134,6 +140,11 @@ def refuse(message: str, status: int = 403):
                   request_id=g.get("request_id", ""))
 
 
+def refused(message: str, status: int = 403) -> Refusal:
+    """Stop the request with :func:`refuse`'s answer, drawn after the handler has rolled back."""
+    return Refusal(answer=lambda: refuse(message, status))
+
+
 def editor_context(cset: CriteriaSet, *, mode: dict | None = None, form=None, meta_form=None,
                    unlock_form=None, rows=None) -> dict:
     rows = set_rows(cset) if rows is None else rows
@@ -145,8 +156,7 @@ def editor_context(cset: CriteriaSet, *, mode: dict | None = None, form=None, me
         node_errors.setdefault(error.code, []).append(error.message)
     phase = year.phase
     editable = bool(edit_decision(cset))
-    unlockable = bool(can_unlock(actor(), phase=phase, set_locked=cset.locked,
-                                 explicitly_unlocked=cset.explicitly_unlocked))
+    unlockable = bool(set_decision(can_unlock, cset))
     return {
         "cset": cset, "year": year, "rows": rows, "children": children, "by_id": {r.id: r for r in rows},
         "ids": {r.code: r.id for r in rows}, "check": check, "node_errors": node_errors,
@@ -177,11 +187,7 @@ def fragment(cset: CriteriaSet, block: str, *, status: int = 200, template: str 
     if block == "node":
         context["node"] = kwargs["mode"]["node"]
         context["depth"] = kwargs["mode"].get("depth", 0)
-    body = render_block(template, block, **context)
-    body += render_block(EDITOR, "summary", oob=True, **context)
-    response = make_response(body, status)
-    response.vary.add("HX-Request")
-    return response
+    return render(template, block=block, oob=[(EDITOR, "summary")], status=status, **context)
 
 
 def widget(cset: CriteriaSet, node: Criterion | None, *, status: int = 200, **kwargs):

@@ -14,22 +14,21 @@ from portal.criteria.safety import ChangeBreaksScores
 from portal.criteria.services import referencing_count, set_rows
 from portal.criteria.tree import config_text
 from portal.criteria.views._shared import (
-    actor,
-    edit_decision,
     editor_page,
     load_item,
     load_set,
     move_choices,
-    refusal_text,
     refuse,
     removal_refusal,
+    require,
+    set_decision,
     widget,
-    year_of,
 )
 from portal.extensions import db
 from portal.scoring.numeric import format_vi
-from portal.web.htmx import hx_retarget, is_htmx, redirect_after_post
+from portal.web.htmx import Refusal, hx_retarget, is_htmx, redirect_after_post
 from portal.web.permissions import roles
+from portal.years.domain import can_edit_criteria
 
 
 def _editor_url(cset, node=None) -> str:
@@ -43,9 +42,21 @@ def _respond(cset, region, *, status=200, **kwargs):
     return editor_page(cset, status=status, unlock_form=UnlockForm(formdata=None), **kwargs)
 
 
-def _guard(cset):
-    decision = edit_decision(cset)
-    return None if decision else refuse(refusal_text(decision, cset))
+def _editable(item_id: int):
+    """The item and its set, when the set may be edited now (otherwise the refusal, 403, with the reason)."""
+    node = load_item(item_id)
+    require(can_edit_criteria, node.criteria_set)
+    return node, node.criteria_set
+
+
+def _done(cset, region, notice: str, *, saved: Criterion | None = None):
+    """Commit, then the changed region (htmx; `saved` highlighted) or a 303 to the editor at `saved`
+    (else at `region`) with the notice."""
+    db.session.commit()
+    if is_htmx():
+        return widget(cset, region, mode={"saved_id": saved.id} if saved is not None else None)
+    flash(notice, "success")
+    return redirect_after_post(_editor_url(cset, saved if saved is not None else region))
 
 
 def _form_for(node: Criterion) -> ItemForm:
@@ -78,11 +89,7 @@ def item(item_id: int):
 @bp.route("/item/<int:item_id>/edit", methods=["GET", "POST"])
 @roles("admin")
 def edit_item(item_id: int):
-    node = load_item(item_id)
-    cset = node.criteria_set
-    refusal = _guard(cset)
-    if refusal:
-        return refusal
+    node, cset = _editable(item_id)
     if request.method == "GET":
         return _respond(cset, node, mode={"edit_id": node.id}, form=_form_for(node))
     form = ItemForm(prefix=f"i{node.id}")
@@ -96,14 +103,15 @@ def edit_item(item_id: int):
             mode["breaks"] = err
             form.migration.data = ""
         else:
-            db.session.commit()
-            if is_htmx():
-                return widget(cset, node, mode={"saved_id": node.id})
-            flash(_("Đã lưu mục %(code)s.", code=node.code), "success")
-            return redirect_after_post(_editor_url(cset, node))
-    db.session.rollback()
+            return _done(cset, node, _("Đã lưu mục %(code)s.", code=node.code), saved=node)
+    status = 409 if "breaks" in mode else 422
+    raise Refusal(answer=lambda: _respond_again(item_id, status=status, mode=mode, form=form))
+
+
+def _respond_again(item_id: int, **kwargs):
+    """The node's region as stored (after the rollback), with what the user typed and why it was refused."""
     node = load_item(item_id)
-    return _respond(node.criteria_set, node, status=409 if "breaks" in mode else 422, mode=mode, form=form)
+    return _respond(node.criteria_set, node, **kwargs)
 
 
 # ------------------------------------------------------------------------------------------------- add
@@ -130,18 +138,14 @@ def _add_place(cset):
 @roles("admin")
 def add(set_id: int):
     cset = load_set(set_id)
-    refusal = _guard(cset)
-    if refusal:
-        return refusal
+    require(can_edit_criteria, cset)
     place = _add_place(cset)
     if place is None or (place[0] is not None and place[0].kind == "adjustment"):
         return refuse(_("Không thêm được mục con vào điểm cộng/trừ."), 400)
     parent, after, kind = place
     scored = referencing_count([parent.id]) if parent is not None and parent.kind == "item" else 0
     if scored:
-        decision = can_remove(actor(), phase=year_of(cset).phase, set_locked=cset.locked,
-                              explicitly_unlocked=cset.explicitly_unlocked, scored=scored)
-        return refuse(removal_refusal(decision, cset, [parent]), 409)
+        return refuse(removal_refusal(set_decision(can_remove, cset, scored=scored), cset, [parent]), 409)
     mode = {"add_parent_id": parent.id if parent else None, "after_id": after.id if after else None,
             "add_kind": kind or ("field" if parent is None else "item")}
     if request.method == "GET":
@@ -154,13 +158,8 @@ def add(set_id: int):
         except ItemInvalid as err:
             _typed_errors(form, err)
         else:
-            db.session.commit()
-            if is_htmx():
-                return widget(cset, parent, mode={"saved_id": node.id})
-            flash(_("Đã thêm mục %(code)s.", code=node.code), "success")
-            return redirect_after_post(_editor_url(cset, node))
-    db.session.rollback()
-    return _respond(load_set(set_id), parent, status=422, mode=mode, form=form)
+            return _done(cset, parent, _("Đã thêm mục %(code)s.", code=node.code), saved=node)
+    raise Refusal(answer=lambda: _respond(load_set(set_id), parent, status=422, mode=mode, form=form))
 
 
 # ------------------------------------------------------------------------------------------------ move
@@ -169,11 +168,7 @@ def add(set_id: int):
 @bp.route("/item/<int:item_id>/move", methods=["GET", "POST"])
 @roles("admin")
 def move(item_id: int):
-    node = load_item(item_id)
-    cset = node.criteria_set
-    refusal = _guard(cset)
-    if refusal:
-        return refusal
+    node, cset = _editable(item_id)
     choices = move_choices(node, set_rows(cset))
     if request.method == "GET":
         return _respond(cset, node, mode={"move_id": node.id, "move_choices": choices})
@@ -187,17 +182,12 @@ def move(item_id: int):
     else:
         target = form.parent_id.data or ""
         if not form.validate_on_submit() or not target.isdigit() or int(target) not in dict(choices):
-            db.session.rollback()
             mode = {"move_id": node.id, "move_choices": choices,
                     "move_error": _("Hãy chọn lĩnh vực hoặc nhóm tiêu chí để chuyển mục này vào.")}
-            return _respond(cset, node, status=422, mode=mode)
+            raise Refusal(answer=lambda: _respond(cset, node, status=422, mode=mode))
         move_item(node, parent=db.session.get(Criterion, int(target)), actor=current_user)
         region = None  # two parents changed: the whole tree
-    db.session.commit()
-    if is_htmx():
-        return widget(cset, region, mode={"saved_id": node.id})
-    flash(_("Đã chuyển mục %(code)s.", code=node.code), "success")
-    return redirect_after_post(_editor_url(cset, node))
+    return _done(cset, region, _("Đã chuyển mục %(code)s.", code=node.code), saved=node)
 
 
 # ---------------------------------------------------------------------------------------------- delete
@@ -206,15 +196,9 @@ def move(item_id: int):
 @bp.route("/item/<int:item_id>/delete", methods=["GET", "POST"])
 @roles("admin")
 def delete(item_id: int):
-    node = load_item(item_id)
-    cset = node.criteria_set
-    refusal = _guard(cset)
-    if refusal:
-        return refusal
+    node, cset = _editable(item_id)
     doomed = subtree(node, set_rows(cset))
-    decision = can_remove(actor(), phase=year_of(cset).phase, set_locked=cset.locked,
-                          explicitly_unlocked=cset.explicitly_unlocked,
-                          scored=referencing_count(r.id for r in doomed))
+    decision = set_decision(can_remove, cset, scored=referencing_count(r.id for r in doomed))
     mode = {"delete_id": node.id, "delete_count": len(doomed) - 1,
             "delete_error": None if decision else removal_refusal(decision, cset, doomed)}
     if request.method == "GET":
@@ -222,10 +206,6 @@ def delete(item_id: int):
     if not decision:  # the confirmation targets the parent; the refusal belongs in the node itself
         response = _respond(cset, node, status=409, mode=mode)
         return hx_retarget(response, f"#node-{node.id}") if is_htmx() else response
-    parent, code = node.parent, node.code
+    parent, notice = node.parent, _("Đã xóa mục %(code)s.", code=node.code)
     delete_item(node, actor=current_user)
-    db.session.commit()
-    if is_htmx():
-        return widget(cset, parent)
-    flash(_("Đã xóa mục %(code)s.", code=code), "success")
-    return redirect_after_post(_editor_url(cset, parent))
+    return _done(cset, parent, notice)

@@ -21,38 +21,39 @@ from portal.criteria.services import (
 )
 from portal.criteria.views._shared import (
     actor,
-    edit_decision,
     editor_page,
     fragment,
     load_set,
     lock_text,
     refusal_text,
     refuse,
-    year_of,
+    require,
 )
 from portal.db import utcnow
 from portal.extensions import db
 from portal.scoring.numeric import format_vi
 from portal.units.types import type_codes, unit_type_label
-from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.web.htmx import Refusal, is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
+from portal.years.domain import can_edit_criteria
 from portal.years.services import active_year
 
 
 def _set_cards(year) -> list[dict]:
     previous = previous_year(year)
-    cards = []
-    for unit_type in type_codes(year):
-        cset = set_for(year.id, unit_type)
-        card = {"unit_type": unit_type, "label": unit_type_label(unit_type, year), "set": cset,
-                "previous": set_for(previous.id, unit_type) if previous else None, "previous_year": previous,
-                "import_form": ImportForm(formdata=None, unit_type=unit_type),
-                "copy_form": UnitTypeForm(formdata=None, unit_type=unit_type)}
-        if cset is not None:
-            card["check"] = check_set(cset, set_rows(cset))
-            card["lock_text"] = lock_text(cset)
-        cards.append(card)
-    return cards
+    return [_card(year, unit_type, previous) for unit_type in type_codes(year)]
+
+
+def _card(year, unit_type: str, previous) -> dict:
+    """One unit type's set on the sets page: its state, last year's set, and the import and copy forms."""
+    cset = set_for(year.id, unit_type)
+    card = {"unit_type": unit_type, "label": unit_type_label(unit_type, year), "set": cset,
+            "previous": set_for(previous.id, unit_type) if previous else None, "previous_year": previous,
+            "import_form": ImportForm(formdata=None, unit_type=unit_type),
+            "copy_form": UnitTypeForm(formdata=None, unit_type=unit_type)}
+    if cset is not None:
+        card.update(check=check_set(cset, set_rows(cset)), lock_text=lock_text(cset))
+    return card
 
 
 @bp.route("/")
@@ -80,9 +81,7 @@ def _meta_form(cset) -> MetaForm:
 @roles("admin")
 def edit_meta(set_id: int):
     cset = load_set(set_id)
-    decision = edit_decision(cset)
-    if not decision:
-        return refuse(refusal_text(decision, cset))
+    require(can_edit_criteria, cset)
     if request.method == "GET":
         return _meta_response(cset, _meta_form(cset), open_=True)
     form = MetaForm(prefix="meta")
@@ -93,8 +92,7 @@ def edit_meta(set_id: int):
             return _meta_response(cset, None, open_=False)
         flash(_("Đã lưu thông tin chung của bộ tiêu chí."), "success")
         return redirect_after_post(url_for("criteria.editor", set_id=cset.id))
-    db.session.rollback()
-    return _meta_response(load_set(set_id), form, open_=True, status=422)
+    raise Refusal(answer=lambda: _meta_response(load_set(set_id), form, open_=True, status=422))
 
 
 def _split_refused(form: MetaForm) -> bool:
@@ -124,10 +122,7 @@ def _meta_response(cset, form, *, open_: bool, status: int = 200):
 @roles("admin")
 def lock(set_id: int):
     cset = load_set(set_id)
-    decision = can_lock(actor(), phase=year_of(cset).phase, set_locked=cset.locked,
-                        explicitly_unlocked=cset.explicitly_unlocked)
-    if not decision:
-        return refuse(refusal_text(decision, cset))
+    require(can_lock, cset)
     lock_set(cset, actor=current_user, now=utcnow())
     db.session.commit()
     flash(_("Đã khóa bộ tiêu chí. Không ai sửa được cho đến khi mở khóa."), "success")
@@ -138,14 +133,10 @@ def lock(set_id: int):
 @roles("admin")
 def unlock(set_id: int):
     cset = load_set(set_id)
-    decision = can_unlock(actor(), phase=year_of(cset).phase, set_locked=cset.locked,
-                          explicitly_unlocked=cset.explicitly_unlocked)
-    if not decision:
-        return refuse(refusal_text(decision, cset))
+    require(can_unlock, cset)
     form = UnlockForm()
     if not form.validate_on_submit():
-        db.session.rollback()
-        return editor_page(cset, status=422, unlock_form=form)
+        raise Refusal(answer=lambda: editor_page(cset, status=422, unlock_form=form))
     unlock_set(cset, form.reason.data, actor=current_user, now=utcnow())
     db.session.commit()
     flash(_("Đã mở khóa bộ tiêu chí. Lý do đã được ghi vào nhật ký; hãy khóa lại khi sửa xong."), "success")

@@ -1,7 +1,7 @@
 """Xuất hàng loạt (admin): queue an export of one per-unit report for every unit, follow it on its own
 page (a progress bar the page polls with htmx; a reload shows the same state, read from the database),
 and download the ZIP. Without JavaScript the form posts and the job page is reloaded by hand."""
-from flask import abort, current_app, flash, url_for
+from flask import current_app, flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -29,9 +29,7 @@ def start_export(year_id: int):
     year = load_year(year_id)
     form = ExportForm()
     if not form.validate_on_submit():
-        if is_htmx():
-            return render(PAGE, block="export_panel", status=422, **page_context(year, export_form=form))
-        return render(PAGE, status=422, **page_context(year, export_form=form))
+        return render(PAGE, block="export_panel", status=422, **page_context(year, export_form=form))
     decision = can_export_all(actor_for(current_user), form.kind.data, phase=year.phase)
     if not decision:
         return refuse(refusal_message(decision, phase=year.phase))
@@ -48,10 +46,7 @@ def start_export(year_id: int):
 
 
 def _load_job(job_id: int) -> ExportJob:
-    job = db.session.get(ExportJob, job_id)
-    if job is None:
-        abort(404)
-    return job
+    return db.get_or_404(ExportJob, job_id)
 
 
 @bp.route("/exports/<int:job_id>")

@@ -15,6 +15,7 @@ from portal.reports.services import approval_in_force, assessment_of
 from portal.years.lookup import load_year
 from portal.reports.views._shared import PDF_TYPE, XLSX_TYPE, decide, file_response, refuse, refuse_decision
 from portal.results.document import shown_document
+from portal.web.htmx import Refusal
 from portal.web.permissions import roles
 
 log = logging.getLogger("portal.reports")
@@ -62,18 +63,19 @@ def unit_appraisal(year_id: int, unit_id: int):
 
 
 def _year_file(year_id: int, report: str):
-    """(year, None) when the report may be downloaded, else (year, refusal response)."""
+    """The year, when the current user may download the report now (otherwise the refusal, with the
+    reason in words)."""
     year = load_year(year_id)
     decision = decide(year, report)
-    return year, (None if decision else refuse_decision(decision, year, report))
+    if not decision:
+        raise Refusal(answer=lambda: refuse_decision(decision, year, report))
+    return year
 
 
 @bp.route("/<int:year_id>/council.pdf")
 @roles(*YEAR_ROLES)
 def council_pdf(year_id: int):
-    year, refusal = _year_file(year_id, "council")
-    if refusal is not None:
-        return refusal
+    year = _year_file(year_id, "council")
     approval = approval_in_force(year)
     return _pdf(lambda: documents.council_report(year, today=documents.local_today(utcnow()),
                                                  snapshot=approval.snapshot if approval else None))
@@ -82,9 +84,7 @@ def council_pdf(year_id: int):
 @bp.route("/<int:year_id>/synthesis.pdf")
 @roles(*YEAR_ROLES)
 def synthesis_pdf(year_id: int):
-    year, refusal = _year_file(year_id, "synthesis")
-    if refusal is not None:
-        return refusal
+    year = _year_file(year_id, "synthesis")
     document = shown_document(year)
     return _pdf(lambda: documents.synthesis_report(year, document, today=documents.local_today(utcnow())))
 
@@ -92,9 +92,7 @@ def synthesis_pdf(year_id: int):
 @bp.route("/<int:year_id>/annex.pdf")
 @roles(*YEAR_ROLES)
 def annex_pdf(year_id: int):
-    year, refusal = _year_file(year_id, "annex")
-    if refusal is not None:
-        return refusal
+    year = _year_file(year_id, "annex")
     approval = approval_in_force(year)
     return _pdf(lambda: documents.annex_report(year, approval))
 
@@ -102,9 +100,7 @@ def annex_pdf(year_id: int):
 @bp.route("/<int:year_id>/scores.xlsx")
 @roles(*YEAR_ROLES)
 def scores_xlsx(year_id: int):
-    year, refusal = _year_file(year_id, "scores_xlsx")
-    if refusal is not None:
-        return refusal
+    year = _year_file(year_id, "scores_xlsx")
     approval = approval_in_force(year)
     names = documents.snapshot_names(approval.snapshot) if approval else None
     return file_response(xlsx.score_matrix(year, now=utcnow(), names=names), f"bang-diem-day-du-{year.year}.xlsx",
@@ -114,8 +110,6 @@ def scores_xlsx(year_id: int):
 @bp.route("/<int:year_id>/rankings.xlsx")
 @roles(*YEAR_ROLES)
 def rankings_xlsx(year_id: int):
-    year, refusal = _year_file(year_id, "rankings_xlsx")
-    if refusal is not None:
-        return refusal
+    year = _year_file(year_id, "rankings_xlsx")
     data = xlsx.rankings(year, shown_document(year), now=utcnow(), approval=approval_in_force(year))
     return file_response(data, f"bang-xep-hang-{year.year}.xlsx", XLSX_TYPE)

@@ -17,11 +17,12 @@ from portal.years.lookup import load_year
 from portal.reports.views._shared import decide, reason_text, refuse
 from portal.results.surveys import year_units
 from portal.units.types import type_codes, year_types
-from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.web.htmx import redirect_after_post, render
 from portal.web.listing import matches, page_of, query_words
 from portal.web.permissions import roles
 from portal.policy.actors import actor_for
 from portal.policy.refusals import phase_label, refusal_message
+from portal.policy.viewer import Viewer
 from portal.years.domain import UNIT_STATUS_LABELS, UnitStatus
 from portal.years.services import active_year
 
@@ -83,8 +84,8 @@ def _unit_rows(year, filters: dict):
 
 
 def page_context(year, *, export_form=None, message=None) -> dict:
-    role = current_user.role
     actor = actor_for(current_user)
+    secretariat = Viewer(actor).is_secretariat
     now = utcnow()
     filters = _unit_filters(year)
     unit_reports = {key: decide(year, key) for key in ("self", "appraisal")}
@@ -96,12 +97,12 @@ def page_context(year, *, export_form=None, message=None) -> dict:
         unit_reasons={k: None if v else reason_text(v, year, k) for k, v in unit_reports.items()},
         units=_unit_rows(year, filters) if any(unit_reports.values()) else None, unit_filters=filters,
         types=year_types(year),
-        is_admin=role == "admin", can_export=any(exports.values()),
+        is_admin=secretariat, can_export=any(exports.values()),
         export_refusals={k: None if v else refusal_message(v, phase=year.phase) for k, v in exports.items()},
         export_form=export_form or ExportForm(formdata=None, kind="unit_self"),
-        jobs=recent_jobs(year.id) if role == "admin" else [], now=now, is_stalled=is_stalled,
+        jobs=recent_jobs(year.id) if secretariat else [], now=now, is_stalled=is_stalled,
         external_worker=worker_mode(current_app) == "external", message=message,
-        settings=settings_of(year), survey_template=role == "admin")
+        settings=settings_of(year), survey_template=secretariat)
 
 
 @bp.route("/")
@@ -116,8 +117,7 @@ def index():
 @bp.route("/<int:year_id>")
 @roles(*PAGE_ROLES)
 def year_page(year_id: int):
-    block = "unit_reports" if is_htmx() and request.headers.get("HX-Target") == "unit-report-list" else None
-    return render(PAGE, block=block, **page_context(load_year(year_id)))
+    return render(PAGE, targets={"unit-report-list": "unit_reports"}, **page_context(load_year(year_id)))
 
 
 @bp.route("/<int:year_id>/settings", methods=["GET", "POST"])

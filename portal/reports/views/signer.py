@@ -19,14 +19,15 @@ from portal.web.htmx import redirect_after_post, render
 from portal.web.permissions import roles
 from portal.policy.actors import actor_for
 from portal.policy.refusals import refusal_message
+from portal.policy.viewer import Viewer
 
 
 def _page(year, unit, form, signer, *, status=200):
     signature = meta.unit_signature(signer)
     return render("reports/signer.html", status=status, year=year, unit=unit, unit_name=unit.name_in(year.id),
                   form=form, positions=POSITIONS, signature=signature,
-                  back_url=url_for("reports.year_page", year_id=year.id) if current_user.role == "admin"
-                  else url_for("assessments.mine"))
+                  back_url=url_for("reports.year_page", year_id=year.id)
+                  if Viewer(actor_for(current_user)).is_secretariat else url_for("assessments.mine"))
 
 
 @bp.route("/<int:year_id>/units/<int:unit_id>/signer", methods=["GET", "POST"])

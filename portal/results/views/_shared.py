@@ -10,11 +10,12 @@ from flask_login import current_user
 from portal.results import bp
 from portal.results.charts import field_chart, index_chart
 from portal.results.correcting import correction_notes
+from portal.results.forms import PlainForm
 from portal.units.types import unit_type_label
 from portal.web.filters import format_datetime, format_points
-from portal.web.htmx import is_htmx, render
+from portal.web.htmx import Refusal, is_htmx, render
 from portal.policy.actors import actor_for
-from portal.policy.refusals import refusal_message
+from portal.policy.refusals import Refused, refusal_message
 from portal.years.models import AssessmentYear
 from portal.years.services import active_year
 
@@ -38,8 +39,39 @@ def refuse(message: str, status: int = 403):
                   request_id=g.get("request_id", ""))
 
 
+def refused(message: str, status: int = 403) -> Refusal:
+    """Stop the request with :func:`refuse`'s answer, drawn after the handler has rolled back what the
+    request wrote (``raise refused(refusal.message)`` where a service said no)."""
+    return Refusal(answer=lambda: refuse(message, status))
+
+
+def require_fresh_form() -> None:
+    """Stop with 400 when the posted form has no valid protection token (a page left open too long)."""
+    if not PlainForm().validate_on_submit():
+        raise refused(_("Biểu mẫu đã cũ. Hãy tải lại trang rồi thử lại."), 400)
+
+
+def carry_out(service, *args, **kwargs):
+    """Call a results service; its refusal (the policy's Refused) is answered with :func:`refuse` (403)."""
+    try:
+        return service(*args, **kwargs)
+    except Refused as refusal:
+        raise refused(refusal.message) from refusal
+
+
 def refuse_decision(decision, year, status: int = 403):
     return refuse(refusal_message(decision, phase=year.phase), status)
+
+
+def decision_errors(form, problems, before_year: str) -> None:
+    """Put a decision's problems (results.domain.decision_problems) next to its number and date fields;
+    `before_year`: the words for a date before the 1st of January of the year."""
+    if "number_format" in problems:
+        form.decision_number.errors.append(_("Số quyết định phải có dạng số/ký hiệu, ví dụ 1234/QĐ-UBND."))
+    if "date_future" in problems:
+        form.decision_date.errors.append(_("Ngày quyết định không được sau ngày hôm nay."))
+    if "date_before_year" in problems:
+        form.decision_date.errors.append(before_year)
 
 
 def decimal_sep() -> str:

@@ -9,15 +9,20 @@ from portal.extensions import db
 from portal.results import bp
 from portal.results.approval import NothingToApprove, StaleResults, approve, publish
 from portal.results.domain import decision_problems
-from portal.results.forms import ApprovalForm, PlainForm
+from portal.results.forms import ApprovalForm
 from portal.results.services import approved, results_stale
 from portal.results.views.results import OVERVIEW, overview_context
 from portal.years.lookup import load_year
-from portal.results.views._shared import actor, refuse, refuse_decision
-from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.results.views._shared import (
+    actor,
+    carry_out,
+    decision_errors,
+    refuse_decision,
+    require_fresh_form,
+)
+from portal.web.htmx import Refusal, is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
 from portal.local_time import zone
-from portal.policy.refusals import Refused
 from portal.years.domain import can_approve_results, can_publish
 
 
@@ -35,35 +40,24 @@ def approve_results(year_id: int):
         return refuse_decision(decision, year)
     form = ApprovalForm()
     if not form.validate_on_submit():
-        db.session.rollback()
-        return _panel(year, form)
+        raise Refusal(answer=lambda: _panel(year, form))
     now = utcnow()
     problems = decision_problems(form.decision_number.data, form.decision_date.date, now.astimezone(zone()).date(),
                                  year.year)
-    if "number_format" in problems:
-        form.decision_number.errors.append(_("Số quyết định phải có dạng số/ký hiệu, ví dụ 1234/QĐ-UBND."))
-    if "date_future" in problems:
-        form.decision_date.errors.append(_("Ngày quyết định không được sau ngày hôm nay."))
-    if "date_before_year" in problems:
-        form.decision_date.errors.append(_("Kết quả năm %(year)s không thể được phê duyệt trước ngày 01/01/%(year)s. "
-                                           "Hãy kiểm tra lại ngày ký quyết định.", year=year.year))
+    decision_errors(form, problems, _("Kết quả năm %(year)s không thể được phê duyệt trước ngày 01/01/%(year)s. "
+                                      "Hãy kiểm tra lại ngày ký quyết định.", year=year.year))
     if problems:
         return _panel(year, form)
     try:
-        approval = approve(year, decision_number=form.decision_number.data, decision_date=form.decision_date.date,
-                           user=current_user, now=now)
-    except Refused as refusal:
-        db.session.rollback()
-        return refuse(refusal.message)
+        approval = carry_out(approve, year, decision_number=form.decision_number.data,
+                             decision_date=form.decision_date.date, user=current_user, now=now)
     except NothingToApprove:
-        db.session.rollback()
         form.decision_number.errors.append(_("Chưa có kết quả để phê duyệt. Hãy tính kết quả trước."))
-        return _panel(year, form)
+        raise Refusal(answer=lambda: _panel(year, form)) from None
     except StaleResults:
-        db.session.rollback()
         form.decision_number.errors.append(_("Điểm đã thay đổi sau lần tính kết quả gần nhất. Quản trị cần bấm "
                                              "“Tính lại kết quả” trước khi ghi nhận phê duyệt."))
-        return _panel(year, form)
+        raise Refusal(answer=lambda: _panel(year, form)) from None
     db.session.commit()
     flash(_("Đã ghi nhận Quyết định %(number)s phê duyệt kết quả. Kết quả được giữ nguyên như lúc phê duyệt.",
             number=approval.decision_number), "success")
@@ -77,13 +71,8 @@ def publish_results(year_id: int):
     decision = can_publish(actor(year), phase=year.phase, approved=approved(year), stale=results_stale(year))
     if not decision:
         return refuse_decision(decision, year)
-    if not PlainForm().validate_on_submit():
-        return refuse(_("Biểu mẫu đã cũ. Hãy tải lại trang rồi thử lại."), 400)
-    try:
-        publish(year, user=current_user, now=utcnow())
-    except Refused as refusal:
-        db.session.rollback()
-        return refuse(refusal.message)
+    require_fresh_form()
+    carry_out(publish, year, user=current_user, now=utcnow())
     db.session.commit()
     flash(_("Đã công bố kết quả. Trang công khai: %(url)s", url=url_for("public.year_page", year=year.year,
                                                                         _external=False)), "success")

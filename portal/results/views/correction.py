@@ -15,15 +15,14 @@ from portal.results.corrections import (
     open_correction,
     recompute_correction,
 )
-from portal.results.forms import CorrectionForm, PlainForm
+from portal.results.forms import CorrectionForm
 from portal.results.services import current_approval
 from portal.results.views.results import OVERVIEW, overview_context
 from portal.years.lookup import load_year
-from portal.results.views._shared import refuse
-from portal.web.htmx import is_htmx, redirect_after_post, render
+from portal.results.views._shared import carry_out, decision_errors, require_fresh_form
+from portal.web.htmx import Refusal, is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
 from portal.local_time import zone
-from portal.policy.refusals import Refused
 
 PROBLEM_TEXT = {
     "units_required": lambda: _("Hãy chọn ít nhất một đơn vị được đính chính."),
@@ -61,27 +60,17 @@ def correction_open(year_id: int):
     if valid:
         problems = correction_problems(form.decision_number.data, form.decision_date.date,
                                        utcnow().astimezone(zone()).date(), year.year, form.picked, form.reason.data)
-        if "number_format" in problems:
-            form.decision_number.errors.append(_("Số quyết định phải có dạng số/ký hiệu, ví dụ 1234/QĐ-UBND."))
-        if "date_future" in problems:
-            form.decision_date.errors.append(_("Ngày quyết định không được sau ngày hôm nay."))
-        if "date_before_year" in problems:
-            form.decision_date.errors.append(_("Quyết định đính chính kết quả năm %(year)s không thể trước ngày "
-                                               "01/01/%(year)s.", year=year.year))
+        decision_errors(form, problems, _("Quyết định đính chính kết quả năm %(year)s không thể trước ngày "
+                                          "01/01/%(year)s.", year=year.year))
         error = " ".join(PROBLEM_TEXT[p]() for p in problems if p in PROBLEM_TEXT) or None
         valid = not problems
     else:
         error = None if form.picked else PROBLEM_TEXT["units_required"]()
     if not valid:
-        db.session.rollback()
-        return _panel(year, form=form, error=error)
-    try:
-        correction = open_correction(year, decision_number=form.decision_number.data,
-                                     decision_date=form.decision_date.date, reason=form.reason.data,
-                                     unit_ids=form.picked, user=current_user, now=utcnow())
-    except Refused as refusal:
-        db.session.rollback()
-        return refuse(refusal.message)
+        raise Refusal(answer=lambda: _panel(year, form=form, error=error))
+    correction = carry_out(open_correction, year, decision_number=form.decision_number.data,
+                           decision_date=form.decision_date.date, reason=form.reason.data, unit_ids=form.picked,
+                           user=current_user, now=utcnow())
     db.session.commit()
     flash(_("Đã ghi nhận Quyết định đính chính %(number)s. Hãy sửa điểm điều tra XHH của các đơn vị được đính "
             "chính, tính lại rồi phê duyệt đính chính.", number=correction.decision_number), "success")
@@ -90,18 +79,13 @@ def correction_open(year_id: int):
 
 def _step(year_id: int, action, done_message):
     year = load_year(year_id)
-    if not PlainForm().validate_on_submit():
-        return refuse(_("Biểu mẫu đã cũ. Hãy tải lại trang rồi thử lại."), 400)
+    require_fresh_form()
     try:
-        action(year, user=current_user, now=utcnow())
-    except Refused as refusal:
-        db.session.rollback()
-        return refuse(refusal.message)
+        carry_out(action, year, user=current_user, now=utcnow())
     except CorrectionNotRecomputed:
-        db.session.rollback()
-        return _panel(year, error=_("Điểm của các đơn vị được đính chính đã thay đổi sau lần tính lại gần nhất "
-                                    "(hoặc chưa tính lại). Hãy bấm “Tính lại kết quả các đơn vị đính chính” "
-                                    "trước khi phê duyệt."))
+        error = _("Điểm của các đơn vị được đính chính đã thay đổi sau lần tính lại gần nhất (hoặc chưa tính "
+                  "lại). Hãy bấm “Tính lại kết quả các đơn vị đính chính” trước khi phê duyệt.")
+        raise Refusal(answer=lambda: _panel(year, error=error)) from None
     db.session.commit()
     flash(done_message(), "success")
     return _back(year)

@@ -19,7 +19,7 @@ from portal.results.forms import ApprovalForm, PlainForm
 from portal.results.services import approved, compute_results, current_approval, results_stale
 from portal.results.surveys import current_import, scores_by_unit, year_units
 from portal.years.lookup import load_year
-from portal.results.views._shared import actor, refuse, refuse_decision, the_active_year
+from portal.results.views._shared import actor, refuse, refuse_decision, refused, the_active_year
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.permissions import roles
 from portal.policy.refusals import Refused, phase_label, refusal_message
@@ -87,12 +87,11 @@ def index():
 @roles(*RESULT_ROLES)
 def overview(year_id: int):
     year = load_year(year_id)
-    block = "results_panel" if request.headers.get("HX-Target") == "results-panel" else None
     context = overview_context(year)
     filters = {"unit_type": request.args.get("loai", "").strip(), "query": request.args.get("q", "").strip()[:100]}
     if any(filters.values()):
         context["doc"] = filter_document(context["doc"], **filters)
-    return render(OVERVIEW, block=block, filters=filters, **context)
+    return render(OVERVIEW, targets={"results-panel": "results_panel"}, filters=filters, **context)
 
 
 @bp.route("/<int:year_id>/compute", methods=["POST"])
@@ -108,8 +107,7 @@ def compute(year_id: int):
     try:
         summary = compute_results(year, user=current_user, now=utcnow())
     except Refused as refusal:
-        db.session.rollback()
-        return refuse(refusal.message)
+        raise refused(refusal.message) from refusal
     db.session.commit()
     message = ngettext("Đã tính kết quả cho %(count)s đơn vị.", "Đã tính kết quả cho %(count)s đơn vị.",
                        summary["units"], count=summary["units"])

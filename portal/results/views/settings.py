@@ -12,14 +12,14 @@ from portal.results.domain import TIE_BREAKER_CHOICES, read_settings, settings_f
 from portal.results.forms import PlainForm
 from portal.results.services import settings_of
 from portal.years.lookup import load_year
-from portal.results.views._shared import refuse, refuse_decision
+from portal.results.views._shared import carry_out, refuse_decision, require_fresh_form
 from portal.results.year_settings import save_settings, settings_decision
 from portal.text import clean_text
 from portal.units.types import year_types
 from portal.web.messages import tr
 from portal.web.htmx import redirect_after_post, render
 from portal.web.permissions import roles
-from portal.policy.refusals import Refused, refusal_message
+from portal.policy.refusals import refusal_message
 
 FIELDS = ("tie_breakers", "no_survey_policy")
 
@@ -72,18 +72,13 @@ def settings(year_id: int):
     decision = settings_decision(year, current_user)
     if not decision:
         return refuse_decision(decision, year)
-    if not PlainForm().validate_on_submit():
-        return refuse(_("Biểu mẫu đã cũ. Hãy tải lại trang rồi thử lại."), 400)
+    require_fresh_form()
     names = [f"band-{i}-{part}" for i in range(len(settings_of(year).bands)) for part in ("label", "min")]
     typed = {name: clean_text(request.form.get(name, "")) for name in (*names, *FIELDS, *_reward_fields(year))}
     new, rewards, problems = read_settings(typed, settings_of(year), [t.code for t in year_types(year)])
     if problems:
         return _page(year, values=typed, problems=problems, status=422)
-    try:
-        changed = save_settings(year, new, rewards, user=current_user, now=utcnow())
-    except Refused as refusal:
-        db.session.rollback()
-        return refuse(refusal.message)
+    changed = carry_out(save_settings, year, new, rewards, user=current_user, now=utcnow())
     db.session.commit()
     if changed:
         flash(_("Đã lưu thiết lập tính kết quả. Hãy tính lại kết quả để áp dụng."), "success")

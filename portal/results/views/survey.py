@@ -25,13 +25,20 @@ from portal.results.surveys import (
     year_units,
 )
 from portal.years.lookup import load_year
-from portal.results.views._shared import actor, problem_text, refuse, refuse_decision
+from portal.results.views._shared import (
+    actor,
+    carry_out,
+    problem_text,
+    refuse,
+    refuse_decision,
+    require_fresh_form,
+)
 from portal.text import clean_text
 from portal.units.types import type_codes, year_types
 from portal.web.htmx import is_htmx, redirect_after_post, render
 from portal.web.listing import matches, query_words
 from portal.web.permissions import roles
-from portal.policy.refusals import Refused, refusal_message
+from portal.policy.refusals import refusal_message
 from portal.years.domain import can_import_survey
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,8 +61,7 @@ def _survey_page(year, *, form=None, status=200):
     words = query_words(filters["q"])
     units = [u for u in every if (filters["type"] is None or u.unit_type == filters["type"])
              and (not filters["missing"] or not counts.get(u.id)) and matches(words, names[u.code], u.code)]
-    block = "survey_units" if is_htmx() and request.headers.get("HX-Target") == "survey-lists" else None
-    return render("results/survey.html", block=block, status=status, year=year,
+    return render("results/survey.html", targets={"survey-lists": "survey_units"}, status=status, year=year,
                   form=form or SurveyUploadForm(formdata=None),
                   can_import=bool(decision), refusal=None if decision else refusal_message(decision, phase=year.phase),
                   current=current_import(year), history=imports(year), names=names, units=units, unit_count=len(every),
@@ -119,11 +125,7 @@ def survey_confirm(year_id: int):
     result = check_file(year, pending.data)  # the year may have changed since the preview
     if not result.ok:
         return _preview(year, result, filename=pending.filename, token=None, status=422)
-    try:
-        row = save_import(year, result, filename=pending.filename, user=current_user, now=utcnow())
-    except Refused as refusal:
-        db.session.rollback()
-        return refuse(refusal.message)
+    row = carry_out(save_import, year, result, filename=pending.filename, user=current_user, now=utcnow())
     db.session.commit()
     discard_upload(current_app.instance_path, pending.token)
     flash(_("Đã lưu %(count)s điểm điều tra XHH từ tệp %(name)s. Bảng đối chiếu ở bên dưới.",
@@ -159,8 +161,7 @@ def survey_unit(year_id: int, unit_id: int):
     decision = unit_survey_decision(year, unit, current_user)
     if not decision:
         return refuse_decision(decision, year)
-    if not PlainForm().validate_on_submit():
-        return refuse(_("Biểu mẫu đã cũ. Hãy tải lại trang rồi thử lại."), 400)
+    require_fresh_form()
     criteria = survey_criteria(year).get(unit.unit_type, [])
     typed = {c.code: request.form.get(f"item-{c.id}", "") for c in criteria}
     parsed, problems = check_entries(typed, [SurveyItem(c.code, c.title, c.max_points, c.field_code or "")
