@@ -10,10 +10,6 @@ PORTAL = Path(__file__).resolve().parents[2] / "portal"
 RESPONDER = PORTAL / "web" / "htmx.py"
 HANDLER = PORTAL / "web" / "errors.py"
 
-#: Route modules still answering by hand (empty: every route module answers through the responder).
-PENDING: set[str] = set()
-
-
 def offences(source: str) -> list[str]:
     """What a module does that only the responder and the refusal handler may do."""
     found = []
@@ -38,14 +34,9 @@ def test_route_modules_leave_blocks_and_rollbacks_to_the_responder():
     for path in route_modules():
         name = str(path.relative_to(PORTAL.parent))
         found = offences(path.read_text(encoding="utf-8"))
-        if found and name not in PENDING:
+        if found:
             bad[name] = found
     assert bad == {}
-
-
-def test_pending_list_is_honest():
-    still = {str(p.relative_to(PORTAL.parent)) for p in route_modules() if offences(p.read_text(encoding="utf-8"))}
-    assert PENDING <= still, f"converted, delete from PENDING: {sorted(PENDING - still)}"
 
 
 def test_no_other_module_chooses_blocks():
