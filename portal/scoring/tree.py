@@ -112,16 +112,18 @@ class _Walk:
 
     def _memo_leaf(self, node: Node, state: ItemState | None) -> NodeResult:
         """A leaf's result depends only on the node, its points and the survey mode: units that share them
-        share the result. A leaf that warns is evaluated every time (its warning belongs to each unit), and
-        a hit counts only for the very node it was computed for."""
-        key = (node.code, None if state is None else state.points, self.survey_mode)
+        share the result. A leaf that warns is evaluated every time (its warning belongs to each unit); a
+        hit counts only for the very node it was computed for and for points written the same way (1 and
+        1.00 are equal keys, but the result keeps the points as given)."""
+        points = None if state is None else state.points
+        key = (node.code, points, self.survey_mode)
         hit = self.leaf_memo.get(key)
-        if hit is not None and hit[0] is node:
-            return hit[1]
+        if hit is not None and hit[0] is node and _same(hit[1], points):
+            return hit[2]
         warned = len(self.warnings)
         result = self._leaf(node, state)
         if len(self.warnings) == warned:
-            self.leaf_memo[key] = (node, result)
+            self.leaf_memo[key] = (node, points, result)
         return result
 
     def _leave_subtree(self, node: Node) -> None:
@@ -219,16 +221,22 @@ def _adjustments(adjustments: Sequence[Node], counts: Mapping[str, int],
 
 def _adjustment_points(adjustment: Node, count, memo: dict | None) -> Decimal:
     """An adjustment's points for `count` occurrences (remembered in the evaluation's leaf memo, if any,
-    for the very node it was computed for)."""
+    for the very node and count it was computed for)."""
     if memo is None:
         return compute_points(adjustment.method, adjustment.config, adjustment.max_points, {"count": count})
     key = (adjustment.code, "count", count)
     hit = memo.get(key)
-    if hit is not None and hit[0] is adjustment:
-        return hit[1]
+    if hit is not None and hit[0] is adjustment and _same(hit[1], count):
+        return hit[2]
     amount = compute_points(adjustment.method, adjustment.config, adjustment.max_points, {"count": count})
-    memo[key] = (adjustment, amount)
+    memo[key] = (adjustment, count, amount)
     return amount
+
+
+def _same(remembered, given) -> bool:
+    """The very value, or one of the same type written the same way (equal keys of a memo may differ:
+    1 == 1.00 == True)."""
+    return remembered is given or (type(remembered) is type(given) and str(remembered) == str(given))
 
 
 def _capped(amount: Decimal, cap) -> Decimal:

@@ -199,3 +199,14 @@ def test_a_shared_leaf_memo_changes_nothing(fields, data, policy):
             assert shared == plain
             assert [str(w) for w in shared.warnings] == [str(w) for w in plain.warnings]
             assert {c: str(r) for c, r in shared.nodes.items()} == {c: str(r) for c, r in plain.nodes.items()}
+
+
+def test_the_leaf_memo_keeps_points_as_written():
+    """1 and 1.00 are equal keys of the memo, yet each unit's result keeps its points as given."""
+    fields = [Node("F", "F", D(2), children=(Node("a", "a", D(2), "number"),), kind="field")]
+    memo: dict = {}
+    for points in (D("1"), D("1.00"), D("1.0"), D("1")):
+        shared = evaluate(fields, {"a": ItemState(points)}, bonus_cap=None, deduction_cap=None, leaf_memo=memo)
+        plain = evaluate(fields, {"a": ItemState(points)}, bonus_cap=None, deduction_cap=None)
+        assert str(shared.nodes["a"].points) == str(plain.nodes["a"].points) == str(points)
+        assert str(shared.appraisal_points) == str(plain.appraisal_points)
