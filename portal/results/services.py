@@ -127,7 +127,6 @@ def _unit_inputs(assessment_ids: list[int], by_id: dict[int, tuple[str, bool]]) 
     if not assessment_ids:
         return {}
     items = {cid: code for cid, (code, adjustment) in by_id.items() if not adjustment}
-    connection = db.session.connection()   # Core rows: the ORM's row layer is not needed for plain columns
     shared: dict = {}
     own: dict[int, dict[str, ItemState]] = {}
     final: dict[int, dict[str, ItemState]] = {}
@@ -135,10 +134,9 @@ def _unit_inputs(assessment_ids: list[int], by_id: dict[int, tuple[str, bool]]) 
         if stage == "round1":
             final = {aid: dict(states) for aid, states in own.items()}
         target = own if stage == "self" else final
-        rows = connection.execute(select(ScoreEntry.assessment_id, ScoreEntry.criterion_id,
-                                         type_coerce(ScoreEntry.points, NullType()), ScoreEntry.not_applicable)
-                                  .where(ScoreEntry.assessment_id.in_(assessment_ids), ScoreEntry.stage == stage)
-                                  ).fetchall()   # at once: iterating the result fetches row by row
+        rows = _plain_rows(select(ScoreEntry.assessment_id, ScoreEntry.criterion_id,
+                                  type_coerce(ScoreEntry.points, NullType()), ScoreEntry.not_applicable)
+                           .where(ScoreEntry.assessment_id.in_(assessment_ids), ScoreEntry.stage == stage))
         last_aid, states = None, None
         for aid, cid, raw, na in rows:
             code = items.get(cid)
@@ -157,6 +155,17 @@ def _unit_inputs(assessment_ids: list[int], by_id: dict[int, tuple[str, bool]]) 
     own_counts, final_counts = _adjustment_counts(assessment_ids, by_id)
     return {aid: UnitInputs(final.get(aid, {}), final_counts.get(aid, {}), own.get(aid, {}), own_counts.get(aid, {}))
             for aid in assessment_ids}
+
+
+def _plain_rows(statement) -> list[tuple]:
+    """The driver's own tuples of a select of plain columns (ids, raw numbers, flags), fetched at once:
+    building a SQLAlchemy row for each of a national year's ~400,000 entries cost as much as reading them.
+    The columns get no type processing, so the caller converts what it reads (points, N/A flags)."""
+    result = db.session.connection().execute(statement)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
 
 
 def _adjustment_counts(assessment_ids, by_id) -> tuple[dict, dict]:

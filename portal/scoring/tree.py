@@ -105,8 +105,13 @@ class _Walk:
             result = self._parent(node)
         elif self.leaf_memo is None:
             result = self._leaf(node, state)
-        else:
-            result = self._memo_leaf(node, state)
+        else:  # the memo's hit path inline: this runs for every leaf of every unit of a year
+            points = None if state is None else state.points
+            hit = self.leaf_memo.get((node.code, points, self.survey_mode))
+            if hit is not None and hit[0] is node and (hit[1] is points or _same(hit[1], points)):
+                result = hit[2]
+            else:
+                result = self._memo_leaf(node, state)
         self.nodes[node.code] = result
         return result
 
@@ -165,14 +170,16 @@ class _Walk:
         appraisal = survey = applicable_max = ZERO
         scored_count = applicable_count = 0
         all_na = True
+        visit = self.node
         for child in node.children:
-            result = self.node(child)
-            appraisal += result.appraisal_points
-            survey += result.survey_points
-            applicable_max += result.applicable_max
-            scored_count += result.scored_count
-            applicable_count += result.applicable_count
-            all_na = all_na and result.not_applicable
+            _points, child_max, child_na, _index, child_appraisal, child_survey, child_scored, child_applicable, \
+                _excluded = visit(child)
+            appraisal += child_appraisal
+            survey += child_survey
+            applicable_max += child_max
+            scored_count += child_scored
+            applicable_count += child_applicable
+            all_na = all_na and child_na
         if applicable_count == 0:
             return _NA if all_na else _SURVEY_OUT
         if node.max_points is not None and node.max_points < applicable_max:
