@@ -264,7 +264,8 @@ def goal_checks(result: dict) -> list[tuple[str, str, str, bool]]:
                        compute_cpu <= GOALS["national_compute_s"]))
         ranking = s["ranking"]
         checks.append(("national: ranking page p95", f"≤ {GOALS['national_ranking_p95_ms']} ms",
-                       f"{ranking.p95_ms:.0f} ms ({percentile(cpu, 95) * 1e3:.0f} ms CPU; {ranking.query_range} q)",
+                       f"{ranking.p95_ms:.0f} ms (CPU p95 {percentile(cpu, 95) * 1e3:.0f} ms, median "
+                       f"{statistics.median(cpu) * 1e3:.0f} ms; {ranking.query_range} q)",
                        ranking.p95_ms <= GOALS["national_ranking_p95_ms"]))
     return checks
 
