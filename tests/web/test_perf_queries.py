@@ -158,7 +158,7 @@ def test_ranking_pages_do_not_grow_with_units(app, ctx):
 
 def test_ranking_pages_in_pages_do_not_grow_with_units(app, ctx, monkeypatch):
     """Pages of 2 units (3 units make 2 pages, 8 make 4): the last page, filtered or not, whole or htmx."""
-    from portal.results import views
+    from portal.results.views import results as views
     monkeypatch.setattr(views, "RANK_ROWS", 2)
 
     def probe(_app, world):
