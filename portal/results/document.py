@@ -18,12 +18,16 @@ snapshot (what the public page and the units see). Decimals are strings; templat
 A unit that records predecessors (portal.results.lineage) compares with its predecessor when renamed,
 and otherwise carries no change at all: its predecessors' published results travel in "lineage".
 """
+from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select, type_coerce
+from sqlalchemy.types import NullType
 from sqlalchemy.orm import selectinload
 
 from portal.assessments.models import Assessment
+from portal.db import Points
 from portal.criteria.models import Criterion
 from portal.extensions import db
 from portal.results.domain import change_direction, index_change, rank_change
@@ -31,7 +35,7 @@ from portal.results.lineage import lineage_entries
 from portal.results.models import Approval, UnitResult
 from portal.results.services import approved, current_approval, sets_of, settings_of
 from portal.scoring import RankedUnit, band_for, propose_bottom, propose_rewards
-from portal.units.models import Unit
+from portal.units.models import Unit, UnitName
 from portal.units.types import type_snapshot, year_types
 from portal.years.models import AssessmentYear
 
@@ -57,12 +61,12 @@ def published_approval(year) -> Approval | None:
     return current_approval(year)
 
 
-def shown_document(year) -> dict:
+def shown_document(year, *, ranking_only: bool = False) -> dict:
     """The results the secretariat's screens and the year-wide reports show: once a decision is in force
     (approval phase and later), its frozen snapshot — figures, names, bands as approved; before, the live
     results (results_document)."""
     approval = current_approval(year) if approved(year) else None
-    return approval.snapshot if approval is not None else results_document(year)
+    return approval.snapshot if approval is not None else results_document(year, ranking_only=ranking_only)
 
 
 def previous_results(year) -> dict[str, dict]:
@@ -91,6 +95,72 @@ def _before(unit: Unit, previous: dict, lineage: dict | None) -> dict:
     return lineage["predecessors"][0]
 
 
+class _Ranked(NamedTuple):
+    """The columns of a UnitResult the ranking table shows, read as one tuple per unit (no ORM object, no
+    JSON document): the shape `_unit_entry` reads, with empty field indexes and gaps."""
+
+    unit_id: int
+    appraisal_points: Decimal
+    survey_points: Decimal
+    bonus: Decimal
+    deductions: Decimal
+    applicable_max: Decimal
+    index: Decimal | None
+    band: str | None
+    rank: int | None
+    computed_at: datetime
+    tied: bool | None
+    survey_available: bool | None
+    code: str
+    name: str
+    unit_type: str
+
+    @property
+    def field_indexes(self) -> dict:
+        return {}
+
+    @property
+    def details(self) -> dict:
+        return {"tied": self.tied, "survey_available": self.survey_available}
+
+
+def _ranking_rows(year) -> list[tuple]:
+    """(result, unit, unit type) per unit for the ranking table: one query of plain columns, the tie flag
+    and survey availability read from the details in SQL, the name the unit carries in the year. Points
+    are read raw and converted as the Points column type does, once per distinct value; the time of the
+    computation is read once, as its maximum."""
+    details = UnitResult.details
+    points = [type_coerce(column, NullType()) for column in (
+        UnitResult.appraisal_points, UnitResult.survey_points, UnitResult.bonus, UnitResult.deductions,
+        UnitResult.applicable_max, UnitResult.index)]
+    rows = db.session.execute(
+        select(UnitResult.unit_id, *points, UnitResult.band, UnitResult.rank,
+               details["tied"].as_boolean(), details["survey_available"].as_boolean(), Unit.code,
+               func.coalesce(UnitName.name, Unit.name), Assessment.unit_type)
+        .join(Unit, Unit.id == UnitResult.unit_id)
+        .join(Assessment, (Assessment.unit_id == Unit.id) & (Assessment.year_id == UnitResult.year_id))
+        .outerjoin(UnitName, (UnitName.unit_id == Unit.id) & (UnitName.year_id == UnitResult.year_id))
+        .where(UnitResult.year_id == year.id)).all()
+    if not rows:
+        return []
+    computed_at = db.session.scalar(select(func.max(UnitResult.computed_at)).where(UnitResult.year_id == year.id))
+    decimals: dict = {None: None}
+    convert = Points().process_result_value
+
+    def number(raw):
+        value = decimals.get(raw, decimals)
+        if value is decimals:
+            value = decimals[raw] = convert(raw, None)
+        return value
+
+    out = []
+    for uid, a, s, b, d, m, i, band, rank, tied, survey, code, name, unit_type in rows:
+        ranked = _Ranked(uid, number(a), number(s), number(b), number(d), number(m), number(i), band, rank,
+                         computed_at, tied, survey, code, name, unit_type)
+        out.append((ranked, ranked, unit_type))
+    return out
+
+
 def _unit_entry(result: UnitResult, unit: Unit, year, bands, labels, previous, lineage=None) -> dict:
     fields = {}
     for code, data in (result.field_indexes or {}).items():
@@ -101,7 +171,7 @@ def _unit_entry(result: UnitResult, unit: Unit, year, bands, labels, previous, l
     prev_index, prev_rank = _dec(before.get("index")), before.get("rank")
     change = index_change(prev_index, result.index)
     return {
-        "unit_id": unit.id, "code": unit.code, "name": unit.name_in(year.id), "rank": result.rank,
+        "unit_id": result.unit_id, "code": unit.code, "name": _name(unit, year), "rank": result.rank,
         "tied": bool(details.get("tied")), "index": _str(result.index), "band": result.band,
         "band_label": labels.get(result.band), "appraisal_points": str(result.appraisal_points),
         "survey_points": str(result.survey_points), "bonus": str(result.bonus),
@@ -114,28 +184,37 @@ def _unit_entry(result: UnitResult, unit: Unit, year, bands, labels, previous, l
     }
 
 
+def _name(unit, year) -> str:
+    return unit.name if isinstance(unit, _Ranked) else unit.name_in(year.id)
+
+
 def _rank_key(entry: dict) -> tuple:
     return (entry["rank"] is None, entry["rank"] or 0, entry["code"])
 
 
-def results_document(year) -> dict:
-    """The year's stored results (empty "types" when nothing was computed yet)."""
+def results_document(year, *, ranking_only: bool = False) -> dict:
+    """The year's stored results (empty "types" when nothing was computed yet). `ranking_only`: what the
+    ranking table shows, without each unit's field indexes and gaps (empty there): a national year's
+    2,000 JSON documents are most of the cost of reading the results."""
     settings = settings_of(year)
     labels = {b.key: b.label for b in settings.bands}
-    rows = list(db.session.execute(select(UnitResult, Unit, Assessment.unit_type)
-                                   .join(Unit, Unit.id == UnitResult.unit_id)
-                                   .join(Assessment, (Assessment.unit_id == Unit.id)
-                                         & (Assessment.year_id == UnitResult.year_id))
-                                   .where(UnitResult.year_id == year.id)
-                                   .options(selectinload(Unit.names))).all())  # name_in without a query each
+    if ranking_only:
+        rows = _ranking_rows(year)
+    else:
+        rows = list(db.session.execute(select(UnitResult, Unit, Assessment.unit_type)
+                                       .join(Unit, Unit.id == UnitResult.unit_id)
+                                       .join(Assessment, (Assessment.unit_id == Unit.id)
+                                             & (Assessment.year_id == UnitResult.year_id))
+                                       .where(UnitResult.year_id == year.id)
+                                       .options(selectinload(Unit.names))).all())  # name_in without a query each
     previous = previous_results(year)
     lineages = lineage_entries(year, published_approval)
     by_type: dict[str, list[dict]] = {}
     ranked: list[RankedUnit] = []
     for result, unit, unit_type in rows:
-        entry = _unit_entry(result, unit, year, settings.bands, labels, previous, lineages.get(unit.id))
+        entry = _unit_entry(result, unit, year, settings.bands, labels, previous, lineages.get(result.unit_id))
         by_type.setdefault(unit_type, []).append(entry)
-        ranked.append(RankedUnit(unit.id, unit_type, result.rank, result.index, result.appraisal_points,
+        ranked.append(RankedUnit(result.unit_id, unit_type, result.rank, result.index, result.appraisal_points,
                                  result.survey_points, entry["tied"]))
     kinds = year_types(year)
     rewards = propose_rewards(ranked, {t.code: t.reward_top for t in kinds})

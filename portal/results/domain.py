@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from portal.unitfile.domain import can_see_year_wide
 from portal.scoring import Band, ScoringInputError, YearSettings, format_vi, parse_decimal, validate_bands
@@ -96,6 +97,7 @@ def point_gaps(leaves: Iterable[Leaf], limit: int = GAP_LIMIT) -> list[dict]:
              "max": str(leaf.maximum), "gap": str(leaf.maximum - leaf.points)} for leaf in lost[:limit]]
 
 
+@lru_cache(maxsize=4096)   # the same few hundred codes for every unit of a year
 def _code_key(code: str) -> tuple:
     """1.2 before 1.10: numeric parts compare as numbers."""
     return tuple((0, int(part)) if part.isdigit() else (1, part) for part in code.split("."))

@@ -36,3 +36,20 @@ def page_of(document: dict, page: int, size: int) -> tuple[dict, dict]:
             types.append(dict(entry, units=shown))
     return dict(document, types=types), {"page": page, "pages": pages, "count": count,
                                          "first": start + 1 if count else 0, "last": min(end, count)}
+
+
+def ranking_page(document: dict, page: int, size: int) -> tuple[dict, dict, dict]:
+    """One page of the ranking (`page_of`), its pager, and per unit type what the page shows of the whole
+    (filtered) type: {unit_type: {"count": its units, "has_change": any unit compares with last year,
+    "standing": the type entry with only its proposed and lowest units, for the reward lines}} — so the
+    reward proposal and the counts stay those of the whole type on every page."""
+    whole = {}
+    for entry in document.get("types", []):
+        units = entry.get("units", [])
+        bottom = set((entry.get("bottom") or {}).get("unit_ids", []))
+        whole[entry.get("unit_type")] = {
+            "count": len(units),
+            "has_change": any(u.get("prev_index") or u.get("lineage") for u in units),
+            "standing": dict(entry, units=[u for u in units if u.get("reward") or u.get("unit_id") in bottom])}
+    shown, pager = page_of(document, page, size)
+    return shown, pager, whole

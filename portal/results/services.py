@@ -102,73 +102,97 @@ def survey_rows(year_id: int) -> dict[int, dict[int, Decimal]]:
     return out
 
 
-class Entry(NamedTuple):
-    """What the computation reads of a ScoreEntry (plain values: a national year has ~600,000 entries,
-    and building ORM objects for them cost most of the computation's time)."""
+class UnitInputs(NamedTuple):
+    """One assessment's score entries as the engine's inputs: the final entries' item states and adjustment
+    counts, and the self-scores' (for the honesty gap)."""
 
-    points: Decimal | None
-    not_applicable: bool
-    inputs: dict
+    final: dict[str, ItemState]
+    final_counts: dict[str, int]
+    own: dict[str, ItemState]
+    own_counts: dict[str, int]
 
 
-def _entries(assessment_ids: list[int], adjustment_ids: set[int]) -> dict[int, dict[int, dict[str, Entry]]]:
-    """{assessment_id: {criterion_id: {stage: Entry}}}. Only adjustments need their inputs (the count), so
-    the JSON column is read for those rows alone. Points are read raw and converted once per distinct value
-    (scores sit on a 0.25 grid: a national year has ~400,000 entries and a few hundred distinct values)."""
-    out: dict[int, dict[int, dict[str, Entry]]] = {}
+#: The stages in the order the final entry overrides them: portal.appraisal.domain.final_entry takes round 2
+#: where it exists, else round 1; without either the council left the self-score as declared.
+STAGES = ("self", "round1", "round2")
+
+
+def _unit_inputs(assessment_ids: list[int], by_id: dict[int, tuple[str, bool]]) -> dict[int, UnitInputs]:
+    """{assessment_id: UnitInputs} (``by_id``: {criterion id: (code, is an adjustment)}).
+
+    A national year has ~400,000 entries, so they are read as plain tuples, one query per stage: the final
+    states start as a copy of the self-scores' and each later stage overrides them (final_entry's rule).
+    Points sit on a 0.25 grid, so each distinct (points, N/A) pair becomes one ItemState shared by every
+    unit (the engine only reads them). Only adjustments need their inputs (the count): a query of their own."""
     if not assessment_ids:
-        return out
-    decimals: dict = {}
-    rows = db.session.execute(select(ScoreEntry.assessment_id, ScoreEntry.criterion_id, ScoreEntry.stage,
-                                     type_coerce(ScoreEntry.points, NullType()), ScoreEntry.not_applicable)
-                              .where(ScoreEntry.assessment_id.in_(assessment_ids)))
-    last_aid, items = None, None
-    for aid, cid, stage, raw, na in rows:
-        if aid != last_aid:
-            items = out.get(aid)
-            if items is None:
-                items = out[aid] = {}
-            last_aid = aid
-        if raw is None:
-            points = None
-        else:
-            points = decimals.get(raw)
-            if points is None:
-                points = decimals[raw] = Decimal(str(raw)).quantize(CENT)
-        stages = items.get(cid)
-        if stages is None:
-            stages = items[cid] = {}
-        stages[stage] = Entry(points, bool(na), {})
-    if adjustment_ids:
-        rows = db.session.execute(select(ScoreEntry.assessment_id, ScoreEntry.criterion_id, ScoreEntry.stage,
-                                         ScoreEntry.inputs)
-                                  .where(ScoreEntry.assessment_id.in_(assessment_ids),
-                                         ScoreEntry.criterion_id.in_(adjustment_ids)))
-        for aid, cid, stage, inputs in rows:
-            out[aid][cid][stage] = out[aid][cid][stage]._replace(inputs=inputs or {})
-    return out
+        return {}
+    items = {cid: code for cid, (code, adjustment) in by_id.items() if not adjustment}
+    shared: dict = {}
+    own: dict[int, dict[str, ItemState]] = {}
+    final: dict[int, dict[str, ItemState]] = {}
+    for stage in STAGES:
+        if stage == "round1":
+            final = {aid: dict(states) for aid, states in own.items()}
+        target = own if stage == "self" else final
+        rows = _plain_rows(select(ScoreEntry.assessment_id, ScoreEntry.criterion_id,
+                                  type_coerce(ScoreEntry.points, NullType()), ScoreEntry.not_applicable)
+                           .where(ScoreEntry.assessment_id.in_(assessment_ids), ScoreEntry.stage == stage))
+        last_aid, states = None, None
+        for aid, cid, raw, na in rows:
+            code = items.get(cid)
+            if code is None:
+                continue
+            if aid != last_aid:
+                states = target.get(aid)
+                if states is None:
+                    states = target[aid] = {}
+                last_aid = aid
+            state = shared.get((raw, na))
+            if state is None:
+                points = None if raw is None else Decimal(str(raw)).quantize(CENT)
+                state = shared[(raw, na)] = ItemState(points, bool(na))
+            states[code] = state
+    own_counts, final_counts = _adjustment_counts(assessment_ids, by_id)
+    return {aid: UnitInputs(final.get(aid, {}), final_counts.get(aid, {}), own.get(aid, {}), own_counts.get(aid, {}))
+            for aid in assessment_ids}
 
 
-def _final(stages: dict[str, Entry]) -> Entry | None:
-    """The final appraised entry (portal.appraisal's rule: round 2, else round 1), else the self-score the
-    council accepted by leaving it as declared."""
-    return final_entry(stages.get("round1"), stages.get("round2")) or stages.get("self")
+def _plain_rows(statement) -> list[tuple]:
+    """The driver's own tuples of a select of plain columns (ids, raw numbers, flags), fetched at once:
+    building a SQLAlchemy row for each of a national year's ~400,000 entries cost as much as reading them.
+    The columns get no type processing, so the caller converts what it reads (points, N/A flags)."""
+    result = db.session.connection().execute(statement)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
 
 
-def _states(by_id: dict[int, tuple[str, bool]], entries) -> tuple[dict, dict]:
-    """Score entries → the engine's item states and adjustment counts (``by_id``: {criterion id: (code,
-    is an adjustment)})."""
-    states, counts = {}, {}
-    for cid, entry in entries.items():
-        crit = by_id.get(cid)
-        if crit is None:
-            continue
-        code, adjustment = crit
-        if adjustment:
-            counts[code] = 0 if entry.not_applicable else int((entry.inputs or {}).get("count", 0) or 0)
-        else:
-            states[code] = ItemState(entry.points, entry.not_applicable)
-    return states, counts
+def _adjustment_counts(assessment_ids, by_id) -> tuple[dict, dict]:
+    """({assessment_id: {code: count}} of the self-scores, the same of the final entries)."""
+    adjustments = {cid: code for cid, (code, adjustment) in by_id.items() if adjustment}
+    if not adjustments:
+        return {}, {}
+    stages: dict[tuple[int, int], dict[str, tuple]] = defaultdict(dict)
+    for aid, cid, stage, na, inputs in db.session.execute(
+            select(ScoreEntry.assessment_id, ScoreEntry.criterion_id, ScoreEntry.stage,
+                   ScoreEntry.not_applicable, ScoreEntry.inputs)
+            .where(ScoreEntry.assessment_id.in_(assessment_ids), ScoreEntry.criterion_id.in_(list(adjustments)))):
+        stages[(aid, cid)][stage] = (bool(na), inputs)
+    own: dict[int, dict[str, int]] = defaultdict(dict)
+    final: dict[int, dict[str, int]] = defaultdict(dict)
+    for (aid, cid), by_stage in stages.items():
+        code = adjustments[cid]
+        if "self" in by_stage:
+            own[aid][code] = _count(*by_stage["self"])
+        chosen = final_entry(by_stage.get("round1"), by_stage.get("round2")) or by_stage.get("self")
+        if chosen is not None:
+            final[aid][code] = _count(*chosen)
+    return own, final
+
+
+def _count(not_applicable: bool, inputs) -> int:
+    return 0 if not_applicable else int((inputs or {}).get("count", 0) or 0)
 
 
 def appraised_fields(fields) -> set[str]:
@@ -199,10 +223,13 @@ def _field_data(fields, final, own, appraised: set[str] | None = None) -> dict:
 
 
 def _leaves(fields, final, leaf_nodes=None) -> list[Leaf]:
+    """The applicable leaves below their maximum (the only ones point_gaps keeps: most leaves of a good
+    unit are full, and 200,000 Leaf objects a national year cost more than the gaps themselves)."""
     out = []
     for node in (leaf_nodes if leaf_nodes is not None else [n for n in iter_nodes(fields) if n.is_leaf]):
         result = final.nodes.get(node.code)
-        if result is not None and not result.not_applicable and not result.survey_excluded:
+        if (result is not None and not result.not_applicable and not result.survey_excluded
+                and result.points < result.applicable_max):
             out.append(Leaf(node.code, node.title, result.points, result.applicable_max, node.field_code))
     return out
 
@@ -218,23 +245,21 @@ def _evaluate_set(year, cset: CriteriaSet, settings: YearSettings, surveys, unit
     if unit_ids is not None:
         query = query.where(Assessment.unit_id.in_(list(unit_ids)))
     assessments = list(db.session.scalars(query))
-    stages = _entries([a.id for a in assessments], {c.id for c in criteria if c.kind == "adjustment"})
-    caps = {"bonus_cap": cset.bonus_cap, "deduction_cap": cset.deduction_cap, "settings": settings}
+    inputs = _unit_inputs([a.id for a in assessments], by_id)
+    caps = {"bonus_cap": cset.bonus_cap, "deduction_cap": cset.deduction_cap, "settings": settings,
+            "leaf_memo": {}}
     out = []
     for assessment in assessments:
-        own_stages = stages.get(assessment.id, {})
-        finals = {cid: entry for cid, st in own_stages.items() if (entry := _final(st)) is not None}
-        states, counts = _states(by_id, finals)
+        unit = inputs[assessment.id]
+        states = unit.final    # this unit's own dict: the survey points go into it
         survey = surveys.get(assessment.unit_id, {})
         for cid, points in survey.items():
             crit = by_id.get(cid)
             if crit is not None:
                 na = states.get(crit[0], ItemState(None)).not_applicable
                 states[crit[0]] = ItemState(points, na)
-        final = evaluate(fields, states, adjustments, counts, survey_available=bool(survey), **caps)
-        own_entries = {cid: st["self"] for cid, st in own_stages.items() if "self" in st}
-        own_states, own_counts = _states(by_id, own_entries)
-        own = evaluate(fields, own_states, adjustments, own_counts, survey_available=False, **caps)
+        final = evaluate(fields, states, adjustments, unit.final_counts, survey_available=bool(survey), **caps)
+        own = evaluate(fields, unit.own, adjustments, unit.own_counts, survey_available=False, **caps)
         out.append({"unit_id": assessment.unit_id, "unit_type": cset.unit_type, "final": final,
                     "finalized": assessment.status == "finalized",
                     "fields": _field_data(fields, final, own, appraised),

@@ -4,7 +4,7 @@ XLSX template. Parsing and checking are pure (survey_parse.py, survey_check.py);
 """
 from decimal import Decimal
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, distinct, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.assessments.models import Assessment
@@ -134,6 +134,14 @@ def unit_scores(year, unit) -> dict[int, Decimal]:
     """{criterion_id: points} of one unit's survey scores."""
     return dict(db.session.execute(select(SurveyScore.criterion_id, SurveyScore.points).where(
         SurveyScore.year_id == year.id, SurveyScore.unit_id == unit.id)).all())
+
+
+def unit_counts(year) -> tuple[int, int]:
+    """(units assessed in the year, units with at least one survey score): two counts, no rows."""
+    total = db.session.scalar(select(func.count()).select_from(Assessment).where(Assessment.year_id == year.id))
+    with_survey = db.session.scalar(select(func.count(distinct(SurveyScore.unit_id)))
+                                    .where(SurveyScore.year_id == year.id))
+    return total or 0, with_survey or 0
 
 
 def scores_by_unit(year) -> dict[int, int]:

@@ -18,6 +18,7 @@ Rules (domain.md §5):
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -84,11 +85,13 @@ _SURVEY_OUT = NodeResult(ZERO, ZERO, False, None, survey_excluded=True)
 class _Walk:
     """One pass over the tree for one unit; collects results and warnings."""
 
-    def __init__(self, states: Mapping[str, ItemState], survey_mode: str | None) -> None:
+    def __init__(self, states: Mapping[str, ItemState], survey_mode: str | None,
+                 leaf_memo: dict | None = None) -> None:
         self.states = states
         self.survey_mode = survey_mode  # None: survey available; else the no-survey policy
         self.nodes: dict[str, NodeResult] = {}
         self.warnings: list[str] = []
+        self.leaf_memo = leaf_memo
 
     def node(self, node: Node) -> NodeResult:
         state = self.states.get(node.code)
@@ -98,8 +101,34 @@ class _Walk:
                                         "đánh dấu. Hãy kiểm tra lại.", code=node.code))
             self._leave_subtree(node)
             return _NA
-        result = self._leaf(node, state) if not node.children else self._parent(node)
+        if node.children:
+            result = self._parent(node)
+        elif self.leaf_memo is None:
+            result = self._leaf(node, state)
+        else:  # the memo's hit path inline: this runs for every leaf of every unit of a year
+            points = None if state is None else state.points
+            hit = self.leaf_memo.get((node.code, points, self.survey_mode))
+            if hit is not None and hit[0] is node and (hit[1] is points or _same(hit[1], points)):
+                result = hit[2]
+            else:
+                result = self._memo_leaf(node, state)
         self.nodes[node.code] = result
+        return result
+
+    def _memo_leaf(self, node: Node, state: ItemState | None) -> NodeResult:
+        """A leaf's result depends only on the node, its points and the survey mode: units that share them
+        share the result. A leaf that warns is evaluated every time (its warning belongs to each unit); a
+        hit counts only for the very node it was computed for and for points written the same way (1 and
+        1.00 are equal keys, but the result keeps the points as given)."""
+        points = None if state is None else state.points
+        key = (node.code, points, self.survey_mode)
+        hit = self.leaf_memo.get(key)
+        if hit is not None and hit[0] is node and _same(hit[1], points):
+            return hit[2]
+        warned = len(self.warnings)
+        result = self._leaf(node, state)
+        if len(self.warnings) == warned:
+            self.leaf_memo[key] = (node, points, result)
         return result
 
     def _leave_subtree(self, node: Node) -> None:
@@ -141,14 +170,16 @@ class _Walk:
         appraisal = survey = applicable_max = ZERO
         scored_count = applicable_count = 0
         all_na = True
+        visit = self.node
         for child in node.children:
-            result = self.node(child)
-            appraisal += result.appraisal_points
-            survey += result.survey_points
-            applicable_max += result.applicable_max
-            scored_count += result.scored_count
-            applicable_count += result.applicable_count
-            all_na = all_na and result.not_applicable
+            _points, child_max, child_na, _index, child_appraisal, child_survey, child_scored, child_applicable, \
+                _excluded = visit(child)
+            appraisal += child_appraisal
+            survey += child_survey
+            applicable_max += child_max
+            scored_count += child_scored
+            applicable_count += child_applicable
+            all_na = all_na and child_na
         if applicable_count == 0:
             return _NA if all_na else _SURVEY_OUT
         if node.max_points is not None and node.max_points < applicable_max:
@@ -159,8 +190,15 @@ class _Walk:
             appraisal -= from_appraisal
             survey -= excess - from_appraisal
         points = appraisal + survey
-        return NodeResult(points, applicable_max, False, compute_index(points, ZERO, ZERO, applicable_max),
+        return NodeResult(points, applicable_max, False, _sub_index(points, applicable_max),
                           appraisal, survey, scored_count, applicable_count)
+
+
+@lru_cache(maxsize=65536)
+def _sub_index(points: Decimal, applicable_max: Decimal) -> Decimal | None:
+    """A parent's component index. Cached: across a year's units the same (points, maximum) pairs come back
+    again and again, and equal Decimals give the same rounded index whatever their exponent."""
+    return compute_index(points, ZERO, ZERO, applicable_max)
 
 
 def _adjustments(adjustments: Sequence[Node], counts: Mapping[str, int],
@@ -173,8 +211,7 @@ def _adjustments(adjustments: Sequence[Node], counts: Mapping[str, int],
                                     code=adjustment.code))
             continue
         try:
-            amount = compute_points(adjustment.method, adjustment.config, adjustment.max_points,
-                                    {"count": counts.get(adjustment.code, 0)})
+            amount = _adjustment_points(adjustment, counts.get(adjustment.code, 0), walk.leaf_memo)
         except ScoringInputError as error:
             walk.warnings.append(N_("Mục %(code)s: %(message)s",
                                     code=adjustment.code, message=as_msg(error.message)))
@@ -187,6 +224,26 @@ def _adjustments(adjustments: Sequence[Node], counts: Mapping[str, int],
             walk.warnings.append(N_("Có số lần cho mục %(code)s nhưng mục này không có trong bộ tiêu chí.",
                                     code=code))
     return totals["bonus"], totals["deduction"]
+
+
+def _adjustment_points(adjustment: Node, count, memo: dict | None) -> Decimal:
+    """An adjustment's points for `count` occurrences (remembered in the evaluation's leaf memo, if any,
+    for the very node and count it was computed for)."""
+    if memo is None:
+        return compute_points(adjustment.method, adjustment.config, adjustment.max_points, {"count": count})
+    key = (adjustment.code, "count", count)
+    hit = memo.get(key)
+    if hit is not None and hit[0] is adjustment and _same(hit[1], count):
+        return hit[2]
+    amount = compute_points(adjustment.method, adjustment.config, adjustment.max_points, {"count": count})
+    memo[key] = (adjustment, count, amount)
+    return amount
+
+
+def _same(remembered, given) -> bool:
+    """The very value, or one of the same type written the same way (equal keys of a memo may differ:
+    1 == 1.00 == True)."""
+    return remembered is given or (type(remembered) is type(given) and str(remembered) == str(given))
 
 
 def _capped(amount: Decimal, cap) -> Decimal:
@@ -206,14 +263,19 @@ def evaluate(
     deduction_cap: Decimal | None,
     settings: YearSettings | None = None,
     survey_available: bool = True,
+    leaf_memo: dict | None = None,
 ) -> Evaluation:
     """Tính điểm và chỉ số của một đơn vị — evaluate one unit's states against the criteria tree.
 
     Bonus and deductions are capped per adjustment (its own cap), then by `bonus_cap` and
     `deduction_cap` for the whole set (None = no set-level cap).
+
+    `leaf_memo`: an empty dict the caller keeps across the evaluations of many units against the same
+    tree (a year's results): each leaf's result is then computed once per distinct score instead of once
+    per unit. The results are the same with or without it.
     """
     settings = settings or _DEFAULT_SETTINGS
-    walk = _Walk(states, None if survey_available else settings.no_survey_policy)
+    walk = _Walk(states, None if survey_available else settings.no_survey_policy, leaf_memo)
     results = [walk.node(f) for f in fields]
     for code in states:
         if code not in walk.nodes:

@@ -178,3 +178,35 @@ def test_parse_decimal_reads_back_what_it_would_show(value, separator):
     text = format(value, "f").replace(".", separator)
     assert parse_decimal(text) == value
     assert parse_decimal(f" {text} ") == value
+
+
+@FAST
+@given(trees(), st.data(), st.sampled_from(["rescale", "zero"]))
+def test_a_shared_leaf_memo_changes_nothing(fields, data, policy):
+    """Units evaluated one after another with one leaf memo (as a year's computation does) get exactly
+    what each gets alone: every node's result, the totals, the band and the warnings (points over the
+    maximum warn on every unit that has them), for both stages' survey modes."""
+    memo: dict = {}
+    settings_ = YearSettings(no_survey_policy=policy)
+    for _unit in range(4):
+        states = data.draw(states_for(fields, over_max=True))
+        counts = data.draw(st.dictionaries(st.sampled_from(["B1", "D1", "D2", "X9"]), st.integers(0, 8)))
+        for survey in (True, False):
+            plain = evaluate(fields, states, ADJUSTMENTS, counts, bonus_cap=D(3), deduction_cap=None,
+                             settings=settings_, survey_available=survey)
+            shared = evaluate(fields, states, ADJUSTMENTS, counts, bonus_cap=D(3), deduction_cap=None,
+                              settings=settings_, survey_available=survey, leaf_memo=memo)
+            assert shared == plain
+            assert [str(w) for w in shared.warnings] == [str(w) for w in plain.warnings]
+            assert {c: str(r) for c, r in shared.nodes.items()} == {c: str(r) for c, r in plain.nodes.items()}
+
+
+def test_the_leaf_memo_keeps_points_as_written():
+    """1 and 1.00 are equal keys of the memo, yet each unit's result keeps its points as given."""
+    fields = [Node("F", "F", D(2), children=(Node("a", "a", D(2), "number"),), kind="field")]
+    memo: dict = {}
+    for points in (D("1"), D("1.00"), D("1.0"), D("1")):
+        shared = evaluate(fields, {"a": ItemState(points)}, bonus_cap=None, deduction_cap=None, leaf_memo=memo)
+        plain = evaluate(fields, {"a": ItemState(points)}, bonus_cap=None, deduction_cap=None)
+        assert str(shared.nodes["a"].points) == str(plain.nodes["a"].points) == str(points)
+        assert str(shared.appraisal_points) == str(plain.appraisal_points)

@@ -156,6 +156,24 @@ def test_ranking_pages_do_not_grow_with_units(app, ctx):
     assert_constant(per_size(app, _results_probe))
 
 
+def test_ranking_pages_in_pages_do_not_grow_with_units(app, ctx, monkeypatch):
+    """Pages of 2 units (3 units make 2 pages, 8 make 4): the last page, filtered or not, whole or htmx."""
+    from portal.results.views import results as views
+    monkeypatch.setattr(views, "RANK_ROWS", 2)
+
+    def probe(_app, world):
+        admin = _client(app, "admin")
+        out = {}
+        for name, url, kwargs in (("last page", f"/results/{world.year_id}?trang=99", {}),
+                                  ("filtered page 2", f"/results/{world.year_id}?loai=department&q=s&trang=2", {}),
+                                  ("page 2 (htmx)", f"/results/{world.year_id}?trang=2",
+                                   {"htmx": True, "headers": {"HX-Target": "results-panel"}})):
+            admin.get(url, **kwargs)
+            out[name] = queries(admin, "GET", url, **kwargs)
+        return out
+    assert_constant(per_size(app, probe))
+
+
 def test_results_computation_queries_do_not_grow_with_units(app, ctx):
     from portal.auth.models import User
     from portal.results.services import compute_results

@@ -78,3 +78,39 @@ def test_portal_computation_equals_the_pure_core_on_a_generated_year(ctx):
     assert len(stored) == 9 and stored.keys() == expected.keys()
     assert any(v[0] is not None for v in stored.values())
     assert stored == expected
+
+
+def test_equal_on_a_year_with_every_stage_shape(ctx):
+    """The per-stage reading (self-scores, then round 1 and round 2 overriding them) and the shared leaf
+    results on the shapes a plain year rarely has: items with a round-2 entry but no round-1 one, items
+    the council scored that the unit never did, a self-score the council made N/A, adjustments with counts
+    at every stage, units without survey points and the "zero" no-survey policy. (Points over the maximum,
+    which warn, are refused by the data's invariants: tests/domain/test_scoring_properties.py has them.)"""
+    _empty_tables()
+    world = build_year(now=utcnow(), units=9, items=24, password_hash=_HASH)
+    db.session.commit()
+    year = db.session.get(AssessmentYear, world.year_id)
+    year.settings = dict(year.settings or {}, no_survey_policy="zero")
+    entries = list(db.session.scalars(select(ScoreEntry).where(ScoreEntry.assessment_id.in_(world.assessment_ids))
+                                      .order_by(ScoreEntry.id)))
+    adjustment_ids = {c.id for c in db.session.scalars(select(Criterion).where(Criterion.kind == "adjustment"))}
+    for n, entry in enumerate(entries):
+        if entry.criterion_id in adjustment_ids:
+            entry.inputs = {"count": n % 4}
+        elif entry.stage == "round1" and n % 7 == 0:
+            entry.stage = "round2" if not any(e.stage == "round2" and e.assessment_id == entry.assessment_id
+                                              and e.criterion_id == entry.criterion_id for e in entries) else "round1"
+        elif entry.stage == "self" and n % 11 == 0:
+            db.session.delete(entry)
+        elif entry.stage == "round1" and n % 13 == 0:
+            entry.not_applicable, entry.points = True, None
+    db.session.execute(SurveyScore.__table__.delete().where(SurveyScore.unit_id.in_(world.unit_ids[:3])))
+    db.session.commit()
+    admin = db.session.scalar(select(User).where(User.username == "admin"))
+    compute_results(year, user=admin, now=utcnow())
+    db.session.flush()
+    stored = {r.unit_id: (r.index, r.appraisal_points, r.survey_points, r.bonus, r.deductions, r.band, r.rank,
+                          {code: v["index"] for code, v in r.field_indexes.items()})
+              for r in db.session.scalars(select(UnitResult).where(UnitResult.year_id == year.id))}
+    assert stored == _core(year)
+    assert any(r.bonus or r.deductions for r in db.session.scalars(select(UnitResult)))

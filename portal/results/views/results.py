@@ -14,10 +14,10 @@ from portal.results.approval import approvals
 from portal.results.correction_panel import correction_context
 from portal.results.document import PUBLIC_PHASES, find_unit, published_approval, shown_document
 from portal.results.domain import approval_in_force, can_view_unit_result, can_view_year_results
-from portal.results.filtering import filter_document, page_of
+from portal.results.filtering import filter_document, page_of, ranking_page
 from portal.results.forms import ApprovalForm, PlainForm
 from portal.results.services import approved, compute_results, current_approval, results_stale
-from portal.results.surveys import current_import, scores_by_unit, year_units
+from portal.results.surveys import current_import, unit_counts
 from portal.years.lookup import load_year
 from portal.results.views._shared import actor, refuse, refuse_decision, refused, the_active_year
 from portal.web.htmx import is_htmx, redirect_after_post, render
@@ -29,6 +29,7 @@ from portal.years.models import AssessmentYear
 RESULT_ROLES = ("admin", "council_chair", "council_member")
 OVERVIEW = "results/overview.html"
 HEAT_ROWS = 50   # rows of the heat map per page: 102 communes make three pages, each readable at 1024×768
+RANK_ROWS = 100  # rows of the ranking per page: a province's year (30–120 units) reads on one or two pages
 
 
 def _viewable(year, page: str):
@@ -50,9 +51,11 @@ def _decision_text(decision, year) -> str | None:
     return None if decision else refusal_message(decision, phase=year.phase)
 
 
-def overview_context(year, *, message=None, approval_form=None, correction_form=None, correction_error=None) -> dict:
+def overview_context(year, *, message=None, approval_form=None, correction_form=None, correction_error=None,
+                     filters=None, page: int = 1) -> dict:
     """Everything the overview page and its two htmx regions show. Before synthesis nobody sees numbers
-    (can_view_results): the page then says when they come, with the links that already make sense."""
+    (can_view_results): the page then says when they come, with the links that already make sense. The
+    ranking shows one page of RANK_ROWS units of what `filters` keep (ranks and rewards of the whole year)."""
     who, current = actor(year), current_approval(year)
     is_approved = approval_in_force(has_current_approval=current is not None, phase=year.phase)
     published = current if year.phase in PUBLIC_PHASES else None  # as published_approval(year)
@@ -61,16 +64,21 @@ def overview_context(year, *, message=None, approval_form=None, correction_form=
     approve = can_approve_results(who, phase=year.phase, approved=is_approved)
     out_of_date = results_stale(year)
     publish = can_publish(who, phase=year.phase, approved=is_approved, stale=out_of_date)
-    with_survey, units = scores_by_unit(year), year_units(year)
+    units_total, units_with_survey = unit_counts(year)
+    doc = shown_document(year, ranking_only=True) if visible else {"types": [], "bands": []}
+    filters = filters or {"unit_type": "", "query": ""}
+    if any(filters.values()):
+        doc = filter_document(doc, **filters)
+    doc, pager, whole = ranking_page(doc, page, RANK_ROWS)
     return dict(
-        year=year, doc=shown_document(year) if visible else {"types": [], "bands": []},
+        year=year, doc=doc, pager=pager, whole=whole, filters=filters,
         hidden_reason=None if visible else _decision_text(visible, year),
         phase_name=phase_label(year.phase), message=message,
         can_compute=bool(compute), compute_refusal=_decision_text(compute, year),
         can_approve=bool(approve), approve_refusal=_decision_text(approve, year),
         can_publish=bool(publish), publish_refusal=_decision_text(publish, year),
         current=current, published=published, approvals=approvals(year),
-        survey_import=current_import(year), units_total=len(units), units_with_survey=len(with_survey),
+        survey_import=current_import(year), units_total=units_total, units_with_survey=units_with_survey,
         stale=out_of_date and not is_approved,
         approval_form=approval_form or ApprovalForm(formdata=None), form=PlainForm(formdata=None),
         unit_links=unit_links(year) if visible else None,
@@ -87,11 +95,9 @@ def index():
 @roles(*RESULT_ROLES)
 def overview(year_id: int):
     year = load_year(year_id)
-    context = overview_context(year)
     filters = {"unit_type": request.args.get("loai", "").strip(), "query": request.args.get("q", "").strip()[:100]}
-    if any(filters.values()):
-        context["doc"] = filter_document(context["doc"], **filters)
-    return render(OVERVIEW, targets={"results-panel": "results_panel"}, filters=filters, **context)
+    return render(OVERVIEW, targets={"results-panel": "results_panel"},
+                  **overview_context(year, filters=filters, page=request.args.get("trang", 1, type=int)))
 
 
 @bp.route("/<int:year_id>/compute", methods=["POST"])
