@@ -164,6 +164,8 @@ def item_changes(rows, *, names: dict, rel: str, phase: str, status: str,
                  keep: int | None = None) -> tuple[list[Change], int]:
     """(the latest ``keep`` changes this reader may see — all with None —, how many it may see)."""
     seen = [row for row in rows if _visible(rel, ACTION_STEP[row.action], phase, status)]
+    if not seen:
+        return [], 0    # most items of a page: no label to translate
     labels = {key: _(label) for key, label, _obj in STEPS}
     changes = []
     for row in (seen if keep is None else seen[-keep:]):
