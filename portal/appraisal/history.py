@@ -146,12 +146,15 @@ class AuditRow(NamedTuple):
     new: dict | None
 
 
-def audit_changes(assessment) -> dict[str, list[AuditRow]]:
-    """{criterion code: audit rows of its score and explanation changes, oldest first} — one query."""
-    rows = db.session.execute(select(AuditLog.id, AuditLog.action, AuditLog.actor_id, AuditLog.at,
-                                     AuditLog.old, AuditLog.new).where(
+def audit_changes(assessment, codes=None) -> dict[str, list[AuditRow]]:
+    """{criterion code: audit rows of its score and explanation changes, oldest first} — one query
+    (with `codes`, of those items only: the rows of the file's other items are not decoded)."""
+    stmt = select(AuditLog.id, AuditLog.action, AuditLog.actor_id, AuditLog.at, AuditLog.old, AuditLog.new).where(
         AuditLog.unit_id == assessment.unit_id, AuditLog.year_id == assessment.year_id,
-        AuditLog.action.in_(tuple(ACTION_STEP))).order_by(AuditLog.id))
+        AuditLog.action.in_(tuple(ACTION_STEP)))
+    if codes is not None:
+        stmt = stmt.where(AuditLog.new["criterion"].as_string().in_(list(codes)))
+    rows = db.session.execute(stmt.order_by(AuditLog.id))
     out: dict[str, list[AuditRow]] = defaultdict(list)
     for row in rows:
         code = (row[5] or {}).get("criterion")
@@ -179,6 +182,10 @@ def shown_steps(rel: str, phase: str, status: str) -> int:
     return sum(_visible(rel, key, phase, status) for key, _label, _obj in STEPS)
 
 
+#: Up to this many items, an item history reads the audit rows of those items only.
+FEW_ITEMS = 10
+
+
 def histories(assessment, criteria, *, rel: str, phase: str, stages: dict | None = None, min_steps: int = 1,
               all_changes: bool = False) -> dict[int, ItemHistory]:
     """{criterion_id: ItemHistory} of these items of one file for one reader, in three queries (two when
@@ -194,7 +201,8 @@ def histories(assessment, criteria, *, rel: str, phase: str, stages: dict | None
     with_steps = shown_steps(rel, phase, assessment.status) >= min_steps
     explanations = {e.criterion_id: e for e in db.session.scalars(select(Explanation).where(
         Explanation.assessment_id == assessment.id))} if with_steps else {}
-    audit = audit_changes(assessment)
+    criteria = list(criteria)
+    audit = audit_changes(assessment, [c.code for c in criteria] if len(criteria) <= FEW_ITEMS else None)
     ids = {row.actor_id for rows in audit.values() for row in rows}
     if with_steps:
         ids |= {e.updated_by_id for items in stages.values() for e in items.values()}

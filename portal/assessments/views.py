@@ -8,15 +8,15 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal.appraisal.history import histories
 from portal.appraisal.pages import visibility
-from portal.appraisal.services import entries_by_stage
 from portal.assessments import bp
+from portal.assessments.entry_rows import stages_of
 from portal.assessments.models import Assessment
 from portal.assessments.services import EditConflict, ItemInvalid, load_workspace, save_self_item, submit_self
 from portal.auth.models import User
 from portal.comments.counts import counts_by_item
 from portal.criteria.models import Criterion
 from portal.db import utcnow
-from portal.evidence.services import evidence_by_item
+from portal.evidence.display import documents_by_item
 from portal.extensions import db
 from portal.policy.roles import UNIT_ROLES
 from portal.units.models import Unit
@@ -76,8 +76,8 @@ def _leaders(assessment) -> list[str]:
 def _page_context(assessment, year, now, *, only=None, **extra):
     """Everything the workspace template needs. `only` (a criterion): an htmx answer that renders that one
     item (with the totals out of band), so the other items' histories are not built."""
-    stages = entries_by_stage([assessment.id]).get(assessment.id, {})
-    workspace = load_workspace(assessment, year, evidence_by_item(assessment.id, stage="self"),
+    stages = stages_of(assessment.id)      # display rows: the page only shows them
+    workspace = load_workspace(assessment, year, documents_by_item(assessment.id, stage="self"),
                                entries={cid: st["self"] for cid, st in stages.items() if "self" in st})
     decision, deadline_state = _edit_decision(assessment, year, now)
     can_submit, _state = _edit_decision(assessment, year, now, submit=True)

@@ -1,0 +1,51 @@
+"""Điểm đã lưu để hiển thị — a file's saved scores (every stage) as plain rows, for pages that only show them.
+
+The unit's workspace reads every entry of the file on each request and each save; building a hundred ORM
+objects for that cost more than the page's own drawing of them. Anything that changes an entry keeps
+loading the ORM :class:`~portal.assessments.models.ScoreEntry` (portal.assessments.services)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from portal.assessments.models import ScoreEntry
+from portal.extensions import db
+
+
+@dataclass(slots=True, eq=False)
+class EntryRow:
+    """The columns of a ScoreEntry, read-only."""
+
+    id: int
+    assessment_id: int
+    criterion_id: int
+    stage: str
+    inputs: dict
+    points: Decimal | None
+    not_applicable: bool
+    na_reason: str | None
+    note: str
+    explanation_requested: bool
+    agreed: bool
+    version: int
+    updated_by_id: int | None
+    updated_at: datetime
+
+
+_COLUMNS = (ScoreEntry.id, ScoreEntry.assessment_id, ScoreEntry.criterion_id, ScoreEntry.stage, ScoreEntry.inputs,
+            ScoreEntry.points, ScoreEntry.not_applicable, ScoreEntry.na_reason, ScoreEntry.note,
+            ScoreEntry.explanation_requested, ScoreEntry.agreed, ScoreEntry.version, ScoreEntry.updated_by_id,
+            ScoreEntry.updated_at)
+
+
+def stages_of(assessment_id: int) -> dict[int, dict[str, EntryRow]]:
+    """{criterion_id: {stage: entry}} of one file (as portal.appraisal.services.entries_by_stage), one query.
+    Within a request that has just saved an entry, the row as flushed."""
+    out: dict[int, dict[str, EntryRow]] = {}
+    for row in db.session.execute(select(*_COLUMNS).where(ScoreEntry.assessment_id == assessment_id)):
+        entry = EntryRow(*row)
+        out.setdefault(entry.criterion_id, {})[entry.stage] = entry
+    return out
