@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.appraisal.domain import can_see, final_entry
 from portal.assessments.models import COUNCIL_STAGES, Explanation, ScoreEntry
@@ -163,6 +163,28 @@ def audit_changes(assessment, codes=None) -> dict[str, list[AuditRow]]:
     return out
 
 
+def latest_changes(assessment, codes, *, rel: str, phase: str, keep: int) -> tuple[dict[str, list[AuditRow]],
+                                                                                dict[str, int]]:
+    """({code: the latest `keep` changes of that item this reader may see, oldest first}, {code: how many it
+    may see}) for a few items, in one query: an item saved a thousand times decodes five rows, not all."""
+    actions = [a for a, step in ACTION_STEP.items() if _visible(rel, step, phase, assessment.status)]
+    if not actions or not codes:
+        return {}, {}
+    code = AuditLog.new["criterion"].as_string()
+    ranked = select(AuditLog.id, AuditLog.action, AuditLog.actor_id, AuditLog.at, AuditLog.old, AuditLog.new,
+                    code.label("code"),
+                    func.row_number().over(partition_by=code, order_by=AuditLog.id.desc()).label("latest"),
+                    func.count().over(partition_by=code).label("total")).where(
+        AuditLog.unit_id == assessment.unit_id, AuditLog.year_id == assessment.year_id,
+        AuditLog.action.in_(actions), code.in_(list(codes))).subquery()
+    out: dict[str, list[AuditRow]] = defaultdict(list)
+    totals: dict[str, int] = {}
+    for row in db.session.execute(select(ranked).where(ranked.c.latest <= keep).order_by(ranked.c.id)):
+        out[row.code].append(AuditRow(row.id, row.action, row.actor_id, row.at, row.old, row.new))
+        totals[row.code] = row.total
+    return out, totals
+
+
 def item_changes(rows, *, names: dict, rel: str, phase: str, status: str,
                  keep: int | None = None) -> tuple[list[Change], int]:
     """(the latest ``keep`` changes this reader may see — all with None —, how many it may see)."""
@@ -202,7 +224,14 @@ def histories(assessment, criteria, *, rel: str, phase: str, stages: dict | None
     explanations = {e.criterion_id: e for e in db.session.scalars(select(Explanation).where(
         Explanation.assessment_id == assessment.id))} if with_steps else {}
     criteria = list(criteria)
-    audit = audit_changes(assessment, [c.code for c in criteria] if len(criteria) <= FEW_ITEMS else None)
+    keep = None if all_changes else CHANGES_SHOWN
+    totals = None
+    if len(criteria) > FEW_ITEMS:
+        audit = audit_changes(assessment)
+    elif keep is None:
+        audit = audit_changes(assessment, [c.code for c in criteria])
+    else:
+        audit, totals = latest_changes(assessment, [c.code for c in criteria], rel=rel, phase=phase, keep=keep)
     ids = {row.actor_id for rows in audit.values() for row in rows}
     if with_steps:
         ids |= {e.updated_by_id for items in stages.values() for e in items.values()}
@@ -211,7 +240,9 @@ def histories(assessment, criteria, *, rel: str, phase: str, stages: dict | None
     result = {}
     for crit in criteria:
         changes, count = item_changes(audit.get(crit.code, []), names=names, rel=rel, phase=phase,
-                                      status=assessment.status, keep=None if all_changes else CHANGES_SHOWN)
+                                      status=assessment.status, keep=keep)
+        if totals is not None:
+            count = totals.get(crit.code, 0)
         if not with_steps and not changes:
             continue
         steps = item_steps(stages.get(crit.id, {}), explanations.get(crit.id), names=names, rel=rel, phase=phase,

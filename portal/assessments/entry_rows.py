@@ -5,34 +5,10 @@ objects for that cost more than the page's own drawing of them. Anything that ch
 loading the ORM :class:`~portal.assessments.models.ScoreEntry` (portal.assessments.services)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
-
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from portal.assessments.models import ScoreEntry
 from portal.extensions import db
-
-
-@dataclass(slots=True, eq=False)
-class EntryRow:
-    """The columns of a ScoreEntry, read-only."""
-
-    id: int
-    assessment_id: int
-    criterion_id: int
-    stage: str
-    inputs: dict
-    points: Decimal | None
-    not_applicable: bool
-    na_reason: str | None
-    note: str
-    explanation_requested: bool
-    agreed: bool
-    version: int
-    updated_by_id: int | None
-    updated_at: datetime
 
 
 _COLUMNS = (ScoreEntry.id, ScoreEntry.assessment_id, ScoreEntry.criterion_id, ScoreEntry.stage, ScoreEntry.inputs,
@@ -41,11 +17,11 @@ _COLUMNS = (ScoreEntry.id, ScoreEntry.assessment_id, ScoreEntry.criterion_id, Sc
             ScoreEntry.updated_at)
 
 
-def stages_of(assessment_id: int) -> dict[int, dict[str, EntryRow]]:
-    """{criterion_id: {stage: entry}} of one file (as portal.appraisal.services.entries_by_stage), one query.
-    Within a request that has just saved an entry, the row as flushed."""
-    out: dict[int, dict[str, EntryRow]] = {}
+def stages_of(assessment_id: int) -> dict[int, dict[str, Row]]:
+    """{criterion_id: {stage: entry}} of one file (as portal.appraisal.services.entries_by_stage), one query;
+    each entry a read-only row with the columns of a ScoreEntry as attributes. Within a request that has
+    just saved an entry, the row as flushed."""
+    out: dict[int, dict[str, Row]] = {}
     for row in db.session.execute(select(*_COLUMNS).where(ScoreEntry.assessment_id == assessment_id)):
-        entry = EntryRow(*row)
-        out.setdefault(entry.criterion_id, {})[entry.stage] = entry
+        out.setdefault(row.criterion_id, {})[row.stage] = row
     return out

@@ -1,6 +1,6 @@
 """The self-assessment workspace: one page with the whole criteria tree; each item saves inline with htmx
 (item widget + field total, summary and progress out of band) and by ordinary form posts without JS."""
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -56,11 +56,17 @@ def _load(assessment_id: int) -> tuple[Assessment, AssessmentYear]:
 
 
 def _edit_decision(assessment, year, now, *, submit: bool = False):
-    window, deadline = unit_window(year, assessment.unit_id, PHASE)
+    # asked up to three times by a save (before writing, then by the page it draws): the window, the
+    # unit's deadline and the banner are read once
+    key = (assessment.id, assessment.unit_id, year.id, now)
+    memo = g.setdefault("workspace_windows", {})
+    if key not in memo:
+        memo[key] = (*unit_window(year, assessment.unit_id, PHASE), banner_state(year, assessment.unit_id, PHASE, now))
+    window, deadline, banner = memo[key]
     check = rules.can_submit_self if submit else rules.can_edit_self_score
     decision = check(actor_for(current_user, year), unit_id=assessment.unit_id, phase=year.phase,
                      status=assessment.status, window=window, deadline=deadline, now=now)
-    return decision, banner_state(year, assessment.unit_id, PHASE, now)
+    return decision, banner
 
 
 def _refusal(decision, year) -> str:
