@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.appraisal.history import histories
 from portal.appraisal.pages import visibility
 from portal.assessments import bp
+from portal.assessments import widget_texts  # noqa: F401  (the item widget's texts, a template global)
 from portal.assessments.entry_rows import stages_of
 from portal.assessments.models import Assessment
 from portal.assessments.services import EditConflict, ItemInvalid, load_workspace, save_self_item, submit_self
