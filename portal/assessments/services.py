@@ -42,7 +42,7 @@ class EditConflict(Exception):
         self.entry, self.item = entry, item
 
 
-@dataclass
+@dataclass(slots=True)
 class ItemView:
     """One node of the workspace as the template shows it."""
 
@@ -125,6 +125,10 @@ def load_workspace(assessment: Assessment, year, evidence_by_item: dict[int, lis
     entries = self_entries(assessment.id) if entries is None else entries
     evaluation = evaluate_self(tree.rows, entries, assessment.criteria_set, year.settings, nodes=tree.nodes)
     results = evaluation.nodes
+    explain = tree.derived.get("needs_explanation")
+    if explain is None:     # the same for every file of the set: decided once per tree
+        explain = tree.derived["needs_explanation"] = frozenset(
+            c.id for c in tree.rows if needs_explanation(c.guidance, c.evidence))
     items: dict[int, ItemView] = {}
     scored = total = without_evidence = flagged = 0
 
@@ -139,8 +143,7 @@ def load_workspace(assessment: Assessment, year, evidence_by_item: dict[int, lis
             view.flags = honesty_flags(
                 points=entry.points if entry else None, not_applicable=bool(entry and entry.not_applicable),
                 evidence_dates=[d.issued_on for d in view.documents], year=year.year,
-                explanation_needed=needs_explanation(crit.guidance, crit.evidence),
-                note=entry.note if entry else "")
+                explanation_needed=crit.id in explain, note=entry.note if entry else "")
             if crit.kind == "item":
                 total += 1
                 scored += entry is not None and (entry.points is not None or entry.not_applicable)

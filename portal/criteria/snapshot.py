@@ -13,7 +13,7 @@ A tree and its rows are shared by every request of the process: never modify the
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from threading import Lock
 
@@ -60,6 +60,8 @@ class SetTree:
     fields: tuple[tuple[CriterionRow, tuple[tuple[CriterionRow, int], ...]], ...]   # (field, [(row, depth)])
     adjustments: tuple[tuple[CriterionRow, int], ...]                              # [(row, depth)]
     nodes: tuple[list[Node], list[Node]]
+    #: What the areas above derive from the criteria alone, computed once per tree ({name: value}).
+    derived: dict = field(default_factory=dict, compare=False)
 
 
 _COLUMNS = (Criterion.id, Criterion.set_id, Criterion.parent_id, Criterion.code, Criterion.title, Criterion.kind,
