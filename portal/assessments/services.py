@@ -20,7 +20,7 @@ from portal.assessments.models import Assessment, ScoreEntry
 from portal.audit.services import record
 from portal.criteria.models import Criterion
 from portal.criteria.nodes import build_nodes
-from portal.criteria.snapshot import set_tree
+from portal.criteria.snapshot import SetTree, set_tree
 from portal.extensions import db
 from portal.notifications.services import notify, portal_language, unit_user_ids
 from portal.scoring import Evaluation, ItemState, YearSettings, evaluate
@@ -118,10 +118,10 @@ def evaluate_self(criteria: list[Criterion], entries: dict[int, ScoreEntry], cse
 
 
 def load_workspace(assessment: Assessment, year, evidence_by_item: dict[int, list], *,
-                   entries: dict[int, ScoreEntry] | None = None) -> Workspace:
+                   entries: dict[int, ScoreEntry] | None = None, tree: SetTree | None = None) -> Workspace:
     """The whole tree with the self-scores (``entries``, if the caller has read them already). The criteria
     are the set's kept rows (portal.criteria.snapshot: read-only, shared by the process's requests)."""
-    tree = set_tree(assessment.criteria_set_id)
+    tree = set_tree(assessment.criteria_set_id) if tree is None else tree
     entries = self_entries(assessment.id) if entries is None else entries
     evaluation = evaluate_self(tree.rows, entries, assessment.criteria_set, year.settings, nodes=tree.nodes)
     results = evaluation.nodes

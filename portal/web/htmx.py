@@ -6,7 +6,8 @@ set here, not through htmx-flask's make_response, which rejects some valid swap 
 """
 import json
 
-from flask import make_response, redirect, render_template, request
+from flask import current_app, g, make_response, redirect, render_template, request, session
+from jinja2_fragments import render_block as render_plain_block
 from jinja2_fragments.flask import render_block
 
 
@@ -16,10 +17,18 @@ def is_htmx() -> bool:
     return bool(hx) and not hx.boosted
 
 
-def render(template: str, *, block: str | None = None, status: int = 200, **context):
-    """Render `template` whole, or only `block` for an htmx request. The view names the block it allows."""
+def render(template: str, *, block: str | None = None, status: int = 200, page_context: bool = True, **context):
+    """Render `template` whole, or only `block` for an htmx request. The view names the block it allows.
+
+    ``page_context=False``: the block draws nothing of the page around it (header, menu, year switch,
+    inbox count), so the context processors that read those for every page are skipped for it — the view
+    passes all the block reads. The whole page, when it is drawn instead, gets them as always."""
     if block and is_htmx():
-        body = render_block(template, block, **context)
+        if page_context:
+            body = render_block(template, block, **context)
+        else:
+            context.update(g=g, request=request, session=session)   # as Flask's own context processor
+            body = render_plain_block(current_app.jinja_env, template, block, **context)
     else:
         body = render_template(template, **context)
     response = make_response(body, status)
