@@ -149,7 +149,8 @@ class AuditRow(NamedTuple):
 def audit_changes(assessment, codes=None) -> dict[str, list[AuditRow]]:
     """{criterion code: audit rows of its score and explanation changes, oldest first} — one query
     (with `codes`, of those items only: the rows of the file's other items are not decoded)."""
-    stmt = select(AuditLog.id, AuditLog.action, AuditLog.actor_id, AuditLog.at, AuditLog.old, AuditLog.new).where(
+    stmt = select(AuditLog.id, AuditLog.action, AuditLog.actor_id, AuditLog.at, AuditLog.old,
+                  AuditLog.new).where(
         AuditLog.unit_id == assessment.unit_id, AuditLog.year_id == assessment.year_id,
         AuditLog.action.in_(tuple(ACTION_STEP)))
     if codes is not None:
@@ -176,8 +177,8 @@ def latest_changes(assessment, codes, *, rel: str, phase: str, keep: int) -> tup
              AuditLog.action.in_(actions))
     if len(codes) == 1:     # a save's fragment: one item, no partition to rank
         (only,) = codes
-        rows = db.session.execute(select(AuditLog.id, AuditLog.action, AuditLog.actor_id, AuditLog.at, AuditLog.old,
-                                         AuditLog.new, func.count().over().label("total"))
+        rows = db.session.execute(select(AuditLog.id, AuditLog.action, AuditLog.actor_id, AuditLog.at,
+                                         AuditLog.old, AuditLog.new, func.count().over().label("total"))
                                   .where(*where, code == only).order_by(AuditLog.id.desc()).limit(keep)).all()
         if not rows:
             return {}, {}
@@ -185,7 +186,8 @@ def latest_changes(assessment, codes, *, rel: str, phase: str, keep: int) -> tup
     ranked = select(AuditLog.id, AuditLog.action, AuditLog.actor_id, AuditLog.at, AuditLog.old, AuditLog.new,
                     code.label("code"),
                     func.row_number().over(partition_by=code, order_by=AuditLog.id.desc()).label("latest"),
-                    func.count().over(partition_by=code).label("total")).where(*where, code.in_(list(codes))).subquery()
+                    func.count().over(partition_by=code).label("total")
+                    ).where(*where, code.in_(codes)).subquery()
     out: dict[str, list[AuditRow]] = defaultdict(list)
     totals: dict[str, int] = {}
     for row in db.session.execute(select(ranked).where(ranked.c.latest <= keep).order_by(ranked.c.id)):
@@ -240,7 +242,8 @@ def histories(assessment, criteria, *, rel: str, phase: str, stages: dict | None
     elif keep is None:
         audit = audit_changes(assessment, [c.code for c in criteria])
     else:
-        audit, totals = latest_changes(assessment, [c.code for c in criteria], rel=rel, phase=phase, keep=keep)
+        audit, totals = latest_changes(assessment, [c.code for c in criteria], rel=rel, phase=phase,
+                                       keep=keep)
     ids = {row.actor_id for rows in audit.values() for row in rows}
     if with_steps:
         ids |= {e.updated_by_id for items in stages.values() for e in items.values()}

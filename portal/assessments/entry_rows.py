@@ -11,8 +11,8 @@ from portal.assessments.models import ScoreEntry
 from portal.extensions import db
 
 
-_COLUMNS = (ScoreEntry.id, ScoreEntry.assessment_id, ScoreEntry.criterion_id, ScoreEntry.stage, ScoreEntry.inputs,
-            ScoreEntry.points, ScoreEntry.not_applicable, ScoreEntry.na_reason, ScoreEntry.note,
+_COLUMNS = (ScoreEntry.id, ScoreEntry.assessment_id, ScoreEntry.criterion_id, ScoreEntry.stage,
+            ScoreEntry.inputs, ScoreEntry.points, ScoreEntry.not_applicable, ScoreEntry.na_reason, ScoreEntry.note,
             ScoreEntry.explanation_requested, ScoreEntry.agreed, ScoreEntry.version, ScoreEntry.updated_by_id,
             ScoreEntry.updated_at)
 

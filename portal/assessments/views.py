@@ -63,7 +63,8 @@ def _edit_decision(assessment, year, now, *, submit: bool = False):
     key = (assessment.id, assessment.unit_id, year.id, now)
     memo = g.setdefault("workspace_windows", {})
     if key not in memo:
-        memo[key] = (*unit_window(year, assessment.unit_id, PHASE), banner_state(year, assessment.unit_id, PHASE, now))
+        memo[key] = (*unit_window(year, assessment.unit_id, PHASE),
+                     banner_state(year, assessment.unit_id, PHASE, now))
     window, deadline, banner = memo[key]
     check = rules.can_submit_self if submit else rules.can_edit_self_score
     decision = check(actor_for(current_user, year), unit_id=assessment.unit_id, phase=year.phase,

@@ -28,13 +28,15 @@ def _translate(t) -> dict:
         return (None, Markup(one), Markup(other))
 
     texts = {
-        "bonus": t.ugettext("Điểm cộng"), "deduction": t.ugettext("Điểm trừ"), "na": t.ugettext("Không áp dụng"),
+        "bonus": t.ugettext("Điểm cộng"), "deduction": t.ugettext("Điểm trừ"),
+        "na": t.ugettext("Không áp dụng"),
         "guidance": t.ugettext("Cách tính điểm và tài liệu kiểm chứng"), "how": t.ugettext("Cách tính điểm:"),
         "evidence_label": t.ugettext("Tài liệu kiểm chứng:"), "saved": t.ugettext("Đã lưu"),
         "survey": t.ugettext("Điểm của mục này lấy từ kết quả điều tra xã hội học do Sở Nội vụ tổng hợp; "
                              "đơn vị không tự chấm."),
         "na_unit": t.ugettext("Không áp dụng đối với đơn vị"), "na_reason": t.ugettext("Lý do không áp dụng"),
-        "note": t.ugettext("Thuyết minh của đơn vị"), "save": t.ugettext("Lưu"), "busy": t.ugettext("Đang lưu…"),
+        "note": t.ugettext("Thuyết minh của đơn vị"), "save": t.ugettext("Lưu"),
+        "busy": t.ugettext("Đang lưu…"),
         "last_saved": t.ugettext("Lưu lần cuối: %(t)s"),
         "levels": t.ugettext("Mức đạt được"),
         "numerator": t.ugettext("Tử số"), "denominator": t.ugettext("Mẫu số"),
@@ -53,10 +55,13 @@ def _translate(t) -> dict:
     texts = {key: Markup(text) for key, text in texts.items()}
     texts.update(
         points=plural(t.ungettext("điểm", "điểm", 1), t.ungettext("điểm", "điểm", 2)),
-        level_points=plural(t.ungettext("%(p)s điểm", "%(p)s điểm", 1), t.ungettext("%(p)s điểm", "%(p)s điểm", 2)),
+        level_points=plural(t.ungettext("%(p)s điểm", "%(p)s điểm", 1),
+                            t.ungettext("%(p)s điểm", "%(p)s điểm", 2)),
         band=plural(t.ungettext("từ %(pct)s%%: %(p)s điểm", "từ %(pct)s%%: %(p)s điểm", 1),
                     t.ungettext("từ %(pct)s%%: %(p)s điểm", "từ %(pct)s%%: %(p)s điểm", 2)),
-        per=plural(t.ungettext("mỗi lần %(per)s điểm, tối đa %(cap)s điểm", "mỗi lần %(per)s điểm, tối đa %(cap)s điểm", 1),
-                   t.ungettext("mỗi lần %(per)s điểm, tối đa %(cap)s điểm", "mỗi lần %(per)s điểm, tối đa %(cap)s điểm", 2)),
+        per=plural(t.ungettext("mỗi lần %(per)s điểm, tối đa %(cap)s điểm",
+                               "mỗi lần %(per)s điểm, tối đa %(cap)s điểm", 1),
+                   t.ungettext("mỗi lần %(per)s điểm, tối đa %(cap)s điểm",
+                               "mỗi lần %(per)s điểm, tối đa %(cap)s điểm", 2)),
     )
     return texts

@@ -64,8 +64,8 @@ class SetTree:
     derived: dict = field(default_factory=dict, compare=False)
 
 
-_COLUMNS = (Criterion.id, Criterion.set_id, Criterion.parent_id, Criterion.code, Criterion.title, Criterion.kind,
-            Criterion.position, Criterion.max_points, Criterion.method, cast(Criterion.config, Text),
+_COLUMNS = (Criterion.id, Criterion.set_id, Criterion.parent_id, Criterion.code, Criterion.title,
+            Criterion.kind, Criterion.position, Criterion.max_points, Criterion.method, cast(Criterion.config, Text),
             Criterion.na_allowed, Criterion.field_code, Criterion.appraiser, Criterion.guidance,
             Criterion.evidence, Criterion.note)
 _kept: dict[int, tuple[tuple, SetTree]] = {}

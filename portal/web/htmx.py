@@ -17,7 +17,8 @@ def is_htmx() -> bool:
     return bool(hx) and not hx.boosted
 
 
-def render(template: str, *, block: str | None = None, status: int = 200, page_context: bool = True, **context):
+def render(template: str, *, block: str | None = None, status: int = 200, page_context: bool = True,
+           **context):
     """Render `template` whole, or only `block` for an htmx request. The view names the block it allows.
 
     ``page_context=False``: the block draws nothing of the page around it (header, menu, year switch,

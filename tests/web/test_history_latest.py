@@ -1,0 +1,43 @@
+"""An item's history on a page of one or a few items reads only the latest changes of those items
+(portal.appraisal.history.latest_changes): the same changes and counts as reading every audit row."""
+import pytest
+
+from portal.appraisal import history
+from portal.assessments.models import Assessment
+from portal.extensions import db
+from tests.web.assess_setup import build, client_for
+
+
+@pytest.fixture
+def s(ctx):
+    return build()
+
+
+def _save(client, s, code, times):
+    crit = s.crit(code)
+    for n in range(times):
+        version = 0 if n == 0 else n
+        response = client.post(f"/assessment/{s.a_id}/items/{crit.id}",
+                               data={"yes": str(n % 2), "note": f"lần {n}", "version": version})
+        assert response.status_code == 303
+
+
+def _shape(result):
+    return {cid: ([(c.when, c.who, c.old, c.new) for c in h.changes], h.change_count, h.more_url)
+            for cid, h in result.items()}
+
+
+@pytest.mark.parametrize("how_many", [1, 3])
+def test_a_few_items_read_the_same_changes_as_every_row(app, s, how_many, monkeypatch):
+    staff = client_for(app, "a.staff")
+    _save(staff, s, "1.2", 8)          # more than the five an item shows
+    _save(staff, s, "1.4.1", 2)
+    assessment = db.session.get(Assessment, s.a_id)
+    few = [s.crit(code) for code in ("1.2", "1.4.1", "1.1.1")[:how_many]]
+    with app.test_request_context():
+        kept = history.histories(assessment, few, rel="own_unit", phase="self_assessment", min_steps=2)
+        monkeypatch.setattr(history, "FEW_ITEMS", 0)     # every row, as a whole page reads them
+        every = history.histories(assessment, few, rel="own_unit", phase="self_assessment", min_steps=2)
+    assert _shape(kept) == _shape(every)
+    item = kept[s.crit("1.2").id]
+    assert item.change_count == 8 and len(item.changes) == history.CHANGES_SHOWN and item.more_url
