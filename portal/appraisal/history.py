@@ -167,15 +167,16 @@ def audit_changes(assessment, codes=None) -> dict[str, list[AuditRow]]:
 def latest_changes(assessment, codes, *, rel: str, phase: str, keep: int) -> tuple[dict[str, list[AuditRow]],
                                                                                 dict[str, int]]:
     """({code: the latest `keep` changes of that item this reader may see, oldest first}, {code: how many it
-    may see}) for a few items, in one query: an item saved a thousand times decodes five rows, not all."""
+    may see}) for these items (every item of the file with `codes` None), in one query: an item saved a
+    thousand times decodes five rows, not all."""
     actions = [a for a, step in ACTION_STEP.items() if _visible(rel, step, phase, assessment.status)]
-    codes = list(codes)
-    if not actions or not codes:
+    codes = None if codes is None else list(codes)
+    if not actions or codes == []:
         return {}, {}
     code = AuditLog.new["criterion"].as_string()
     where = (AuditLog.unit_id == assessment.unit_id, AuditLog.year_id == assessment.year_id,
              AuditLog.action.in_(actions))
-    if len(codes) == 1:     # a save's fragment: one item, no partition to rank
+    if codes is not None and len(codes) == 1:     # a save's fragment: one item, no partition to rank
         (only,) = codes
         rows = db.session.execute(select(AuditLog.id, AuditLog.action, AuditLog.actor_id, AuditLog.at,
                                          AuditLog.old, AuditLog.new, func.count().over().label("total"))
@@ -187,7 +188,7 @@ def latest_changes(assessment, codes, *, rel: str, phase: str, keep: int) -> tup
                     code.label("code"),
                     func.row_number().over(partition_by=code, order_by=AuditLog.id.desc()).label("latest"),
                     func.count().over(partition_by=code).label("total")
-                    ).where(*where, code.in_(codes)).subquery()
+                    ).where(*where, *(() if codes is None else (code.in_(codes),))).subquery()
     out: dict[str, list[AuditRow]] = defaultdict(list)
     totals: dict[str, int] = {}
     for row in db.session.execute(select(ranked).where(ranked.c.latest <= keep).order_by(ranked.c.id)):
@@ -215,7 +216,7 @@ def shown_steps(rel: str, phase: str, status: str) -> int:
     return sum(_visible(rel, key, phase, status) for key, _label, _obj in STEPS)
 
 
-#: Up to this many items, an item history reads the audit rows of those items only.
+#: Up to this many items, an item history reads the audit rows of those items only (else the file's).
 FEW_ITEMS = 10
 
 
@@ -237,13 +238,11 @@ def histories(assessment, criteria, *, rel: str, phase: str, stages: dict | None
     criteria = list(criteria)
     keep = None if all_changes else CHANGES_SHOWN
     totals = None
-    if len(criteria) > FEW_ITEMS:
-        audit = audit_changes(assessment)
-    elif keep is None:
-        audit = audit_changes(assessment, [c.code for c in criteria])
+    few = [c.code for c in criteria] if len(criteria) <= FEW_ITEMS else None
+    if keep is None:
+        audit = audit_changes(assessment, few)
     else:
-        audit, totals = latest_changes(assessment, [c.code for c in criteria], rel=rel, phase=phase,
-                                       keep=keep)
+        audit, totals = latest_changes(assessment, few, rel=rel, phase=phase, keep=keep)
     ids = {row.actor_id for rows in audit.values() for row in rows}
     if with_steps:
         ids |= {e.updated_by_id for items in stages.values() for e in items.values()}
