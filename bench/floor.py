@@ -107,7 +107,7 @@ class Row:
     __slots__ = ("id", "parent_id", "kind", "code", "title", "position", "max_points", "method", "config",
                  "na_allowed", "field_code", "guidance", "evidence", "inputs", "points", "not_applicable",
                  "na_reason", "note", "version", "updated_at", "docs", "comments", "changes", "has_entry",
-                 "depth", "flags", "result", "change_count")
+                 "depth", "level", "flags", "result", "change_count")
 
 
 def _ts(value):
@@ -220,6 +220,7 @@ def page_data(aid: int, *, only: int | None = None) -> dict:
         while parent is not None:
             depth, parent = depth + 1, by_id.get(parent.parent_id)
         row.depth = depth
+        row.level = min(2 + max(depth, 1), 6)
         row.result = evaluation.nodes.get(row.code)
         row.flags = []
         if row.kind in ("item", "adjustment") and row.method != "survey":
@@ -234,12 +235,14 @@ def page_data(aid: int, *, only: int | None = None) -> dict:
                 without += "no_evidence" in row.flags
         seen = [(n, u) for vis, n, u in row.comments if access.visible(rel, vis, head["phase"])]
         row.comments = (sum(n for n, _u in seen), sum(u or 0 for _n, u in seen))
+    first_unscored = next((r for r in rows if r.kind == "item" and r.method != "survey" and (
+        not r.has_entry or (r.points is None and not r.not_applicable))), None)
     items = [r for r in rows if r.kind != "field" and r.kind != "adjustment"] if only is None else \
         [by_id[only]]
     field_rows = [r for r in rows if r.kind == "field"]
     return {"rows": rows, "fields": field_rows, "items": items, "only": only, "head": head,
             "adjustments": [r for r in rows if r.kind == "adjustment"], "ev": evaluation,
-            "progress": (scored, total, without), "deadline": state,
+            "progress": (scored, total, without), "first_unscored": first_unscored, "deadline": state,
             "remaining": format_remaining(state["seconds_remaining"], str(get_locale() or "vi")),
             "aid": aid, "token": generate_csrf(), "user": user, "path": request.full_path.removeprefix("/bench-floor"),
             "static_url": static_url, "province": current_app.config["PROVINCE_NAME"], "saved": None}

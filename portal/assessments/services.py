@@ -1,7 +1,6 @@
 """Use cases of a unit's self-assessment: load the workspace in a constant number of queries, save an item
 (through the file's one versioned, audited write, :func:`portal.unitfile.entries.save_entry`) with the
 deadline checked inside the write transaction, submit (chốt điểm tự chấm)."""
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -19,13 +18,14 @@ from portal.assessments.models import Assessment, ScoreEntry
 from portal.audit.services import record
 from portal.criteria.models import Criterion
 from portal.criteria.nodes import build_nodes
+from portal.criteria.snapshot import SetTree, set_tree
 from portal.extensions import db
 from portal.notifications.services import notify, portal_language, unit_user_ids
 from portal.scoring import Evaluation, ItemState, YearSettings, evaluate
 from portal.unitfile.entries import ItemInvalid, save_entry
 
 
-@dataclass
+@dataclass(slots=True)
 class ItemView:
     """One node of the workspace as the template shows it."""
 
@@ -79,10 +79,12 @@ def set_criteria(set_id: int) -> list[Criterion]:
                                    .order_by(Criterion.position, Criterion.id)))
 
 
-def evaluate_self(criteria: list[Criterion], entries: dict[int, ScoreEntry], cset, settings: dict) -> Evaluation:
+def evaluate_self(criteria: list[Criterion], entries: dict[int, ScoreEntry], cset, settings: dict, *,
+                  nodes: tuple | None = None) -> Evaluation:
     """The unit's own view of its index: survey items are left out and the rest rescaled (as the year's
-    policy for a unit without a survey), since survey points only arrive at synthesis."""
-    fields, adjustments = build_nodes(criteria)
+    policy for a unit without a survey), since survey points only arrive at synthesis. `nodes`: the set's
+    scoring tree when the caller has it (portal.criteria.snapshot), else built from `criteria`."""
+    fields, adjustments = build_nodes(criteria) if nodes is None else nodes
     by_id = {c.id: c for c in criteria}
     states, counts = {}, {}
     for cid, entry in entries.items():
@@ -99,20 +101,23 @@ def evaluate_self(criteria: list[Criterion], entries: dict[int, ScoreEntry], cse
 
 
 def load_workspace(assessment: Assessment, year, evidence_by_item: dict[int, list], *,
-                   entries: dict[int, ScoreEntry] | None = None) -> Workspace:
-    """The whole tree with the self-scores (``entries``, if the caller has read them already)."""
-    criteria = set_criteria(assessment.criteria_set_id)
+                   entries: dict[int, ScoreEntry] | None = None, tree: SetTree | None = None) -> Workspace:
+    """The whole tree with the self-scores (``entries``, if the caller has read them already). The criteria
+    are the set's kept rows (portal.criteria.snapshot: read-only, shared by the process's requests)."""
+    tree = set_tree(assessment.criteria_set_id) if tree is None else tree
     entries = self_entries(assessment.id) if entries is None else entries
-    evaluation = evaluate_self(criteria, entries, assessment.criteria_set, year.settings)
-    children = defaultdict(list)
-    for crit in criteria:
-        children[crit.parent_id].append(crit)
+    evaluation = evaluate_self(tree.rows, entries, assessment.criteria_set, year.settings, nodes=tree.nodes)
+    results = evaluation.nodes
+    explain = tree.derived.get("needs_explanation")
+    if explain is None:     # the same for every file of the set: decided once per tree
+        explain = tree.derived["needs_explanation"] = frozenset(
+            c.id for c in tree.rows if needs_explanation(c.guidance, c.evidence))
     items: dict[int, ItemView] = {}
     scored = total = without_evidence = flagged = 0
 
-    def walk(crit: Criterion, depth: int, out: list[ItemView]) -> None:
+    def view_of(crit, depth: int) -> ItemView:
         nonlocal scored, total, without_evidence, flagged
-        result = evaluation.nodes.get(crit.code)
+        result = results.get(crit.code)
         view = ItemView(crit, depth, entries.get(crit.id), evidence_by_item.get(crit.id, []),
                         points=result.points if result else None,
                         applicable_max=result.applicable_max if result else None)
@@ -121,26 +126,20 @@ def load_workspace(assessment: Assessment, year, evidence_by_item: dict[int, lis
             view.flags = honesty_flags(
                 points=entry.points if entry else None, not_applicable=bool(entry and entry.not_applicable),
                 evidence_dates=[d.issued_on for d in view.documents], year=year.year,
-                explanation_needed=needs_explanation(crit.guidance, crit.evidence),
-                note=entry.note if entry else "")
+                explanation_needed=crit.id in explain, note=entry.note if entry else "")
             if crit.kind == "item":
                 total += 1
                 scored += entry is not None and (entry.points is not None or entry.not_applicable)
                 without_evidence += "no_evidence" in view.flags
             flagged += bool(view.flags)
         items[crit.id] = view
-        out.append(view)
-        for child in children[crit.id]:
-            walk(child, depth + 1, out)
+        return view
 
-    fields, adjustments = [], []
-    for root in children[None]:
-        if root.kind == "adjustment":
-            walk(root, 0, adjustments)
-        else:
-            body: list[ItemView] = []
-            walk(root, 0, body)
-            fields.append((body[0], body[1:]))
+    fields = []
+    for root, body in tree.fields:
+        head = view_of(root, 0)
+        fields.append((head, [view_of(crit, depth) for crit, depth in body]))
+    adjustments = [view_of(crit, depth) for crit, depth in tree.adjustments]
     return Workspace(assessment, fields, adjustments, items, evaluation,
                      Progress(scored, total, without_evidence, flagged))
 

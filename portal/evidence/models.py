@@ -31,17 +31,22 @@ class EvidenceDocument(db.Model):
         first version of each was uploaded (a replaced file keeps its place).
 
         Works on the loaded ``files`` collection: no query per file."""
-        live = {f.id: f for f in self.files if f.deleted_at is None}
-        replaced = {f.replaces_id for f in live.values() if f.replaces_id is not None}
-        result = []
-        for head in (f for f in live.values() if f.id not in replaced):
-            history, current = [], head
-            while current.replaces_id in live and len(history) < len(live):
-                current = live[current.replaces_id]
-                history.append(current)
-            result.append((head, history))
-        result.sort(key=lambda pair: (pair[1][-1] if pair[1] else pair[0]).id)
-        return result
+        return file_versions(self.files)
+
+
+def file_versions(files) -> list[tuple]:
+    """EvidenceDocument.file_versions of any files with ``id``, ``replaces_id`` and ``deleted_at``."""
+    live = {f.id: f for f in files if f.deleted_at is None}
+    replaced = {f.replaces_id for f in live.values() if f.replaces_id is not None}
+    result = []
+    for head in (f for f in live.values() if f.id not in replaced):
+        history, current = [], head
+        while current.replaces_id in live and len(history) < len(live):
+            current = live[current.replaces_id]
+            history.append(current)
+        result.append((head, history))
+    result.sort(key=lambda pair: (pair[1][-1] if pair[1] else pair[0]).id)
+    return result
 
 
 class EvidenceFile(db.Model):

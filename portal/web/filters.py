@@ -14,6 +14,7 @@ from flask import Flask, current_app
 from flask_babel import get_locale, get_translations
 
 from portal.scoring.numeric import decimal_text
+from portal.web.urls import url_pattern
 from portal.years.countdown import format_remaining
 
 # (translations, decimal separator) of the request being rendered; None until first needed.
@@ -95,6 +96,7 @@ def init_filters(app: Flask) -> None:
         newstyle=True,
     )
     app.jinja_env.globals["remaining"] = remaining
+    app.jinja_env.globals["url_pattern"] = url_pattern
     app.jinja_env.filters["points"] = format_points
     app.jinja_env.filters["plural_n"] = plural_n
     app.jinja_env.filters["vdate"] = format_date

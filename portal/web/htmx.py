@@ -19,8 +19,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 
-from flask import g, make_response, redirect, render_template, request
+from flask import current_app, g, make_response, redirect, render_template, request, session
 from flask_babel import gettext as _
+from jinja2_fragments import render_block as render_plain_block
 from jinja2_fragments.flask import render_block
 
 VARY = ("HX-Request", "HX-Target")
@@ -44,19 +45,27 @@ def chosen_block(*, block: str | Sequence[str] | None = None,
 
 def render(template: str, *, block: str | Sequence[str] | None = None,
            targets: Mapping[str, str | Sequence[str]] | None = None, oob: Sequence[tuple[str, str]] = (),
-           status: int = 200, **context):
+           status: int = 200, page_context: bool = True, **context):
     """Render ``template`` whole, or the block this htmx request may have.
 
     ``block``: the block for any htmx request (a sequence: each block in turn, the first swaps and the others
     go out of band). ``targets``: {HX-Target id: block}; an htmx request whose target is not listed gets
     ``block`` (None: the whole page). ``oob``: (template, block) pairs drawn after a block, with ``oob=True``
-    in their context (regions of the page refreshed out of band)."""
+    in their context (regions of the page refreshed out of band). ``page_context=False``: the blocks draw
+    nothing of the page around them (header, menu, year switch, inbox count), so the context processors that
+    read those for every page are skipped for them — the view passes all the blocks read. The whole page, when
+    it is drawn instead, gets them as always."""
     chosen = chosen_block(block=block, targets=targets)
     if chosen is None:
         body = render_template(template, **context)
     else:
         names = (chosen,) if isinstance(chosen, str) else tuple(chosen)
-        body = "".join(render_block(template, name, **context) for name in names)
+        if page_context:
+            body = "".join(render_block(template, name, **context) for name in names)
+        else:
+            context.update(g=g, request=request, session=session)   # as Flask's own context processor
+            body = "".join(render_plain_block(current_app.jinja_env, template, name, **context)
+                           for name in names)
         if oob:
             extra = dict(context, oob=True)
             body += "".join(render_block(t, name, **extra) for t, name in oob)

@@ -1,5 +1,5 @@
 """What the unit-file route modules share: loading a file (another unit's id is indistinguishable from a missing one), the editing decision of the self-assessment window and its refusal in words."""
-from flask import abort
+from flask import abort, g
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -35,11 +35,18 @@ def load_file(assessment_id: int) -> tuple[Assessment, AssessmentYear]:
 
 
 def edit_decision(assessment, year, now, *, submit: bool = False):
-    window, deadline = unit_window(year, assessment.unit_id, PHASE)
+    # asked up to three times by a save (before writing, then by the page it draws): the window, the
+    # unit's deadline and the banner are read once
+    key = (assessment.id, assessment.unit_id, year.id, now)
+    memo = g.setdefault("workspace_windows", {})
+    if key not in memo:
+        memo[key] = (*unit_window(year, assessment.unit_id, PHASE),
+                     banner_state(year, assessment.unit_id, PHASE, now))
+    window, deadline, banner = memo[key]
     check = rules.can_submit_self if submit else rules.can_edit_self_score
     decision = check(actor_for(current_user, year), unit_id=assessment.unit_id, phase=year.phase,
                      status=assessment.status, window=window, deadline=deadline, now=now)
-    return decision, banner_state(year, assessment.unit_id, PHASE, now)
+    return decision, banner
 
 
 def refusal_text(decision, year) -> str:

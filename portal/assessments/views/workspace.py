@@ -1,24 +1,26 @@
 """The self-assessment workspace: one page with the whole criteria tree; each item saves inline with htmx
 (item widget + field total, summary and progress out of band) and by ordinary form posts without JS."""
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.assessments import bp
+from portal.assessments import widget_texts  # noqa: F401  (the item widget's texts, a template global)
+from portal.assessments.entry_rows import stages_of
 from portal.assessments.models import Assessment
 from portal.assessments.views._shared import PHASE, edit_decision, load_file, refusal_text
 from portal.assessments.services import load_workspace, save_self_item, submit_self
 from portal.auth.models import User
 from portal.comments.counts import counts_by_item
 from portal.criteria.models import Criterion
+from portal.criteria.snapshot import set_tree
 from portal.db import utcnow
-from portal.evidence.services import evidence_by_item
+from portal.evidence.display import documents_by_item
 from portal.extensions import db
 from portal.policy.viewer import Viewer
 from portal.unitfile.domain import field_of
-from portal.unitfile.entries import entries_by_stage
 from portal.unitfile.history import histories
 from portal.unitfile.item_save import save_item
 from portal.unitfile.readers import viewer_fields, visibility
@@ -43,12 +45,22 @@ def _leaders(assessment) -> list[str]:
         User.unit_id == assessment.unit_id, User.role == "unit_leader", User.active.is_(True)).order_by(User.full_name)))
 
 
+def _tree(assessment):
+    """The file's criteria tree (portal.criteria.snapshot), read once per request: a save looks its item up
+    in it, then draws the fragment from it. Nothing in these requests edits the set."""
+    trees = g.setdefault("workspace_trees", {})
+    if assessment.criteria_set_id not in trees:
+        trees[assessment.criteria_set_id] = set_tree(assessment.criteria_set_id)
+    return trees[assessment.criteria_set_id]
+
+
 def _page_context(assessment, year, now, *, only=None, **extra):
     """Everything the workspace template needs. `only` (a criterion): an htmx answer that renders that one
     item (with the totals out of band), so the other items' histories are not built."""
-    stages = entries_by_stage([assessment.id]).get(assessment.id, {})
-    workspace = load_workspace(assessment, year, evidence_by_item(assessment.id, stage="self"),
-                               entries={cid: st["self"] for cid, st in stages.items() if "self" in st})
+    stages = stages_of(assessment.id)      # display rows: the page only shows them
+    workspace = load_workspace(assessment, year, documents_by_item(assessment.id, stage="self"),
+                               entries={cid: st["self"] for cid, st in stages.items() if "self" in st},
+                               tree=_tree(assessment))
     decision, deadline_state = edit_decision(assessment, year, now)
     can_submit, _state = edit_decision(assessment, year, now, submit=True)
     seen = visibility(current_user, assessment, None, frozenset(), year.phase)
@@ -99,8 +111,8 @@ def workspace(assessment_id: int):
 @authenticated
 def item(assessment_id: int, criterion_id: int):
     assessment, year = load_file(assessment_id)
-    criterion = db.session.get(Criterion, criterion_id)
-    if criterion is None or criterion.set_id != assessment.criteria_set_id:
+    criterion = _tree(assessment).by_id.get(criterion_id)    # the set's kept row (read-only)
+    if criterion is None:
         abort(404)
     now = utcnow()
     if request.method == "GET":
@@ -121,7 +133,8 @@ def item_response(assessment, year, criterion, now, *, status=200, errors=None, 
     context.update(errors=errors or {}, typed=typed or {}, conflict=conflict, saved=saved, notice=notice)
     if is_htmx():
         context["view"] = context["ws"].items[criterion.id]
-        return render("assessments/workspace.html", block="item_response", status=status, **context)
+        return render("assessments/workspace.html", block="item_response", status=status, page_context=False,
+                      **context)
     return render("assessments/workspace.html", status=status, **context)
 
 

@@ -1,0 +1,27 @@
+"""Điểm đã lưu để hiển thị — a file's saved scores (every stage) as plain rows, for pages that only show them.
+
+The unit's workspace reads every entry of the file on each request and each save; building a hundred ORM
+objects for that cost more than the page's own drawing of them. Anything that changes an entry keeps
+loading the ORM :class:`~portal.assessments.models.ScoreEntry` (portal.assessments.services)."""
+from __future__ import annotations
+
+from sqlalchemy import Row, select
+
+from portal.assessments.models import ScoreEntry
+from portal.extensions import db
+
+
+_COLUMNS = (ScoreEntry.id, ScoreEntry.assessment_id, ScoreEntry.criterion_id, ScoreEntry.stage,
+            ScoreEntry.inputs, ScoreEntry.points, ScoreEntry.not_applicable, ScoreEntry.na_reason, ScoreEntry.note,
+            ScoreEntry.explanation_requested, ScoreEntry.agreed, ScoreEntry.version, ScoreEntry.updated_by_id,
+            ScoreEntry.updated_at)
+
+
+def stages_of(assessment_id: int) -> dict[int, dict[str, Row]]:
+    """{criterion_id: {stage: entry}} of one file (as portal.unitfile.entries.entries_by_stage), one query;
+    each entry a read-only row with the columns of a ScoreEntry as attributes. Within a request that has
+    just saved an entry, the row as flushed."""
+    out: dict[int, dict[str, Row]] = {}
+    for row in db.session.execute(select(*_COLUMNS).where(ScoreEntry.assessment_id == assessment_id)):
+        out.setdefault(row.criterion_id, {})[row.stage] = row
+    return out

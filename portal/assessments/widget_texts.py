@@ -1,0 +1,67 @@
+"""Chữ của ô chấm điểm — the texts of the workspace's item widget (templates/assessments/_item_widget.html),
+translated once per language and kept by the process, as Flask-Babel keeps the catalogues themselves.
+
+The widget is drawn a hundred times per page and once per save; translating its forty texts on each drawing
+cost more than the item itself. A text with a parameter is kept as its translated pattern and filled per
+item in the template with ``%`` (which escapes the value, as ``_()`` does); a text with a plural is kept in
+its two forms, picked with ``|plural_n`` (1 or 2), as ``ngettext`` would pick them."""
+from flask_babel import get_locale, get_translations
+from markupsafe import Markup
+
+from portal.assessments import bp
+
+_kept: dict[str, dict] = {}
+
+
+@bp.app_template_global("item_texts")
+def item_texts() -> dict:
+    """{key: text} in the request's language (a plural: (None, one, other) by |plural_n)."""
+    language = str(get_locale() or "vi")
+    texts = _kept.get(language)
+    if texts is None:
+        texts = _kept[language] = _translate(get_translations())
+    return texts
+
+
+def _translate(t) -> dict:
+    def plural(one: str, other: str) -> tuple:
+        return (None, Markup(one), Markup(other))
+
+    texts = {
+        "bonus": t.ugettext("Điểm cộng"), "deduction": t.ugettext("Điểm trừ"),
+        "na": t.ugettext("Không áp dụng"),
+        "guidance": t.ugettext("Cách tính điểm và tài liệu kiểm chứng"), "how": t.ugettext("Cách tính điểm:"),
+        "evidence_label": t.ugettext("Tài liệu kiểm chứng:"), "saved": t.ugettext("Đã lưu"),
+        "survey": t.ugettext("Điểm của mục này lấy từ kết quả điều tra xã hội học do Sở Nội vụ tổng hợp; "
+                             "đơn vị không tự chấm."),
+        "na_unit": t.ugettext("Không áp dụng đối với đơn vị"), "na_reason": t.ugettext("Lý do không áp dụng"),
+        "note": t.ugettext("Thuyết minh của đơn vị"), "save": t.ugettext("Lưu"),
+        "busy": t.ugettext("Đang lưu…"),
+        "last_saved": t.ugettext("Lưu lần cuối: %(t)s"),
+        "levels": t.ugettext("Mức đạt được"),
+        "numerator": t.ugettext("Tử số"), "denominator": t.ugettext("Mẫu số"),
+        "result": t.ugettext("Kết quả"), "yes": t.ugettext("Có"), "no": t.ugettext("Không"),
+        "step": t.ugettext("Điểm tự chấm (bước %(step)s)"),
+        "value": t.ugettext("Điểm tự chấm (tối đa 2 chữ số thập phân)"),
+        "count": t.ugettext("Số lần"),
+        "no_evidence": t.ugettext("Có điểm nhưng chưa có tài liệu kiểm chứng"),
+        "outside_year": t.ugettext("Có tài liệu ban hành ngoài năm đánh giá"),
+        "explain": t.ugettext("Hướng dẫn yêu cầu thuyết minh nhưng chưa có"),
+        "evidence": t.ugettext("Tài liệu kiểm chứng"), "none_yet": t.ugettext("chưa có"),
+        "no_symbol": t.ugettext("(không số)"), "dated": t.ugettext("ngày %(d)s"),
+        "detach": t.ugettext("Bỏ khỏi mục"), "attach": t.ugettext("Gắn tài liệu từ thư viện"),
+        "into": t.ugettext("vào mục %(code)s"), "add_new": t.ugettext("Thêm tài liệu mới vào thư viện"),
+    }
+    texts = {key: Markup(text) for key, text in texts.items()}
+    texts.update(
+        points=plural(t.ungettext("điểm", "điểm", 1), t.ungettext("điểm", "điểm", 2)),
+        level_points=plural(t.ungettext("%(p)s điểm", "%(p)s điểm", 1),
+                            t.ungettext("%(p)s điểm", "%(p)s điểm", 2)),
+        band=plural(t.ungettext("từ %(pct)s%%: %(p)s điểm", "từ %(pct)s%%: %(p)s điểm", 1),
+                    t.ungettext("từ %(pct)s%%: %(p)s điểm", "từ %(pct)s%%: %(p)s điểm", 2)),
+        per=plural(t.ungettext("mỗi lần %(per)s điểm, tối đa %(cap)s điểm",
+                               "mỗi lần %(per)s điểm, tối đa %(cap)s điểm", 1),
+                   t.ungettext("mỗi lần %(per)s điểm, tối đa %(cap)s điểm",
+                               "mỗi lần %(per)s điểm, tối đa %(cap)s điểm", 2)),
+    )
+    return texts
