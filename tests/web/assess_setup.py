@@ -165,41 +165,6 @@ def build_council(phase: str = "review_1", *, status: str = "submitted", window_
                         units["SYT"].id, units["STC"].id)
 
 
-def sign_in(client, username: str):
-    """Log a test client in as ``username`` without the password check, exactly as a successful login
-    leaves it (a server-side LoginSession row, its id in the cookie Flask-Login reads). The matrices log
-    in hundreds of times and scrypt costs about 0.3 s a check; the login form itself is tested in
-    tests/web/test_auth.py and by every browser test."""
-    import secrets
-
-    from flask import has_app_context
-
-    from portal.auth.models import LoginSession, User
-    if has_app_context():
-        db.session.commit()  # what the test set up is visible, and no transaction of it stays open
-    now = utcnow()
-    with client.application.app_context():
-        user = db.session.scalar(select(User).where(User.username == username))
-        row = LoginSession(id=secrets.token_urlsafe(32), user_id=user.id, created_at=now, last_seen_at=now,
-                           ip="127.0.0.1", user_agent="test")
-        db.session.add(row)
-        db.session.commit()
-        session_id = row.id
-    with client.session_transaction() as session:
-        session["_user_id"] = session_id
-        session["_fresh"] = True
-        session["seen"] = int(now.timestamp())
-    return client
-
-
-def client_for(app, username: str | None = None):
-    """A test client of `app`, signed in as `username` (anonymous when None)."""
-    client = app.test_client()
-    if username:
-        sign_in(client, username)
-    return client
-
-
 def finish_field(client, aid: int, code: str, **kwargs):
     """Mark a field done the way a member does when the items left keep their self-score: "done", and when
     round 1 lists undecided items, the explicit "accept the self-score for the N remaining items"."""

@@ -14,7 +14,7 @@ from portal.criteria.tree import rows_to_spec
 from portal.criteria.xlsx_write import dump_set_xlsx
 from portal.criteria.yaml_write import dump_set_yaml
 from portal.extensions import db
-from tests.web.assess_setup import build, sign_in
+from tests.web.assess_setup import build
 
 
 @pytest.fixture
@@ -23,10 +23,8 @@ def s(ctx):
 
 
 @pytest.fixture
-def staff(app, s):
-    client = app.test_client()
-    sign_in(client, "a.staff")
-    return client
+def staff(s, auth):
+    return auth.sign_in("a.staff")
 
 
 def _save(client, s, code, form):

@@ -13,7 +13,6 @@ from portal.audit.models import AuditLog
 from portal.db import utcnow
 from portal.extensions import db
 from portal.years.models import UnitDeadline
-from tests.factories import login
 from tests.web.years_setup import build_world
 
 
@@ -23,8 +22,8 @@ def world(ctx):
 
 
 @pytest.fixture
-def admin(world, client):
-    login(client, "quantri")
+def admin(world, client, auth):
+    auth.login("quantri", client=client)
     return client
 
 

@@ -18,7 +18,6 @@ from portal.notifications.models import Notification
 from portal.units.models import Unit
 from portal.years.models import UnitDeadline
 from portal.spreadsheet import cell_value
-from tests.factories import login
 from tests.web.years_setup import build_world
 
 
@@ -28,8 +27,8 @@ def world(ctx):
 
 
 @pytest.fixture
-def admin(world, client):
-    login(client, "quantri")
+def admin(world, client, auth):
+    auth.login("quantri", client=client)
     return client
 
 
