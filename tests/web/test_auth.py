@@ -8,6 +8,7 @@ from portal.auth.models import LoginSession, LoginThrottle, User
 from portal.db import utcnow
 from portal.extensions import db
 from tests.factories import TEST_PASSWORD, make_user
+from tests.web.security_world import enable_portal_logs
 
 
 @pytest.fixture
@@ -100,6 +101,7 @@ def test_htmx_request_without_login_gets_hx_redirect(client):
 
 def test_ten_wrong_passwords_throttle_and_log(client, ctx, staff, caplog, auth):
     caplog.set_level(logging.WARNING, logger="portal.auth")
+    enable_portal_logs()              # Alembic's logging set-up (the migration tests) switched them off
     for _ in range(10):
         assert auth.post("canbo", "sai-mat-khau", client=client).status_code == 401
     user = db.session.get(User, staff.id)
@@ -123,6 +125,7 @@ def test_ten_wrong_passwords_throttle_and_log(client, ctx, staff, caplog, auth):
 
 def test_unknown_user_is_logged_and_refused_like_a_wrong_password(client, caplog, auth):
     caplog.set_level(logging.WARNING, logger="portal.auth")
+    enable_portal_logs()              # Alembic's logging set-up (the migration tests) switched them off
     response = auth.post("khongton-tai", "x", client=client)
     assert response.status_code == 401
     assert "Tên đăng nhập hoặc mật khẩu không đúng" in response.get_data(as_text=True)
