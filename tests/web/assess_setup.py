@@ -3,6 +3,7 @@ their staff and leaders, an admin, a council member (of unit C's agency) and the
 from dataclasses import dataclass
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from portal.assessments.models import Assessment
@@ -163,6 +164,18 @@ def build_council(phase: str = "review_1", *, status: str = "submitted", window_
     db.session.commit()
     return CouncilWorld(year.id, cset.id, files["STP"].id, files["SYT"].id, files["STC"].id, units["STP"].id,
                         units["SYT"].id, units["STC"].id)
+
+
+@pytest.fixture
+def s(ctx):
+    """The small year of build(), for the modules that import this fixture with `staff`."""
+    return build()
+
+
+@pytest.fixture
+def staff(s, auth):
+    """A client signed in (the fast way) as unit A's staff."""
+    return auth.sign_in("a.staff")
 
 
 def finish_field(client, aid: int, code: str, **kwargs):

@@ -12,17 +12,7 @@ from portal.audit.models import AuditLog
 from portal.db import utcnow
 from portal.extensions import db
 from portal.years.models import PhaseWindow, UnitDeadline
-from tests.web.assess_setup import build
-
-
-@pytest.fixture
-def s(ctx):
-    return build()
-
-
-@pytest.fixture
-def staff(s, auth):
-    return auth.sign_in("a.staff")
+from tests.web.assess_setup import s, staff  # noqa: F401  (fixtures)
 
 
 def url(s, code=None, aid=None):

@@ -4,23 +4,12 @@ import io
 import re
 from decimal import Decimal
 
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from portal.assessments.models import ScoreEntry
 from portal.extensions import db
-from tests.web.assess_setup import build
-
-
-@pytest.fixture
-def s(ctx):
-    return build()
-
-
-@pytest.fixture
-def staff(s, auth):
-    return auth.sign_in("a.staff")
+from tests.web.assess_setup import s, staff  # noqa: F401  (fixtures)
 
 
 def _template(staff, s):

@@ -7,12 +7,8 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.notifications.models import Notification
 from portal.notifications.services import notify
-from tests.web.years_setup import build_world, start_sink
-
-
-@pytest.fixture
-def world(ctx):
-    return build_world()
+from tests.web.years_setup import start_sink
+from tests.web.years_setup import world  # noqa: F401  (fixtures)
 
 
 @pytest.fixture

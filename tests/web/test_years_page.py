@@ -12,22 +12,11 @@ from portal.extensions import db
 from portal.notifications.models import Notification
 from portal.results.models import Approval
 from portal.years.models import PhaseWindow
-from tests.web.years_setup import build_world
+from tests.web.years_setup import admin, world  # noqa: F401  (fixtures)
 
 UNIT_USERS = {"stp.canbo", "stp.lanhdao", "syt.canbo", "syt.lanhdao", "stc.canbo", "stc.lanhdao",
               "883.canbo", "883.lanhdao"}
 COUNCIL = {"tv.stc", "chutich"}
-
-
-@pytest.fixture
-def world(ctx):
-    return build_world()
-
-
-@pytest.fixture
-def admin(world, client, auth):
-    auth.login("quantri", client=client)
-    return client
 
 
 def _audit(action):
