@@ -119,8 +119,8 @@ def test_the_council_s_save_conflict_and_plain_post(s, auth):
                                               f"#item-{s.crit('1.2').id}")
 
 
-def test_the_unit_s_explanation_conflict_keeps_what_was_typed(app, s, auth):
-    chair = _round1_done(app, s)
+def test_the_unit_s_explanation_conflict_keeps_what_was_typed(s, auth):
+    chair = _round1_done(auth, s)
     chair.post(f"/appraisal/{s.a_id}/close-round-1")
     set_phase(s, "explanation")
     staff = auth.sign_in("a.staff")
