@@ -19,8 +19,7 @@ from sqlalchemy import text
 from portal import create_app
 from portal.config import TestConfig
 from portal.extensions import db
-
-TEST_PASSWORD = "mat-khau-thu-nghiem"
+from tests.auth_actions import AuthActions
 
 
 class PortalClient(FlaskClient):
@@ -124,9 +123,15 @@ def _empty_tables():
     db.session.commit()
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "keep_tables: the module seeds its world once (in a module-scoped "
+                                       "fixture) and its tests start from it, not from empty tables")
+
+
 @pytest.fixture(autouse=True)
 def _clean_db(request):
-    if "app" not in request.fixturenames and "live_server" not in request.fixturenames:
+    if request.node.get_closest_marker("keep_tables") or (
+            "app" not in request.fixturenames and "live_server" not in request.fixturenames):
         yield
         return
     application = request.getfixturevalue("app")
@@ -150,6 +155,12 @@ def ctx(app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def auth(app):
+    """Signed-in clients: auth.login(user) posts the form, auth.sign_in(user) is fast (tests/auth_actions.py)."""
+    return AuthActions(app)
 
 
 @pytest.fixture

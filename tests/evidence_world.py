@@ -14,7 +14,8 @@ from portal.assessments.models import Assessment
 from portal.criteria.models import CriteriaSet, Criterion
 from portal.evidence.models import EvidenceDocument
 from portal.extensions import db
-from tests.factories import login, make_unit, make_user, make_year
+from tests.auth_actions import AuthActions
+from tests.factories import make_unit, make_user, make_year
 
 
 @dataclass
@@ -30,11 +31,7 @@ class World:
     upload_dir: str
 
     def client(self, who: str):
-        client = self.app.test_client()
-        if who != "anonymous":
-            response = login(client, self.users[who].username)
-            assert response.status_code in (302, 303), response.status_code
-        return client
+        return AuthActions(self.app).login(None if who == "anonymous" else self.users[who].username)
 
     def document(self, unit=None, **fields) -> EvidenceDocument:
         unit = unit or self.unit_a

@@ -76,19 +76,6 @@ def make_year(year: int = 2022, phase: str = "self_assessment") -> AssessmentYea
     return y
 
 
-def login(client, username: str, password: str = TEST_PASSWORD, **kwargs):
-    return client.post("/login", data={"username": username, "password": password}, **kwargs)
-
-
-def client_for(app, username: str | None = None):
-    """A new test client of ``app``, signed in through the login form as ``username`` (anonymous when None);
-    several of them let one test act as several people."""
-    client = app.test_client()
-    if username:
-        login(client, username)
-    return client
-
-
 def final_entries(assessment_ids) -> dict:
     """The entry that counts for every item (round 2, else round 1, else the unit's self-score), the way the
     results take it: {assessment id: {criterion id: ScoreEntry}}."""

@@ -49,6 +49,41 @@ def log_in(page, base: str, username: str, password: str = PASSWORD) -> None:
     page.wait_for_url(base + "/")
 
 
+class PhasePages:
+    """The walk of a module that visits many pages: one Playwright page per person (and window size), logged
+    in once, on the demo year standing in one phase at a time; asking for another phase re-seeds the year
+    and starts the pages anew. `on_new_page(page)` runs on each new page before the login (its result comes
+    back with the page); `context_args` go to every browser context. close() when the module is done."""
+
+    def __init__(self, app, base: str, browser, on_new_page=None, **context_args):
+        self.app, self.base, self.browser, self.on_new_page = app, base, browser, on_new_page
+        self.context_args = {"locale": "vi-VN", **context_args}
+        self.phase = self.ids = None
+        self.open: dict = {}        # (who, viewport) → (browser context, what on_new_page returned)
+
+    def get(self, phase: str, who: str | None, viewport=(1280, 900)):
+        """(page logged in as `who` — anonymous for None —, the year's ids, what on_new_page returned)."""
+        if self.phase != phase:
+            self.close()
+            self.phase, self.ids = phase, seed_year(self.app, phase)
+        key = (who, viewport)
+        if key not in self.open:
+            context = self.browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
+                                               **self.context_args)
+            page = context.new_page()
+            extra = self.on_new_page(page) if self.on_new_page else None
+            if who:
+                log_in(page, self.base, who)
+            self.open[key] = (context, extra)
+        context, extra = self.open[key]
+        return context.pages[0], self.ids, extra
+
+    def close(self) -> None:
+        for context, _extra in self.open.values():
+            context.close()
+        self.open = {}
+
+
 def item(page, code: str):
     """The article of one item of the workspace or an appraisal page, by its code."""
     return page.locator("article.item").filter(has=page.locator(f".item-title .code:text-is('{code}')"))

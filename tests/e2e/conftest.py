@@ -51,11 +51,3 @@ def demo(app, live_server):
         db.session.commit()
         db.session.remove()
     return live_server
-
-
-def log_in(page, base: str, username: str, password: str = "demo-cchc-2022"):
-    page.goto(base + "/login")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(base + "/")

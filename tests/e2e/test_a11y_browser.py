@@ -12,16 +12,16 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.browser_helpers import (
+    PhasePages,
     axe_violations,
     describe_violations,
     item,
-    log_in,
-    seed_year,
     unlabelled_inputs,
     watch_console,
 )
 
-pytestmark = pytest.mark.e2e
+# No per-test emptying of the tables (keep_tables): this module seeds once per phase (see `pages`).
+pytestmark = [pytest.mark.e2e, pytest.mark.keep_tables]
 
 # (phase to seed, who — None for anonymous, the page: a path with {ids} fields, or a callable step)
 PAGES = [
@@ -56,36 +56,19 @@ PAGES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _clean_db():
-    """Replaces tests/conftest.py's per-test cleaning: this module seeds once per phase (see `pages`)."""
-    yield
-
-
 @pytest.fixture(scope="module")
 def pages(app, _server, browser):
-    """page_for(phase, who) → a Playwright page logged in as `who` on the demo year in `phase`."""
-    state = {"phase": None, "ids": None, "contexts": {}}
+    """page_for(phase, who) → (a Playwright page logged in as `who` on the demo year in `phase`, the year's
+    ids, the page's console errors since this call)."""
+    walk = PhasePages(app, _server, browser, on_new_page=watch_console)
 
     def page_for(phase, who):
-        if state["phase"] != phase:
-            for context in state["contexts"].values():
-                context.close()
-            state.update(phase=phase, ids=seed_year(app, phase), contexts={})
-        if who not in state["contexts"]:
-            context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-            page = context.new_page()
-            state["console", who] = watch_console(page)
-            if who:
-                log_in(page, _server, who)
-            state["contexts"][who] = context
-        errors = state["console", who]
+        page, ids, errors = walk.get(phase, who)
         errors.clear()
-        return state["contexts"][who].pages[0], state["ids"], errors
+        return page, ids, errors
 
     yield page_for
-    for context in state["contexts"].values():
-        context.close()
+    walk.close()
 
 
 def _open(page, base, ids, target):

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.db import utcnow
-from tests.e2e.conftest import log_in
+from tests.e2e.browser_helpers import log_in
 from tests.evidence_samples import pdf_bytes
 
 pytestmark = pytest.mark.e2e

@@ -13,15 +13,10 @@ from portal.db import utcnow
 from portal.extensions import db
 from tests.e2e.browser_helpers import log_in
 
-pytestmark = pytest.mark.e2e
+# No per-test emptying of the tables (keep_tables): the module seeds once and only reads.
+pytestmark = [pytest.mark.e2e, pytest.mark.keep_tables]
 SCREENS = pathlib.Path(os.environ.get("E2E_SCREENS", "test-results/screens"))
 VIEWPORT = {"width": 1024, "height": 768}
-
-
-@pytest.fixture(autouse=True)
-def _clean_db():
-    """Replaces tests/conftest.py's per-test cleaning: the module seeds once and only reads."""
-    yield
 
 
 @pytest.fixture(scope="module")

@@ -8,15 +8,10 @@ from playwright.sync_api import expect
 
 from tests.e2e.browser_helpers import log_in, seed_year
 
-pytestmark = pytest.mark.e2e
+# No per-test emptying of the tables (keep_tables): the module seeds the demo year once.
+pytestmark = [pytest.mark.e2e, pytest.mark.keep_tables]
 SCREENS = pathlib.Path(os.environ.get("E2E_SCREENS", "test-results/screens"))
 SMALL = {"width": 1024, "height": 768}
-
-
-@pytest.fixture(autouse=True)
-def _clean_db():
-    """Replaces tests/conftest.py's per-test cleaning: the module seeds the demo year once."""
-    yield
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,8 @@ from bench.guide_screens import SHOTS, take
 from portal.guide.content import ROLES
 from tests.e2e.browser_helpers import seed_year, watch_console
 
-pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(autouse=True)
-def _clean_db():
-    """Replaces tests/conftest.py's per-test cleaning: the module seeds once."""
-    yield
+# No per-test emptying of the tables (keep_tables): the module seeds once.
+pytestmark = [pytest.mark.e2e, pytest.mark.keep_tables]
 
 
 @pytest.fixture(scope="module")

@@ -12,13 +12,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.browser_helpers import item, log_in, menu, seed_year
 
-pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(autouse=True)
-def _clean_db():
-    """Replaces tests/conftest.py's per-test cleaning: this module seeds once per phase (see `year`)."""
-    yield
+# No per-test emptying of the tables (keep_tables): this module seeds once per phase (see `year`).
+pytestmark = [pytest.mark.e2e, pytest.mark.keep_tables]
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 
 from portal.db import utcnow
 from portal.extensions import db
-from tests.e2e.conftest import log_in
+from tests.e2e.browser_helpers import log_in
 
 pytestmark = pytest.mark.e2e
 SCREENS = pathlib.Path(os.environ.get("E2E_SCREENS", "test-results/screens"))

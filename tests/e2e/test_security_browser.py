@@ -17,7 +17,7 @@ from portal.criteria.models import Criterion
 from portal.db import utcnow
 from portal.extensions import db
 from portal.units.models import Unit
-from tests.e2e.conftest import log_in
+from tests.e2e.browser_helpers import log_in
 
 pytestmark = pytest.mark.e2e
 SCREENS = pathlib.Path(os.environ.get("E2E_SCREENS", "test-results/screens"))

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in
+from tests.e2e.browser_helpers import log_in
 from tests.evidence_samples import pdf_bytes
 
 pytestmark = pytest.mark.e2e

@@ -12,41 +12,24 @@ import pytest
 from playwright.sync_api import expect
 
 from bench.bench_keystrokes import GOAL, goals, keystrokes
-from tests.e2e.browser_helpers import axe_violations, describe_violations, log_in, seed_year
+from tests.e2e.browser_helpers import PhasePages, axe_violations, describe_violations
 
-pytestmark = pytest.mark.e2e
+# No per-test emptying of the tables (keep_tables): this module seeds once per phase (see `pages`).
+pytestmark = [pytest.mark.e2e, pytest.mark.keep_tables]
 ALL_IMPACTS = ("minor", "moderate", "serious", "critical")
-
-
-@pytest.fixture(autouse=True)
-def _clean_db():
-    """Replaces tests/conftest.py's per-test cleaning: this module seeds once per phase (see `pages`)."""
-    yield
 
 
 @pytest.fixture(scope="module")
 def pages(app, _server, browser):
     """page_for(phase, who, viewport) → (page logged in as `who` on the demo year in `phase`, ids)."""
-    state = {"phase": None, "ids": None, "contexts": {}}
+    walk = PhasePages(app, _server, browser, bypass_csp=True)
 
     def page_for(phase, who, viewport=(1280, 900)):
-        if state["phase"] != phase:
-            for context in state["contexts"].values():
-                context.close()
-            state.update(phase=phase, ids=seed_year(app, phase), contexts={})
-        key = (who, viewport)
-        if key not in state["contexts"]:
-            context = browser.new_context(locale="vi-VN", bypass_csp=True,
-                                          viewport={"width": viewport[0], "height": viewport[1]})
-            page = context.new_page()
-            if who:
-                log_in(page, _server, who)
-            state["contexts"][key] = context
-        return state["contexts"][key].pages[0], state["ids"]
+        page, ids, _nothing = walk.get(phase, who, viewport)
+        return page, ids
 
     yield page_for
-    for context in state["contexts"].values():
-        context.close()
+    walk.close()
 
 
 def _item(page, code):

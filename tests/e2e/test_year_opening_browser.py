@@ -7,7 +7,7 @@ import pathlib
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in
+from tests.e2e.browser_helpers import log_in
 
 pytestmark = pytest.mark.e2e
 SCREENS = pathlib.Path(os.environ.get("E2E_SCREENS", "test-results/screens"))

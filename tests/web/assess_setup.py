@@ -3,6 +3,7 @@ their staff and leaders, an admin, a council member (of unit C's agency) and the
 from dataclasses import dataclass
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from portal.assessments.models import Assessment
@@ -165,39 +166,16 @@ def build_council(phase: str = "review_1", *, status: str = "submitted", window_
                         units["SYT"].id, units["STC"].id)
 
 
-def sign_in(client, username: str):
-    """Log a test client in as ``username`` without the password check, exactly as a successful login
-    leaves it (a server-side LoginSession row, its id in the cookie Flask-Login reads). The matrices log
-    in hundreds of times and scrypt costs about 0.3 s a check; the login form itself is tested in
-    tests/web/test_auth.py and by every browser test."""
-    import secrets
-
-    from flask import has_app_context
-
-    from portal.auth.models import LoginSession, User
-    if has_app_context():
-        db.session.commit()  # what the test set up is visible, and no transaction of it stays open
-    now = utcnow()
-    with client.application.app_context():
-        user = db.session.scalar(select(User).where(User.username == username))
-        row = LoginSession(id=secrets.token_urlsafe(32), user_id=user.id, created_at=now, last_seen_at=now,
-                           ip="127.0.0.1", user_agent="test")
-        db.session.add(row)
-        db.session.commit()
-        session_id = row.id
-    with client.session_transaction() as session:
-        session["_user_id"] = session_id
-        session["_fresh"] = True
-        session["seen"] = int(now.timestamp())
-    return client
+@pytest.fixture
+def s(ctx):
+    """The small year of build(), for the modules that import this fixture with `staff`."""
+    return build()
 
 
-def client_for(app, username: str | None = None):
-    """A test client of `app`, signed in as `username` (anonymous when None)."""
-    client = app.test_client()
-    if username:
-        sign_in(client, username)
-    return client
+@pytest.fixture
+def staff(s, auth):
+    """A client signed in (the fast way) as unit A's staff."""
+    return auth.sign_in("a.staff")
 
 
 def finish_field(client, aid: int, code: str, **kwargs):

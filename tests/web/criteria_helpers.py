@@ -9,21 +9,12 @@ from portal.extensions import db
 from portal.seed import seed_demo
 from portal.years.models import AssessmentYear
 
-DEMO_PASSWORD = "demo-cchc-2022"
-
-
 def seed(phase: str = "setup") -> AssessmentYear:
     """The demo year (two sets, 31 units, accounts), moved to `phase` (setup = sets editable)."""
     year = seed_demo(now=utcnow())["year"]
     year.phase = phase
     db.session.commit()
     return year
-
-
-def log_in(client, username: str = "admin"):
-    response = client.post("/login", data={"username": username, "password": DEMO_PASSWORD})
-    assert response.status_code in (302, 303), response.status_code
-    return client
 
 
 def dept() -> CriteriaSet:

@@ -30,8 +30,8 @@ from portal.notifications.models import Notification
 from portal.units.models import Unit
 from portal.units.models import UnitType
 from portal.years.models import AssessmentYear
+from tests.auth_actions import DEMO_PASSWORD, AuthActions
 
-DEMO_PASSWORD = "demo-cchc-2022"
 MISSING_ID = 987654
 USERS = ("stp.canbo", "stp.lanhdao", "stc.canbo", "stc.lanhdao", "tv.snv", "tv.stp", "chutich", "admin")
 # A payload that would get far into any of the portal's forms if an authorisation check were missing.
@@ -62,10 +62,7 @@ class World:
         if username is None:
             return self.app.test_client()
         if username not in self.clients:
-            client = self.app.test_client()
-            response = client.post("/login", data={"username": username, "password": DEMO_PASSWORD})
-            assert response.status_code == 303, (username, response.status_code)
-            self.clients[username] = client
+            self.clients[username] = AuthActions(self.app, DEMO_PASSWORD).login(username)
         return self.clients[username]
 
     def set_phase(self, phase: str) -> None:

@@ -14,7 +14,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.years.models import AssessmentYear, PhaseWindow
 from tests.factories import make_user
-from tests.web.assess_setup import build, client_for, finish_field, set_status
+from tests.web.assess_setup import build, finish_field, set_status
 
 
 def set_phase(s, phase):
@@ -50,21 +50,21 @@ def entry(s, code, stage):
                                                       ScoreEntry.criterion_id == s.crit(code).id))
 
 
-def test_board_shows_assigned_fields_only(app, s):
-    html = client_for(app, "member").get("/appraisal/").get_data(as_text=True)
+def test_board_shows_assigned_fields_only(s, auth):
+    html = auth.sign_in("member").get("/appraisal/").get_data(as_text=True)
     assert "Sở Tư pháp" in html and "Sở Y tế" in html
     assert f'/appraisal/{s.a_id}/F1#todo"' in html and f'/appraisal/{s.a_id}/F2#todo"' not in html
     assert "chưa thẩm định" in html
 
 
-def test_board_filter_as_fragment(app, s):
-    response = client_for(app, "chair").get("/appraisal/?type=district", htmx=True, headers={"HX-Target": "board-table"})
+def test_board_filter_as_fragment(s, auth):
+    response = auth.sign_in("chair").get("/appraisal/?type=district", htmx=True, headers={"HX-Target": "board-table"})
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith('<div id="board-table">') and "Sở Tư pháp" not in html
 
 
-def test_round1_score_needs_a_note_when_it_differs(app, s):
-    member = client_for(app, "member")
+def test_round1_score_needs_a_note_when_it_differs(s, auth):
+    member = auth.sign_in("member")
     refused = member.post(item_url(s, "1.2"), data={"yes": "0", "version": "0"}, htmx=True)
     assert refused.status_code == 422 and "hãy ghi nhận xét" in refused.get_data(as_text=True)
     assert entry(s, "1.2", "round1") is None
@@ -77,59 +77,59 @@ def test_round1_score_needs_a_note_when_it_differs(app, s):
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "appraise_round1")) is not None
 
 
-def test_round1_same_score_needs_no_note_and_posts_without_js(app, s):
-    member = client_for(app, "member")
+def test_round1_same_score_needs_no_note_and_posts_without_js(s, auth):
+    member = auth.sign_in("member")
     response = member.post(item_url(s, "1.2"), data={"yes": "1", "version": "0"})
     assert response.status_code == 303 and entry(s, "1.2", "round1").points == Decimal("1.00")
 
 
-def test_member_refused_on_unassigned_field_and_nothing_stored(app, s):
-    member = client_for(app, "member")
+def test_member_refused_on_unassigned_field_and_nothing_stored(s, auth):
+    member = auth.sign_in("member")
     response = member.post(item_url(s, "2.2.1", field="F2"), data={"yes": "1", "version": "0", "note": "x"})
     assert response.status_code == 404 and entry(s, "2.2.1", "round1") is None
     assert member.get(f"/appraisal/{s.a_id}/F2").status_code == 404
 
 
-def test_member_never_appraises_its_own_agency(app, s):
+def test_member_never_appraises_its_own_agency(s, auth):
     member_user = db.session.scalar(select(User).where(User.username == "member"))
     member_user.unit_id = s.unit_a
     db.session.commit()
-    member = client_for(app, "member")
+    member = auth.sign_in("member")
     response = member.post(item_url(s, "1.2"), data={"yes": "1", "version": "0"})
     assert response.status_code == 404 and entry(s, "1.2", "round1") is None
 
 
-def test_reassignment_moves_a_field_to_another_member(app, s):
+def test_reassignment_moves_a_field_to_another_member(s, auth):
     other = make_user("council_member", username="member2")
     member = db.session.scalar(select(User).where(User.username == "member"))
     db.session.add(AppraisalOverride(year_id=s.year_id, unit_id=s.unit_a, field_code="F1", user_id=other.id))
     db.session.commit()
-    assert client_for(app, "member").post(item_url(s, "1.2"), data={"yes": "1", "version": "0"}).status_code == 404
-    assert client_for(app, "member2").post(item_url(s, "1.2"), data={"yes": "1", "version": "0"}).status_code == 303
+    assert auth.sign_in("member").post(item_url(s, "1.2"), data={"yes": "1", "version": "0"}).status_code == 404
+    assert auth.sign_in("member2").post(item_url(s, "1.2"), data={"yes": "1", "version": "0"}).status_code == 303
     assert member is not None
 
 
-def test_unit_and_other_roles_cannot_appraise(app, s):
+def test_unit_and_other_roles_cannot_appraise(s, auth):
     for username in ("a.staff", "a.leader", "b.staff"):
-        assert client_for(app, username).post(item_url(s, "1.2"), data={"yes": "1", "version": "0"}).status_code == 403
-    assert client_for(app, "admin1").post(item_url(s, "1.2"), data={"yes": "1", "version": "0"}).status_code == 409
+        assert auth.sign_in(username).post(item_url(s, "1.2"), data={"yes": "1", "version": "0"}).status_code == 403
+    assert auth.sign_in("admin1").post(item_url(s, "1.2"), data={"yes": "1", "version": "0"}).status_code == 409
     assert entry(s, "1.2", "round1") is None
 
 
-def _round1_done(app, s):
-    member = client_for(app, "member")
+def _round1_done(auth, s):
+    member = auth.sign_in("member")
     member.post(item_url(s, "1.2"), data={"yes": "0", "note": "Thiếu báo cáo quý", "version": "0",
                                           "explanation_requested": "1"})
     finish_field(member, s.a_id, "F1")
-    chair = client_for(app, "chair")
+    chair = auth.sign_in("chair")
     for code in ("F2", "F3", "F4", "F5", "F6", "F7", "ADJ"):
         finish_field(chair, s.a_id, code)
     return chair
 
 
-def test_unit_sees_round1_only_after_closing(app, s):
-    chair = _round1_done(app, s)
-    staff = client_for(app, "a.staff")
+def test_unit_sees_round1_only_after_closing(s, auth):
+    chair = _round1_done(auth, s)
+    staff = auth.sign_in("a.staff")
     assert staff.get(f"/assessment/{s.a_id}/explain").status_code == 404
     assert chair.post(f"/appraisal/{s.a_id}/close-round-1").status_code == 303
     assert db.session.get(Assessment, s.a_id).status == "review_1_done"
@@ -138,17 +138,17 @@ def test_unit_sees_round1_only_after_closing(app, s):
     assert "Thiếu báo cáo quý" in html and "Hội đồng yêu cầu giải trình" in html
 
 
-def test_close_round1_refused_until_all_fields_done(app, s):
-    chair = client_for(app, "chair")
+def test_close_round1_refused_until_all_fields_done(s, auth):
+    chair = auth.sign_in("chair")
     assert chair.post(f"/appraisal/{s.a_id}/close-round-1").status_code == 409
     assert db.session.get(Assessment, s.a_id).status == "submitted"
 
 
-def test_full_two_rounds(app, s):
-    chair = _round1_done(app, s)
+def test_full_two_rounds(s, auth):
+    chair = _round1_done(auth, s)
     chair.post(f"/appraisal/{s.a_id}/close-round-1")
     set_phase(s, "explanation")
-    staff = client_for(app, "a.staff")
+    staff = auth.sign_in("a.staff")
     c = s.crit("1.2")
     bad = staff.post(f"/assessment/{s.a_id}/explain/{c.id}", data={"stance": "disagree", "text": "", "version": "0"},
                      htmx=True)
@@ -156,13 +156,13 @@ def test_full_two_rounds(app, s):
     ok = staff.post(f"/assessment/{s.a_id}/explain/{c.id}", data={
         "stance": "disagree", "text": "Đã bổ sung báo cáo quý III (số 45/BC-STP).", "version": "0"}, htmx=True)
     assert ok.status_code == 200
-    leader = client_for(app, "a.leader")
+    leader = auth.sign_in("a.leader")
     assert leader.post(f"/assessment/{s.a_id}/explain/submit", data={"confirm": "1"}).status_code == 303
     assert db.session.get(Assessment, s.a_id).status == "explanation_submitted"
     assert staff.post(f"/assessment/{s.a_id}/explain/{c.id}", data={"stance": "agree", "version": "1"}).status_code == 409
 
     set_phase(s, "review_2")
-    member = client_for(app, "member")
+    member = auth.sign_in("member")
     not_explained = member.post(item_url(s, "1.1.1"), data={"level": "0", "version": "0"}, htmx=True)
     assert not_explained.status_code == 409 and "giữ nguyên" in not_explained.get_data(as_text=True)
     assert member.post(item_url(s, "1.2"), data={"yes": "1", "note": "Chấp nhận giải trình", "version": "0"},
@@ -182,8 +182,8 @@ def test_full_two_rounds(app, s):
     assert db.session.scalar(select(Explanation).where(Explanation.assessment_id == s.a_id)).stance == "disagree"
 
 
-def test_field_page_as_page_and_item_as_fragment(app, s):
-    member = client_for(app, "member")
+def test_field_page_as_page_and_item_as_fragment(s, auth):
+    member = auth.sign_in("member")
     page = member.get(f"/appraisal/{s.a_id}/F1")
     assert page.status_code == 200 and "<html" in page.get_data(as_text=True)
     fragment = member.get(item_url(s, "1.2"), htmx=True).get_data(as_text=True)

@@ -19,7 +19,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.notifications.models import Notification
 from tests.factories import make_unit, make_user
-from tests.web.assess_setup import build_council, client_for, finish_field, set_status
+from tests.web.assess_setup import build_council, finish_field, set_status
 
 ALL_FIELDS = ("F1", "F2", "F3", "ADJ")
 
@@ -50,8 +50,8 @@ def _all_done(client, w, round_no_fields=ALL_FIELDS, aid=None):
 # ------------------------------------------------------------------------------------------------- board
 
 
-def test_board_counts_and_the_members_own_cells(app, w):
-    member = client_for(app, "member")
+def test_board_counts_and_the_members_own_cells(w, auth):
+    member = auth.sign_in("member")
     assert member.post(_item(w, "1.2", "F1"), data={"yes": "1", "version": "0", "note": "Đủ"}).status_code == 303
     assert finish_field(member, w.b_id, "F1").status_code == 303
     html = member.get("/appraisal/").get_data(as_text=True)
@@ -68,7 +68,7 @@ def test_board_counts_and_the_members_own_cells(app, w):
     assert "<strong>1</strong> lĩnh vực đang thẩm định" in counts and "<strong>1</strong> lĩnh vực đã xong" in counts
 
 
-def test_board_filter_by_unit_type_as_page_and_fragment(app, w):
+def test_board_filter_by_unit_type_as_page_and_fragment(w, auth):
     from portal.assessments.models import Assessment as A
     from portal.criteria.models import CriteriaSet
     from portal.criteria.services import create_set_from_spec, set_rows
@@ -81,7 +81,7 @@ def test_board_filter_by_unit_type_as_page_and_fragment(app, w):
     db.session.add(A(year_id=w.year_id, unit_id=district.id, criteria_set_id=district_set.id, status="submitted",
                      self_submitted_at=utcnow()))
     db.session.commit()
-    chair = client_for(app, "chair")
+    chair = auth.sign_in("chair")
     page = chair.get("/appraisal/?type=district").get_data(as_text=True)
     assert "<html" in page and "UBND huyện Châu Phú" in page and "Sở Tư pháp" not in page
     assert "<strong>1</strong> đơn vị" in page
@@ -94,10 +94,10 @@ def test_board_filter_by_unit_type_as_page_and_fragment(app, w):
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-def test_a_long_board_is_paged_and_the_counts_cover_every_unit(app, w, monkeypatch, htmx):
+def test_a_long_board_is_paged_and_the_counts_cover_every_unit(w, monkeypatch, htmx, auth):
     import portal.appraisal.views.appraise as views
     monkeypatch.setattr(views, "BOARD_PAGE_SIZE", 2)             # the chair's three units on two pages
-    chair = client_for(app, "chair")
+    chair = auth.sign_in("chair")
     headers = {"HX-Target": "board-table"} if htmx else {}
     ids = []
     for page in (1, 2):
@@ -116,30 +116,30 @@ def test_a_long_board_is_paged_and_the_counts_cover_every_unit(app, w, monkeypat
     assert 'class="pager"' not in chair.get("/appraisal/").get_data(as_text=True)   # one page: no pager
 
 
-def test_board_unread_badge_counts_what_the_member_may_open(app, w):
+def test_board_unread_badge_counts_what_the_member_may_open(w, auth):
     from portal.comments.models import Comment
     db.session.add(Comment(assessment_id=w.a_id, criterion_id=w.crit("1.2").id, author_id=w.user("chair").id,
                            body="Đề nghị xem lại", visibility="internal", created_at=utcnow()))
     db.session.add(Comment(assessment_id=w.a_id, criterion_id=w.crit("2.1").id, author_id=w.user("chair").id,
                            body="Lĩnh vực F2", visibility="internal", created_at=utcnow()))
     db.session.commit()
-    html = client_for(app, "member").get("/appraisal/").get_data(as_text=True)
+    html = auth.sign_in("member").get("/appraisal/").get_data(as_text=True)
     assert html.count("1 ý kiến mới") == 1   # F1 only: the F2 comment is not the member's to read
 
 
 # -------------------------------------------------------------------------------------------- round one
 
 
-def test_chair_closes_round_one_once_every_field_is_done(app, w):
-    chair = client_for(app, "chair")
-    member = client_for(app, "member")
+def test_chair_closes_round_one_once_every_field_is_done(w, auth):
+    chair = auth.sign_in("chair")
+    member = auth.sign_in("member")
     member.post(_item(w, "1.2", "F1"), data={"yes": "0", "version": "0", "note": "Chưa có báo cáo quý IV",
                                              "explanation_requested": "1"})
     refused = chair.post(f"/appraisal/{w.a_id}/close-round-1")
     assert refused.status_code == 409 and "Còn lĩnh vực chưa thẩm định xong" in refused.get_data(as_text=True)
     assert w.assessment().status == "submitted" and _audit("round1_close") == []
     _all_done(chair, w)
-    staff = client_for(app, "a.staff")
+    staff = auth.sign_in("a.staff")
     assert staff.get(f"/assessment/{w.a_id}/explain").status_code == 404      # nothing before the close
     assert chair.post(f"/appraisal/{w.a_id}/close-round-1").status_code == 303
     db.session.expire_all()
@@ -156,8 +156,8 @@ def test_chair_closes_round_one_once_every_field_is_done(app, w):
     assert len(_audit("round1_close")) == 1
 
 
-def test_moving_to_explanation_closes_round_one_for_every_unit_left(app, w):
-    chair, admin = client_for(app, "chair"), client_for(app, "admin1")
+def test_moving_to_explanation_closes_round_one_for_every_unit_left(w, auth):
+    chair, admin = auth.sign_in("chair"), auth.sign_in("admin1")
     _all_done(chair, w)
     chair.post(f"/appraisal/{w.a_id}/close-round-1")
     year_page = admin.get(f"/admin/year/{w.year_id}").get_data(as_text=True)
@@ -173,15 +173,15 @@ def test_moving_to_explanation_closes_round_one_for_every_unit_left(app, w):
         "Kết thúc thẩm định vòng 1 khi chuyển sang giai đoạn giải trình"}
     assert {r.actor_id for r in rows[1:]} == {w.user("admin1").id}
     assert "round1_closed" in _kinds(w.user("b.staff").id)      # nothing to explain: told of the results
-    assert client_for(app, "b.staff").get(f"/assessment/{w.b_id}/explain").status_code == 200
+    assert auth.sign_in("b.staff").get(f"/assessment/{w.b_id}/explain").status_code == 200
 
 
-def test_moving_to_review_one_locks_the_files_not_submitted(app, ctx):
+def test_moving_to_review_one_locks_the_files_not_submitted(ctx, auth):
     w = build_council("self_assessment", status="draft")
     set_status(w.assessment(w.b_id), "submitted")
     w.assessment(w.b_id).self_submitted_by_id = w.user("b.leader").id
     db.session.commit()
-    admin = client_for(app, "admin1")
+    admin = auth.sign_in("admin1")
     assert "2 hồ sơ chưa chốt sẽ được khóa tự động" in admin.get(f"/admin/year/{w.year_id}").get_data(as_text=True)
     response = admin.post(f"/admin/year/{w.year_id}/phase", data={"target": "review_1"})
     assert response.status_code == 303
@@ -193,17 +193,17 @@ def test_moving_to_review_one_locks_the_files_not_submitted(app, ctx):
     assert "self_locked" in _kinds(w.user("a.staff").id) and "self_locked" not in _kinds(w.user("b.staff").id)
     board = admin.get(f"/admin/year/{w.year_id}/progress").get_data(as_text=True)
     assert "Khóa tự động" in board
-    staff = client_for(app, "a.staff").get(f"/assessment/{w.a_id}").get_data(as_text=True)
+    staff = auth.sign_in("a.staff").get(f"/assessment/{w.a_id}").get_data(as_text=True)
     assert "Giai đoạn tự đánh giá đã kết thúc" in staff or "giai đoạn tự đánh giá đã kết thúc" in staff
 
 
 # ----------------------------------------------------------------------------------------- assignments
 
 
-def test_assignment_grid_is_the_admins_and_is_audited(app, w):
+def test_assignment_grid_is_the_admins_and_is_audited(w, auth):
     for username in ("chair", "member", "a.staff"):
-        assert client_for(app, username).get("/appraisal/assignments").status_code == 403
-    admin = client_for(app, "admin1")
+        assert auth.sign_in(username).get("/appraisal/assignments").status_code == 403
+    admin = auth.sign_in("admin1")
     page = admin.get("/appraisal/assignments").get_data(as_text=True)
     member = w.user("member")
     assert f'name="a-{member.id}-F1"' in page and re.search(
@@ -219,15 +219,15 @@ def test_assignment_grid_is_the_admins_and_is_audited(app, w):
     (audit,) = _audit("council_assign")
     assert audit.old == {"F2": "", "ADJ": "all"} and audit.new == {"F2": "district", "ADJ": ""}
     # district only: a department's F2 is still not the member's
-    assert client_for(app, "member").get(f"/appraisal/{w.a_id}/F2").status_code == 404
+    assert auth.sign_in("member").get(f"/appraisal/{w.a_id}/F2").status_code == 404
     bad = admin.post("/appraisal/assignments", data={f"a-{member.id}-F1": "sometimes"})
     assert bad.status_code == 422 and "Hãy chọn một trong các mức phân công" in bad.get_data(as_text=True)
     same = admin.post("/appraisal/assignments", data=data)
     assert same.status_code == 303 and len(_audit("council_assign")) == 1   # unchanged: nothing written
 
 
-def test_conflicts_are_listed_and_reassigned_to_another_member(app, w):
-    admin = client_for(app, "admin1")
+def test_conflicts_are_listed_and_reassigned_to_another_member(w, auth):
+    admin = auth.sign_in("admin1")
     page = admin.get("/appraisal/assignments").get_data(as_text=True)
     conflicts = page[page.index('id="reassignments"'):]
     assert "Lê Thị Cùng Cơ Quan thuộc chính đơn vị này" not in conflicts   # `member` also has A/F1: no conflict
@@ -252,7 +252,7 @@ def test_conflicts_are_listed_and_reassigned_to_another_member(app, w):
     assert "Lê Thị Cùng Cơ Quan thuộc chính đơn vị này" not in html
     (audit,) = _audit("appraisal_reassign")
     assert audit.unit_id == w.unit_a and audit.new == {"field": "F1", "user_id": member2.id}
-    member2_client = client_for(app, "member2")
+    member2_client = auth.sign_in("member2")
     assert member2_client.post(_item(w, "1.2", "F1"), data={"yes": "1", "version": "0",
                                                            "note": "Đủ"}).status_code == 303
     assert member2_client.get(f"/appraisal/{w.b_id}/F1").status_code == 404   # only unit A's F1 moved
@@ -262,8 +262,8 @@ def test_conflicts_are_listed_and_reassigned_to_another_member(app, w):
     assert db.session.scalar(select(func.count()).select_from(AppraisalOverride)) == 0
 
 
-def test_reassign_without_a_choice_and_as_a_page(app, w):
-    admin = client_for(app, "admin1")
+def test_reassign_without_a_choice_and_as_a_page(w, auth):
+    admin = auth.sign_in("admin1")
     empty = admin.post("/appraisal/reassign", data={"unit_id": "", "field_code": "F1"})
     assert empty.status_code == 422 and "<html" in empty.get_data(as_text=True)
     assert "Hãy chọn đơn vị, lĩnh vực và thành viên" in empty.get_data(as_text=True)
@@ -290,9 +290,9 @@ def test_the_demo_mapping_puts_the_admin_in_front_of_the_conflicts(app, ctx):
 # --------------------------------------------------------------------------------------------- history
 
 
-def _two_rounds(app, w):
+def _two_rounds(auth, w):
     """Self-score by the unit, round 1 by the member, explanation by the unit, round 2, then finalised."""
-    staff, leader, member, chair = (client_for(app, u) for u in ("a.staff", "a.leader", "member", "chair"))
+    staff, leader, member, chair = (auth.sign_in(u) for u in ("a.staff", "a.leader", "member", "chair"))
     c = w.crit("1.2")
     w.year().phase, w.assessment().status = "self_assessment", "draft"
     w.assessment().self_submitted_at = None
@@ -321,9 +321,9 @@ def _two_rounds(app, w):
     return c
 
 
-def test_item_history_shows_all_five_values_with_who_and_when(app, w):
-    c = _two_rounds(app, w)
-    chair = client_for(app, "chair")
+def test_item_history_shows_all_five_values_with_who_and_when(w, auth):
+    c = _two_rounds(auth, w)
+    chair = auth.sign_in("chair")
     html = chair.get(_item(w, "1.2", "F1"), htmx=True).get_data(as_text=True)
     table = re.search(r'<table class="stages history".*?</table>', html, re.S).group(0)
     heads = re.findall(r'<th scope="col">(.*?)</th>', table)
@@ -341,18 +341,18 @@ def test_item_history_shows_all_five_values_with_who_and_when(app, w):
     # the unit, before publication: its own steps and round 1, never round 2 or the final score
     w.year().phase = "synthesis"
     db.session.commit()
-    unit_view = client_for(app, "a.staff").get(f"/assessment/{w.a_id}/items/{c.id}", htmx=True).get_data(as_text=True)
+    unit_view = auth.sign_in("a.staff").get(f"/assessment/{w.a_id}/items/{c.id}", htmx=True).get_data(as_text=True)
     assert "Thiếu báo cáo quý IV" in unit_view and "Chấp nhận giải trình" not in unit_view
     assert "Nguyễn Văn Thẩm Định" not in unit_view and "Hội đồng thẩm định" in unit_view   # no member's name
     w.year().phase = "published"
     db.session.commit()
-    unit_view = client_for(app, "a.staff").get(f"/assessment/{w.a_id}/items/{c.id}", htmx=True).get_data(as_text=True)
+    unit_view = auth.sign_in("a.staff").get(f"/assessment/{w.a_id}/items/{c.id}", htmx=True).get_data(as_text=True)
     assert "Chấp nhận giải trình" in unit_view and "Kết quả cuối cùng" in unit_view
 
 
-def test_history_exports_to_xlsx_with_the_five_steps(app, w):
-    _two_rounds(app, w)
-    response = client_for(app, "chair").get(f"/appraisal/{w.a_id}/history.xlsx")
+def test_history_exports_to_xlsx_with_the_five_steps(w, auth):
+    _two_rounds(auth, w)
+    response = auth.sign_in("chair").get(f"/appraisal/{w.a_id}/history.xlsx")
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
     assert 'filename="lich-su-cham-diem-stp-2022.xlsx"' in response.headers["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.data))
@@ -370,18 +370,18 @@ def test_history_exports_to_xlsx_with_the_five_steps(app, w):
     changes = list(book.worksheets[1].iter_rows(values_only=True))
     assert [c[1] for c in changes if c[0] == "1.2"] == ["Tự chấm", "Thẩm định vòng 1", "Giải trình", "Thẩm định vòng 2"]
     # a member exports only its fields; the unit never reaches the council's export
-    member_book = load_workbook(io.BytesIO(client_for(app, "member").get(f"/appraisal/{w.a_id}/history.xlsx").data))
+    member_book = load_workbook(io.BytesIO(auth.sign_in("member").get(f"/appraisal/{w.a_id}/history.xlsx").data))
     codes = {r[0] for r in member_book.worksheets[0].iter_rows(min_row=3, values_only=True)}
     assert codes == {"1.1", "1.2", "B1"}
-    assert client_for(app, "a.staff").get(f"/appraisal/{w.a_id}/history.xlsx").status_code == 403
+    assert auth.sign_in("a.staff").get(f"/appraisal/{w.a_id}/history.xlsx").status_code == 403
 
 
-def test_finalising_locks_the_file(app, w):
-    _two_rounds(app, w)
+def test_finalising_locks_the_file(w, auth):
+    _two_rounds(auth, w)
     db.session.expire_all()
     a = w.assessment()
     assert a.status == "finalized" and a.finalized_by_id == w.user("chair").id
-    member = client_for(app, "member")
+    member = auth.sign_in("member")
     after = member.post(_item(w, "1.2", "F1"), data={"yes": "0", "version": "1", "note": "Sửa lại"}, htmx=True)
     assert after.status_code == 409 and "Hồ sơ đã thẩm định xong" in after.get_data(as_text=True)
     assert db.session.scalar(select(ScoreEntry.points).where(ScoreEntry.assessment_id == w.a_id,
@@ -391,12 +391,12 @@ def test_finalising_locks_the_file(app, w):
 # ------------------------------------------------------------------------------- bonus and field marks
 
 
-def test_bonus_items_are_appraised_as_field_adj(app, w):
+def test_bonus_items_are_appraised_as_field_adj(w, auth):
     b1 = w.crit("B1")
     db.session.add(ScoreEntry(assessment_id=w.a_id, criterion_id=b1.id, stage="self", inputs={"count": 1},
                               points=Decimal("1"), updated_at=utcnow()))
     db.session.commit()
-    member = client_for(app, "member")
+    member = auth.sign_in("member")
     page = member.get(f"/appraisal/{w.a_id}/ADJ").get_data(as_text=True)
     assert "Điểm cộng, điểm trừ" in page and "Mô hình CCHC được công nhận" in page
     refused = member.post(f"/appraisal/{w.a_id}/ADJ/items/{b1.id}", data={"count": "0", "version": "0"}, htmx=True)
@@ -404,13 +404,13 @@ def test_bonus_items_are_appraised_as_field_adj(app, w):
     ok = member.post(f"/appraisal/{w.a_id}/ADJ/items/{b1.id}",
                      data={"count": "0", "version": "0", "note": "Chưa có quyết định công nhận"}, htmx=True)
     assert ok.status_code == 200 and ok.get_data(as_text=True).lstrip().startswith("<article")
-    assert client_for(app, "member2").get(f"/appraisal/{w.a_id}/ADJ").status_code == 404
+    assert auth.sign_in("member2").get(f"/appraisal/{w.a_id}/ADJ").status_code == 404
     assert member.get(f"/appraisal/{w.a_id}/F1/items/{b1.id}").status_code == 404   # not an item of F1
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-def test_mark_a_field_done_as_page_and_fragment(app, w, htmx):
-    member = client_for(app, "member")
+def test_mark_a_field_done_as_page_and_fragment(w, htmx, auth):
+    member = auth.sign_in("member")
     for code in ("1.1", "1.2"):   # every item gets its decision first (tests/web/test_appraisal_decisions.py)
         assert member.post(_item(w, code, "F1"), data={"decision": "agree", "version": "0"}).status_code == 303
     response = member.post(f"/appraisal/{w.a_id}/F1/done", data={"done": "1"}, htmx=htmx)
@@ -428,26 +428,26 @@ def test_mark_a_field_done_as_page_and_fragment(app, w, htmx):
     assert db.session.scalar(select(func.count()).select_from(FieldReview)) == 0
 
 
-def test_mark_done_after_the_deadline_is_refused_with_the_reason(app, ctx):
+def test_mark_done_after_the_deadline_is_refused_with_the_reason(ctx, auth):
     w = build_council("review_1", status="submitted", window_open=False)
-    member = client_for(app, "member")
+    member = auth.sign_in("member")
     for htmx in (False, True):
         response = member.post(f"/appraisal/{w.a_id}/F1/done", data={"done": "1"}, htmx=htmx)
         assert response.status_code == 409 and "Đã hết hạn thẩm định vòng 1" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(FieldReview)) == 0
 
 
-def test_only_the_chair_or_admin_closes_or_finalises(app, w):
+def test_only_the_chair_or_admin_closes_or_finalises(w, auth):
     for username in ("member", "a.leader", "b.staff"):
-        client = client_for(app, username)
+        client = auth.sign_in(username)
         assert client.post(f"/appraisal/{w.a_id}/close-round-1").status_code == 403
         assert client.post(f"/appraisal/{w.a_id}/finalize").status_code == 403
     assert w.assessment().status == "submitted"
     make_user("council_member", username="extra")
 
 
-def test_remove_a_reassignment_as_fragment(app, w):
-    admin = client_for(app, "admin1")
+def test_remove_a_reassignment_as_fragment(w, auth):
+    admin = auth.sign_in("admin1")
     admin.post("/appraisal/reassign", data={"unit_id": w.unit_b, "field_code": "F2", "user_id": w.user("member").id})
     override_id = db.session.scalar(select(AppraisalOverride.id))
     response = admin.post(f"/appraisal/reassign/{override_id}/delete", htmx=True)
@@ -457,17 +457,17 @@ def test_remove_a_reassignment_as_fragment(app, w):
     assert admin.post(f"/appraisal/reassign/{override_id}/delete").status_code == 404
 
 
-def test_each_role_finds_its_work_on_the_home_page(app, w):
-    unit = client_for(app, "a.staff").get("/").get_data(as_text=True)
+def test_each_role_finds_its_work_on_the_home_page(w, auth):
+    unit = auth.sign_in("a.staff").get("/").get_data(as_text=True)
     assert "Hội đồng thẩm định đang thẩm định vòng 1" in unit and "Hồ sơ tự đánh giá" in unit
     assert "Kết quả thẩm định vòng 1 và giải trình" not in unit
-    member = client_for(app, "member").get("/").get_data(as_text=True)
+    member = auth.sign_in("member").get("/").get_data(as_text=True)
     assert "Bảng theo dõi thẩm định vòng 1" in member and "2 đơn vị · 4 lĩnh vực chưa thẩm định" in member
-    admin = client_for(app, "admin1").get("/").get_data(as_text=True)
+    admin = auth.sign_in("admin1").get("/").get_data(as_text=True)
     assert "Phân công Hội đồng" in admin and "Tiến độ các đơn vị" in admin
     set_status(w.assessment(), "review_1_done")
     db.session.commit()
-    unit = client_for(app, "a.staff").get("/").get_data(as_text=True)
+    unit = auth.sign_in("a.staff").get("/").get_data(as_text=True)
     assert "Kết quả thẩm định vòng 1 và giải trình" in unit and "đang thẩm định vòng 1" not in unit
 
 

@@ -13,7 +13,7 @@ from portal.assessments.models import ScoreEntry
 from portal.audit.models import AuditLog
 from portal.db import utcnow
 from portal.extensions import db
-from tests.web.assess_setup import build_council, client_for
+from tests.web.assess_setup import build_council
 
 
 @pytest.fixture
@@ -47,8 +47,8 @@ def _done_rows():
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-def test_agreeing_copies_the_self_score_and_is_audited(app, w, htmx):
-    member = client_for(app, "member")
+def test_agreeing_copies_the_self_score_and_is_audited(w, htmx, auth):
+    member = auth.sign_in("member")
     page = member.get(f"/appraisal/{w.a_id}/F1").get_data(as_text=True)
     assert page.count('name="decision" value="agree"') == 2 and page.count("Chưa có quyết định") == 2
     response = member.post(_url(w, "1.1"), data={"decision": "agree", "version": "0"}, htmx=htmx)
@@ -63,8 +63,8 @@ def test_agreeing_copies_the_self_score_and_is_audited(app, w, htmx):
     assert audit.new["agreed"] is True and audit.new["criterion"] == "1.1" and audit.old is None
 
 
-def test_a_score_entered_is_not_an_agreement_and_needs_its_reason(app, w):
-    member = client_for(app, "member")
+def test_a_score_entered_is_not_an_agreement_and_needs_its_reason(w, auth):
+    member = auth.sign_in("member")
     refused = member.post(_url(w, "1.2"), data={"decision": "score", "yes": "0", "version": "0"}, htmx=True)
     assert refused.status_code == 422 and "hãy ghi nhận xét" in refused.get_data(as_text=True)
     assert member.post(_url(w, "1.2"), data={"decision": "score", "yes": "0", "version": "0",
@@ -77,8 +77,8 @@ def test_a_score_entered_is_not_an_agreement_and_needs_its_reason(app, w):
     assert entry.agreed and entry.points == Decimal("2.00") and entry.note == ""
 
 
-def test_agreeing_on_a_stale_page_is_a_conflict_naming_who_when_and_both_values(app, w):
-    member, chair = client_for(app, "member"), client_for(app, "chair")
+def test_agreeing_on_a_stale_page_is_a_conflict_naming_who_when_and_both_values(w, auth):
+    member, chair = auth.sign_in("member"), auth.sign_in("chair")
     assert chair.post(_url(w, "1.2"), data={"yes": "0", "version": "0", "note": "Chưa đạt"}).status_code == 303
     response = member.post(_url(w, "1.2"), data={"decision": "agree", "version": "0"}, htmx=True)
     text = re.sub(r"<[^>]+>", "", response.get_data(as_text=True))
@@ -90,8 +90,8 @@ def test_agreeing_on_a_stale_page_is_a_conflict_naming_who_when_and_both_values(
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-def test_done_with_undecided_items_is_refused_and_lists_them(app, w, htmx):
-    member = client_for(app, "member")
+def test_done_with_undecided_items_is_refused_and_lists_them(w, htmx, auth):
+    member = auth.sign_in("member")
     assert member.post(_url(w, "1.1"), data={"decision": "agree", "version": "0"}).status_code == 303
     response = member.post(f"/appraisal/{w.a_id}/F1/done", data={"done": "1"}, htmx=htmx)
     html = response.get_data(as_text=True)
@@ -104,8 +104,8 @@ def test_done_with_undecided_items_is_refused_and_lists_them(app, w, htmx):
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-def test_accepting_the_rest_writes_one_audit_row_per_item_then_marks_done(app, w, htmx):
-    member = client_for(app, "member")
+def test_accepting_the_rest_writes_one_audit_row_per_item_then_marks_done(w, htmx, auth):
+    member = auth.sign_in("member")
     response = member.post(f"/appraisal/{w.a_id}/F1/accept-rest", data={"count": "2"}, htmx=htmx)
     assert response.status_code == (200 if htmx else 303)
     if htmx:
@@ -117,36 +117,36 @@ def test_accepting_the_rest_writes_one_audit_row_per_item_then_marks_done(app, w
     assert _done_rows() == 1 and len(_audit("field_done")) == 1
 
 
-def test_accepting_a_different_count_than_the_member_saw_accepts_nothing(app, w):
-    member = client_for(app, "member")
+def test_accepting_a_different_count_than_the_member_saw_accepts_nothing(w, auth):
+    member = auth.sign_in("member")
     response = member.post(f"/appraisal/{w.a_id}/F1/accept-rest", data={"count": "1"})
     assert response.status_code == 409 and "còn 2 mục" in response.get_data(as_text=True)
     assert _entry(w, "1.1") is None and _done_rows() == 0 and not _audit("appraise_accept_rest")
 
 
-def test_accepting_the_rest_keeps_the_arithmetic_of_the_self_scores(app, w):
+def test_accepting_the_rest_keeps_the_arithmetic_of_the_self_scores(w, auth):
     """The final score of an item agreed with is the self-score, exactly as an untouched item was before."""
     from tests.factories import final_entries
     before = {cid: e.points for cid, e in final_entries([w.a_id])[w.a_id].items()}
-    assert client_for(app, "member").post(f"/appraisal/{w.a_id}/F1/accept-rest", data={"count": "2"}).status_code == 303
+    assert auth.sign_in("member").post(f"/appraisal/{w.a_id}/F1/accept-rest", data={"count": "2"}).status_code == 303
     db.session.expire_all()
     after = final_entries([w.a_id])[w.a_id]
     assert {cid: e.points for cid, e in after.items()} == before
     assert all(e.stage == "round1" for e in after.values())
 
 
-def test_the_board_counts_decided_items(app, w):
-    member = client_for(app, "member")
+def test_the_board_counts_decided_items(w, auth):
+    member = auth.sign_in("member")
     assert member.post(_url(w, "1.1"), data={"decision": "agree", "version": "0"}).status_code == 303
     html = member.get("/appraisal/").get_data(as_text=True)
     row = re.search(rf'<tr id="board-row-{w.a_id}">(.*?)</tr>', html, re.S).group(1)
     assert "1/2" in row and "đã quyết định" in html
 
 
-def test_a_plain_save_lands_at_the_item_with_its_message_there(app, w):
+def test_a_plain_save_lands_at_the_item_with_its_message_there(w, auth):
     """Without JavaScript the redirect names the item: the anchor lands on it and "saved" is shown in it,
     not at the top of the page."""
-    member = client_for(app, "member")
+    member = auth.sign_in("member")
     response = member.post(_url(w, "1.1"), data={"decision": "agree", "version": "0"})
     cid = w.crit("1.1").id
     assert response.status_code == 303 and response.headers["Location"].endswith(f"?saved={cid}#item-{cid}")

@@ -12,7 +12,7 @@ from portal.assessments.models import Explanation, ScoreEntry
 from portal.comments.models import Comment
 from portal.db import utcnow
 from portal.extensions import db
-from tests.web.assess_setup import build_council, set_status, sign_in
+from tests.web.assess_setup import build_council, set_status
 
 
 def _state():
@@ -87,12 +87,6 @@ def _writes(w, client, aid, code):
         yield name, response, before
 
 
-def _client(app, username):
-    client = app.test_client()
-    sign_in(client, username)
-    return client
-
-
 CASES = [
     # (who, which file, which item): F2 is nobody's field; F3 is member2's; member.stp belongs to unit A;
     # `member` appraises F1 but its own agency is unit C.
@@ -116,13 +110,13 @@ def _all_refused(w, client, aid, code):
 
 
 @pytest.mark.parametrize("username, file, code", CASES)
-def test_refused_and_nothing_stored(app, w, username, file, code):
-    _all_refused(w, _client(app, username), w.a_id if file == "a" else w.c_id, code)
+def test_refused_and_nothing_stored(w, username, file, code, auth):
+    _all_refused(w, auth.sign_in(username), w.a_id if file == "a" else w.c_id, code)
 
 
-def test_the_assigned_member_is_accepted_for_the_same_writes(app, w):
+def test_the_assigned_member_is_accepted_for_the_same_writes(w, auth):
     """The control: the same requests by the member on its own field of another unit all succeed."""
-    client = _client(app, "member")
+    client = auth.sign_in("member")
     start = _state()
     results = {}
     for result in _writes(w, client, w.a_id, "1.2"):
@@ -132,25 +126,25 @@ def test_the_assigned_member_is_accepted_for_the_same_writes(app, w):
     assert _state() != start
 
 
-def test_own_agency_is_refused_even_with_an_assignment_for_every_field(app, w):
+def test_own_agency_is_refused_even_with_an_assignment_for_every_field(w, auth):
     from portal.appraisal.models import CouncilAssignment
     own = w.user("member.stp")
     db.session.add(CouncilAssignment(year_id=w.year_id, user_id=own.id, field_code="F2"))
     db.session.commit()
-    client = _client(app, "member.stp")
+    client = auth.sign_in("member.stp")
     _all_refused(w, client, w.a_id, "2.1")
     board = client.get("/appraisal/").get_data(as_text=True)
     assert f'id="board-row-{w.a_id}"' not in board and f'id="board-row-{w.b_id}"' in board  # not its agency
 
 
-def test_the_chair_never_appraises_its_own_agency(app, w):
-    client = _client(app, "chair")
+def test_the_chair_never_appraises_its_own_agency(w, auth):
+    client = auth.sign_in("chair")
     _all_refused(w, client, w.c_id, "1.2")
     page = client.get(f"/appraisal/{w.c_id}/F1")
     assert page.status_code == 200 and "Bạn không thẩm định hồ sơ của chính cơ quan mình" in page.get_data(as_text=True)
 
 
-def test_a_finalized_file_takes_no_more_writes(app, w):
+def test_a_finalized_file_takes_no_more_writes(w, auth):
     set_status(w.assessment(), "finalized")
     db.session.commit()
-    _all_refused(w, _client(app, "member"), w.a_id, "1.2")
+    _all_refused(w, auth.sign_in("member"), w.a_id, "1.2")

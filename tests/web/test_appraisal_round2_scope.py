@@ -10,7 +10,7 @@ from sqlalchemy import select
 from portal.assessments.models import Assessment, Explanation, ScoreEntry
 from portal.db import utcnow
 from portal.extensions import db
-from tests.web.assess_setup import build_council, client_for
+from tests.web.assess_setup import build_council
 
 
 @pytest.fixture
@@ -33,16 +33,16 @@ def _codes(html):
     return re.findall(r'<h\d class="item-title" id="item-title-\d+"><span class="code">([^<]+)</span>', html)
 
 
-def test_the_round2_page_lists_only_explained_items(app, w):
-    member = client_for(app, "member")
+def test_the_round2_page_lists_only_explained_items(w, auth):
+    member = auth.sign_in("member")
     html = member.get(f"/appraisal/{w.a_id}/F1").get_data(as_text=True)
     assert _codes(html) == ["1.2"] and "Xem tất cả các mục của lĩnh vực" in html
     every = member.get(f"/appraisal/{w.a_id}/F1?all=1").get_data(as_text=True)
     assert _codes(every) == ["1.1", "1.2"] and "Chỉ xem các mục đã giải trình" in every
 
 
-def test_a_field_with_nothing_explained_is_done_by_itself(app, w):
-    chair = client_for(app, "chair")
+def test_a_field_with_nothing_explained_is_done_by_itself(w, auth):
+    chair = auth.sign_in("chair")
     html = chair.get(f"/appraisal/{w.a_id}/F2").get_data(as_text=True)
     assert _codes(html) == [] and "tự động được tính là đã thẩm định xong vòng 2" in html
     assert "Đánh dấu đã thẩm định xong lĩnh vực" not in html
@@ -50,8 +50,8 @@ def test_a_field_with_nothing_explained_is_done_by_itself(app, w):
     assert "Đánh dấu đã thẩm định xong lĩnh vực" in field_one and "tự động được tính" not in field_one
 
 
-def test_the_board_counts_explained_items_only(app, w):
-    html = client_for(app, "chair").get("/appraisal/").get_data(as_text=True)
+def test_the_board_counts_explained_items_only(w, auth):
+    html = auth.sign_in("chair").get("/appraisal/").get_data(as_text=True)
     row = re.search(rf'<tr id="board-row-{w.a_id}">(.*?)</tr>', html, re.S).group(1)
     cells = re.findall(r'<td class="num[^"]*">(.*?)</td>', row, re.S)
     assert ">0/1<" in cells[0] and "đang thẩm định" not in cells[0]     # F1: one explained item, not decided
@@ -59,8 +59,8 @@ def test_the_board_counts_explained_items_only(app, w):
     assert "0/4 lĩnh vực xong" not in row and "3/4 lĩnh vực xong" in row
 
 
-def test_the_chair_finalises_once_the_explained_fields_are_done(app, w):
-    chair = client_for(app, "chair")
+def test_the_chair_finalises_once_the_explained_fields_are_done(w, auth):
+    chair = auth.sign_in("chair")
     assert chair.post(f"/appraisal/{w.a_id}/finalize").status_code == 409      # F1 still open
     assert chair.post(f"/appraisal/{w.a_id}/F1/items/{w.crit('1.2').id}",
                       data={"yes": "1", "version": "0", "note": "Chấp nhận giải trình"}).status_code == 303

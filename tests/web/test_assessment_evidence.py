@@ -22,7 +22,7 @@ from portal.evidence.services import add_files, create_document
 from portal.extensions import db
 from portal.years.models import PhaseWindow
 from tests.evidence_samples import pdf_bytes
-from tests.web.assess_setup import build_council, client_for, set_status
+from tests.web.assess_setup import build_council, set_status
 
 
 @pytest.fixture
@@ -55,8 +55,8 @@ def _links():
     return db.session.scalar(select(func.count()).select_from(ItemEvidence))
 
 
-def test_one_document_backs_two_items_and_the_progress_follows(app, w):
-    staff = client_for(app, "a.staff")
+def test_one_document_backs_two_items_and_the_progress_follows(w, auth):
+    staff = auth.sign_in("a.staff")
     assert _score(staff, w, "1.1", {"level": "0"}).status_code == 303
     assert _score(staff, w, "1.2", {"yes": "1"}).status_code == 303
     page = staff.get(f"/assessment/{w.a_id}").get_data(as_text=True)
@@ -95,8 +95,8 @@ def test_one_document_backs_two_items_and_the_progress_follows(app, w):
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-def test_take_a_document_off_an_item(app, w, htmx):
-    staff = client_for(app, "a.staff")
+def test_take_a_document_off_an_item(w, htmx, auth):
+    staff = auth.sign_in("a.staff")
     doc = _document(w)
     c = w.crit("1.2")
     staff.post(f"/assessment/{w.a_id}/items/{c.id}/evidence", data={"document_id": doc.id})
@@ -108,8 +108,8 @@ def test_take_a_document_off_an_item(app, w, htmx):
     assert db.session.get(EvidenceDocument, doc.id).deleted_at is None      # the document stays in the library
 
 
-def test_another_units_document_or_item_is_not_found_and_nothing_is_linked(app, w):
-    staff = client_for(app, "a.staff")
+def test_another_units_document_or_item_is_not_found_and_nothing_is_linked(w, auth):
+    staff = auth.sign_in("a.staff")
     foreign = _document(w, unit_id=w.unit_b, symbol="9/BC-SYT")
     c = w.crit("1.2")
     assert staff.post(f"/assessment/{w.a_id}/items/{c.id}/evidence", data={"document_id": foreign.id}).status_code == 404
@@ -120,16 +120,16 @@ def test_another_units_document_or_item_is_not_found_and_nothing_is_linked(app, 
     assert _links() == 0
 
 
-def test_attach_after_the_deadline_is_refused_with_the_closing_time(app, w):
+def test_attach_after_the_deadline_is_refused_with_the_closing_time(w, auth):
     doc = _document(w)
     window = db.session.scalar(select(PhaseWindow).where(PhaseWindow.year_id == w.year_id,
                                                          PhaseWindow.phase == "self_assessment"))
     window.closes_at = utcnow() - timedelta(minutes=5)
     db.session.commit()
-    response = client_for(app, "a.staff").post(f"/assessment/{w.a_id}/items/{w.crit('1.2').id}/evidence",
+    response = auth.sign_in("a.staff").post(f"/assessment/{w.a_id}/items/{w.crit('1.2').id}/evidence",
                                               data={"document_id": doc.id}, htmx=True)
     assert response.status_code == 409 and "Đã hết hạn tự đánh giá lúc" in response.get_data(as_text=True)
-    picker = client_for(app, "a.staff").get(f"/assessment/{w.a_id}/items/{w.crit('1.2').id}/evidence")
+    picker = auth.sign_in("a.staff").get(f"/assessment/{w.a_id}/items/{w.crit('1.2').id}/evidence")
     assert picker.status_code == 409 and "Đã hết hạn tự đánh giá lúc" in picker.get_data(as_text=True)
     assert "15/KH-STP" not in picker.get_data(as_text=True)
     assert _links() == 0
@@ -160,10 +160,10 @@ def _kind(response) -> str:
 
 
 @pytest.mark.parametrize("username", list(EXPECTED), ids=lambda u: u or "anonymous")
-def test_permission_matrix_of_the_workspace(app, w, username):
+def test_permission_matrix_of_the_workspace(w, username, auth):
     doc = _document(w)
     file_id = db.session.scalar(select(EvidenceFile.id).where(EvidenceFile.document_id == doc.id))
-    client = client_for(app, username)
+    client = auth.sign_in(username)
     c = w.crit("1.2")
     before = (db.session.scalar(select(func.count()).select_from(EvidenceDocument)), _links())
     results = (
@@ -209,10 +209,10 @@ def _closed_round_one(w):
     return c
 
 
-def test_explanation_adds_evidence_only_on_items_to_explain(app, w):
+def test_explanation_adds_evidence_only_on_items_to_explain(w, auth):
     c = _closed_round_one(w)
     doc = _document(w, symbol="12/BC-STP", name="Báo cáo quý IV.pdf")
-    staff = client_for(app, "a.staff")
+    staff = auth.sign_in("a.staff")
     page = staff.get(f"/assessment/{w.a_id}/explain").get_data(as_text=True)
     assert "Tài liệu bổ sung khi giải trình" in page and "Gắn tài liệu từ thư viện" in page
     picker = staff.get(f"/assessment/{w.a_id}/items/{c.id}/evidence", htmx=True).get_data(as_text=True)
@@ -229,12 +229,12 @@ def test_explanation_adds_evidence_only_on_items_to_explain(app, w):
     set_status(w.assessment(), "explanation_submitted")
     w.year().phase = "review_2"
     db.session.commit()
-    council = client_for(app, "member").get(f"/appraisal/{w.a_id}/F1").get_data(as_text=True)
+    council = auth.sign_in("member").get(f"/appraisal/{w.a_id}/F1").get_data(as_text=True)
     block = council.split("Tài liệu bổ sung khi giải trình")[1][:1500]
     assert "12/BC-STP" in block and "Báo cáo quý IV.pdf" in block and "/evidence/files/" in block
 
 
-def test_the_unit_reads_and_answers_the_sent_comment_on_its_explanation_page(app, w):
+def test_the_unit_reads_and_answers_the_sent_comment_on_its_explanation_page(w, auth):
     from portal.comments.models import Comment
     c = _closed_round_one(w)
     sent = Comment(assessment_id=w.a_id, criterion_id=c.id, author_id=w.user("member").id,
@@ -244,7 +244,7 @@ def test_the_unit_reads_and_answers_the_sent_comment_on_its_explanation_page(app
                        body="Ghi chú nội bộ của Hội đồng", visibility="internal", created_at=utcnow())
     db.session.add_all([sent, internal])
     db.session.commit()
-    staff = client_for(app, "a.staff")
+    staff = auth.sign_in("a.staff")
     page = staff.get(f"/assessment/{w.a_id}/explain").get_data(as_text=True)
     assert "Đề nghị bổ sung báo cáo quý IV" in page and "Ghi chú nội bộ" not in page
     assert "Nguyễn Văn Thẩm Định" not in page and "Hội đồng thẩm định" in page
@@ -253,14 +253,14 @@ def test_the_unit_reads_and_answers_the_sent_comment_on_its_explanation_page(app
     assert db.session.get(Comment, internal.id).seen_by_unit_at is None
     reply = staff.post(f"/comments/{w.a_id}/{c.id}/{sent.id}/reply", data={"body": "Đơn vị đã bổ sung"}, htmx=True)
     assert reply.status_code == 200 and "Đơn vị đã bổ sung" in reply.get_data(as_text=True)
-    council = client_for(app, "member").get(f"/comments/{w.a_id}/{c.id}/").get_data(as_text=True)
+    council = auth.sign_in("member").get(f"/comments/{w.a_id}/{c.id}/").get_data(as_text=True)
     assert "Đơn vị đã bổ sung" in council and re.search(r"Đơn vị đã xem lúc \d\d/\d\d/\d{4}", council)
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-def test_explanation_item_as_page_and_fragment(app, w, htmx):
+def test_explanation_item_as_page_and_fragment(w, htmx, auth):
     c = _closed_round_one(w)
-    staff = client_for(app, "a.staff")
+    staff = auth.sign_in("a.staff")
     bad = staff.post(f"/assessment/{w.a_id}/explain/{c.id}", data={"stance": "disagree", "text": " ", "version": "0"},
                      htmx=htmx)
     html = bad.get_data(as_text=True)

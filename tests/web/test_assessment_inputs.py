@@ -3,7 +3,6 @@ decimals; a percentage or ratio item may allow results above 100 % (declared in 
 which then reach the top band / the maximum, and any other item refuses them saying so."""
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import select
 
 from portal.assessments.models import ScoreEntry
@@ -14,19 +13,7 @@ from portal.criteria.tree import rows_to_spec
 from portal.criteria.xlsx_write import dump_set_xlsx
 from portal.criteria.yaml_write import dump_set_yaml
 from portal.extensions import db
-from tests.web.assess_setup import build, sign_in
-
-
-@pytest.fixture
-def s(ctx):
-    return build()
-
-
-@pytest.fixture
-def staff(app, s):
-    client = app.test_client()
-    sign_in(client, "a.staff")
-    return client
+from tests.web.assess_setup import s, staff  # noqa: F401  (fixtures)
 
 
 def _save(client, s, code, form):

@@ -12,19 +12,7 @@ from portal.audit.models import AuditLog
 from portal.db import utcnow
 from portal.extensions import db
 from portal.years.models import PhaseWindow, UnitDeadline
-from tests.web.assess_setup import build, sign_in
-
-
-@pytest.fixture
-def s(ctx):
-    return build()
-
-
-@pytest.fixture
-def staff(app, s):
-    client = app.test_client()
-    sign_in(client, "a.staff")
-    return client
+from tests.web.assess_setup import s, staff  # noqa: F401  (fixtures)
 
 
 def url(s, code=None, aid=None):
@@ -150,9 +138,8 @@ def test_get_item_as_fragment_and_as_page(staff, s):
     assert "<html" in staff.get(url(s, "1.2")).get_data(as_text=True)
 
 
-def test_stale_edit_is_a_conflict_showing_both_values(app, s, staff):
-    other = app.test_client()
-    sign_in(other, "a.leader")
+def test_stale_edit_is_a_conflict_showing_both_values(s, staff, auth):
+    other = auth.sign_in("a.leader")
     assert staff.post(url(s, "1.2"), data={"yes": "1", "version": "0"}, htmx=True).status_code == 200
     stale = other.post(url(s, "1.2"), data={"yes": "0", "note": "ý kiến của tôi", "version": "0"}, htmx=True)
     html = stale.get_data(as_text=True)
@@ -182,9 +169,8 @@ def test_mass_assignment_is_ignored(staff, s):
     assert db.session.get(Assessment, s.a_id).status == "draft"
 
 
-def test_leader_submits_and_the_file_locks(app, s, staff):
-    leader = app.test_client()
-    sign_in(leader, "a.leader")
+def test_leader_submits_and_the_file_locks(s, staff, auth):
+    leader = auth.sign_in("a.leader")
     summary = leader.get(f"/assessment/{s.a_id}/submit").get_data(as_text=True)
     assert "Kiểm tra trước khi chốt" in summary and "Còn 48 mục chưa chấm" in summary
     assert leader.post(f"/assessment/{s.a_id}/submit", data={}).status_code == 422
@@ -234,14 +220,13 @@ def test_grace_period_accepts_a_save_in_flight(staff, s):
     assert staff.post(url(s, "1.2"), data={"yes": "1", "version": "0"}, htmx=True).status_code == 200
 
 
-def test_extension_for_one_unit_only(app, s, staff):
+def test_extension_for_one_unit_only(s, staff, auth):
     _close_window(s, 5)
     db.session.add(UnitDeadline(year_id=s.year_id, unit_id=s.unit_a, phase="self_assessment",
                                 extended_until=utcnow() + timedelta(days=2), reason="Ốm đau"))
     db.session.commit()
     assert staff.post(url(s, "1.2"), data={"yes": "1", "version": "0"}, htmx=True).status_code == 200
-    other = app.test_client()
-    sign_in(other, "b.staff")
+    other = auth.sign_in("b.staff")
     refused = other.post(url(s, "1.2", aid=s.b_id), data={"yes": "1", "version": "0"}, htmx=True)
     assert refused.status_code == 409 and entry(s, "1.2", aid=s.b_id) is None
     assert "gia hạn đến" in staff.get(url(s)).get_data(as_text=True)
@@ -261,10 +246,10 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("username", list(EXPECTED), ids=lambda u: u or "anonymous")
-def test_permission_matrix(app, s, username):
+def test_permission_matrix(app, s, username, auth):
     client = app.test_client()
     if username:
-        sign_in(client, username)
+        auth.sign_in(username, client=client)
     codes = (client.get(url(s)).status_code,
              client.post(url(s, "1.2"), data={"yes": "1", "version": "0"}, htmx=False).status_code,
              client.post(f"/assessment/{s.a_id}/submit", data={"confirm": "1"}).status_code)

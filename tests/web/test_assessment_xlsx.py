@@ -4,25 +4,12 @@ import io
 import re
 from decimal import Decimal
 
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from portal.assessments.models import ScoreEntry
 from portal.extensions import db
-from tests.web.assess_setup import build, sign_in
-
-
-@pytest.fixture
-def s(ctx):
-    return build()
-
-
-@pytest.fixture
-def staff(app, s):
-    client = app.test_client()
-    sign_in(client, "a.staff")
-    return client
+from tests.web.assess_setup import s, staff  # noqa: F401  (fixtures)
 
 
 def _template(staff, s):
@@ -105,23 +92,21 @@ def test_not_an_excel_file(staff, s):
     assert response.status_code == 422 and "không phải bảng tính Excel" in response.get_data(as_text=True)
 
 
-def test_stale_template_is_refused_at_confirmation(app, staff, s):
+def test_stale_template_is_refused_at_confirmation(staff, s, auth):
     data = _fill(_template(staff, s), {"1.2": {"Mức đạt được / Có-Không / Điểm": "Có"}})
     html = _upload(staff, s, data).get_data(as_text=True)
     token = re.search(r'name="token" value="([^"]+)"', html).group(1)
-    other = app.test_client()
-    sign_in(other, "a.leader")
+    other = auth.sign_in("a.leader")
     other.post(f"/assessment/{s.a_id}/items/{s.crit('1.2').id}", data={"yes": "0", "version": "0"})
     response = staff.post(f"/assessment/{s.a_id}/import/confirm", data={"token": token})
     assert response.status_code == 409 and "tải mẫu mới" in response.get_data(as_text=True)
     assert _points(s, "1.2") == Decimal("0.00")
 
 
-def test_another_unit_cannot_use_the_token_or_download(app, staff, s):
+def test_another_unit_cannot_use_the_token_or_download(staff, s, auth):
     data = _fill(_template(staff, s), {"1.2": {"Mức đạt được / Có-Không / Điểm": "Có"}})
     token = re.search(r'name="token" value="([^"]+)"', _upload(staff, s, data).get_data(as_text=True)).group(1)
-    other = app.test_client()
-    sign_in(other, "b.staff")
+    other = auth.sign_in("b.staff")
     assert other.get(f"/assessment/{s.a_id}/template.xlsx").status_code == 404
     assert other.post(f"/assessment/{s.b_id}/import/confirm", data={"token": token}).status_code == 303
     assert _points(s, "1.2") is None

@@ -9,7 +9,7 @@ from portal.comments.models import Comment
 from portal.db import utcnow
 from portal.extensions import db
 from portal.notifications.models import Notification
-from tests.web.assess_setup import build_council, client_for
+from tests.web.assess_setup import build_council
 
 
 @pytest.fixture
@@ -33,8 +33,8 @@ def _kinds(user):
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "fragment"])
-def test_write_preview_send_resolve_reopen(app, w, htmx):
-    member = client_for(app, "member")
+def test_write_preview_send_resolve_reopen(w, htmx, auth):
+    member = auth.sign_in("member")
     back = f"/appraisal/{w.a_id}/F1"
     written = member.post(_thread(w), data={"body": "Đề nghị bổ sung báo cáo quý IV", "next": back}, htmx=htmx)
     if htmx:
@@ -74,7 +74,7 @@ def test_write_preview_send_resolve_reopen(app, w, htmx):
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "fragment"])
-def test_the_unit_replies_in_the_explanation_phase_and_the_author_is_told(app, w, htmx):
+def test_the_unit_replies_in_the_explanation_phase_and_the_author_is_told(w, htmx, auth):
     from tests.web.assess_setup import set_status
     now = utcnow()
     sent = Comment(assessment_id=w.a_id, criterion_id=w.crit("1.2").id, author_id=w.user("member").id,
@@ -82,7 +82,7 @@ def test_the_unit_replies_in_the_explanation_phase_and_the_author_is_told(app, w
                    created_at=now)
     db.session.add(sent)
     db.session.commit()
-    staff = client_for(app, "a.staff")
+    staff = auth.sign_in("a.staff")
     early = staff.post(_thread(w, sent.id, "reply"), data={"body": "Trả lời sớm"}, htmx=htmx)
     assert early.status_code == 409 and "Trả lời sớm" in early.get_data(as_text=True)   # typed text kept
     w.year().phase = "explanation"
@@ -99,8 +99,8 @@ def test_the_unit_replies_in_the_explanation_phase_and_the_author_is_told(app, w
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "fragment"])
-def test_an_invalid_comment_keeps_what_was_typed(app, w, htmx):
-    member = client_for(app, "member")
+def test_an_invalid_comment_keeps_what_was_typed(w, htmx, auth):
+    member = auth.sign_in("member")
     empty = member.post(_thread(w), data={"body": "   "}, htmx=htmx)
     assert empty.status_code == 422 and "Hãy nhập nội dung ý kiến." in empty.get_data(as_text=True)
     long_text = "Ý kiến rất dài. " * 400
@@ -112,8 +112,8 @@ def test_an_invalid_comment_keeps_what_was_typed(app, w, htmx):
         assert html.lstrip().startswith('<section id="thread-')
 
 
-def test_the_thread_page_and_fragment_and_the_badge_of_the_appraisal_page(app, w):
-    member = client_for(app, "member")
+def test_the_thread_page_and_fragment_and_the_badge_of_the_appraisal_page(w, auth):
+    member = auth.sign_in("member")
     page = member.get(_thread(w)).get_data(as_text=True)
     assert "<html" in page and "Ý kiến thẩm định về mục 1.2" in page
     assert _fragment(member.get(_thread(w), htmx=True))

@@ -10,7 +10,6 @@ from portal.unitfile.domain import can_see
 from portal.comments import access
 from portal.comments.models import Comment
 from portal.extensions import db
-from tests.web.assess_setup import sign_in
 from tests.web.comments_setup import PHASES, ROLES, world
 
 OBJECTS = {"internal": ("internal_comment", False), "sent": ("sent_comment", True), "reply": ("sent_comment", True)}
@@ -49,21 +48,14 @@ def test_each_account_of_the_matrix_stands_where_the_matrix_assumes(ctx):
 # ---------------------------------------------------------------------------------------- through HTTP
 
 
-def _client(app, username):
-    client = app.test_client()
-    if username:
-        sign_in(client, username)
-    return client
-
-
 @pytest.mark.parametrize("phase", PHASES)
 @pytest.mark.parametrize("role", ROLES)
-def test_thread_shows_a_comment_exactly_when_the_policy_allows(app, ctx, role, phase):
+def test_thread_shows_a_comment_exactly_when_the_policy_allows(ctx, role, phase, auth):
     w = world(phase)
     w.comment(TEXT["internal"])
     sent = w.comment(TEXT["sent"], sent=True)
     w.comment(TEXT["reply"], author="a.staff", from_unit=True, parent=sent)
-    client = _client(app, ROLES[role][0])
+    client = auth.sign_in(ROLES[role][0])
     for htmx in (False, True):
         response = client.get(w.url(), htmx=htmx)
         html = response.get_data(as_text=True)
@@ -150,10 +142,10 @@ def test_every_route_of_the_module_is_in_the_matrix(app):
 
 
 @pytest.mark.parametrize("phase", PHASES)
-def test_every_route_allows_exactly_the_rule_and_never_leaks(app, ctx, phase):
+def test_every_route_allows_exactly_the_rule_and_never_leaks(ctx, phase, auth):
     w = world(phase)
     secret = w.comment("BÍ-MẬT-HỘI-ĐỒNG-Z9")
-    clients = {role: _client(app, username) for role, (username, _rel) in ROLES.items()}
+    clients = {role: auth.sign_in(username) for role, (username, _rel) in ROLES.items()}
     for endpoint, (_method, probe, may) in PROBES.items():
         for role, client in clients.items():
             response, effect = probe(w, client)

@@ -13,15 +13,11 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.units.models import Unit
 from portal.years.models import AssessmentYear
-from tests.factories import login
 
 PASSWORD = "demo-cchc-2022"
 
-
-@pytest.fixture(autouse=True)
-def _clean_db():
-    """Replaces tests/conftest.py's per-test cleaning: the module seeds once (tests that change data undo it)."""
-    yield
+# No per-test emptying (keep_tables): the module seeds once (tests that change data undo it).
+pytestmark = pytest.mark.keep_tables
 
 
 @pytest.fixture(scope="module")
@@ -42,10 +38,8 @@ def world(app):
 
 
 @pytest.fixture(scope="module")
-def admin(app, world):
-    client = app.test_client()
-    login(client, "admin", PASSWORD)
-    return client
+def admin(world, auth):
+    return auth.login("admin", PASSWORD)
 
 
 def _rows(html: str, table_class: str) -> list[str]:

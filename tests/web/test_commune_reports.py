@@ -20,20 +20,16 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.units.models import Unit
 from portal.years.models import AssessmentYear
-from tests.factories import login
 
 PASSWORD = "demo-cchc-2022"
 RANKING_HEADER = ("Xếp hạng", "Điểm thẩm định", "Chỉ số (%)", "Xếp loại")
 
-
-@pytest.fixture(autouse=True)
-def _clean_db():
-    """Replaces tests/conftest.py's per-test cleaning: the module seeds once and only reads."""
-    yield
+# No per-test emptying of the tables (keep_tables): the module seeds once and only reads.
+pytestmark = pytest.mark.keep_tables
 
 
 @pytest.fixture(scope="module")
-def published(app):
+def published(app, auth):
     from portal.results.approval import approve, publish
     from portal.results.services import compute_results
     from tests.conftest import _empty_tables
@@ -55,8 +51,7 @@ def published(app):
             Assessment, Assessment.unit_id == Unit.id).where(Assessment.year_id == year.id)).all()
         info = {"year": year.id, "phase": year.phase, "units": {c: (i, t) for c, i, t in rows}}
         db.session.remove()
-    client = app.test_client()
-    login(client, "admin", PASSWORD)
+    client = auth.login("admin", PASSWORD)
     info["client"] = client
     yield info
     with app.app_context():

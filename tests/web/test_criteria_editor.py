@@ -11,13 +11,14 @@ from portal.audit.models import AuditLog
 from portal.criteria.models import Criterion
 from portal.criteria.services import check_set, set_for, set_rows
 from portal.extensions import db
-from tests.web.criteria_helpers import dept, form_of, item_form, log_in, node, seed, snapshot
+from tests.auth_actions import DEMO_PASSWORD
+from tests.web.criteria_helpers import dept, form_of, item_form, node, seed, snapshot
 
 
 @pytest.fixture
-def admin(ctx, client):
+def admin(ctx, client, auth):
     seed("setup")
-    return log_in(client)
+    return auth.login("admin", DEMO_PASSWORD, client=client)
 
 
 def _audit(action: str) -> AuditLog:

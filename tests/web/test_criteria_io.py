@@ -19,8 +19,9 @@ from portal.criteria.uploads import load_upload, save_upload
 from portal.db import utcnow
 from portal.extensions import db
 from portal.years.models import AssessmentYear
-from tests.factories import add_types, login, make_user
-from tests.web.criteria_helpers import dept, log_in, meta_snapshot, node, seed, snapshot
+from tests.factories import add_types, make_user
+from tests.auth_actions import DEMO_PASSWORD
+from tests.web.criteria_helpers import dept, meta_snapshot, node, seed, snapshot
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "criteria"
@@ -30,9 +31,9 @@ ITEMS = 84  # the demo department set: 9 fields, 15 groups, 56 scored items, 4 a
 
 
 @pytest.fixture
-def admin(ctx, client):
+def admin(ctx, client, auth):
     seed("setup")
-    return log_in(client)
+    return auth.login("admin", DEMO_PASSWORD, client=client)
 
 
 def _upload(client, content: bytes, unit_type: str = "department", name: str = "bo-tieu-chi.yaml"):
@@ -292,13 +293,12 @@ def test_copy_needs_a_set_last_year(admin):
     assert response.status_code == 409 and "Năm trước không có bộ tiêu chí" in response.get_data(as_text=True)
 
 
-def test_import_and_export_are_admin_only(app, ctx):
+def test_import_and_export_are_admin_only(ctx, auth):
     seed("setup")
     cset = dept()
     make_user("unit_staff", username="canbo")
     db.session.commit()
-    client = app.test_client()
-    login(client, "canbo")
+    client = auth.login("canbo")
     assert client.get(f"/admin/criteria/{cset.id}/export/yaml").status_code == 403
     response = client.post("/admin/criteria/import", data={"unit_type": "department", "file": (
         io.BytesIO((SEED / "dept-2022-demo.yaml").read_bytes()), "x.yaml")}, content_type="multipart/form-data")

@@ -6,13 +6,14 @@ from sqlalchemy import select
 from portal.audit.models import AuditLog
 from portal.criteria.models import CriteriaSet
 from portal.extensions import db
-from tests.web.criteria_helpers import dept, form_of, log_in, node, seed, snapshot
+from tests.auth_actions import DEMO_PASSWORD
+from tests.web.criteria_helpers import dept, form_of, node, seed, snapshot
 
 
 @pytest.fixture
-def admin_in_self_assessment(ctx, client):
+def admin_in_self_assessment(ctx, client, auth):
     seed("self_assessment")
-    return log_in(client)
+    return auth.login("admin", DEMO_PASSWORD, client=client)
 
 
 def _edit_title(client, title: str):
@@ -62,9 +63,9 @@ def test_unlock_edit_and_lock_again_are_audited_with_the_reason(admin_in_self_as
 
 
 @pytest.mark.parametrize("username", ["chutich", "tv.snv", "snv.canbo", "snv.lanhdao"])
-def test_only_the_admin_locks_and_unlocks(ctx, app, username):
+def test_only_the_admin_locks_and_unlocks(ctx, username, auth):
     seed("self_assessment")
-    client = log_in(app.test_client(), username)
+    client = auth.login(username, DEMO_PASSWORD)
     cset = dept()
     for action, data in (("unlock", {"reason": "Thử"}), ("lock", {})):
         assert client.post(f"/admin/criteria/{cset.id}/{action}", data=data).status_code == 403

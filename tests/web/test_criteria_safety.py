@@ -13,13 +13,14 @@ from portal.criteria.breakage import CAP, CLEAR, RECOMPUTE
 from portal.criteria.models import Criterion
 from portal.extensions import db
 from portal.units.models import Unit
-from tests.web.criteria_helpers import dept, form_of, log_in, node, seed, snapshot
+from tests.auth_actions import DEMO_PASSWORD
+from tests.web.criteria_helpers import dept, form_of, node, seed, snapshot
 
 
 @pytest.fixture
-def admin(ctx, client):
+def admin(ctx, client, auth):
     seed("setup")
-    return log_in(client)
+    return auth.login("admin", DEMO_PASSWORD, client=client)
 
 
 def _unit_file(index: int = 0) -> Assessment:

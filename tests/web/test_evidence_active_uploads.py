@@ -18,6 +18,7 @@ from tests import evidence_pdfs as pdfs
 from tests.evidence_corpus import crafted_active_files, real_office_files
 from tests.evidence_samples import pdf_bytes
 from tests.evidence_world import upload, world  # noqa: F401  (fixture)
+from tests.web.security_world import enable_portal_logs
 
 SAYS = {"pdf_active": "nội dung tự chạy", "scan_budget": "giới hạn", "office_external": "liên kết tự tải",
         "office_dde": "DDE", "office_ole": "đối tượng nhúng", "virus": "virus", "macro": "macro"}
@@ -29,6 +30,7 @@ def _stored() -> int:
 
 def test_crafted_files_are_refused_over_http_with_what_was_found(world, caplog):
     caplog.set_level(logging.WARNING, logger="portal.evidence")
+    enable_portal_logs()              # Alembic's logging set-up (the migration tests) switched them off
     client, doc = world.client("staff A"), world.document()
     refused, unclear = 0, []
     for label, name, data, code in crafted_active_files():

@@ -11,7 +11,7 @@ from PIL import Image
 from bench.guide_screens import NAMES
 from portal.extensions import db
 from portal.guide.content import BY_ROLE, HELP_AT, ROLES, shots
-from tests.factories import login, make_user, make_year
+from tests.factories import make_user, make_year
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "static" / "guide"
@@ -41,18 +41,15 @@ def people(ctx):
             "council_chair": "g.chair", "admin": "g.admin"}
 
 
-def _client(app, username, lang):
-    client = app.test_client()
-    assert login(client, username).status_code in (302, 303)
-    if lang == "en":
-        client.post("/language/en", data={"next": "/"})
-    return client
+def _client(auth, username, lang):
+    client = auth.login(username)
+    return auth.language(client, "en") if lang == "en" else client
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("role", ROLE_NAMES)
-def test_each_role_reads_its_guide_in_both_languages(app, people, role, lang):
-    client = _client(app, people[role], lang)
+def test_each_role_reads_its_guide_in_both_languages(people, role, lang, auth):
+    client = _client(auth, people[role], lang)
     guide = BY_ROLE[role]
     index = client.get("/huong-dan/").get_data(as_text=True)
     for other in ROLE_NAMES:                         # every role's page is listed, the reader's is marked
@@ -93,8 +90,8 @@ def test_the_guide_is_open_to_visitors_and_the_login_page_links_it(app, anon):
     ("admin", "/admin/year/progress", "tien-do"),
     ("admin", "/admin/users/", "tai-khoan"),
 ])
-def test_the_header_link_opens_the_readers_page_at_the_step_of_this_page(app, people, role, path, anchor):
-    html = _client(app, people[role], "vi").get(path).get_data(as_text=True)
+def test_the_header_link_opens_the_readers_page_at_the_step_of_this_page(people, role, path, anchor, auth):
+    html = _client(auth, people[role], "vi").get(path).get_data(as_text=True)
     target = f"/huong-dan/{BY_ROLE[role].slug}" + (f"#{anchor}" if anchor else "")
     assert f'<a href="{target}">Hướng dẫn</a>' in html
 

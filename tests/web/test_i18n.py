@@ -10,7 +10,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from portal.web.filters import format_date, format_datetime, format_points
-from tests.factories import login, make_user
+from tests.factories import make_user
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PO = ROOT / "portal" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
@@ -70,14 +70,12 @@ def test_language_switch(app, ctx, client):
     assert "Tên đăng nhập" in client.get("/login").get_data(as_text=True)
 
 
-def test_language_choice_is_kept_on_the_account(app, ctx):
+def test_language_choice_is_kept_on_the_account(ctx, auth):
     make_user("admin", username="quantri")
-    client = app.test_client()
-    login(client, "quantri")
+    client = auth.login("quantri")
     client.post("/language/en", data={"next": "/"})
-    client.post("/logout")
-    again = app.test_client()
-    login(again, "quantri")
+    auth.logout(client)
+    again = auth.login("quantri")
     assert "Home" in again.get("/").get_data(as_text=True)
 
 

@@ -14,7 +14,7 @@ from portal.text import Msg
 from portal.unitfile.entries import EditConflict, ItemInvalid
 from portal.unitfile.item_save import save_item
 from portal.web.htmx import Refusal
-from tests.web.assess_setup import build, client_for, set_status
+from tests.web.assess_setup import build, set_status
 from tests.web.test_appraisal import _round1_done, item_url, set_phase
 
 
@@ -106,8 +106,8 @@ def s(ctx):
     return setup
 
 
-def test_the_council_s_save_conflict_and_plain_post(app, s):
-    member, chair = client_for(app, "member"), client_for(app, "chair")
+def test_the_council_s_save_conflict_and_plain_post(s, auth):
+    member, chair = auth.sign_in("member"), auth.sign_in("chair")
     first = member.post(item_url(s, "1.2"), data={"yes": "1", "note": "Đủ hồ sơ", "version": "0"}, htmx=True)
     assert first.status_code == 200
     stale = chair.post(item_url(s, "1.2"), data={"yes": "0", "note": "Ý của chủ tịch", "version": "0"}, htmx=True)
@@ -119,11 +119,11 @@ def test_the_council_s_save_conflict_and_plain_post(app, s):
                                               f"#item-{s.crit('1.2').id}")
 
 
-def test_the_unit_s_explanation_conflict_keeps_what_was_typed(app, s):
-    chair = _round1_done(app, s)
+def test_the_unit_s_explanation_conflict_keeps_what_was_typed(s, auth):
+    chair = _round1_done(auth, s)
     chair.post(f"/appraisal/{s.a_id}/close-round-1")
     set_phase(s, "explanation")
-    staff = client_for(app, "a.staff")
+    staff = auth.sign_in("a.staff")
     c = s.crit("1.2")
     url = f"/assessment/{s.a_id}/explain/{c.id}"
     assert staff.post(url, data={"stance": "disagree", "text": "Báo cáo số 45", "version": "0"},

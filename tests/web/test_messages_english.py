@@ -9,8 +9,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from flask import session
-from flask_babel import refresh
 from openpyxl import load_workbook
 
 from portal.criteria.importing import preview_import
@@ -19,19 +17,15 @@ from portal.scoring import ScoringInputError, compute_points
 from portal.text import Msg, N_, as_msg
 from portal.web.filters import forget_request_i18n
 from portal.web.messages import tr
-from tests.factories import login
-from tests.web.assess_setup import build, sign_in
-from tests.web.criteria_helpers import dept, log_in, seed
+from tests.auth_actions import DEMO_PASSWORD, in_language
+from tests.web.assess_setup import build
+from tests.web.criteria_helpers import dept, seed
 from tests.web.results_setup import build_world
 from tests.web.test_results_survey import BAD_ROWS, csv_bytes, upload
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "criteria"
 VIETNAMESE = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
-
-
-def _english(client):
-    client.post("/language/en", data={"next": "/"})
 
 
 def _listed(page: str, section_id: str) -> list[str]:
@@ -41,15 +35,6 @@ def _listed(page: str, section_id: str) -> list[str]:
 
 
 # ------------------------------------------------------------------------------------ the message type
-
-
-def _in(app, lang):
-    context = app.test_request_context("/")
-    context.push()
-    session["lang"] = lang
-    refresh()
-    forget_request_i18n()
-    return context
 
 
 def test_a_message_is_its_vietnamese_text_and_translates_with_its_parameters(app):
@@ -63,7 +48,7 @@ def test_a_message_is_its_vietnamese_text_and_translates_with_its_parameters(app
     for lang, expected in (("vi", str(nested)),
                            ("en", "Item 1.1: The points may not exceed the maximum of 10.5. Enter points from 0 to "
                                   "10.5.")):
-        context = _in(app, lang)
+        context = in_language(app, lang)
         try:
             assert tr(nested) == expected  # nested message and number translated; Vietnamese exactly the text
             assert tr("Chưa có gì") == "Chưa có gì" and tr(None) is None  # text that is not a message passes
@@ -87,9 +72,9 @@ def test_vietnamese_previews_are_unchanged_by_the_message_type():
 
 
 @pytest.fixture
-def admin(ctx, client):
+def admin(ctx, client, auth):
     seed("setup")
-    return log_in(client)
+    return auth.login("admin", DEMO_PASSWORD, client=client)
 
 
 def _import(client, content: bytes, name: str):
@@ -97,8 +82,8 @@ def _import(client, content: bytes, name: str):
                        content_type="multipart/form-data")
 
 
-def test_a_yaml_import_with_errors_lists_them_in_english(admin):
-    _english(admin)
+def test_a_yaml_import_with_errors_lists_them_in_english(admin, auth):
+    auth.language(admin)
     response = _import(admin, (DATA / "bad-content.yaml").read_bytes(), "bo.yaml")
     page = response.get_data(as_text=True)
     problems = _listed(page, "import-errors")
@@ -111,7 +96,7 @@ def test_a_yaml_import_with_errors_lists_them_in_english(admin):
     assert not [p for p in problems if VIETNAMESE.search(p)], problems
 
 
-def test_an_xlsx_import_with_errors_lists_them_in_english(admin):
+def test_an_xlsx_import_with_errors_lists_them_in_english(admin, auth):
     cset = dept()
     book = load_workbook(io.BytesIO(admin.get(f"/admin/criteria/{cset.id}/export/xlsx").data))
     sheet = book["Tiêu chí"]
@@ -120,7 +105,7 @@ def test_an_xlsx_import_with_errors_lists_them_in_english(admin):
     rows["1.3.1"][6].value = "≥50%=1; ≥80%=0"
     out = io.BytesIO()
     book.save(out)
-    _english(admin)
+    auth.language(admin)
     problems = _listed(_import(admin, out.getvalue(), "bo.xlsx").get_data(as_text=True), "import-errors")
     row = rows["1.1.1"][0].row
     assert problems[0].startswith(f"Sheet “Tiêu chí”, row {row}, code 1.1.1: column “")
@@ -130,8 +115,8 @@ def test_an_xlsx_import_with_errors_lists_them_in_english(admin):
     assert not [p for p in problems if VIETNAMESE.search(re.sub(r"“[^”]*”", "", p))], problems
 
 
-def test_a_file_for_another_unit_type_says_so_in_english(admin):
-    _english(admin)
+def test_a_file_for_another_unit_type_says_so_in_english(admin, auth):
+    auth.language(admin)
     seed_file = ROOT / "portal" / "seed_data" / "criteria" / "dept-2022-demo.yaml"
     problems = _listed(admin.post("/admin/criteria/import", data={
         "unit_type": "district", "file": (io.BytesIO(seed_file.read_bytes()), "bo.yaml")},
@@ -143,11 +128,10 @@ def test_a_file_for_another_unit_type_says_so_in_english(admin):
 # ------------------------------------------------------------------------------------ survey import
 
 
-def test_a_survey_import_with_errors_lists_them_in_english(app, ctx):
+def test_a_survey_import_with_errors_lists_them_in_english(ctx, auth):
     world = build_world()
-    client = app.test_client()
-    login(client, "qt")
-    _english(client)
+    client = auth.login("qt")
+    auth.language(client)
     response = upload(client, world, csv_bytes(BAD_ROWS))
     problems = _listed(response.get_data(as_text=True), "survey-errors")
     assert response.status_code == 422 and len(problems) == 7
@@ -164,13 +148,12 @@ def s(ctx):
     return build()
 
 
-def test_a_scoring_refusal_reads_english(app, s):
+def test_a_scoring_refusal_reads_english(s, auth):
     crit = s.crit("1.5")
     crit.method, crit.config, crit.max_points = "number", {}, Decimal("2.5")
     db.session.commit()
-    client = app.test_client()
-    sign_in(client, "a.staff")
-    _english(client)
+    client = auth.sign_in("a.staff")
+    auth.language(client)
 
     def save(code, form):
         return client.post(f"/assessment/{s.a_id}/items/{s.crit(code).id}", data=form | {"version": "0"},
@@ -187,12 +170,11 @@ def test_a_scoring_refusal_reads_english(app, s):
     assert "It is unclear whether “1.000” uses a thousands separator or a decimal mark" in typed
 
 
-def test_the_same_refusal_stays_vietnamese_by_default(app, s):
+def test_the_same_refusal_stays_vietnamese_by_default(s, auth):
     crit = s.crit("1.5")
     crit.method, crit.config, crit.max_points = "number", {}, Decimal("2.5")
     db.session.commit()
-    client = app.test_client()
-    sign_in(client, "a.staff")
+    client = auth.sign_in("a.staff")
     response = client.post(f"/assessment/{s.a_id}/items/{s.crit('1.5').id}", data={"value": "3", "version": "0"},
                            htmx=True)
     assert "Điểm không được vượt quá điểm tối đa 2,5. Hãy nhập điểm từ 0 đến 2,5." in \
@@ -204,21 +186,20 @@ def test_the_same_refusal_stays_vietnamese_by_default(app, s):
     ({"config_text": "Đúng hạn=1"}, "At least 2 levels are needed (for example Đúng hạn = 1; Không thực hiện = 0)."),
     ({"max_points": "1.000"}, "It is unclear whether “1.000” uses a thousands separator or a decimal mark."),
 ])
-def test_the_criteria_editor_explains_a_wrong_setting_in_english(admin, changes, english):
+def test_the_criteria_editor_explains_a_wrong_setting_in_english(admin, changes, english, auth):
     from tests.web.criteria_helpers import form_of, node
-    _english(admin)
+    auth.language(admin)
     item = node("1.1.1")
     response = admin.post(f"/admin/criteria/item/{item.id}/edit", data=form_of(item, **changes), htmx=True)
     text = html_lib.unescape(response.get_data(as_text=True))
     assert response.status_code == 422 and english in text, re.findall(r'class="error"[^>]*>([^<]*)', text)
 
 
-def test_the_results_settings_explain_a_wrong_band_in_english(app, ctx):
+def test_the_results_settings_explain_a_wrong_band_in_english(ctx, auth):
     from tests.web.test_results_pages import posted_settings, settings_url
     world = build_world()
-    client = app.test_client()
-    login(client, "qt")
-    _english(client)
+    client = auth.login("qt")
+    auth.language(client)
     typed = html_lib.unescape(client.post(settings_url(world), data=posted_settings(**{"band-1-min": "tám mươi"}))
                               .get_data(as_text=True))
     assert "“tám mươi” is not a valid number. Enter a number such as 0.5 or 0,5." in typed
@@ -228,13 +209,12 @@ def test_the_results_settings_explain_a_wrong_band_in_english(app, ctx):
     assert "ngưỡng giảm dần" not in order
 
 
-def test_a_self_assessment_workbook_with_errors_lists_them_in_english(app, s):
+def test_a_self_assessment_workbook_with_errors_lists_them_in_english(s, auth):
     from tests.web.test_assessment_xlsx import _fill, _template
-    client = app.test_client()
-    sign_in(client, "a.staff")
+    client = auth.sign_in("a.staff")
     data = _fill(_template(client, s), {"1.1.2": {"Tử số": "1.000", "Mẫu số": "10"},
                                         "1.3.1": {"Không áp dụng": "Có", "Lý do không áp dụng": ""}})
-    _english(client)
+    auth.language(client)
     response = client.post(f"/assessment/{s.a_id}/import", data={"file": (io.BytesIO(data), "diem.xlsx")},
                            content_type="multipart/form-data")
     text = html_lib.unescape(response.get_data(as_text=True))
@@ -262,7 +242,7 @@ def test_no_english_message_reads_item_s():
 def test_counts_read_right_for_one_and_for_two(app, count, english):
     from flask import render_template_string
     from flask_babel import ngettext
-    context = _in(app, "en")
+    context = in_language(app, "en")
     try:
         message = "Tệp có %(n)d lỗi; chưa có gì được lưu"
         assert ngettext(message, message, count, n=count) == english
@@ -275,7 +255,7 @@ def test_counts_read_right_for_one_and_for_two(app, count, english):
     finally:
         forget_request_i18n()
         context.pop()
-    context = _in(app, "vi")  # Vietnamese has one form
+    context = in_language(app, "vi")  # Vietnamese has one form
     try:
         assert render_template_string('{{ ngettext("tối đa %(p)s điểm", "tối đa %(p)s điểm", v|plural_n, '
                                       'p=v|points) }}', v=Decimal(count)) == f"tối đa {count} điểm"
@@ -289,19 +269,17 @@ def test_counts_read_right_for_one_and_for_two(app, count, english):
     ({"1.1.2": {"Tử số": "1.000", "Mẫu số": "10"}, "1.3.1": {"Không áp dụng": "Có", "Lý do không áp dụng": ""}},
      "The file has 2 errors; nothing has been saved"),
 ])
-def test_the_workbook_preview_counts_its_errors_in_english(app, s, rows, heading):
+def test_the_workbook_preview_counts_its_errors_in_english(s, rows, heading, auth):
     from tests.web.test_assessment_xlsx import _fill, _template
-    client = app.test_client()
-    sign_in(client, "a.staff")
+    client = auth.sign_in("a.staff")
     data = _fill(_template(client, s), rows)
-    _english(client)
+    auth.language(client)
     page = client.post(f"/assessment/{s.a_id}/import", data={"file": (io.BytesIO(data), "diem.xlsx")},
                        content_type="multipart/form-data").get_data(as_text=True)
     assert heading in page
 
 
-def test_an_empty_file_shows_no_signed_zero_beside_bonus_and_deductions(app, s):
-    client = app.test_client()
-    sign_in(client, "a.staff")
+def test_an_empty_file_shows_no_signed_zero_beside_bonus_and_deductions(s, auth):
+    client = auth.sign_in("a.staff")
     page = client.get(f"/assessment/{s.a_id}").get_data(as_text=True)
     assert "<dd>0 / 0</dd>" in page and "−0<" not in page and "−0 " not in page

@@ -7,18 +7,13 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.notifications.models import Notification
 from portal.notifications.services import notify
-from tests.factories import login
-from tests.web.years_setup import build_world, start_sink
+from tests.web.years_setup import start_sink
+from tests.web.years_setup import world  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
-def world(ctx):
-    return build_world()
-
-
-@pytest.fixture
-def staff(world, client):
-    login(client, "syt.canbo")
+def staff(world, client, auth):
+    auth.login("syt.canbo", client=client)
     return client
 
 
@@ -35,12 +30,11 @@ def _unread(world, username):
         Notification.user_id == world.users[username], Notification.read_at.is_(None)))
 
 
-def test_header_shows_the_unread_count_to_every_logged_in_user(app, world, staff):
+def test_header_shows_the_unread_count_to_every_logged_in_user(world, staff, auth):
     _give(world, "syt.canbo", 3)
     html = staff.get("/").get_data(as_text=True)
     assert '<a id="inbox-link" href="/notifications/">Thông báo <strong class="unread-count">(3)</strong>' in html
-    other = app.test_client()
-    login(other, "quantri")
+    other = auth.login("quantri")
     page = other.get("/").get_data(as_text=True)
     assert 'id="inbox-link"' in page and "unread-count" not in page
 
@@ -150,8 +144,8 @@ def test_smtp_is_off_by_default(app, world):
     assert row.emailed_at is None
 
 
-def test_one_mail_per_event_through_smtp(app, world, client, sink):
-    login(client, "quantri")
+def test_one_mail_per_event_through_smtp(world, client, sink, auth):
+    auth.login("quantri", client=client)
     unit = world.units["SYT"]
     response = client.post(f"/admin/year/{world.year_id}/units/{unit}/extension",
                            data={f"u{unit}-extension-until": "05/04/2030 17:00",

@@ -8,7 +8,6 @@ import pytest
 from flask import Response
 
 from portal.web.compress import MIN_SIZE, compress
-from tests.factories import login
 from tests.web.assess_setup import build
 
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
@@ -92,10 +91,9 @@ def test_head_gives_the_length_of_the_compressed_get(client):
     assert head.headers["Content-Length"] == get.headers["Content-Length"]
 
 
-def test_htmx_fragment_is_compressed_and_varies_on_both_headers(app, ctx):
+def test_htmx_fragment_is_compressed_and_varies_on_both_headers(ctx, auth):
     s = build()
-    staff = app.test_client()
-    login(staff, "a.staff")
+    staff = auth.login("a.staff")
     crit = s.crit("1.2")
     url = f"/assessment/{s.a_id}/items/{crit.id}"
     response = staff.post(url, htmx=True, headers=GZIP, data={"yes": "1", "note": "", "version": "0"})
@@ -105,10 +103,9 @@ def test_htmx_fragment_is_compressed_and_varies_on_both_headers(app, ctx):
     assert fragment.lstrip().startswith("<article") and "Đã lưu" in fragment and "<html" not in fragment
 
 
-def test_xlsx_download_is_not_compressed(app, ctx):
+def test_xlsx_download_is_not_compressed(ctx, auth):
     s = build()
-    staff = app.test_client()
-    login(staff, "a.staff")
+    staff = auth.login("a.staff")
     response = staff.get(f"/assessment/{s.a_id}/template.xlsx", headers=GZIP)
     assert response.status_code == 200, response.status_code
     assert response.mimetype.endswith("spreadsheetml.sheet") and "Content-Encoding" not in response.headers

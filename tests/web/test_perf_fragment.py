@@ -12,7 +12,7 @@ from portal.auth.models import User
 from portal.criteria.models import Criterion
 from portal.db import utcnow
 from portal.extensions import db
-from tests.web.assess_setup import build, sign_in
+from tests.web.assess_setup import build
 
 VERSION = re.compile(r'name="version" value="(\d+)"')
 
@@ -41,9 +41,8 @@ def _saves_in_process(s, crit, count, first):
     db.session.commit()
 
 
-def test_save_fragment_keeps_its_size_from_1_to_200_saves(app, s):
-    client = app.test_client()
-    sign_in(client, "a.staff")
+def test_save_fragment_keeps_its_size_from_1_to_200_saves(s, auth):
+    client = auth.sign_in("a.staff")
     crit = db.session.scalar(select(Criterion).where(Criterion.set_id == s.set_id, Criterion.method == "yes_no")
                              .order_by(Criterion.position, Criterion.id).limit(1))
     url = f"/assessment/{s.a_id}/items/{crit.id}"
@@ -64,13 +63,12 @@ def test_save_fragment_keeps_its_size_from_1_to_200_saves(app, s):
     assert page.status_code == 200 and page.get_data(as_text=True).count("<li><time") == 200
 
 
-def test_item_history_page_is_for_those_who_may_see_the_file(app, s):
+def test_item_history_page_is_for_those_who_may_see_the_file(app, s, auth):
     crit = s.crit("1.1.1")
     link = f"/assessment/{s.a_id}/items/{crit.id}/history"
     for username, status in (("a.staff", 200), ("a.leader", 200), ("admin1", 200), ("chair", 200),
                              ("b.staff", 404), ("member", 404)):
-        client = app.test_client()
-        sign_in(client, username)
+        client = auth.sign_in(username)
         assert client.get(link).status_code == status, username
     anonymous = app.test_client().get(link)
     assert anonymous.status_code in (302, 401)

@@ -14,8 +14,9 @@ from sqlalchemy import event
 from bench.world import build_year, reopen_self_assessment
 from portal.db import utcnow
 from portal.extensions import db
-from tests.conftest import TEST_PASSWORD, _empty_tables
-from tests.factories import _HASH, login
+from tests.auth_actions import AuthActions
+from tests.conftest import _empty_tables
+from tests.factories import _HASH
 
 SMALL, LARGE = (3, 12), (8, 30)
 WORKSPACE_GOAL = 20
@@ -50,13 +51,6 @@ def _world(units: int, items: int, *, reopen: bool = False):
     return world
 
 
-def _client(app, username):
-    client = app.test_client()
-    response = login(client, username, TEST_PASSWORD)
-    assert response.status_code in (302, 303)
-    return client
-
-
 def queries(client, method: str, url: str, *, expect=(200,), **kwargs) -> int:
     with Counter() as counter:
         response = client.open(url, method=method, **kwargs)
@@ -81,7 +75,7 @@ def assert_constant(counts: dict) -> None:
 
 def _workspace_probe(app, world) -> dict:
     aid = world.assessment_ids[1]
-    staff = _client(app, world.staff[1])
+    staff = AuthActions(app).login(world.staff[1])
     page = f"/assessment/{aid}"
     staff.get(page)
     html = staff.get(page).get_data(as_text=True)
@@ -103,9 +97,9 @@ def test_workspace_and_item_save_do_not_grow_with_items_or_units(app, ctx):
     assert_constant(per_size(app, _workspace_probe, reopen=True))
 
 
-def test_workspace_has_fewer_than_20_queries(app, ctx):
+def test_workspace_has_fewer_than_20_queries(ctx, auth):
     world = _world(*LARGE, reopen=True)
-    staff = _client(app, world.staff[1])
+    staff = auth.login(world.staff[1])
     page = f"/assessment/{world.assessment_ids[1]}"
     staff.get(page)
     assert queries(staff, "GET", page) < WORKSPACE_GOAL
@@ -115,7 +109,7 @@ def test_workspace_has_fewer_than_20_queries(app, ctx):
 
 
 def _council_probe(app, world) -> dict:
-    admin, chair, member = (_client(app, u) for u in ("admin", "chutich", "tv.2"))
+    admin, chair, member = (AuthActions(app).login(u) for u in ("admin", "chutich", "tv.2"))
     aid = world.assessment_ids[1]        # neither the chair's agency (unit 1) nor tv.2's (unit 3)
     out = {}
     for name, client, url, kwargs in (
@@ -139,7 +133,7 @@ def test_council_board_and_field_pages_do_not_grow_with_units_or_items(app, ctx)
 
 
 def _results_probe(app, world) -> dict:
-    admin = _client(app, "admin")
+    admin = AuthActions(app).login("admin")
     year = world.year_id
     out = {}
     for name, url, kwargs in (("ranking page", f"/results/{year}", {}),
@@ -195,7 +189,7 @@ def test_results_computation_queries_do_not_grow_with_units(app, ctx):
 
 def _admin_probe(pages):
     def probe(app, world):
-        admin = _client(app, "admin")
+        admin = AuthActions(app).login("admin")
         out = {}
         for url in pages:
             url = url.format(year=world.year_id)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.factories import login, make_user
+from tests.factories import make_user
 from tests.web.assess_setup import build
 
 ASSET = re.compile(r'<(?:link[^>]+href|script[^>]+src)="(/static/[^"]+)"')
@@ -33,10 +33,10 @@ def world(app, ctx):
     (None, "/login"), ("a.staff", "/assessment/{a}"), ("a.staff", "/evidence/"), ("quantri", "/"),
     ("quantri", "/results/{year}"),
 ])
-def test_every_asset_of_a_page_is_versioned_with_its_content_hash(app, world, who, path):
+def test_every_asset_of_a_page_is_versioned_with_its_content_hash(app, world, who, path, auth):
     client = app.test_client()
     if who:
-        login(client, who)
+        auth.login(who, client=client)
     response = client.get(path.format(a=world.a_id, year=world.year_id))
     assert response.status_code == 200
     assets = _assets(response.get_data(as_text=True))
@@ -63,8 +63,7 @@ def test_missing_static_file_is_a_404_without_year_long_caching(client):
     assert response.status_code == 404 and "immutable" not in response.headers.get("Cache-Control", "")
 
 
-def test_pages_themselves_are_never_cached(app, world):
-    client = app.test_client()
-    login(client, "a.staff")
+def test_pages_themselves_are_never_cached(world, auth):
+    client = auth.login("a.staff")
     response = client.get(f"/assessment/{world.a_id}")
     assert response.headers["Cache-Control"] == "no-store"

@@ -38,7 +38,7 @@ def _text(response) -> str:
 
 
 @pytest.fixture
-def workspace(app, ctx):
+def workspace(ctx, auth):
     """(logged-in staff client, workspace URL, unit id, year id) of Sở Tư pháp's full file, reopened."""
     info = seed_demo(now=utcnow(), phase="synthesis")
     db.session.commit()
@@ -46,8 +46,7 @@ def workspace(app, ctx):
     index = world.staff.index("stp.canbo")
     reopen_self_assessment(world, [world.assessment_ids[index]], now=utcnow())
     db.session.commit()
-    client = app.test_client()
-    assert client.post("/login", data={"username": "stp.canbo", "password": info["password"]}).status_code == 303
+    client = auth.login("stp.canbo", info["password"])
     return client, f"/assessment/{world.assessment_ids[index]}", world.unit_ids[index], world.year_id
 
 

@@ -9,15 +9,15 @@ from portal.audit.models import AuditLog
 from portal.config import Config
 from portal.extensions import db
 from portal.units.models import Unit
-from tests.factories import login, make_unit, make_user
+from tests.factories import make_unit, make_user
 
 
 @pytest.fixture
-def admin(ctx, client):
+def admin(ctx, client, auth):
     make_user("admin", username="quantri")
     make_unit("Sở Y tế", code="SYT")
     db.session.commit()
-    login(client, "quantri")
+    auth.login("quantri", client=client)
     return client
 
 
@@ -178,11 +178,11 @@ def test_configuration_from_environment(tmp_path, monkeypatch):
     assert default.UPLOAD_DIR == str(tmp_path / "uploads")
 
 
-def test_cookie_flags(app, ctx):
+def test_cookie_flags(app, ctx, auth):
     make_user("admin", username="a1")
     db.session.commit()
     client = app.test_client()
-    response = login(client, "a1")
+    response = auth.post("a1", client=client)
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 

@@ -14,7 +14,6 @@ from portal.extensions import db
 from portal.reports import documents, xlsx
 from portal.reports.pdf import PdfResult
 from portal.years.models import AssessmentYear
-from tests.factories import login
 from tests.web.reports_setup import small_year
 
 PASSWORD = "demo-cchc-2022"
@@ -52,7 +51,7 @@ def expected_status(reader, report, phase) -> int:
 
 
 @pytest.fixture(scope="module")
-def statuses(app):
+def statuses(app, auth):
     from tests.conftest import _empty_tables
     seen = {}
     with app.app_context(), pytest.MonkeyPatch.context() as mp:
@@ -66,7 +65,7 @@ def statuses(app):
         for reader in READERS:
             clients[reader] = app.test_client()
             if reader:
-                login(clients[reader], reader, PASSWORD)
+                auth.login(reader, PASSWORD, client=clients[reader])
         stp = db.session.scalar(select(Assessment).where(Assessment.unit_id == unit))
         for phase in PHASES:
             db.session.get(AssessmentYear, world.year_id).phase = phase

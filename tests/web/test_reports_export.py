@@ -17,7 +17,6 @@ from portal.extensions import db
 from portal.reports import documents, jobs
 from portal.reports.models import ExportJob
 from portal.reports.pdf import PdfRenderError
-from tests.factories import login
 from tests.web.reports_setup import small_year
 
 PASSWORD = "demo-cchc-2022"
@@ -30,10 +29,8 @@ def world(app, ctx, monkeypatch):
 
 
 @pytest.fixture
-def admin(app, world):
-    client = app.test_client()
-    login(client, "admin", PASSWORD)
-    return client
+def admin(world, auth):
+    return auth.login("admin", PASSWORD)
 
 
 def _queue(admin, world, kind="unit_self") -> int:
@@ -161,11 +158,10 @@ def test_the_in_process_worker_runs_the_job_in_the_background(app, admin, world,
     assert db.session.get(ExportJob, job_id).status == "done"
 
 
-def test_bad_or_refused_requests(app, admin, world):
+def test_bad_or_refused_requests(admin, world, auth):
     response = admin.post(f"/reports/{world.year_id}/exports", data={})
     assert response.status_code == 422 and "Hãy chọn loại báo cáo cần xuất." in response.get_data(as_text=True)
-    chair = app.test_client()
-    login(chair, "chutich", PASSWORD)
+    chair = auth.login("chutich", PASSWORD)
     assert chair.post(f"/reports/{world.year_id}/exports", data={"kind": "unit_self"}).status_code == 403
     assert chair.get("/reports/exports/1").status_code == 403
     world.year().phase = "setup"

@@ -12,7 +12,6 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.reports import documents
 from portal.results.document import results_document
-from tests.factories import login
 from tests.web.reports_setup import small_year
 
 PASSWORD = "demo-cchc-2022"
@@ -28,14 +27,8 @@ def world(app, ctx, monkeypatch):
     return small_year()
 
 
-def _client(app, username):
-    client = app.test_client()
-    login(client, username, PASSWORD)
-    return client
-
-
-def test_settings_form_refuses_bad_input_in_vietnamese_and_keeps_it(app, world):
-    admin = _client(app, "admin")
+def test_settings_form_refuses_bad_input_in_vietnamese_and_keeps_it(world, auth):
+    admin = auth.login("admin", PASSWORD)
     bad = dict(VALID, agency="", number_suffix="BC SNV/2023", signer_name="Lê Thị Hồng Nhung")
     response = admin.post(f"/reports/{world.year_id}/settings", data=bad)
     html = response.get_data(as_text=True)
@@ -46,8 +39,8 @@ def test_settings_form_refuses_bad_input_in_vietnamese_and_keeps_it(app, world):
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "report_settings")) is None
 
 
-def test_settings_are_saved_audited_and_printed(app, world):
-    admin = _client(app, "admin")
+def test_settings_are_saved_audited_and_printed(world, auth):
+    admin = auth.login("admin", PASSWORD)
     response = admin.post(f"/reports/{world.year_id}/settings", data=VALID)
     assert response.status_code == 303
     db.session.expire_all()
@@ -65,7 +58,7 @@ def test_settings_are_saved_audited_and_printed(app, world):
     assert "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC" in last and "Lê Thị Hồng Nhung" in last
 
 
-def test_settings_are_the_admins(app, world):
-    chair = _client(app, "chutich")
+def test_settings_are_the_admins(world, auth):
+    chair = auth.login("chutich", PASSWORD)
     assert chair.get(f"/reports/{world.year_id}/settings").status_code == 403
     assert chair.post(f"/reports/{world.year_id}/settings", data=VALID).status_code == 403

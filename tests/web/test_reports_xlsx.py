@@ -29,9 +29,8 @@ def _dec(value):
 
 
 @pytest.fixture(scope="module")
-def exported(app):
+def exported(app, auth):
     from tests.conftest import _empty_tables
-    from tests.factories import login
     with app.app_context():
         _empty_tables()
         world = demo_year()
@@ -56,8 +55,7 @@ def exported(app):
         entry_count = db.session.query(ScoreEntry).count()
         year_id = year.id
         db.session.remove()
-    client = app.test_client()
-    login(client, "admin", "demo-cchc-2022")
+    client = auth.login("admin", "demo-cchc-2022")
     files = {name: client.get(f"/reports/{year_id}/{name}.xlsx") for name in ("scores", "rankings")}
     screen = client.get(f"/results/{year_id}").get_data(as_text=True)
     template = client.get(f"/results/{year_id}/survey/template.xlsx")

@@ -14,7 +14,6 @@ from sqlalchemy import select
 from portal.audit.models import AuditLog
 from portal.extensions import db
 from portal.results.models import Approval, Correction
-from tests.factories import login
 from tests.web.results_setup import approve_and_publish, compute, golden_world
 
 DAY = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date() - timedelta(days=1)
@@ -31,10 +30,8 @@ def world(ctx):
 
 
 @pytest.fixture
-def admin(app, world):
-    client = app.test_client()
-    login(client, "qt")
-    return client
+def admin(world, auth):
+    return auth.login("qt")
 
 
 def row(html: str, unit_type: str, code: str) -> str:
@@ -58,7 +55,7 @@ def pdf_text(response) -> str:
     return " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(response.data)).pages).split())
 
 
-def test_a_correction_for_one_unit_changes_only_that_unit_everywhere_and_keeps_the_old_figures(app, admin, world):
+def test_a_correction_for_one_unit_changes_only_that_unit_everywhere_and_keeps_the_old_figures(app, admin, world, auth):
     anonymous = app.test_client()
     public_before = anonymous.get("/cong-bo/2022").get_data(as_text=True)
     assert survey(admin, world, "GA", "4").status_code == 403  # published: final until a correction
@@ -102,12 +99,10 @@ def test_a_correction_for_one_unit_changes_only_that_unit_everywhere_and_keeps_t
     # the unit's pages: the corrected result, the line, the superseded figures in the history
     unit_page = anonymous.get("/cong-bo/2022/GA").get_data(as_text=True)
     assert LINE in unit_page and "88,89" in unit_page and "456/QĐ-UBND" in unit_page and "97,22" in unit_page
-    staff = app.test_client()
-    login(staff, "ga.canbo")
+    staff = auth.login("ga.canbo")
     mine = staff.get("/results/mine").get_data(as_text=True)
     assert LINE in mine and "88,89%" in mine and "Kết quả trước đính chính" in mine
-    other = app.test_client()
-    login(other, "gb.canbo")
+    other = auth.login("gb.canbo")
     assert "đính chính" not in other.get("/results/mine").get_data(as_text=True)
     # every report: the corrected result and the line
     for name in ("synthesis", "annex"):
@@ -145,18 +140,16 @@ def test_the_correcting_decision_form_checks_what_it_needs(admin, world):
     assert twice.status_code == 403 and "chưa phê duyệt" in twice.get_data(as_text=True)
 
 
-def test_only_the_admin_corrects_and_only_a_published_year(app, ctx):
+def test_only_the_admin_corrects_and_only_a_published_year(ctx, auth):
     world = golden_world()
     compute(world)
     approve_and_publish(world, publish=False)   # approved, not yet published: not final yet
-    admin = app.test_client()
-    login(admin, "qt")
+    admin = auth.login("qt")
     refused = open_form(admin, world)
     assert refused.status_code == 403 and "chưa được công bố" in refused.get_data(as_text=True)
     assert 'id="correction-panel"' not in admin.get(f"/results/{world.year_id}").get_data(as_text=True)
     assert admin.post(f"/results/{world.year_id}/publish").status_code == 303
-    chair = app.test_client()
-    login(chair, "chutich")
+    chair = auth.login("chutich")
     assert open_form(chair, world).status_code == 403
     assert 'id="correction-panel"' not in chair.get(f"/results/{world.year_id}").get_data(as_text=True)
     assert 'id="correction-panel"' in admin.get(f"/results/{world.year_id}").get_data(as_text=True)

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from portal.audit.services import record
 from portal.extensions import db
 from portal.results.models import Approval
-from tests.factories import login
 from tests.web.results_setup import approve_and_publish, compute, golden_world
 
 
@@ -22,10 +21,8 @@ def world(ctx):
 
 
 @pytest.fixture
-def admin(app, world):
-    client = app.test_client()
-    login(client, "qt")
-    return client
+def admin(world, auth):
+    return auth.login("qt")
 
 
 def move(client, world, target, reason=""):

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from portal.audit.models import AuditLog
 from portal.results.document import results_document
 from portal.results.models import UnitResult
-from tests.factories import login
 from tests.web.results_setup import compute, golden_world
 
 
@@ -108,10 +107,9 @@ def test_default_rewards_are_top_five_departments_and_top_three_districts(world)
     assert [(t["unit_type"], t["rewards"]["top"]) for t in doc["types"]] == [("department", 5), ("district", 3)]
 
 
-def test_the_ranking_page_shows_the_hand_computed_numbers(app, world):
+def test_the_ranking_page_shows_the_hand_computed_numbers(world, auth):
     compute(world)
-    client = app.test_client()
-    login(client, "qt")
+    client = auth.login("qt")
     html = client.get(f"/results/{world.year_id}").get_data(as_text=True)
     ranking = html[html.index('id="ranking-department"'):html.index('id="ranking-district"')]
     for code, rank, index, band in (("GA", "1", "97,22", "Xuất sắc"), ("GC", "2", "75,00", "Khá"),

@@ -6,7 +6,6 @@ import re
 import pytest
 
 from portal.results.filtering import filter_document, page_of
-from tests.factories import login
 from tests.web.results_setup import compute, golden_world
 
 BANDS = ["xuat_sac", "tot", "kha", "trung_binh", "yeu"]
@@ -19,9 +18,8 @@ def world(ctx):
     return world
 
 
-def _get(app, url, **headers):
-    client = app.test_client()
-    login(client, "chutich")
+def _get(auth, url, **headers):
+    client = auth.login("chutich")
     response = client.get(url, headers=headers)
     assert response.status_code == 200
     return response
@@ -37,8 +35,8 @@ def _rows(html: str) -> dict:
     return out
 
 
-def test_every_cell_prints_its_value_and_the_legend_uses_the_cells_colours(app, world):
-    html = _get(app, f"/results/{world.year_id}/heatmap").get_data(as_text=True)
+def test_every_cell_prints_its_value_and_the_legend_uses_the_cells_colours(world, auth):
+    html = _get(auth, f"/results/{world.year_id}/heatmap").get_data(as_text=True)
     rows = _rows(html)
     assert set(rows) == {"Sở Alpha", "Sở Bê-ta", "Sở Gam-ma", "Sở Đen-ta", "Sở Ép-xi-lon", "UBND huyện Một",
                          "UBND huyện Hai"}
@@ -52,26 +50,26 @@ def test_every_cell_prints_its_value_and_the_legend_uses_the_cells_colours(app, 
     assert re.search(r'band-xuat_sac">[\d,]+<span class="visually-hidden"> Xuất sắc</span>', html)
 
 
-def test_filters_by_unit_type_band_and_a_search_without_diacritics(app, world):
+def test_filters_by_unit_type_band_and_a_search_without_diacritics(world, auth):
     base = f"/results/{world.year_id}/heatmap"
-    districts = _rows(_get(app, base + "?loai=district").get_data(as_text=True))
+    districts = _rows(_get(auth, base + "?loai=district").get_data(as_text=True))
     assert set(districts) == {"UBND huyện Một", "UBND huyện Hai"}
-    assert set(_rows(_get(app, base + "?q=ep+xi").get_data(as_text=True))) == {"Sở Ép-xi-lon"}
-    assert set(_rows(_get(app, base + "?q=den").get_data(as_text=True))) == {"Sở Đen-ta"}
-    everyone = _get(app, base).get_data(as_text=True)
+    assert set(_rows(_get(auth, base + "?q=ep+xi").get_data(as_text=True))) == {"Sở Ép-xi-lon"}
+    assert set(_rows(_get(auth, base + "?q=den").get_data(as_text=True))) == {"Sở Đen-ta"}
+    everyone = _get(auth, base).get_data(as_text=True)
     bands = dict(re.findall(r'<th scope="row">.*?>([^<]+)</a>.*?<td class="num heat band-(\w+)"><strong>',
                             everyone, re.S))
     band = bands["Sở Alpha"]
-    chosen = _rows(_get(app, base + f"?xep_loai={band}").get_data(as_text=True))
+    chosen = _rows(_get(auth, base + f"?xep_loai={band}").get_data(as_text=True))
     assert set(chosen) == {name for name, b in bands.items() if b == band}
-    assert set(_rows(_get(app, base + "?xep_loai=nonsense").get_data(as_text=True))) == set(bands)  # ignored
-    empty = _get(app, base + "?q=zzz").get_data(as_text=True)
+    assert set(_rows(_get(auth, base + "?xep_loai=nonsense").get_data(as_text=True))) == set(bands)  # ignored
+    empty = _get(auth, base + "?q=zzz").get_data(as_text=True)
     assert "Không có đơn vị nào khớp bộ lọc." in empty and _rows(empty) == {}
 
 
-def test_the_filtered_region_comes_alone_for_htmx(app, world):
+def test_the_filtered_region_comes_alone_for_htmx(world, auth):
     url = f"/results/{world.year_id}/heatmap?loai=department&q=alpha"
-    response = _get(app, url, **{"HX-Request": "true"})
+    response = _get(auth, url, **{"HX-Request": "true"})
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith('<div id="heatmap-region">') and "<html" not in html
     assert set(_rows(html)) == {"Sở Alpha"} and "HX-Request" in response.headers.get("Vary", "")

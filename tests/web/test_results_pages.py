@@ -12,7 +12,6 @@ from portal.audit.models import AuditLog
 from portal.extensions import db
 from portal.units.models import UnitType
 from portal.results.services import results_stale
-from tests.factories import client_for
 from tests.web.results_setup import approve_and_publish, build_world, compute, golden_scores, golden_world
 
 
@@ -33,9 +32,9 @@ def row_of(html: str, marker: str) -> str:
     return html[start:html.index("</tr>", start)]
 
 
-def test_ranking_tables_per_unit_type_for_admin_and_chair(app, world):
+def test_ranking_tables_per_unit_type_for_admin_and_chair(world, auth):
     for username in ("qt", "chutich"):
-        html = client_for(app, username).get(f"/results/{world.year_id}").get_data(as_text=True)
+        html = auth.login(username).get(f"/results/{world.year_id}").get_data(as_text=True)
         departments = section(html, 'id="ranking-department"')
         districts = section(html, 'id="ranking-district"')
         assert re.findall(r'id="rank-department-(\w+)"', departments) == ["GA", "GC", "GE", "GD", "GB"]
@@ -43,11 +42,11 @@ def test_ranking_tables_per_unit_type_for_admin_and_chair(app, world):
         assert "So với năm trước" not in departments  # there is no previous year to compare with
         assert "Đồng hạng" in row_of(departments, 'id="rank-department-GC"')
         assert "Đề nghị khen thưởng" in row_of(departments, 'id="rank-department-GB"')  # top 5 of 5
-    admin = client_for(app, "qt").get(f"/results/{world.year_id}").get_data(as_text=True)
+    admin = auth.login("qt").get(f"/results/{world.year_id}").get_data(as_text=True)
     assert "Tính lại kết quả" in admin
-    assert "Tính lại kết quả" not in client_for(app, "chutich").get(f"/results/{world.year_id}").get_data(
+    assert "Tính lại kết quả" not in auth.login("chutich").get(f"/results/{world.year_id}").get_data(
         as_text=True)
-    member = client_for(app, "thanhvien").get(f"/results/{world.year_id}").get_data(as_text=True)
+    member = auth.login("thanhvien").get(f"/results/{world.year_id}").get_data(as_text=True)
     assert 'id="ranking-department"' not in member     # a council member: once published (issue 17)
 
 
@@ -67,9 +66,9 @@ def two_years():
     return earlier, later
 
 
-def test_change_against_the_previous_year(app, ctx):
+def test_change_against_the_previous_year(app, ctx, auth):
     earlier, later = two_years()
-    html = client_for(app, "qt").get(f"/results/{later.year_id}").get_data(as_text=True)
+    html = auth.login("qt").get(f"/results/{later.year_id}").get_data(as_text=True)
     departments = section(html, 'id="ranking-department"')
     assert "So với năm trước" in departments
     assert re.findall(r'id="rank-department-(\w+)"', departments) == ["GA", "GB", "GC", "GE", "GD"]
@@ -78,20 +77,20 @@ def test_change_against_the_previous_year(app, ctx):
     assert "85,00" in gb and "▲ +15,00" in gb and "(+3 bậc)" in gb            # 5th → 2nd
     assert "= 0,00" in gc and "(-1 bậc)" in gc                                 # 2nd → 3rd
     approve_and_publish(later)
-    public = client_for(app).get("/cong-bo/2022").get_data(as_text=True)
+    public = app.test_client().get("/cong-bo/2022").get_data(as_text=True)
     assert "▲ +15,00" in row_of(public, 'id="rank-department-GB"')
-    older = client_for(app).get("/cong-bo/2021").get_data(as_text=True)
+    older = app.test_client().get("/cong-bo/2021").get_data(as_text=True)
     assert "97,22" in row_of(older, 'id="rank-department-GA"') and "So với năm trước" not in older
-    index = client_for(app).get("/cong-bo/").get_data(as_text=True)
+    index = app.test_client().get("/cong-bo/").get_data(as_text=True)
     assert index.index('href="/cong-bo/2022"') < index.index('href="/cong-bo/2021"')
-    mine = client_for(app, "gb.canbo")
+    mine = auth.login("gb.canbo")
     latest = mine.get("/results/mine").get_data(as_text=True)
     assert "85,00%" in latest and "▲ +15,00" in latest
     assert "70,00%" in mine.get(f"/results/mine?year={earlier.year_id}").get_data(as_text=True)
 
 
-def test_unit_detail_with_field_profile_honesty_gap_and_lost_points(app, world):
-    html = client_for(app, "chutich").get(f"/results/{world.year_id}/units/{world.units['GA']}").get_data(
+def test_unit_detail_with_field_profile_honesty_gap_and_lost_points(world, auth):
+    html = auth.login("chutich").get(f"/results/{world.year_id}/units/{world.units['GA']}").get_data(
         as_text=True)
     assert "Kết quả Chỉ số CCHC năm 2022: Sở Alpha" in html and "97,22%" in html
     profile = section(html, 'id="profile-GA"')
@@ -108,16 +107,16 @@ def test_unit_detail_with_field_profile_honesty_gap_and_lost_points(app, world):
     assert 'role="img"' in svg and "Chỉ số thành phần theo lĩnh vực — Sở Alpha" in svg
 
 
-def test_unit_detail_of_a_unit_without_results(app, world):
+def test_unit_detail_of_a_unit_without_results(world, auth):
     from tests.factories import make_unit
     stranger = make_unit("Sở Ngoài Năm", code="SNN")
     db.session.commit()
-    response = client_for(app, "qt").get(f"/results/{world.year_id}/units/{stranger.id}")
+    response = auth.login("qt").get(f"/results/{world.year_id}/units/{stranger.id}")
     assert response.status_code == 404 and "Chưa có kết quả của đơn vị này" in response.get_data(as_text=True)
 
 
-def test_heat_map_units_by_fields(app, world):
-    html = client_for(app, "chutich").get(f"/results/{world.year_id}/heatmap").get_data(as_text=True)
+def test_heat_map_units_by_fields(world, auth):
+    html = auth.login("chutich").get(f"/results/{world.year_id}/heatmap").get_data(as_text=True)
     table = section(html, 'id="heatmap-department"')
     ga = row_of(table, ">Sở Alpha<")
     cells = re.findall(r'<td class="num heat(?: band-(\w+))?">(?:<strong>)?([^<]*)', ga)
@@ -127,8 +126,8 @@ def test_heat_map_units_by_fields(app, world):
     assert 'id="heatmap-district"' in html and "band-" in html
 
 
-def test_charts_are_inline_svg_readable_without_javascript(app, world):
-    html = client_for(app, "qt").get(f"/results/{world.year_id}").get_data(as_text=True)
+def test_charts_are_inline_svg_readable_without_javascript(app, world, auth):
+    html = auth.login("qt").get(f"/results/{world.year_id}").get_data(as_text=True)
     charts = re.findall(r"<svg.*?</svg>", html, re.S)
     assert len(charts) == 2  # index by unit, one chart per unit type
     svg = ET.fromstring(charts[0])
@@ -137,12 +136,12 @@ def test_charts_are_inline_svg_readable_without_javascript(app, world):
     bars = [[t.text for t in g.findall(f"{ns}text")] for g in svg.findall(f"{ns}g")]
     assert bars[0] == ["Sở Alpha", "97,22"] and bars[-1] == ["Sở Bê-ta", "70,00"]
     assert "style=" not in charts[0] and "<script" not in charts[0]
-    css = client_for(app).get("/static/css/results.css").get_data(as_text=True)
+    css = app.test_client().get("/static/css/results.css").get_data(as_text=True)
     assert "svg.chart .chart-bar.band-xuat_sac" in css and "@media print" in css
 
 
-def test_overview_htmx_region_whole_and_fragment(app, world):
-    admin = client_for(app, "qt")
+def test_overview_htmx_region_whole_and_fragment(world, auth):
+    admin = auth.login("qt")
     whole = admin.get(f"/results/{world.year_id}")
     assert "<html" in whole.get_data(as_text=True) and "HX-Request" in whole.headers["Vary"]
     fragment = admin.get(f"/results/{world.year_id}", htmx=True, headers={"HX-Target": "results-panel"})
@@ -151,8 +150,8 @@ def test_overview_htmx_region_whole_and_fragment(app, world):
     assert 'id="ranking-department"' in body and 'id="approval-panel"' not in body
 
 
-def test_compute_with_and_without_htmx(app, world):
-    admin = client_for(app, "qt")
+def test_compute_with_and_without_htmx(world, auth):
+    admin = auth.login("qt")
     plain = admin.post(f"/results/{world.year_id}/compute")
     assert plain.status_code == 303 and plain.headers["Location"].endswith(f"/results/{world.year_id}")
     assert "Đã tính kết quả cho 7 đơn vị. Không có điểm điều tra XHH: GB." in admin.get(
@@ -163,31 +162,31 @@ def test_compute_with_and_without_htmx(app, world):
     assert "Đã tính kết quả cho 7 đơn vị." in body and "97,22" in body
 
 
-def test_compute_refused_as_an_error_fragment_for_htmx(app, world):
-    member = client_for(app, "thanhvien")
+def test_compute_refused_as_an_error_fragment_for_htmx(world, auth):
+    member = auth.login("thanhvien")
     refused = member.post(f"/results/{world.year_id}/compute", htmx=True)
     body = refused.get_data(as_text=True)
     assert refused.status_code == 403 and body.lstrip().startswith('<section class="error-box"')
     assert "không có quyền" in body
 
 
-def test_compute_without_csrf_is_refused(app, world):
-    admin = client_for(app, "qt")
+def test_compute_without_csrf_is_refused(world, auth):
+    admin = auth.login("qt")
     assert admin.post(f"/results/{world.year_id}/compute", csrf=False).status_code == 400
 
 
-def test_overview_before_synthesis_shows_no_numbers(app, world):
+def test_overview_before_synthesis_shows_no_numbers(world, auth):
     world.set_phase("review_2")
     for username in ("qt", "chutich"):
-        response = client_for(app, username).get(f"/results/{world.year_id}")
+        response = auth.login(username).get(f"/results/{world.year_id}")
         html = response.get_data(as_text=True)
         assert response.status_code == 200 and 'id="results-hidden"' in html and "97,22" not in html
         assert 'id="ranking-department"' not in html
-    assert client_for(app, "qt").get(f"/results/{world.year_id}/heatmap").status_code == 403
+    assert auth.login("qt").get(f"/results/{world.year_id}/heatmap").status_code == 403
 
 
-def test_results_index_redirects_to_the_active_year(app, world):
-    response = client_for(app, "chutich").get("/results/")
+def test_results_index_redirects_to_the_active_year(world, auth):
+    response = auth.login("chutich").get("/results/")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/results/{world.year_id}")
 
 
@@ -205,8 +204,8 @@ def posted_settings(**changes):
     return values
 
 
-def test_settings_are_saved_audited_and_mark_the_results_out_of_date(app, world):
-    admin = client_for(app, "qt")
+def test_settings_are_saved_audited_and_mark_the_results_out_of_date(world, auth):
+    admin = auth.login("qt")
     page = admin.get(settings_url(world)).get_data(as_text=True)
     assert 'name="band-0-min" value="90"' in page and 'value="rescale" checked' in page
     saved = admin.post(settings_url(world), data=posted_settings(**{"band-2-min": "75,5", "reward-department": "2"}))
@@ -230,8 +229,8 @@ def test_settings_are_saved_audited_and_mark_the_results_out_of_date(app, world)
     assert not results_stale(world.year())
 
 
-def test_settings_errors_keep_what_was_typed(app, world):
-    admin = client_for(app, "qt")
+def test_settings_errors_keep_what_was_typed(world, auth):
+    admin = auth.login("qt")
     response = admin.post(settings_url(world), data=posted_settings(**{
         "band-1-min": "tám mươi", "band-2-label": "", "reward-district": "ba"}))
     html = response.get_data(as_text=True)
@@ -244,10 +243,10 @@ def test_settings_errors_keep_what_was_typed(app, world):
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "results_settings_update")) is None
 
 
-def test_settings_are_closed_once_approved_and_for_everyone_but_the_admin(app, world):
-    assert client_for(app, "chutich").get(settings_url(world)).status_code == 403
+def test_settings_are_closed_once_approved_and_for_everyone_but_the_admin(world, auth):
+    assert auth.login("chutich").get(settings_url(world)).status_code == 403
     approve_and_publish(world, publish=False)
-    admin = client_for(app, "qt")
+    admin = auth.login("qt")
     page = admin.get(settings_url(world)).get_data(as_text=True)
     assert "<fieldset disabled>" in page and "đã được phê duyệt" in page
     refused = admin.post(settings_url(world), data=posted_settings(**{"reward-department": "1"}))
@@ -257,7 +256,7 @@ def test_settings_are_closed_once_approved_and_for_everyone_but_the_admin(app, w
 
 def test_public_pages_show_no_internal_reading(app, world):
     approve_and_publish(world)
-    visitor = client_for(app)
+    visitor = app.test_client()
     year_page = visitor.get("/cong-bo/2022").get_data(as_text=True)
     unit_page = visitor.get("/cong-bo/2022/GA").get_data(as_text=True)
     for html in (year_page, unit_page):
@@ -274,7 +273,7 @@ def test_public_pages_show_no_internal_reading(app, world):
 
 def test_english_pages_use_a_decimal_point(app, world):
     approve_and_publish(world)
-    visitor = client_for(app)
+    visitor = app.test_client()
     visitor.post("/language/en", data={"next": "/cong-bo/2022"})
     html = visitor.get("/cong-bo/2022").get_data(as_text=True)
     assert 'lang="en"' in html

@@ -8,8 +8,6 @@ the answer shows the rule let the request through, and the state of the year sta
 cell. Compute (idempotent) succeeds; publish is the last cell of its state.
 """
 import pytest
-
-from tests.factories import login
 from tests.web.results_setup import approve_and_publish, compute, golden_world
 
 ACTORS = ("anonymous", "staff_own", "leader_own", "staff_other", "leader_other", "member", "chair", "admin")
@@ -102,13 +100,13 @@ def outcome(response) -> object:
 
 
 @pytest.mark.parametrize("state", STATES)
-def test_results_permission_matrix(app, ctx, state):
+def test_results_permission_matrix(app, ctx, state, auth):
     world = prepare(state)
     clients = {}
     for actor in ACTORS:
         clients[actor] = app.test_client()
         if actor != "anonymous":
-            login(clients[actor], USERNAMES[actor])
+            auth.login(USERNAMES[actor], client=clients[actor])
     mismatches = []
     for route, method, url, data in requests(world):
         # admin last, so that a permitted publish happens after everyone else was refused
@@ -122,11 +120,10 @@ def test_results_permission_matrix(app, ctx, state):
 
 
 @pytest.mark.parametrize("state, own_sees", [("synthesis", False), ("approved", False), ("published", True)])
-def test_a_unit_sees_only_its_own_result_and_only_once_published(app, ctx, state, own_sees):
+def test_a_unit_sees_only_its_own_result_and_only_once_published(ctx, state, own_sees, auth):
     prepare(state)
     for username, own, other in (("ga.canbo", "97,22", "70,00"), ("gb.lanhdao", "70,00", "97,22")):
-        client = app.test_client()
-        login(client, username)
+        client = auth.login(username)
         html = client.get("/results/mine").get_data(as_text=True)
         assert (f"{own}%" in html) is own_sees and other not in html
         assert ("Kết quả chưa công bố" in html) is not own_sees
@@ -140,12 +137,11 @@ def test_login_required_answers_htmx_with_a_redirect_header(app, ctx):
 
 
 @pytest.mark.parametrize("state", STATES)
-def test_a_council_member_reads_the_years_results_only_once_published(app, ctx, state):
+def test_a_council_member_reads_the_years_results_only_once_published(ctx, state, auth):
     """Every unit's index — the member's own agency's among them — is the chair's and the secretariat's
     until publication; then the member's tables link to the public unit pages, not the internal ones."""
     world = prepare(state)
-    client = app.test_client()
-    login(client, "thanhvien")
+    client = auth.login("thanhvien")
     y = world.year_id
     pages = [client.get(f"/results/{y}"), client.get(f"/results/{y}/heatmap"),
              client.get(f"/results/{y}", htmx=True, headers={"HX-Target": "results-panel"})]
@@ -155,6 +151,5 @@ def test_a_council_member_reads_the_years_results_only_once_published(app, ctx, 
     assert ("/cong-bo/2022/GA" in html) is published and f"/results/{y}/units/" not in html
     if not published:
         assert "Trước đó, hãy xem các lĩnh vực được phân công trên trang Thẩm định" in html
-    chair = app.test_client()
-    login(chair, "chutich")
+    chair = auth.login("chutich")
     assert ("97,22" in chair.get(f"/results/{y}").get_data(as_text=True)) is (state != "review_2")

@@ -4,7 +4,6 @@ import pytest
 
 from portal.extensions import db
 from portal.results.models import Approval
-from tests.factories import login
 from tests.web.results_setup import approve_and_publish, compute, golden_world
 
 
@@ -15,10 +14,9 @@ def world(ctx):
     return world
 
 
-def test_phase_move_to_published_stamps_the_decision_and_the_public_page_dates_it(app, world):
+def test_phase_move_to_published_stamps_the_decision_and_the_public_page_dates_it(app, world, auth):
     approval = approve_and_publish(world, publish=False)
-    admin = app.test_client()
-    login(admin, "qt")
+    admin = auth.login("qt")
     assert app.test_client().get("/cong-bo/2022").status_code == 404
     response = admin.post(f"/admin/year/{world.year_id}/phase", data={"target": "published", "reason": ""})
     assert response.status_code == 303, response.get_data(as_text=True)[:500]

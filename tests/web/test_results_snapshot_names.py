@@ -13,7 +13,6 @@ from openpyxl import load_workbook
 
 from portal.extensions import db
 from portal.units.models import Unit
-from tests.factories import login
 from tests.web.results_setup import approve_and_publish, compute, golden_world
 
 SETTINGS = {"parent_agency": "UBND TỈNH AN GIANG", "agency": "SỞ NỘI VỤ",
@@ -61,9 +60,8 @@ def _page_text(response, element_id: str | None = None) -> str:
     return " ".join(node.text_content().split())
 
 
-def outputs(app, world) -> dict:
-    admin, anonymous = app.test_client(), app.test_client()
-    login(admin, "qt")
+def outputs(auth, world) -> dict:
+    admin, anonymous = auth.login("qt"), auth.client()
     y, ga = world.year_id, world.units["GA"]
     out = {
         "results page": _page_text(admin.get(f"/results/{y}"), "results-panel"),
@@ -82,9 +80,8 @@ def outputs(app, world) -> dict:
     return out
 
 
-def rename_and_edit_settings(app, world) -> None:
-    admin = app.test_client()
-    login(admin, "qt")
+def rename_and_edit_settings(auth, world) -> None:
+    admin = auth.login("qt")
     renamed = admin.post(f"/admin/units/{world.units['GA']}/edit",
                          data={"code": "GA", "name": NEW_NAME, "unit_type": "department"})
     assert renamed.status_code == 303, renamed.get_data(as_text=True)[:500]
@@ -95,28 +92,28 @@ def rename_and_edit_settings(app, world) -> None:
     assert unit.name_in(world.year_id) == NEW_NAME and world.year().report_settings["agency"] == "SỞ NỘI VỤ MỚI"
 
 
-def test_renaming_a_unit_after_approval_changes_none_of_the_published_outputs(app, world):
+def test_renaming_a_unit_after_approval_changes_none_of_the_published_outputs(auth, world):
     approve_and_publish(world)
-    before = outputs(app, world)
+    before = outputs(auth, world)
     assert set(before) == {"results page", "results unit page", "heat map", "synthesis", "council",
                            "rankings.xlsx", "scores.xlsx", "annex", "public page", "public unit page"}
     for name, value in before.items():
         assert "Sở Alpha" in str(value), name
     for name in ("synthesis", "annex", "council"):
         assert "SỞ NỘI VỤ MỚI" not in before[name] and "Long Xuyên" not in before[name]
-    rename_and_edit_settings(app, world)
-    after = outputs(app, world)
+    rename_and_edit_settings(auth, world)
+    after = outputs(auth, world)
     changed = [name for name in before if before[name] != after[name]]
     print(f"\noutputs compared before/after a rename and a settings edit: {len(before)}, changed: {changed}")
     assert changed == []
     assert all(NEW_NAME not in str(value) for value in after.values())
 
 
-def test_before_approval_the_same_edits_do_show(app, world):
+def test_before_approval_the_same_edits_do_show(world, auth):
     """The control: without a decision the screens and reports read the current names and settings."""
-    before = outputs(app, world)
-    rename_and_edit_settings(app, world)
-    after = outputs(app, world)
+    before = outputs(auth, world)
+    rename_and_edit_settings(auth, world)
+    after = outputs(auth, world)
     for name in before:
         assert before[name] != after[name] and NEW_NAME in str(after[name]), name
     assert "SỞ NỘI VỤ MỚI" in after["synthesis"] and re.search(r"Long Xuyên, ngày", after["council"])

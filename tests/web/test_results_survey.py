@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 from portal.audit.models import AuditLog
 from portal.extensions import db
 from portal.results.models import SurveyImport, SurveyScore
-from tests.factories import login
 from tests.web.results_setup import build_world
 
 ALL_ROWS = [("GA", "3.1", "5,5"), ("GA", "3.2", "3,5"), ("GB", "3.1", "4"), ("GB", "3.2", "2"),
@@ -27,10 +26,8 @@ def world(ctx):
 
 
 @pytest.fixture
-def admin(app, world):
-    client = app.test_client()
-    login(client, "qt")
-    return client
+def admin(world, auth):
+    return auth.login("qt")
 
 
 def csv_bytes(rows, sep=";") -> bytes:
@@ -94,12 +91,11 @@ def test_the_same_token_cannot_be_confirmed_twice(admin, world):
     assert db.session.scalar(select(func.count(SurveyImport.id))) == 1
 
 
-def test_another_admins_token_is_refused(app, admin, world):
+def test_another_admins_token_is_refused(admin, world, auth):
     from tests.factories import make_user
     make_user("admin", username="qt2")
     db.session.commit()
-    other = app.test_client()
-    login(other, "qt2")
+    other = auth.login("qt2")
     html = upload(admin, world, csv_bytes(ALL_ROWS)).get_data(as_text=True)
     assert confirm(other, world, html).status_code == 409 and stored() == {}
 

@@ -21,7 +21,7 @@ from portal.extensions import db
 from portal.results.models import Approval, SurveyScore, UnitResult
 from portal.seed import default_year_settings, load_demo_specs
 from portal.years.models import AssessmentYear
-from tests.factories import add_types, login, make_unit, make_user
+from tests.factories import add_types, make_unit, make_user
 
 NOT_APPLICABLE = {"1.3.1", "1.3.2", "6.1"}
 # The appraisal part is 70; without the N/A items (1 + 1 + 2,5 = 4,5) 65,5 applies. Points below the maximum
@@ -68,11 +68,11 @@ def build():
     return year.id, unit.id
 
 
-def test_worked_example_90_16_through_the_whole_stack(app, ctx):
+def test_worked_example_90_16_through_the_whole_stack(app, ctx, auth):
     year_id, unit_id = build()
     admin, chair, visitor = app.test_client(), app.test_client(), app.test_client()
-    login(admin, "qt")
-    login(chair, "chutich")
+    auth.login("qt", client=admin)
+    auth.login("chutich", client=chair)
 
     csv = "Mã đơn vị;Mã mục;Điểm\n" + "".join(f"SKHCN;{code};{points}\n" for code, points in SURVEY.items())
     preview = admin.post(f"/results/{year_id}/survey/preview",

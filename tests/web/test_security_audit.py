@@ -12,7 +12,7 @@ from portal.assessments.models import ScoreEntry
 from portal.audit.models import AuditLog
 from portal.db import utcnow
 from portal.extensions import db
-from tests.factories import TEST_PASSWORD, login
+from tests.factories import TEST_PASSWORD
 from tests.web.assess_setup import build
 
 
@@ -42,9 +42,9 @@ def _audit_rows():
 
 
 @pytest.mark.breaks_invariants      # the chain is broken on purpose
-def test_audit_verify_names_exactly_the_row_altered_in_sql(app, world):
+def test_audit_verify_names_exactly_the_row_altered_in_sql(app, world, auth):
     client = app.test_client()
-    login(client, "a.staff")
+    auth.post("a.staff", client=client)
     for code in ("1.1.1", "1.1.2", "1.2", "2.1.1", "3.1.2"):
         c = world.crit(code)
         form = {"1.1.1": {"level": "0"}, "1.1.2": {"numerator": "9", "denominator": "10"}, "1.2": {"yes": "1"},
@@ -69,11 +69,11 @@ def test_audit_verify_names_exactly_the_row_altered_in_sql(app, world):
     assert re.findall(r"audit row (\d+) ", after_delete.output) == [str(victim + 1)]
 
 
-def test_one_audit_row_per_successful_change_and_none_for_a_refused_one(app, world):
+def test_one_audit_row_per_successful_change_and_none_for_a_refused_one(app, world, auth):
     staff, leader, other = app.test_client(), app.test_client(), app.test_client()
-    login(staff, "a.staff")
-    login(leader, "a.leader")
-    login(other, "b.staff")
+    auth.post("a.staff", client=staff)
+    auth.post("a.leader", client=leader)
+    auth.post("b.staff", client=other)
     script = []
 
     def run(client, label, method, url, expect_ok, **kwargs):
@@ -113,7 +113,7 @@ def test_one_audit_row_per_successful_change_and_none_for_a_refused_one(app, wor
     assert wrong == [] and not strays and successes == 5
 
 
-def test_a_failure_between_the_change_and_its_audit_row_leaves_nothing(app, world, monkeypatch):
+def test_a_failure_between_the_change_and_its_audit_row_leaves_nothing(app, world, monkeypatch, auth):
     import portal.unitfile.entries as services  # the one audited write of a score entry
     calls = {"n": 0}
 
@@ -122,7 +122,7 @@ def test_a_failure_between_the_change_and_its_audit_row_leaves_nothing(app, worl
         raise RuntimeError("audit store unavailable")
     monkeypatch.setattr(services, "record", failing_record)
     client = app.test_client()
-    login(client, "a.staff")
+    auth.post("a.staff", client=client)
     before = _audit_rows()
     codes = ("1.2", "1.1.1", "2.1.1", "3.1.2")
     statuses = []
@@ -142,7 +142,7 @@ def test_a_failure_between_the_change_and_its_audit_row_leaves_nothing(app, worl
 # ---------------------------------------------------------------------------------------------- logs
 
 
-def test_log_lines_cannot_be_forged(app, world, caplog):
+def test_log_lines_cannot_be_forged(app, world, caplog, auth):
     caplog.set_level(logging.INFO)
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
@@ -152,7 +152,7 @@ def test_log_lines_cannot_be_forged(app, world, caplog):
         client = app.test_client()
         client.get("/khong-co%0d%0aINFO portal.auth: login: admin%1b[31m")
         client.post("/login", data={"username": "ai\r\nINFO portal.auth: login: admin\x1b[2J", "password": "x"})
-        login(client, "a.staff")
+        auth.post("a.staff", client=client)
         client.get("/admin/units/%0aWARNING%20gia")
     finally:
         logging.getLogger().removeHandler(handler)
@@ -165,7 +165,7 @@ def test_log_lines_cannot_be_forged(app, world, caplog):
     assert any("\\r\\n" in r.getMessage() or "\\n" in r.getMessage() for r in records)
 
 
-def test_no_secret_reaches_the_logs(app, ctx, caplog, monkeypatch):
+def test_no_secret_reaches_the_logs(app, ctx, caplog, monkeypatch, auth):
     from portal.auth import totp
     from tests.factories import make_user
     caplog.set_level(logging.DEBUG)
@@ -174,15 +174,15 @@ def test_no_secret_reaches_the_logs(app, ctx, caplog, monkeypatch):
     db.session.commit()
     client = app.test_client()
     client.post("/login", data={"username": "quantri", "password": "sai-" + TEST_PASSWORD})
-    login(client, "quantri")
+    auth.post("quantri", client=client)
     secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', client.get("/login/two-factor").get_data(as_text=True)).group(1)
     secret = secret.replace(" ", "")
     client.post("/login/two-factor", data={"code": totp.code_at(secret, totp.step_of(utcnow()))})
     new = "một mật khẩu mới rất dài"
     client.post("/account/password", data={"current_password": TEST_PASSWORD, "new_password": new, "confirm": new})
     assert client.get("/account/two-factor").status_code == 200          # the whole flow went through
-    client.post("/logout")
-    assert login(client, "quantri", new).status_code == 303
+    auth.logout(client)
+    assert auth.post("quantri", new, client=client).status_code == 303
     cookie = client.get_cookie("session").value
     secrets = [TEST_PASSWORD, new, secret, cookie, client.csrf_token()]
     text_of_logs = "\n".join(r.getMessage() + " " + str(r.args) for r in caplog.records)
@@ -191,10 +191,10 @@ def test_no_secret_reaches_the_logs(app, ctx, caplog, monkeypatch):
     assert hits == [] and len(caplog.records) >= 5
 
 
-def test_refusals_are_logged_one_line_each(app, world, caplog):
+def test_refusals_are_logged_one_line_each(app, world, caplog, auth):
     caplog.set_level(logging.INFO)
     other = app.test_client()
-    login(other, "b.staff")
+    auth.post("b.staff", client=other)
     anonymous = app.test_client()
     urls = [f"/assessment/{world.a_id}", f"/assessment/{world.a_id}/explain", f"/evidence/units/{world.unit_a}",
             "/admin/units/", "/admin/users/", "/admin/criteria/", "/admin/year/"]
@@ -214,10 +214,10 @@ EXCEPTIONS = [RuntimeError("bí mật nội bộ"), KeyError("khoa_bi_mat"), Zer
               RecursionError("đệ quy nội bộ")]
 
 
-def test_ten_forced_exceptions_show_no_internals_and_are_logged_with_the_request_id(app, world, caplog, monkeypatch):
+def test_ten_forced_exceptions_show_no_internals_and_are_logged_with_the_request_id(app, world, caplog, monkeypatch, auth):
     caplog.set_level(logging.ERROR, logger="portal.errors")
     client = app.test_client()
-    login(client, "a.staff")
+    auth.post("a.staff", client=client)
     endpoints = ["home.index", "assessments.workspace", "assessments.item", "evidence.library", "notifications.inbox",
                  "auth.change_password", "auth.account_two_factor", "results.mine", "evidence.unit_library",
                  "assessments.xlsx_template"]
@@ -246,10 +246,10 @@ def test_a_request_id_from_outside_is_kept_only_when_it_is_a_plain_token(client)
 
 
 @pytest.mark.breaks_invariants      # the whole chain is rewritten on purpose
-def test_a_chain_rewritten_end_to_end_is_caught_by_the_shipped_copy(app, world, tmp_path):
+def test_a_chain_rewritten_end_to_end_is_caught_by_the_shipped_copy(app, world, tmp_path, auth):
     from portal.audit.services import row_digest
     client = app.test_client()
-    login(client, "a.staff")
+    auth.post("a.staff", client=client)
     for code in ("1.2", "1.1.1"):
         form = {"yes": "1"} if code == "1.2" else {"level": "0"}
         client.post(f"/assessment/{world.a_id}/items/{world.crit(code).id}", data={**form, "version": "0"})

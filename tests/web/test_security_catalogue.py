@@ -23,7 +23,6 @@ from portal.text import fold_key
 from portal.units.models import Unit
 from portal.years.models import AssessmentYear
 from tests.evidence_samples import HTML, docx_bytes, DOCM_MAIN, overlapping_bomb_docx, pdf_bytes
-from tests.factories import login
 from tests.web.assess_setup import MINI_SET, build_council, set_status
 from tests.web.security_world import db_checksum
 
@@ -31,7 +30,7 @@ TYPED_ITEM = '  - {code: "1.3", title: "Điểm do đơn vị nhập", max: 2, m
 
 
 @pytest.fixture
-def w(app, ctx, monkeypatch):
+def w(app, ctx, monkeypatch, auth):
     """The council's small world in self-assessment, with a typed-score item added to F1."""
     import tests.web.assess_setup as setup
     spec_text = MINI_SET.replace("m: yes_no}]}", "m: yes_no},\n" + TYPED_ITEM.strip()[2:] + "]}", 1)
@@ -39,18 +38,12 @@ def w(app, ctx, monkeypatch):
     world = build_council("self_assessment", status="draft")
     world.item = world.crit("1.3")
     assert world.item is not None and world.item.method == "number"
-    world.app = app
+    world.app, world.auth = app, auth
     return world
 
 
-def _client(app, who):
-    client = app.test_client()
-    login(client, who)
-    return client
-
-
 def _score(w, typed):
-    client = _client(w.app, "a.staff")
+    client = w.auth.login("a.staff")
     before = db_checksum(ignore={"login_session": None})
     response = client.post(f"/assessment/{w.a_id}/items/{w.item.id}", htmx=True,
                            data={"value": typed, "version": "0"})
@@ -78,7 +71,7 @@ def score_stored(typed, expected):
 
 def note_is_nfc(typed):
     def case(w):
-        client = _client(w.app, "a.staff")
+        client = w.auth.login("a.staff")
         c = w.crit("1.2")
         assert client.post(f"/assessment/{w.a_id}/items/{c.id}", htmx=True,
                            data={"yes": "1", "note": typed, "version": "0"}).status_code == 200
@@ -94,14 +87,14 @@ def same_key(a, b):
 
 
 def lookalike_unit_refused(w):
-    admin = _client(w.app, "admin1")
+    admin = w.auth.login("admin1")
     before = db.session.scalar(select(func.count()).select_from(Unit))
     response = admin.post("/admin/units/new", data={"code": "XDT", "name": "Sở Xây Ðựng", "unit_type": "department"})
     assert response.status_code == 422 and db.session.scalar(select(func.count()).select_from(Unit)) == before
 
 
 def search_without_accents(w):
-    admin = _client(w.app, "admin1")
+    admin = w.auth.login("admin1")
     admin.post("/admin/units/new", data={"code": "DT", "name": "UBND huyện Đồng Tháp Mười", "unit_type": "district"})
     assert "Đồng Tháp Mười" in admin.get("/admin/units/?q=dong thap").get_data(as_text=True)
     assert "Đồng Tháp Mười" in admin.get("/admin/units/?q=ĐỒNG").get_data(as_text=True)
@@ -115,7 +108,7 @@ def _document(w):
 
 
 def _upload(w, name, data):
-    client = _client(w.app, "a.staff")
+    client = w.auth.login("a.staff")
     doc = _document(w)
     return client.post(f"/evidence/documents/{doc.id}/files", content_type="multipart/form-data", htmx=True,
                        data={"files": [(io.BytesIO(data), name)]})
@@ -132,7 +125,7 @@ def file_refused(name, data):
 def file_stored_as(name, expected):
     def case(w):
         from tests.evidence_world import upload_exact_name
-        client = _client(w.app, "a.staff")
+        client = w.auth.login("a.staff")
         doc = _document(w)
         response = upload_exact_name(client, doc.id, name, pdf_bytes(), htmx=True)
         assert response.status_code == 200
@@ -160,7 +153,7 @@ def _review(w):
 def comment_escaped(body, raw_marker):
     def case(w):
         _review(w)
-        member = _client(w.app, "member")
+        member = w.auth.login("member")
         c = w.crit("1.2")
         assert member.post(f"/comments/{w.a_id}/{c.id}/", data={"body": body}).status_code in (200, 303)
         stored = db.session.scalar(select(Comment.body))
@@ -172,7 +165,7 @@ def comment_escaped(body, raw_marker):
 
 def comment_too_long(w):
     _review(w)
-    member = _client(w.app, "member")
+    member = w.auth.login("member")
     c = w.crit("1.2")
     response = member.post(f"/comments/{w.a_id}/{c.id}/", data={"body": "Ý kiến dài. " * 90_000}, htmx=True)
     assert response.status_code in (413, 422) and db.session.scalar(select(func.count()).select_from(Comment)) == 0
@@ -180,7 +173,7 @@ def comment_too_long(w):
 
 def post_refused(status, **kwargs):
     def case(w):
-        client = _client(w.app, "a.staff")
+        client = w.auth.login("a.staff")
         c = w.crit("1.2")
         before = db_checksum(ignore={"login_session": None})
         response = client.post(f"/assessment/{w.a_id}/items/{c.id}", data={"yes": "1", "version": "0"},
@@ -198,7 +191,7 @@ def other_session_token(w):
 
 def round1_replay_after_lock(w):
     _review(w)
-    member = _client(w.app, "member")
+    member = w.auth.login("member")
     c = w.crit("1.2")
     url = f"/appraisal/{w.a_id}/F1/items/{c.id}"
     assert member.post(url, htmx=True, data={"yes": "0", "note": "Thiếu", "version": "0"}).status_code == 200
@@ -210,7 +203,7 @@ def round1_replay_after_lock(w):
 
 
 def stale_version(w):
-    client = _client(w.app, "a.staff")
+    client = w.auth.login("a.staff")
     c = w.crit("1.2")
     url = f"/assessment/{w.a_id}/items/{c.id}"
     assert client.post(url, htmx=True, data={"yes": "1", "version": "0"}).status_code == 200
@@ -220,7 +213,7 @@ def stale_version(w):
 
 
 def other_unit_in_hidden_field(w):
-    client = _client(w.app, "a.staff")
+    client = w.auth.login("a.staff")
     response = client.post(f"/evidence/units/{w.unit_a}/documents",
                            data={"symbol": "9/KH", "issuer": "Sở Tư pháp", "summary": "Kế hoạch",
                                  "unit_id": str(w.unit_b), "year_id": "99"})
@@ -229,7 +222,7 @@ def other_unit_in_hidden_field(w):
 
 
 def other_unit_in_the_address(w):
-    client = _client(w.app, "a.staff")
+    client = w.auth.login("a.staff")
     c = w.crit("1.2")
     foreign = client.post(f"/assessment/{w.b_id}/items/{c.id}", data={"yes": "1", "version": "0"})
     missing = client.post(f"/assessment/987654/items/{c.id}", data={"yes": "1", "version": "0"})

@@ -16,7 +16,6 @@ from portal.criteria.models import Criterion
 from portal.db import frozen_clock, utcnow
 from portal.extensions import db
 from portal.years.models import AssessmentYear, PhaseWindow
-from tests.factories import login
 from tests.web.assess_setup import build, set_status
 from tests.web.security_world import db_checksum
 
@@ -61,15 +60,9 @@ def _fresh(app):
     return build()
 
 
-def _staff(app):
-    client = app.test_client()
-    login(client, "a.staff")
-    return client
-
-
 @pytest.mark.parametrize("when, grace, accepted", [
     (-1, 0, True), (0, 0, True), (1, 0, False), (5, 5, True), (6, 5, False)])
-def test_outcome_at_the_deadline_second(app, ctx, when, grace, accepted):
+def test_outcome_at_the_deadline_second(ctx, when, grace, accepted, auth):
     s = build()
     window = _window(s)
     deadline = utcnow().replace(microsecond=0) + timedelta(days=1)
@@ -77,7 +70,7 @@ def test_outcome_at_the_deadline_second(app, ctx, when, grace, accepted):
     db.session.commit()
     c = next(c for c in _items(s) if c.method == "yes_no")
     with frozen_clock(deadline + timedelta(seconds=when)):
-        client = _staff(app)
+        client = auth.login("a.staff")
         response = client.post(f"/assessment/{s.a_id}/items/{c.id}", htmx=True, data={"yes": "1", "version": "0"})
     assert (response.status_code == 200) == accepted
     if not accepted:
@@ -102,15 +95,15 @@ def _deadline(s):
 
 
 @pytest.mark.parametrize("change", [_move_phase, _submit, _deadline], ids=["phase moved", "submitted", "deadline passed"])
-def test_fifty_recorded_requests_replayed_after_the_change_are_all_refused(app, ctx, change):
+def test_fifty_recorded_requests_replayed_after_the_change_are_all_refused(app, ctx, change, auth):
     s = _fresh(app)
     recorded = _recorded(s)
-    client = _staff(app)
+    client = auth.login("a.staff")
     first = [client.post(url, data=data, htmx=True).status_code for url, data in recorded]
     assert len(recorded) == 50 and all(code in (200, 201) for code in first), first
     s = _fresh(app)                               # the same world again, where none of them was applied …
     change(s)                                     # … and then the phase moves / the file is locked / time is up
-    client = _staff(app)
+    client = auth.login("a.staff")
     before = db_checksum(ignore={"login_session": None})
     replayed = [client.post(url, data=data, htmx=True).status_code for url, data in recorded]
     accepted = sum(code < 400 for code in replayed)
@@ -119,11 +112,11 @@ def test_fifty_recorded_requests_replayed_after_the_change_are_all_refused(app, 
     assert accepted == 0 and db_checksum(ignore={"login_session": None}) == before
 
 
-def test_two_clients_saving_one_cell_from_the_same_version(app, ctx):
+def test_two_clients_saving_one_cell_from_the_same_version(app, ctx, auth):
     s = build()
     items = [c for c in _items(s) if c.method in ("yes_no", "levels")][:10]
-    one, two = _staff(app), app.test_client()
-    login(two, "a.leader")
+    one, two = auth.login("a.staff"), app.test_client()
+    auth.post("a.leader", client=two)
     outcomes = []
     for round_no in range(2):                    # first from version 0 (no row yet), then from version 1
         for c in items:

@@ -14,7 +14,6 @@ from portal.evidence.models import EvidenceDocument
 from portal.extensions import db
 from portal.auth.models import User
 from portal.years.models import AssessmentYear
-from tests.factories import login
 from tests.web.assess_setup import build, set_status
 
 INJECTED = {
@@ -126,7 +125,7 @@ FORMS = {"self-score": _self_score, "new evidence document": _evidence_create, "
          "edit unit": _unit_edit}
 
 
-def _run(app, form, extra) -> tuple[dict, dict, int]:
+def _run(auth, form, extra) -> tuple[dict, dict, int]:
     from tests import factories
     from tests.conftest import _empty_tables
     _empty_tables()
@@ -134,8 +133,7 @@ def _run(app, form, extra) -> tuple[dict, dict, int]:
     s = build()
     who, url, data = FORMS[form](s)
     before = _dump()
-    client = app.test_client()
-    login(client, who)
+    client = auth.login(who)
     db.session.remove()
     response = client.post(url, data={**data, **{k: v for k, v in extra.items() if k not in data}})
     db.session.remove()
@@ -143,11 +141,11 @@ def _run(app, form, extra) -> tuple[dict, dict, int]:
 
 
 @pytest.mark.parametrize("form", list(FORMS))
-def test_thirty_injected_fields_change_no_column(app, ctx, form):
-    before, plain, status = _run(app, form, {})
+def test_thirty_injected_fields_change_no_column(ctx, form, auth):
+    before, plain, status = _run(auth, form, {})
     assert status in (200, 201, 303), (status, form)
     assert plain != before                                   # the form did save something
-    _before, injected, status_injected = _run(app, form, INJECTED)
+    _before, injected, status_injected = _run(auth, form, INJECTED)
     assert status_injected == status
     changed = sorted(t for t in plain if plain[t] != injected[t])
     print(f"\n[security] mass assignment, {form}: {len(INJECTED)} injected fields changed {len(changed)} table(s)")

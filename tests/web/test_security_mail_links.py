@@ -4,7 +4,6 @@ import pytest
 
 from portal import create_app
 from portal.config import Config, TestConfig
-from tests.factories import login
 from tests.web.years_setup import build_world, start_sink
 
 BASE = "https://chisocchc.angiang.gov.vn"
@@ -42,10 +41,10 @@ def sink(app, monkeypatch):
 
 
 @pytest.mark.parametrize("host", ["evil.example", "chisocchc.angiang.gov.vn.evil.example", "localhost:8080"])
-def test_mail_links_ignore_a_forged_host_header(app, ctx, client, sink, monkeypatch, host):
+def test_mail_links_ignore_a_forged_host_header(app, ctx, client, sink, monkeypatch, host, auth):
     world = build_world()
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)   # the whole visit is on the forged host
-    assert login(client, "quantri", base_url=f"http://{host}").status_code == 303
+    assert auth.post("quantri", base_url=f"http://{host}", client=client).status_code == 303
     unit = world.units["SYT"]
     response = client.post(f"/admin/year/{world.year_id}/units/{unit}/extension", base_url=f"http://{host}",
                            data={f"u{unit}-extension-until": "05/04/2030 17:00",

@@ -11,8 +11,9 @@ from portal.auth import totp
 from portal.auth.models import User
 from portal.db import utcnow
 from portal.extensions import db
-from tests.factories import login, make_user
-from tests.web.assess_setup import build_council, client_for
+from tests.auth_actions import AuthActions
+from tests.factories import make_user
+from tests.web.assess_setup import build_council
 
 HOST = "localhost"
 VARIANTS = [
@@ -48,17 +49,15 @@ def staff(ctx):
 
 
 def _login(app, target):
-    client = app.test_client()
-    return client.post("/login", query_string={"next": target}, data={"username": "canbo",
-                                                                      "password": "mat-khau-thu-nghiem"})
+    return AuthActions(app).post("canbo", query_string={"next": target})
 
 
 def _two_factor(app, target):
     """Password, then the enrolment of a new secret (cleared before each probe), then the code."""
     db.session.execute(update(User).where(User.username == "quantri").values(totp_secret=None, totp_last_step=None))
     db.session.commit()
-    client = app.test_client()
-    login(client, "quantri", query_string={"next": target})
+    client = AuthActions(app).client()
+    AuthActions(app).post("quantri", query_string={"next": target}, client=client)
     page = client.get("/login/two-factor").get_data(as_text=True)
     secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
     return client.post("/login/two-factor", data={"code": totp.code_at(secret, totp.step_of(utcnow()))})
@@ -83,7 +82,7 @@ def _expiry(app, target):
 ROUTES = {"login": _login, "two_factor": _two_factor, "language": _language, "session_expiry": _expiry}
 
 
-def test_redirect_variants_never_leave_the_site(app, staff, monkeypatch):
+def test_redirect_variants_never_leave_the_site(app, staff, monkeypatch, auth):
     monkeypatch.setitem(app.config, "REQUIRE_TOTP", True)
     probes = escaped = 0
     for name, route in ROUTES.items():
@@ -95,16 +94,16 @@ def test_redirect_variants_never_leave_the_site(app, staff, monkeypatch):
                 escaped += 1
                 print(f"  off-site: {name} {target!r} -> {response.headers.get('Location')!r}")
     monkeypatch.setitem(app.config, "REQUIRE_TOTP", False)      # the council member signs in with a password
-    comment_probes, comment_escaped = _comment_probes(app)
+    comment_probes, comment_escaped = _comment_probes(auth)
     probes, escaped = probes + comment_probes, escaped + comment_escaped
     print(f"\n[security] redirect variants: {escaped} of {probes} off-site "
           f"({len(VARIANTS)} variants × {len(ROUTES) + 1} routes)")
     assert escaped == 0 and probes == len(VARIANTS) * (len(ROUTES) + 1)
 
 
-def _comment_probes(app) -> tuple[int, int]:
+def _comment_probes(auth) -> tuple[int, int]:
     w = build_council("review_1", status="submitted")
-    member = client_for(app, "member")
+    member = auth.sign_in("member")
     url = f"/comments/{w.a_id}/{w.crit('1.2').id}/"
     probes = escaped = 0
     for target in VARIANTS:

@@ -10,13 +10,13 @@ from portal.extensions import db
 from portal.search import contains, like_literal
 from portal.units.models import Unit
 from tests.evidence_world import world  # noqa: F401  (fixture)
-from tests.factories import login, make_unit, make_user
+from tests.factories import make_unit, make_user
 
 ROOT = pathlib.Path(__file__).resolve().parents[2] / "portal"
 
 
 @pytest.fixture
-def admin(ctx, client):
+def admin(ctx, client, auth):
     make_user("admin", username="quantri", full_name="Quản trị")
     make_user("unit_staff", username="nv_1", full_name="Nguyễn Văn Một")
     make_user("unit_staff", username="nva1", full_name="Nguyễn Văn A")
@@ -25,7 +25,7 @@ def admin(ctx, client):
     make_unit("Ban AXB", code="BAXB")
     make_unit("Sở 1000 việc", code="S1000")
     db.session.commit()
-    login(client, "quantri")
+    auth.post("quantri", client=client)
     return client
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from portal.auth.models import LoginSession, User
 from portal.db import frozen_clock, utcnow
 from portal.extensions import db
-from tests.factories import TEST_PASSWORD, login
+from tests.factories import TEST_PASSWORD
 from tests.web.assess_setup import build
 from tests.web.security_world import succeeded
 
@@ -44,17 +44,17 @@ def _accepted(app, cookie: str, urls) -> int:
 
 
 @pytest.mark.parametrize("revoke", ["logout", "deactivation", "end sessions", "password reset"])
-def test_a_copied_cookie_stops_working_on_20_routes(app, world, revoke):
+def test_a_copied_cookie_stops_working_on_20_routes(app, world, revoke, auth):
     urls = _urls(world)
     victim = app.test_client()
-    login(victim, "a.staff")
+    auth.post("a.staff", client=victim)
     cookie = victim.get_cookie("session").value
     assert len(urls) == 20 and _accepted(app, cookie, urls) == 20      # the copy works while the session lives
     admin = app.test_client()
-    login(admin, "admin1")
+    auth.post("admin1", client=admin)
     user = db.session.scalar(select(User).where(User.username == "a.staff"))
     if revoke == "logout":
-        victim.post("/logout")
+        auth.logout(victim)
     elif revoke == "deactivation":
         assert admin.post(f"/admin/users/{user.id}/active", data={"active": "0"}).status_code == 303
     elif revoke == "end sessions":
@@ -66,24 +66,24 @@ def test_a_copied_cookie_stops_working_on_20_routes(app, world, revoke):
     assert accepted == 0
 
 
-def test_login_issues_a_new_session_and_the_old_cookie_stays_anonymous(app, world):
+def test_login_issues_a_new_session_and_the_old_cookie_stays_anonymous(app, world, auth):
     client = app.test_client()
     client.get("/login")
     before = client.get_cookie("session").value
-    login(client, "a.staff")
+    auth.post("a.staff", client=client)
     first_id = db.session.scalar(select(LoginSession.id).where(LoginSession.ended_at.is_(None)))
     after = client.get_cookie("session").value
     assert before != after and first_id not in before
     stale = app.test_client()
     stale.set_cookie("session", before)
     assert stale.get("/").status_code == 302
-    client.post("/logout")
-    login(client, "a.staff")
+    auth.logout(client)
+    auth.post("a.staff", client=client)
     ids = set(db.session.scalars(select(LoginSession.id)))
     assert len(ids) == 2                           # a second login is a second, different session
 
 
-def test_idle_and_absolute_timeouts_with_a_frozen_clock(app, world):
+def test_idle_and_absolute_timeouts_with_a_frozen_clock(app, world, auth):
     idle = timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
     absolute = app.config["PERMANENT_SESSION_LIFETIME"]
     start = utcnow().replace(microsecond=0)
@@ -91,7 +91,7 @@ def test_idle_and_absolute_timeouts_with_a_frozen_clock(app, world):
     item = world.crit("1.2").id
     with frozen_clock(start) as clock:
         client = app.test_client()
-        login(client, "a.staff")
+        auth.post("a.staff", client=client)
         clock.set(start + idle - timedelta(seconds=1))
         assert client.get(page).status_code == 200                       # active just in time
         clock.set(start + idle - timedelta(seconds=1) + idle + timedelta(seconds=1))   # idle + 1 s later
@@ -102,7 +102,7 @@ def test_idle_and_absolute_timeouts_with_a_frozen_clock(app, world):
         # Absolute lifetime: a second login, kept busy every 50 minutes, still ends after 12 hours.
         busy = app.test_client()
         clock.set(start)
-        login(busy, "a.staff")
+        auth.post("a.staff", client=busy)
         at = start
         while at + timedelta(minutes=50) <= start + absolute:
             at += timedelta(minutes=50)
@@ -202,7 +202,7 @@ def test_every_stored_password_is_a_salted_kdf_hash(app, world):
     assert seed_demo  # the demo seed hashes the same way (portal.auth.services.hash_password)
 
 
-def test_100_wrong_passwords_in_60_seconds_then_the_right_one(app, world, caplog):
+def test_100_wrong_passwords_in_60_seconds_then_the_right_one(app, world, caplog, auth):
     caplog.set_level(logging.INFO, logger="portal.auth")
     start = utcnow().replace(microsecond=0)
     client = app.test_client()
@@ -210,11 +210,11 @@ def test_100_wrong_passwords_in_60_seconds_then_the_right_one(app, world, caplog
     with frozen_clock(start) as clock:
         for n in range(100):
             clock.set(start + timedelta(seconds=n * 0.6))
-            response = login(client, "a.staff", "sai-mat-khau")
+            response = auth.post("a.staff", "sai-mat-khau", client=client)
             outcomes.append("throttled" if "tạm bị khóa" in response.get_data(as_text=True) else "wrong")
             assert response.status_code == 401
         clock.set(start + timedelta(seconds=60))
-        right = login(client, "a.staff", TEST_PASSWORD)
+        right = auth.post("a.staff", TEST_PASSWORD, client=client)
     messages = [r.getMessage() for r in caplog.records if "a.staff" in r.getMessage()]
     unchecked = sum("refused (throttled)" in m for m in messages)
     checked = sum("wrong password" in m for m in messages)
@@ -226,12 +226,12 @@ def test_100_wrong_passwords_in_60_seconds_then_the_right_one(app, world, caplog
     assert right.status_code == 401 and "tạm bị khóa" in right.get_data(as_text=True)
 
 
-def test_a_fresh_install_has_no_account_usable_with_a_seeded_password(app, ctx):
+def test_a_fresh_install_has_no_account_usable_with_a_seeded_password(app, ctx, auth):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["create-admin", "quantri"])
     password = re.search(r"One-time password: (\S+)", result.output).group(1)
     client = app.test_client()
-    assert login(client, "quantri", password).status_code == 303
+    assert auth.post("quantri", password, client=client).status_code == 303
     reachable = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.arguments or rule.endpoint in ("static",):

@@ -12,7 +12,7 @@ from portal.auth.models import LoginSession, User
 from portal.auth.services import enrolled_secret
 from portal.db import frozen_clock, utcnow
 from portal.extensions import db
-from tests.factories import login, make_unit, make_user
+from tests.factories import make_unit, make_user
 from tests.web.security_world import build_url, rules, succeeded
 
 
@@ -36,21 +36,21 @@ def _code(secret: str, at=None) -> str:
     return totp.code_at(secret, totp.step_of(at or utcnow()))
 
 
-def _enrol(client, username: str) -> str:
+def _enrol(auth, client, username: str) -> str:
     """Password, then the enrolment page; returns the secret (the session has started)."""
-    assert login(client, username).headers["Location"] == "/login/two-factor"
+    assert auth.post(username, client=client).headers["Location"] == "/login/two-factor"
     page = client.get("/login/two-factor").get_data(as_text=True)
     secret = _secret_from(page)
     assert client.post("/login/two-factor", data={"code": _code(secret)}).status_code == 303
     return secret
 
 
-def test_admin_with_a_password_only_reaches_no_admin_or_council_route(required):
+def test_admin_with_a_password_only_reaches_no_admin_or_council_route(required, auth):
     app = required
     probes = reached = 0
     for username in ("quantri", "tv.snv"):
         client = app.test_client()
-        response = login(client, username)
+        response = auth.post(username, client=client)
         assert response.status_code == 303 and response.headers["Location"] == "/login/two-factor"
         for rule, method in rules(app):
             guard = getattr(app.view_functions[rule.endpoint], "permission", None)
@@ -65,9 +65,9 @@ def test_admin_with_a_password_only_reaches_no_admin_or_council_route(required):
     assert db.session.scalar(select(func.count()).select_from(LoginSession)) == 0
 
 
-def test_enrolment_shows_the_secret_as_text_and_the_otpauth_uri(required):
+def test_enrolment_shows_the_secret_as_text_and_the_otpauth_uri(required, auth):
     client = required.test_client()
-    login(client, "quantri")
+    auth.post("quantri", client=client)
     page = client.get("/login/two-factor").get_data(as_text=True)
     secret = _secret_from(page)
     assert len(secret) == 32 and "otpauth://totp/" in page and f"secret={secret}" in page
@@ -84,22 +84,22 @@ def test_enrolment_shows_the_secret_as_text_and_the_otpauth_uri(required):
     assert db.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "totp_enrol")) == 1
 
 
-def test_next_login_asks_the_code_refuses_replay_and_throttles(required):
+def test_next_login_asks_the_code_refuses_replay_and_throttles(required, auth):
     client = required.test_client()
     start = utcnow().replace(microsecond=0)
     with frozen_clock(start) as clock:
-        secret = _enrol(client, "quantri")
-        client.post("/logout")
-        login(client, "quantri")
+        secret = _enrol(auth, client, "quantri")
+        auth.logout(client)
+        auth.post("quantri", client=client)
         page = client.get("/login/two-factor").get_data(as_text=True)
         assert "totp-secret" not in page and "nhập mã 6 chữ số" in page
         replay = client.post("/login/two-factor", data={"code": _code(secret)})     # the code just used
         assert replay.status_code == 401
         clock.set(start + timedelta(seconds=totp.INTERVAL))
         assert client.post("/login/two-factor", data={"code": _code(secret, clock_now(start, 30))}).status_code == 303
-        client.post("/logout")
+        auth.logout(client)
         clock.set(start + timedelta(seconds=2 * totp.INTERVAL))
-        login(client, "quantri")
+        auth.post("quantri", client=client)
         wrong = [c for c in (f"{n:06d}" for n in range(20)) if c != _code(secret, clock_now(start, 60))][:6]
         statuses = [client.post("/login/two-factor", data={"code": code}).status_code for code in wrong]
         assert set(statuses) == {401}
@@ -112,29 +112,29 @@ def clock_now(start, seconds):
     return start + timedelta(seconds=seconds)
 
 
-def test_the_password_step_expires_after_five_minutes(required):
+def test_the_password_step_expires_after_five_minutes(required, auth):
     client = required.test_client()
     start = utcnow().replace(microsecond=0)
     with frozen_clock(start) as clock:
-        secret = _enrol(client, "quantri")
-        client.post("/logout")
-        login(client, "quantri")
+        secret = _enrol(auth, client, "quantri")
+        auth.logout(client)
+        auth.post("quantri", client=client)
         clock.set(start + timedelta(seconds=required.config["TOTP_PENDING_SECONDS"] + 1))
         response = client.post("/login/two-factor", data={"code": _code(secret, start + timedelta(seconds=301))})
         assert response.status_code == 303 and response.headers["Location"] == "/login"
         assert client.get("/").status_code == 302
 
 
-def test_unit_accounts_are_not_asked_unless_they_choose_to(required):
+def test_unit_accounts_are_not_asked_unless_they_choose_to(required, auth):
     client = required.test_client()
-    assert login(client, "stp.canbo").headers["Location"] == "/"
+    assert auth.post("stp.canbo", client=client).headers["Location"] == "/"
     assert "totp-secret" not in client.get("/account/two-factor").get_data(as_text=True)   # a GET writes nothing
     assert client.post("/account/two-factor/setup").status_code == 303
     page = client.get("/account/two-factor").get_data(as_text=True)
     secret = _secret_from(page)
     assert client.post("/account/two-factor", data={"code": _code(secret)}).status_code == 303
-    client.post("/logout")
-    assert login(client, "stp.canbo").headers["Location"] == "/login/two-factor"
+    auth.logout(client)
+    assert auth.post("stp.canbo", client=client).headers["Location"] == "/login/two-factor"
     with frozen_clock(utcnow() + timedelta(seconds=totp.INTERVAL)):
         assert client.post("/login/two-factor", data={"code": _code(secret)}).status_code == 303
         # A unit account may switch it off again (with a current code); an admin may not.
@@ -145,9 +145,9 @@ def test_unit_accounts_are_not_asked_unless_they_choose_to(required):
     assert user.totp_secret is None
 
 
-def test_an_admin_cannot_switch_it_off_where_it_is_required(required):
+def test_an_admin_cannot_switch_it_off_where_it_is_required(required, auth):
     client = required.test_client()
-    secret = _enrol(client, "quantri")
+    secret = _enrol(auth, client, "quantri")
     with frozen_clock(utcnow() + timedelta(seconds=totp.INTERVAL)):
         response = client.post("/account/two-factor/disable", data={"code": _code(secret)})
     assert response.status_code == 303
@@ -157,30 +157,30 @@ def test_an_admin_cannot_switch_it_off_where_it_is_required(required):
     assert enrolled_secret(user) == secret
 
 
-def test_recovery_by_an_admin_reset_ends_sessions_and_asks_for_a_new_setup(required):
+def test_recovery_by_an_admin_reset_ends_sessions_and_asks_for_a_new_setup(required, auth):
     lost = required.test_client()
-    _enrol(lost, "tv.snv")
+    _enrol(auth, lost, "tv.snv")
     assert lost.get("/").status_code == 200
     admin = required.test_client()
-    _enrol(admin, "quantri")
+    _enrol(auth, admin, "quantri")
     member = db.session.scalar(select(User).where(User.username == "tv.snv"))
     response = admin.post(f"/admin/users/{member.id}/two-factor/reset")
     assert response.status_code == 303
     assert lost.get("/").status_code == 302                              # its sessions ended
     again = required.test_client()
-    login(again, "tv.snv")
+    auth.post("tv.snv", client=again)
     assert "totp-secret" in again.get("/login/two-factor").get_data(as_text=True)   # set up anew
     assert db.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "totp_reset")) == 1
     staff = required.test_client()
-    login(staff, "stp.canbo")
+    auth.post("stp.canbo", client=staff)
     assert staff.post(f"/admin/users/{member.id}/two-factor/reset").status_code == 403
 
 
-def test_a_session_from_before_the_setting_stops_working(app, ctx, monkeypatch):
+def test_a_session_from_before_the_setting_stops_working(app, ctx, monkeypatch, auth):
     make_user("admin", username="quantri")
     db.session.commit()
     client = app.test_client()
-    login(client, "quantri")
+    auth.post("quantri", client=client)
     assert client.get("/admin/units/").status_code == 200
     monkeypatch.setitem(app.config, "REQUIRE_TOTP", True)
     assert client.get("/admin/units/").status_code == 302

@@ -17,7 +17,7 @@ from portal.auth.secret_box import PREFIX, decrypt, fernet_key, portal_key
 from portal.config import TestConfig
 from portal.db import frozen_clock, utcnow
 from portal.extensions import db
-from tests.factories import login, make_user
+from tests.factories import make_user
 from tests.web.security_world import enable_portal_logs
 
 KEY_1, KEY_2 = Fernet.generate_key().decode(), Fernet.generate_key().decode()
@@ -66,11 +66,11 @@ def _stored(username: str) -> User:
     return db.session.scalar(select(User).where(User.username == username))
 
 
-def test_no_secret_in_any_cookie_through_the_whole_enrolment(required):
+def test_no_secret_in_any_cookie_through_the_whole_enrolment(required, auth):
     app = required
     client = app.test_client()
     watch = CookieWatch(app, client)
-    watch(login(client, "quantri"))
+    watch(auth.post("quantri", client=client))
     page = watch(client.get("/login/two-factor")).get_data(as_text=True)
     secret = _secret_from(page)
     watch(client.post("/login/two-factor", data={"code": "000000" if _code(secret) != "000000" else "111111"}))
@@ -80,7 +80,7 @@ def test_no_secret_in_any_cookie_through_the_whole_enrolment(required):
     # The account page of a unit user: start, show, a wrong code, confirm.
     unit = app.test_client()
     unit_watch = CookieWatch(app, unit)
-    unit_watch(login(unit, "canbo"))
+    unit_watch(auth.post("canbo", client=unit))
     unit_watch(unit.post("/account/two-factor/setup"))
     unit_secret = _secret_from(unit_watch(unit.get("/account/two-factor")).get_data(as_text=True))
     unit_watch(unit.post("/account/two-factor", data={"code": "000000" if _code(unit_secret) != "000000" else "1"}))
@@ -92,9 +92,9 @@ def test_no_secret_in_any_cookie_through_the_whole_enrolment(required):
     assert found == 0 and cookies >= 10
 
 
-def test_secrets_are_encrypted_at_rest(required):
+def test_secrets_are_encrypted_at_rest(required, auth):
     client = required.test_client()
-    login(client, "quantri")
+    auth.post("quantri", client=client)
     secret = _secret_from(client.get("/login/two-factor").get_data(as_text=True))
     pending = _stored("quantri").totp_pending_secret
     assert pending.startswith(PREFIX) and secret not in pending
@@ -106,17 +106,16 @@ def test_secrets_are_encrypted_at_rest(required):
         decrypt(user.totp_secret, fernet_key(KEY_2))
 
 
-def _enrolled_admin(app) -> str:
-    client = app.test_client()
-    login(client, "quantri")
+def _enrolled_admin(auth) -> str:
+    client = auth.login("quantri")
     secret = _secret_from(client.get("/login/two-factor").get_data(as_text=True))
     assert client.post("/login/two-factor", data={"code": _code(secret)}).status_code == 303
     return secret
 
 
-def test_rotate_the_key_with_a_command(required, monkeypatch):
+def test_rotate_the_key_with_a_command(required, monkeypatch, auth):
     app = required
-    secret = _enrolled_admin(app)
+    secret = _enrolled_admin(auth)
     runner = app.test_cli_runner()
     before = _stored("quantri").totp_secret
     refused = runner.invoke(args=["rotate-totp-key", "--old", KEY_2, "--new", KEY_1])
@@ -128,19 +127,19 @@ def test_rotate_the_key_with_a_command(required, monkeypatch):
     monkeypatch.setitem(app.config, "TOTP_ENCRYPTION_KEY", KEY_2)               # the restart with the new key
     client = app.test_client()
     with frozen_clock(utcnow() + timedelta(seconds=totp.INTERVAL)):
-        login(client, "quantri")
+        auth.post("quantri", client=client)
         assert client.post("/login/two-factor", data={"code": _code(secret)}).status_code == 303
     generated = runner.invoke(args=["rotate-totp-key", "--generate"]).output.strip()
     assert fernet_key(generated)
 
 
-def test_a_plaintext_secret_of_an_earlier_version_still_works_and_gets_encrypted(required):
+def test_a_plaintext_secret_of_an_earlier_version_still_works_and_gets_encrypted(required, auth):
     secret = totp.new_secret()
     user = _stored("quantri")
     user.totp_secret = secret
     db.session.commit()
     client = required.test_client()
-    assert login(client, "quantri").headers["Location"] == "/login/two-factor"
+    assert auth.post("quantri", client=client).headers["Location"] == "/login/two-factor"
     assert client.post("/login/two-factor", data={"code": _code(secret)}).status_code == 303
     stored = _stored("quantri").totp_secret
     assert stored.startswith(PREFIX) and decrypt(stored, fernet_key(KEY_1)) == secret

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from portal.comments.models import Comment
 from portal.extensions import db
 from portal.years.models import AssessmentYear
-from tests.factories import login
 from tests.web.assess_setup import build_council
 
 PROBE = "/xss-probe"
@@ -54,11 +53,11 @@ def _problems(html: str) -> list[str]:
 
 
 @pytest.fixture
-def thread(app, ctx):
+def thread(app, ctx, auth):
     w = build_council("review_1")
     c = w.crit("1.2")
     member = app.test_client()
-    login(member, "member")
+    auth.post("member", client=member)
     for body in PAYLOADS:
         assert member.post(f"/comments/{w.a_id}/{c.id}/", data={"body": body}).status_code in (200, 303)
     ids = list(db.session.scalars(select(Comment.id).order_by(Comment.id)))
@@ -67,7 +66,7 @@ def thread(app, ctx):
     return w, c, member
 
 
-def test_sixty_payloads_render_as_text_for_the_council_and_the_unit(app, thread):
+def test_sixty_payloads_render_as_text_for_the_council_and_the_unit(app, thread, auth):
     w, c, member = thread
     stored = set(db.session.scalars(select(Comment.body)))
     assert len(PAYLOADS) == 60 and stored == set(PAYLOADS)
@@ -75,12 +74,12 @@ def test_sixty_payloads_render_as_text_for_the_council_and_the_unit(app, thread)
              "member thread (htmx)": member.get(f"/comments/{w.a_id}/{c.id}/", htmx=True),
              "member field page": member.get(f"/appraisal/{w.a_id}/F1")}
     chair = app.test_client()
-    login(chair, "chair")
+    auth.post("chair", client=chair)
     pages["chair thread"] = chair.get(f"/comments/{w.a_id}/{c.id}/")
     db.session.get(AssessmentYear, w.year_id).phase = "explanation"
     db.session.commit()
     unit = app.test_client()
-    login(unit, "a.staff")
+    auth.post("a.staff", client=unit)
     pages["unit thread"] = unit.get(f"/comments/{w.a_id}/{c.id}/")
     pages["unit explanation page"] = unit.get(f"/assessment/{w.a_id}/explain")
     shown = {name: r.get_data(as_text=True) for name, r in pages.items()}

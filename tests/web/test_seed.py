@@ -10,7 +10,6 @@ from portal.criteria.models import CriteriaSet, Criterion
 from portal.extensions import db
 from portal.units.models import Unit
 from portal.years.models import AssessmentYear
-from tests.factories import login
 
 
 def _count(model, *where):
@@ -51,21 +50,20 @@ def test_seed_demo_if_empty_does_nothing_twice(app, ctx):
     assert _count(AssessmentYear) == 2   # the 2022 history and 2025
 
 
-def test_demo_admin_logs_in_and_sees_units_in_vietnamese(app, ctx):
+def test_demo_admin_logs_in_and_sees_units_in_vietnamese(app, ctx, auth):
     app.test_cli_runner().invoke(args=["seed-demo", "--year", "2022"])
     client = app.test_client()
-    assert login(client, "admin", "demo-cchc-2022").status_code == 303
+    assert auth.post("admin", "demo-cchc-2022", client=client).status_code == 303
     html = client.get("/admin/units/").get_data(as_text=True)
     assert "UBND thành phố Châu Đốc" in html and "Sở Lao động – Thương binh và Xã hội" in html
     assert "31 đơn vị" in html
 
 
-def test_create_admin_command_forces_a_new_password(app, ctx):
+def test_create_admin_command_forces_a_new_password(app, ctx, auth):
     result = app.test_cli_runner().invoke(args=["create-admin", "bantin"])
     assert result.exit_code == 0
     password = result.output.split("One-time password: ")[1].split()[0]
     user = db.session.scalar(select(User).where(User.username == "bantin"))
     assert user.role == "admin" and user.must_change_password
-    client = app.test_client()
-    login(client, "bantin", password)
+    client = auth.login("bantin", password)
     assert client.get("/").headers["Location"] == "/account/password"

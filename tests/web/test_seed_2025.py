@@ -20,7 +20,6 @@ from portal.units.lineage import predecessors_of
 from portal.units.models import Unit, UnitName, UnitType
 from portal.years.models import AssessmentYear
 from tests.evidence_samples import pdf_bytes
-from tests.factories import login
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "data"
@@ -81,7 +80,7 @@ def test_seed_demo_builds_the_published_2022_and_the_2025_year(app, ctx):
             assert (SHARED / name).read_bytes() == (ROOT / "portal" / "seed_data" / name).read_bytes()
 
 
-def test_a_commune_s_staff_scores_an_item_and_uploads_evidence_in_2025(app, ctx, tmp_path, monkeypatch):
+def test_a_commune_s_staff_scores_an_item_and_uploads_evidence_in_2025(app, ctx, tmp_path, monkeypatch, auth):
     monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
     seed_demo_years(now=utcnow())
     db.session.commit()
@@ -92,7 +91,7 @@ def test_a_commune_s_staff_scores_an_item_and_uploads_evidence_in_2025(app, ctx,
     item = db.session.scalar(select(Criterion).where(Criterion.set_id == assessment.criteria_set_id,
                                                      Criterion.code == "1.2"))
     client = app.test_client()
-    assert login(client, "30292.canbo", "demo-cchc-2022").status_code in (302, 303)
+    assert auth.post("30292.canbo", "demo-cchc-2022", client=client).status_code in (302, 303)
     page = client.get(f"/assessment/{assessment.id}")
     assert page.status_code == 200 and "Phường Bình Đức" in page.get_data(as_text=True)
     saved = client.post(f"/assessment/{assessment.id}/items/{item.id}", data={"yes": "1", "version": "0"})

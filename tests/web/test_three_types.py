@@ -25,7 +25,7 @@ from portal.results.models import SurveyScore, UnitResult
 from portal.seed import load_demo_specs
 from portal.units.models import UnitName, UnitType
 from portal.years.models import AssessmentYear, PhaseWindow
-from tests.factories import client_for, make_unit, make_user
+from tests.factories import make_unit, make_user
 
 TYPES = (  # code, name, heading, reward top, bottom
     ("department", "Sở, ban, ngành", "Các sở, ban, ngành tỉnh", 1, 0),
@@ -84,9 +84,9 @@ def pdf_text(response) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
 
 
-def test_three_types_run_the_whole_cycle_grouped_in_their_order(app, three):
+def test_three_types_run_the_whole_cycle_grouped_in_their_order(app, three, auth):
     year_id = three.id
-    admin = client_for(app, "qt")
+    admin = auth.login("qt")
     # survey: the template lists every unit with its type's items, types in the year's order
     template = admin.get(f"/results/{year_id}/survey/template.xlsx")
     sheet = load_workbook(io.BytesIO(template.data)).active
@@ -140,6 +140,6 @@ def test_three_types_run_the_whole_cycle_grouped_in_their_order(app, three):
     titles = [ws.title for ws in scores.worksheets]
     assert [t for t in titles if t in names] == names
     # the unit's own pages name its type of the year
-    staff = client_for(app, "x1.canbo")
+    staff = auth.login("x1.canbo")
     mine = staff.get("/results/mine", follow_redirects=True).get_data(as_text=True)
     assert "UBND cấp xã" in mine

@@ -20,7 +20,7 @@ from portal.reports import documents
 from portal.results.document import results_document
 from portal.units.lineage import add_predecessor
 from portal.units.models import Unit, UnitLineage
-from tests.factories import client_for, make_user
+from tests.factories import make_user
 from tests.web.results_setup import approve_and_publish, build_world, compute, golden_world
 
 FULL = {"1.1": 2, "1.2": 2, "1.3": 2, "2.1.1": 2, "2.1.2": 2, "2.2": 1}
@@ -36,7 +36,7 @@ def row_of(html: str, marker: str) -> str:
 
 
 def _public_2022(app) -> dict[str, str]:
-    client = client_for(app)
+    client = app.test_client()
     pages = {url: client.get(url).get_data(as_text=True) for url in ("/cong-bo/2022", "/cong-bo/2022/GA")}
     # the page's content (the footer names the active year, which 2025 becomes)
     return {url: html[html.index('<main id="main"'):html.index("</main>")] for url, html in pages.items()}
@@ -75,8 +75,8 @@ def _post_lineage(client, later, unit_code, **data):
     return client.post(url, data=dict(form, **data))
 
 
-def _record_by_the_page(app, earlier, later):
-    admin = client_for(app, "qt")
+def _record_by_the_page(auth, earlier, later):
+    admin = auth.login("qt")
     rename = _post_lineage(admin, later, "NR", kind="renamed", predecessor_id=str(earlier.units["GC"]),
                            decision_number="12/NQ-HĐND", decision_date="01/07/2025")
     assert rename.status_code == 303
@@ -85,9 +85,9 @@ def _record_by_the_page(app, earlier, later):
     return admin
 
 
-def test_the_admin_page_records_predecessors_audited_and_refuses_what_the_rules_refuse(app, years):
+def test_the_admin_page_records_predecessors_audited_and_refuses_what_the_rules_refuse(years, auth):
     earlier, later, _before = years
-    admin = _record_by_the_page(app, earlier, later)
+    admin = _record_by_the_page(auth, earlier, later)
     page = admin.get(f"/admin/year/{later.year_id}/lineage/{later.units['NK']}").get_data(as_text=True)
     assert "Sở Đen-ta" in page and OUTSIDE in page and "KG-SKHDT" in page
     actions = db.session.scalars(select(AuditLog.action).where(AuditLog.year_id == later.year_id)).all()
@@ -104,16 +104,16 @@ def test_the_admin_page_records_predecessors_audited_and_refuses_what_the_rules_
     db.session.expire_all()
     assert removed.status_code == 303 and db.session.get(UnitLineage, row_id) is None
     assert "lineage_remove" in db.session.scalars(select(AuditLog.action)).all()
-    assert client_for(app, "nm.canbo").get(f"/admin/year/{later.year_id}/lineage/{later.units['NM']}").status_code == 403
+    assert auth.login("nm.canbo").get(f"/admin/year/{later.year_id}/lineage/{later.units['NM']}").status_code == 403
     assert admin.post(f"/admin/year/{later.year_id}/lineage/{later.units['NR']}", data={"kind": "renamed"},
                       ).status_code in (400, 422)
 
 
-def test_lineage_on_the_results_page_the_public_page_and_the_unit_s_own_page(app, years):
+def test_lineage_on_the_results_page_the_public_page_and_the_unit_s_own_page(app, years, auth):
     earlier, later, before = years
-    _record_by_the_page(app, earlier, later)
+    _record_by_the_page(auth, earlier, later)
     compute(later)
-    html = client_for(app, "qt").get(f"/results/{later.year_id}").get_data(as_text=True)
+    html = auth.login("qt").get(f"/results/{later.year_id}").get_data(as_text=True)
     merged = row_of(html, 'id="rank-department-NM"')
     assert "Không so sánh được" in merged and "Sở Alpha 97,22%" in merged and "Sở Bê-ta 70,00%" in merged
     assert "▲" not in merged and "▼" not in merged and AVERAGE not in html
@@ -123,7 +123,7 @@ def test_lineage_on_the_results_page_the_public_page_and_the_unit_s_own_page(app
     assert "Không so sánh được" in outside and "Sở Đen-ta 75,00%" in outside and OUTSIDE in outside
 
     approve_and_publish(later)
-    public = client_for(app)
+    public = app.test_client()
     page = public.get("/cong-bo/2025/NM").get_data(as_text=True)
     block = page[page.index('id="lineage-NM"'):]
     assert "Không so sánh được" in block and "45/2025/NĐ-CP" in block and "28/02/2025" in block
@@ -135,16 +135,16 @@ def test_lineage_on_the_results_page_the_public_page_and_the_unit_s_own_page(app
     assert OUTSIDE in kg and "Ngoài cổng này" in kg and "KG-SKHDT" in kg
     renamed_page = public.get("/cong-bo/2025/NR").get_data(as_text=True)
     assert "Đơn vị đổi tên" in renamed_page and "▼ -20,00" in renamed_page
-    mine = client_for(app, "nm.canbo").get("/results/mine").get_data(as_text=True)
+    mine = auth.login("nm.canbo").get("/results/mine").get_data(as_text=True)
     assert 'id="lineage-NM"' in mine and "97,22" in mine and "70,00" in mine and AVERAGE not in mine
     assert _public_2022(app) == before   # 2022's public pages are unchanged by the 2025 data
 
 
-def test_rankings_xlsx_and_synthesis_report_carry_the_predecessors(app, years):
+def test_rankings_xlsx_and_synthesis_report_carry_the_predecessors(years, auth):
     earlier, later, _before = years
-    _record_by_the_page(app, earlier, later)
+    _record_by_the_page(auth, earlier, later)
     compute(later)
-    response = client_for(app, "qt").get(f"/reports/{later.year_id}/rankings.xlsx")
+    response = auth.login("qt").get(f"/reports/{later.year_id}/rankings.xlsx")
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.data), read_only=True)
     sheet = book[book.sheetnames[1]]
@@ -160,10 +160,10 @@ def test_rankings_xlsx_and_synthesis_report_carry_the_predecessors(app, years):
     assert "Sở Đổi Tên: " not in text   # a renamed unit is compared, not listed
 
 
-def test_results_page_filters_by_type_and_by_a_search_without_diacritics(app, years):
+def test_results_page_filters_by_type_and_by_a_search_without_diacritics(app, years, auth):
     _earlier, later, _before = years
     compute(later)
-    admin = client_for(app, "qt")
+    admin = auth.login("qt")
     url = f"/results/{later.year_id}"
     whole = admin.get(url).get_data(as_text=True)
     assert 'id="ranking-department"' in whole and 'id="ranking-district"' in whole and 'name="q"' in whole
@@ -177,7 +177,7 @@ def test_results_page_filters_by_type_and_by_a_search_without_diacritics(app, ye
     assert fragment.status_code == 200 and "<html" not in body and body.lstrip().startswith('<section id="results-panel"')
     assert re.findall(r'id="rank-district-(\w+)"', body) == ["H1"] and "rank-department-" not in body
     approve_and_publish(later)
-    public = client_for(app)
+    public = app.test_client()
     found = public.get("/cong-bo/2025?q=doi+ten").get_data(as_text=True)
     assert re.findall(r'id="rank-department-(\w+)"', found) == ["NR"] and "rank-district-" not in found
     only = public.get("/cong-bo/2025?loai=district").get_data(as_text=True)

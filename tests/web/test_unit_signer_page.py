@@ -11,7 +11,6 @@ from sqlalchemy import select
 from portal.audit.models import AuditLog
 from portal.extensions import db
 from portal.units.models import UnitSigner
-from tests.factories import login
 from tests.web.reports_setup import small_year
 from tests.web.security_world import page_shape
 
@@ -23,13 +22,6 @@ DEPUTY = {"name": "Nguyễn Thị Kim Loan", "position": "Phó Giám đốc", "c
 @pytest.fixture
 def world(app, ctx):
     return small_year()
-
-
-def _client(app, username):
-    client = app.test_client()
-    if username:
-        login(client, username, PASSWORD)
-    return client
 
 
 def _url(world, code):
@@ -44,8 +36,8 @@ def _url(world, code):
     ("tv.stp", "STP", 403), ("chutich", "STP", 403),
     (None, "STP", 302),
 ])
-def test_who_may_open_and_save_a_units_signer(app, world, username, code, status):
-    client = _client(app, username)
+def test_who_may_open_and_save_a_units_signer(world, username, code, status, auth):
+    client = auth.login(username, PASSWORD)
     assert client.get(_url(world, code)).status_code == status
     saved = client.post(_url(world, code), data=DEPUTY)
     assert saved.status_code == (303 if status == 200 else status)
@@ -54,23 +46,23 @@ def test_who_may_open_and_save_a_units_signer(app, world, username, code, status
     assert (row is not None and row.name == DEPUTY["name"]) is (status == 200)
 
 
-def test_another_units_page_looks_like_a_missing_one(app, world):
-    leader = _client(app, "890.lanhdao")
+def test_another_units_page_looks_like_a_missing_one(world, auth):
+    leader = auth.login("890.lanhdao", PASSWORD)
     missing_url = f"/reports/{world.year_id}/units/999999/signer"
     other, missing = leader.get(_url(world, "STP")), leader.get(missing_url)
     assert other.status_code == missing.status_code == 404
     assert page_shape(other, _url(world, "STP")) == page_shape(missing, missing_url)
 
 
-def test_the_form_starts_from_the_printed_defaults(app, world):
-    page = _client(app, "890.lanhdao").get(_url(world, "890")).get_data(as_text=True)
+def test_the_form_starts_from_the_printed_defaults(world, auth):
+    page = auth.login("890.lanhdao", PASSWORD).get(_url(world, "890")).get_data(as_text=True)
     assert 'value="Chủ tịch"' in page and 'value="Ủy ban nhân dân"' in page and 'value="BC-UBND"' in page
     assert 'value="Tịnh Biên"' in page
     assert "TM. ỦY BAN NHÂN DÂN" in page and "CHỦ TỊCH" in page
 
 
-def test_bad_input_is_refused_in_vietnamese_and_kept(app, world):
-    admin = _client(app, "admin")
+def test_bad_input_is_refused_in_vietnamese_and_kept(world, auth):
+    admin = auth.login("admin", PASSWORD)
     response = admin.post(_url(world, "STP"), data=dict(DEPUTY, name="", symbol="BC STP/2023"))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -81,8 +73,8 @@ def test_bad_input_is_refused_in_vietnamese_and_kept(app, world):
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "unit_signer")) is None
 
 
-def test_a_saved_deputy_signs_the_self_assessment_report(app, world):
-    leader = _client(app, "stp.lanhdao")
+def test_a_saved_deputy_signs_the_self_assessment_report(world, auth):
+    leader = auth.login("stp.lanhdao", PASSWORD)
     assert leader.post(_url(world, "STP"), data=DEPUTY).status_code == 303
     page = leader.get(_url(world, "STP")).get_data(as_text=True)
     assert "KT. GIÁM ĐỐC" in page and "PHÓ GIÁM ĐỐC" in page and "/BC-STP" in page
@@ -96,20 +88,20 @@ def test_a_saved_deputy_signs_the_self_assessment_report(app, world):
     assert "Số: /BC-STP" in text
 
 
-def test_the_page_is_linked_from_the_workspace_and_the_reports_page(app, world):
+def test_the_page_is_linked_from_the_workspace_and_the_reports_page(world, auth):
     from portal.assessments.models import Assessment
     assessment_id = db.session.scalar(select(Assessment.id).where(Assessment.unit_id == world.units["STP"]))
     url = _url(world, "STP")
-    assert url in _client(app, "stp.lanhdao").get(f"/assessment/{assessment_id}").get_data(as_text=True)
-    assert url not in _client(app, "stp.canbo").get(f"/assessment/{assessment_id}").get_data(as_text=True)
-    assert url in _client(app, "admin").get(f"/reports/{world.year_id}").get_data(as_text=True)
+    assert url in auth.login("stp.lanhdao", PASSWORD).get(f"/assessment/{assessment_id}").get_data(as_text=True)
+    assert url not in auth.login("stp.canbo", PASSWORD).get(f"/assessment/{assessment_id}").get_data(as_text=True)
+    assert url in auth.login("admin", PASSWORD).get(f"/reports/{world.year_id}").get_data(as_text=True)
 
 
-def test_a_new_year_carries_the_last_signer_forward_until_its_own_is_saved(app, world):
+def test_a_new_year_carries_the_last_signer_forward_until_its_own_is_saved(world, auth):
     from portal.units.models import Unit
     from portal.units.signers import save_signer, signer_of
     from portal.years.models import AssessmentYear
-    assert _client(app, "admin").post(_url(world, "STP"), data=DEPUTY).status_code == 303
+    assert auth.login("admin", PASSWORD).post(_url(world, "STP"), data=DEPUTY).status_code == 303
     next_year = AssessmentYear(year=2023, title="Chỉ số cải cách hành chính năm 2023", phase="setup")
     db.session.add(next_year)
     db.session.flush()

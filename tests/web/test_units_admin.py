@@ -6,17 +6,17 @@ from sqlalchemy import select
 from portal.audit.models import AuditLog
 from portal.extensions import db
 from portal.units.models import Unit
-from tests.factories import login, make_unit, make_user
+from tests.factories import make_unit, make_user
 
 
 @pytest.fixture
-def admin(ctx, client):
+def admin(ctx, client, auth):
     make_user("admin", username="quantri")
     for name, unit_type in (("Sở Nội vụ", "department"), ("UBND thành phố Châu Đốc", "district"),
                             ("UBND huyện Thoại Sơn", "district"), ("Sở Tài chính", "department")):
         make_unit(name, unit_type=unit_type)
     db.session.commit()
-    login(client, "quantri")
+    auth.login("quantri", client=client)
     return client
 
 
@@ -128,12 +128,11 @@ def test_unknown_unit_is_404(admin):
 
 
 @pytest.mark.parametrize("role", ["unit_staff", "unit_leader", "council_member", "council_chair"])
-def test_only_admin_may_manage_units(app, ctx, role):
+def test_only_admin_may_manage_units(ctx, role, auth):
     make_user(role, username="khach", unit=make_unit())
     unit = make_unit("Sở Y tế")
     db.session.commit()
-    client = app.test_client()
-    login(client, "khach")
+    client = auth.login("khach")
     assert client.get("/admin/units/").status_code == 403
     assert client.post(f"/admin/units/{unit.id}/edit",
                        data={"code": "H", "name": "Hack", "unit_type": "district"}).status_code == 403

@@ -6,15 +6,15 @@ from sqlalchemy import select
 
 from portal.auth.models import LoginSession, User
 from portal.extensions import db
-from tests.factories import TEST_PASSWORD, login, make_unit, make_user
+from tests.factories import TEST_PASSWORD, make_unit, make_user
 
 
 @pytest.fixture
-def admin(ctx, client):
+def admin(ctx, client, auth):
     make_user("admin", username="quantri", full_name="Đặng Thị Thu Hà")
     make_unit("Sở Tư pháp", code="STP")
     db.session.commit()
-    login(client, "quantri")
+    auth.login("quantri", client=client)
     return client
 
 
@@ -23,7 +23,7 @@ def _unit_id(code):
     return db.session.scalar(select(Unit.id).where(Unit.code == code))
 
 
-def test_create_account_shows_one_time_password_and_forces_change(app, admin):
+def test_create_account_shows_one_time_password_and_forces_change(app, admin, auth):
     response = admin.post("/admin/users/new", data={
         "username": "STP.Lanhdao", "full_name": "Lê Quốc  Dũng", "email": "", "position": "Phó Giám đốc",
         "role": "unit_leader", "unit_id": str(_unit_id("STP"))})
@@ -34,7 +34,7 @@ def test_create_account_shows_one_time_password_and_forces_change(app, admin):
     user = db.session.scalar(select(User).where(User.username == "stp.lanhdao"))
     assert user.full_name == "Lê Quốc Dũng" and user.must_change_password and password not in user.password_hash
     newcomer = app.test_client()
-    assert login(newcomer, "stp.lanhdao", password).status_code == 303
+    assert auth.post("stp.lanhdao", password, client=newcomer).status_code == 303
     assert newcomer.get("/").headers["Location"] == "/account/password"
 
 
@@ -68,29 +68,27 @@ def test_inline_edit_fragment_and_page(admin):
     assert response.status_code == 200 and "Trưởng phòng CCHC" in response.get_data(as_text=True)
 
 
-def test_reset_password_ends_sessions_and_forces_change(app, admin):
+def test_reset_password_ends_sessions_and_forces_change(app, admin, auth):
     target = make_user("unit_staff", username="nv", unit=make_unit())
     db.session.commit()
-    victim = app.test_client()
-    login(victim, "nv")
+    victim = auth.login("nv")
     assert victim.get("/").status_code == 200
     response = admin.post(f"/admin/users/{target.id}/reset-password", htmx=True)
     password = re.search(r'<code class="secret-value">([^<]+)</code>', response.get_data(as_text=True)).group(1)
     assert victim.get("/").status_code == 302
-    assert login(app.test_client(), "nv", TEST_PASSWORD).status_code == 401
+    assert auth.post("nv", TEST_PASSWORD, client=app.test_client()).status_code == 401
     fresh = app.test_client()
-    assert login(fresh, "nv", password).status_code == 303
+    assert auth.post("nv", password, client=fresh).status_code == 303
     assert fresh.get("/").headers["Location"] == "/account/password"
 
 
-def test_deactivate_ends_sessions_and_blocks_login(app, admin):
+def test_deactivate_ends_sessions_and_blocks_login(app, admin, auth):
     target = make_user("unit_staff", username="nv", unit=make_unit())
     db.session.commit()
-    other = app.test_client()
-    login(other, "nv")
+    other = auth.login("nv")
     assert admin.post(f"/admin/users/{target.id}/active", data={"active": "0"}).status_code == 303
     assert other.get("/").status_code == 302
-    response = login(app.test_client(), "nv")
+    response = auth.post("nv", client=app.test_client())
     # the same message as an unknown name or a wrong password (no account enumeration, issue 17)
     assert response.status_code == 401 and "Tên đăng nhập hoặc mật khẩu không đúng" in response.get_data(as_text=True)
 
@@ -102,12 +100,12 @@ def test_admin_cannot_deactivate_itself(admin):
     assert me.active is True
 
 
-def test_end_all_sessions_of_a_user(app, admin):
+def test_end_all_sessions_of_a_user(app, admin, auth):
     target = make_user("unit_staff", username="nv", unit=make_unit())
     db.session.commit()
     clients = [app.test_client() for _ in range(3)]
     for c in clients:
-        login(c, "nv")
+        auth.login("nv", client=c)
     admin.post(f"/admin/users/{target.id}/end-sessions")
     assert [c.get("/").status_code for c in clients] == [302, 302, 302]
     assert db.session.scalar(select(LoginSession).where(LoginSession.user_id == target.id,
@@ -124,12 +122,11 @@ def test_mass_assignment_fields_are_ignored(admin):
 
 
 @pytest.mark.parametrize("role", ["unit_staff", "unit_leader", "council_member", "council_chair"])
-def test_only_admin_manages_accounts(app, ctx, role):
+def test_only_admin_manages_accounts(ctx, role, auth):
     make_user(role, username="khach", unit=make_unit())
     target = make_user("admin", username="sep")
     db.session.commit()
-    client = app.test_client()
-    login(client, "khach")
+    client = auth.login("khach")
     codes = [client.get("/admin/users/").status_code,
              client.post(f"/admin/users/{target.id}/reset-password").status_code,
              client.post(f"/admin/users/{target.id}/active", data={"active": "0"}).status_code,

@@ -27,7 +27,7 @@ from portal.assessments.models import Explanation, ScoreEntry
 from portal.comments.models import Comment
 from portal.db import utcnow
 from portal.extensions import db
-from tests.web.assess_setup import COUNCIL_ROLES, build_council, set_status, sign_in
+from tests.web.assess_setup import COUNCIL_ROLES, build_council, set_status
 
 MARKERS = {"self_score": "MK-TUCHAM-71", "round1_score": "MK-LAN1-72", "internal_comment": "MK-NOIBO-73",
            "sent_comment": "MK-DAGUI-74", "explanation": "MK-GIAITRINH-75", "final_score": "MK-LAN2-76"}
@@ -112,7 +112,7 @@ def _seed(w):
 
 
 @pytest.fixture(scope="module")
-def seen(app):
+def seen(app, auth):
     """Seed once for the module; {(role, moment): (everything the role could open, {endpoint: statuses})}."""
     from tests.conftest import _empty_tables
     with app.app_context():
@@ -121,9 +121,7 @@ def seen(app):
         item_id, internal_id = _seed(w)
         clients = {}
         for role in ROLES:
-            clients[role] = app.test_client()
-            if role:
-                sign_in(clients[role], role)
+            clients[role] = auth.sign_in(role)              # anonymous for None
         out = {}
         for moment in MOMENTS:
             phase, status = STATE[moment]

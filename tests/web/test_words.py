@@ -5,13 +5,12 @@ import re
 from decimal import Decimal
 
 import pytest
-from flask import session
-from flask_babel import refresh
 
 from portal.scoring.numeric import decimal_text, format_vi
 from portal.web.filters import forget_request_i18n
 from portal.web.messages import band_legend, band_name
 from portal.years.phases import PHASE_LABELS, Phase
+from tests.auth_actions import in_language
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BANDS = [{"key": "xuat_sac", "label": "Xuất sắc", "min_pct": "90"}, {"key": "tot", "label": "Tốt", "min_pct": "80"},
@@ -19,21 +18,12 @@ BANDS = [{"key": "xuat_sac", "label": "Xuất sắc", "min_pct": "90"}, {"key": 
          {"key": "yeu", "label": "Yếu", "min_pct": "0"}]
 
 
-def _in(app, lang):
-    context = app.test_request_context("/")
-    context.push()
-    session["lang"] = lang
-    refresh()
-    forget_request_i18n()
-    return context
-
-
 @pytest.mark.parametrize("lang, expected", [
     ("vi", ["Xuất sắc (≥ 90 %)", "Tốt (≥ 80 %)", "Khá (≥ 70 %)", "Trung bình (≥ 50 %)", "Yếu (dưới 50 %)"]),
     ("en", ["Excellent (≥ 90 %)", "Good (≥ 80 %)", "Fair (≥ 70 %)", "Average (≥ 50 %)", "Weak (below 50 %)"]),
 ])
 def test_band_legend_and_names_in_the_interface_language(app, lang, expected):
-    context = _in(app, lang)
+    context = in_language(app, lang)
     try:
         assert [text for _key, text in band_legend(BANDS)] == expected
         assert band_name("yeu", "Yếu") == expected[-1].split(" (")[0]

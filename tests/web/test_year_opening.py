@@ -29,13 +29,6 @@ def demo_2022(ctx):
     return db.session.scalar(select(AssessmentYear).where(AssessmentYear.year == 2022))
 
 
-def signed_in(app, username):
-    client = app.test_client()
-    response = client.post("/login", data={"username": username, "password": demo.DEMO_PASSWORD})
-    assert response.status_code == 303, response.get_data(as_text=True)[:300]
-    return client
-
-
 def year_of(number) -> AssessmentYear:
     db.session.expire_all()
     return db.session.scalar(select(AssessmentYear).where(AssessmentYear.year == number))
@@ -53,8 +46,8 @@ def count(model, **where):
     return db.session.scalar(stmt)
 
 
-def test_admin_opens_2023_from_2022_and_the_copy_is_complete(app, demo_2022):
-    admin = signed_in(app, "admin")
+def test_admin_opens_2023_from_2022_and_the_copy_is_complete(demo_2022, auth):
+    admin = auth.login("admin", demo.DEMO_PASSWORD)
     form = admin.get("/admin/year/new").get_data(as_text=True)
     assert "Sao chép từ năm 2022" in form and 'value="2023"' in form
     response = admin.post("/admin/year/new", data={"year": "2023", "title": "", "source": str(demo_2022.id)})
@@ -98,11 +91,11 @@ def test_admin_opens_2023_from_2022_and_the_copy_is_complete(app, demo_2022):
     assert count(AssessmentYear) == 2
 
 
-def test_editing_2023_leaves_2022_untouched_in_its_reports(app, demo_2022):
+def test_editing_2023_leaves_2022_untouched_in_its_reports(demo_2022, auth):
     from portal.setup.opening import open_year
     from portal.auth.models import User
     admin_user = db.session.scalar(select(User).where(User.username == "admin"))
-    admin = signed_in(app, "admin")
+    admin = auth.login("admin", demo.DEMO_PASSWORD)
     unit = db.session.scalar(select(Unit).where(Unit.code == "SNV"))
     before = pdf_text(admin.get(f"/reports/{demo_2022.id}/units/{unit.id}/self.pdf"))
     opened = open_year(2023, "", source=demo_2022, user=admin_user, now=utcnow())
@@ -120,7 +113,7 @@ def test_editing_2023_leaves_2022_untouched_in_its_reports(app, demo_2022):
     assert old_item.title == old_title
 
 
-def test_a_unit_scores_in_2023_while_2022_stays_readable(app, demo_2022):
+def test_a_unit_scores_in_2023_while_2022_stays_readable(demo_2022, auth):
     from portal.auth.models import User
     from portal.setup.opening import open_year
     admin_user = db.session.scalar(select(User).where(User.username == "admin"))
@@ -131,7 +124,7 @@ def test_a_unit_scores_in_2023_while_2022_stays_readable(app, demo_2022):
     window = next(w for w in new.windows if w.phase == "self_assessment")
     window.opens_at, window.closes_at = now - timedelta(days=1), now + timedelta(days=20)
     db.session.commit()
-    staff = signed_in(app, "snv.canbo")
+    staff = auth.login("snv.canbo", demo.DEMO_PASSWORD)
     landing = staff.get("/assessment/")
     mine = db.session.scalar(select(Assessment).join(Unit).where(Assessment.year_id == new.id, Unit.code == "SNV"))
     assert landing.status_code == 302 and landing.headers["Location"].endswith(f"/assessment/{mine.id}")
@@ -172,8 +165,8 @@ def test_flask_create_year_copies_and_refuses_a_second_time(app, demo_2022):
     assert blank.exit_code == 0 and count(UnitType, year_id=year_of(2024).id) == 0
 
 
-def test_a_blank_year_is_built_type_then_set_then_units(app, demo_2022):
-    admin = signed_in(app, "admin")
+def test_a_blank_year_is_built_type_then_set_then_units(demo_2022, auth):
+    admin = auth.login("admin", demo.DEMO_PASSWORD)
     assert admin.post("/admin/year/new", data={"year": "2025", "title": "Chỉ số CCHC năm 2025",
                                                "source": ""}).status_code == 303
     year = year_of(2025)
@@ -228,8 +221,8 @@ def test_a_blank_year_is_built_type_then_set_then_units(app, demo_2022):
     assert audits.count("roster_add") == 2 and audits.count("roster_remove") == 1
 
 
-def test_units_page_adds_a_unit_to_the_year_at_once(app, demo_2022):
-    admin = signed_in(app, "admin")
+def test_units_page_adds_a_unit_to_the_year_at_once(demo_2022, auth):
+    admin = auth.login("admin", demo.DEMO_PASSWORD)
     data = {"code": "SNN", "name": "Sở Nông nghiệp và Môi trường", "unit_type": "department", "join_year": "y"}
     # the demo year is past setup: the reason is asked for, and nothing is created without it
     assert demo_2022.phase != "setup"
@@ -245,14 +238,14 @@ def test_units_page_adds_a_unit_to_the_year_at_once(app, demo_2022):
     assert "2022: Sở, ban, ngành" in html
 
 
-def test_role_pages_see_only_their_years(app, demo_2022):
+def test_role_pages_see_only_their_years(demo_2022, auth):
     from portal.auth.models import User
     from portal.setup.opening import open_year
     admin_user = db.session.scalar(select(User).where(User.username == "admin"))
     open_year(2023, "", source=demo_2022, user=admin_user, now=utcnow())
     db.session.commit()
-    staff = signed_in(app, "snv.canbo")  # 2023 is in setup: units do not see it yet
+    staff = auth.login("snv.canbo", demo.DEMO_PASSWORD)  # 2023 is in setup: units do not see it yet
     assert 'id="year-switch"' not in staff.get("/").get_data(as_text=True)
-    admin = signed_in(app, "admin")
+    admin = auth.login("admin", demo.DEMO_PASSWORD)
     home = admin.get("/").get_data(as_text=True)
     assert 'id="year-switch"' in home and ">2023<" in home and ">2022<" in home

@@ -13,19 +13,7 @@ from portal.audit.models import AuditLog
 from portal.db import utcnow
 from portal.extensions import db
 from portal.years.models import UnitDeadline
-from tests.factories import login
-from tests.web.years_setup import build_world
-
-
-@pytest.fixture
-def world(ctx):
-    return build_world()
-
-
-@pytest.fixture
-def admin(world, client):
-    login(client, "quantri")
-    return client
+from tests.web.years_setup import admin, world  # noqa: F401  (fixtures)
 
 
 def move(admin, world, **data):

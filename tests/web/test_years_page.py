@@ -12,23 +12,11 @@ from portal.extensions import db
 from portal.notifications.models import Notification
 from portal.results.models import Approval
 from portal.years.models import PhaseWindow
-from tests.factories import login
-from tests.web.years_setup import build_world
+from tests.web.years_setup import admin, world  # noqa: F401  (fixtures)
 
 UNIT_USERS = {"stp.canbo", "stp.lanhdao", "syt.canbo", "syt.lanhdao", "stc.canbo", "stc.lanhdao",
               "883.canbo", "883.lanhdao"}
 COUNCIL = {"tv.stc", "chutich"}
-
-
-@pytest.fixture
-def world(ctx):
-    return build_world()
-
-
-@pytest.fixture
-def admin(world, client):
-    login(client, "quantri")
-    return client
 
 
 def _audit(action):
@@ -209,8 +197,8 @@ def _urls(app, world):
 
 
 @pytest.mark.parametrize("username", ["syt.canbo", "syt.lanhdao", "tv.stc", "chutich"])
-def test_everyone_but_the_admin_gets_403_on_every_route(app, world, client, username):
-    login(client, username)
+def test_everyone_but_the_admin_gets_403_on_every_route(app, world, client, username, auth):
+    auth.login(username, client=client)
     urls = list(_urls(app, world))
     assert len(urls) >= 10
     for method, url in urls:
@@ -228,11 +216,10 @@ def test_anonymous_is_sent_to_login_and_htmx_gets_hx_redirect(app, world, anon):
         assert response.status_code == 401 and "/login" in response.headers["HX-Redirect"], url
 
 
-def test_navigation_has_the_year_and_progress_for_the_admin_only(admin, world, app):
+def test_navigation_has_the_year_and_progress_for_the_admin_only(admin, world, auth):
     html = admin.get("/").get_data(as_text=True)
     assert 'href="/admin/year/">Năm đánh giá<' in html and 'href="/admin/year/progress">Tiến độ<' in html
-    other = app.test_client()
-    login(other, "syt.canbo")
+    other = auth.login("syt.canbo")
     assert "/admin/year/" not in other.get("/").get_data(as_text=True)
 
 

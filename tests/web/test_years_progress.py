@@ -18,19 +18,7 @@ from portal.notifications.models import Notification
 from portal.units.models import Unit
 from portal.years.models import UnitDeadline
 from portal.spreadsheet import cell_value
-from tests.factories import login
-from tests.web.years_setup import build_world
-
-
-@pytest.fixture
-def world(ctx):
-    return build_world()
-
-
-@pytest.fixture
-def admin(world, client):
-    login(client, "quantri")
-    return client
+from tests.web.years_setup import admin, world  # noqa: F401  (fixtures)
 
 
 def _close_self_assessment(world, ago=timedelta(hours=1)):

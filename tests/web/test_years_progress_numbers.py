@@ -13,7 +13,7 @@ from portal.assessments.models import Assessment, ScoreEntry
 from portal.criteria.models import Criterion
 from portal.evidence.models import EvidenceDocument, ItemEvidence
 from portal.extensions import db
-from tests.web.assess_setup import build, client_for, set_status
+from tests.web.assess_setup import build, set_status
 
 
 @pytest.fixture
@@ -43,8 +43,8 @@ def _items(s):
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-def test_each_unit_shows_scored_items_evidence_missing_and_its_file(app, s, htmx):
-    admin = client_for(app, "admin1")
+def test_each_unit_shows_scored_items_evidence_missing_and_its_file(s, htmx, auth):
+    admin = auth.sign_in("admin1")
     html = admin.get("/admin/year/progress", htmx=htmx, headers={"HX-Target": "progress"} if htmx else {}
                      ).get_data(as_text=True)
     assert ("<html" in html) is not htmx
@@ -60,8 +60,8 @@ def test_each_unit_shows_scored_items_evidence_missing_and_its_file(app, s, htmx
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-def test_the_status_filter(app, s, htmx):
-    admin = client_for(app, "admin1")
+def test_the_status_filter(s, htmx, auth):
+    admin = auth.sign_in("admin1")
     headers = {"HX-Target": "progress"} if htmx else {}
     submitted = _rows(admin.get("/admin/year/progress?status=submitted", htmx=htmx, headers=headers).get_data(as_text=True))
     assert set(submitted) == {str(s.unit_a)}
@@ -73,9 +73,9 @@ def test_the_status_filter(app, s, htmx):
     assert '<option value="submitted" selected>Đã chốt điểm tự chấm</option>' in page
 
 
-def test_pages_of_rows_with_the_filters_kept(app, s, monkeypatch):
+def test_pages_of_rows_with_the_filters_kept(s, monkeypatch, auth):
     monkeypatch.setattr(progress_numbers, "PAGE_SIZE", 1)
-    admin = client_for(app, "admin1")
+    admin = auth.sign_in("admin1")
     seen = []
     first = admin.get("/admin/year/progress?type=department").get_data(as_text=True)
     pages = int(re.search(r"Trang 1/(\d+)", first).group(1))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from email import policy
 
+import pytest
 from sqlalchemy import select
 
 from portal.assessments.models import Assessment
@@ -79,6 +80,19 @@ def build_world(phase: str = "self_assessment", *, sa_closes_in=timedelta(days=1
 
 
 # --------------------------------------------------------------------------------------------- SMTP sink
+
+
+@pytest.fixture
+def world(ctx):
+    """The year of build_world(), for the modules that import this fixture with `admin`."""
+    return build_world()
+
+
+@pytest.fixture
+def admin(world, client, auth):
+    """The test's `client`, signed in as the year's admin."""
+    auth.login("quantri", client=client)
+    return client
 
 
 @dataclass
