@@ -5,7 +5,7 @@ import pytest
 from portal.unitfile import history
 from portal.assessments.models import Assessment
 from portal.extensions import db
-from tests.web.assess_setup import build, client_for
+from tests.web.assess_setup import build
 
 
 @pytest.fixture
@@ -28,8 +28,8 @@ def _shape(result):
 
 
 @pytest.mark.parametrize("how_many", [1, 3, 20])
-def test_the_latest_changes_are_those_of_every_row(app, s, how_many):
-    staff = client_for(app, "a.staff")
+def test_the_latest_changes_are_those_of_every_row(app, auth, s, how_many):
+    staff = auth.sign_in("a.staff")
     _save(staff, s, "1.2", 8)          # more than the five an item shows
     _save(staff, s, "1.4.1", 2)
     assessment = db.session.get(Assessment, s.a_id)

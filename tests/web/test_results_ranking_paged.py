@@ -13,20 +13,18 @@ from portal.extensions import db
 from portal.results.views import results as views
 from portal.results.document import results_document
 from portal.years.models import AssessmentYear
-from tests.conftest import TEST_PASSWORD, _empty_tables
-from tests.factories import _HASH, login
+from tests.conftest import _empty_tables
+from tests.factories import _HASH
 
 ROW = re.compile(r'<tr id="rank-(\w+)-(\w+)"[^>]*>\s*<td class="num rank">(\d+|—)')
 
 
 @pytest.fixture
-def year_of_nine(app, ctx):
+def year_of_nine(app, ctx, auth):
     _empty_tables()
     world = build_year(now=utcnow(), units=9, items=12, password_hash=_HASH)
     db.session.commit()
-    client = app.test_client()
-    assert login(client, "admin", TEST_PASSWORD).status_code in (302, 303)
-    return world, client
+    return world, auth.login("admin")
 
 
 def _rows(html: str) -> list[tuple[str, str, str]]:

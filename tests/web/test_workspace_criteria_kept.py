@@ -7,7 +7,7 @@ from sqlalchemy import delete, update
 from portal.criteria import snapshot
 from portal.criteria.models import Criterion
 from portal.extensions import db
-from tests.web.assess_setup import build, sign_in
+from tests.web.assess_setup import build
 
 
 @pytest.fixture
@@ -16,10 +16,8 @@ def s(ctx):
 
 
 @pytest.fixture
-def staff(app, s):
-    client = app.test_client()
-    sign_in(client, "a.staff")
-    return client
+def staff(auth, s):
+    return auth.sign_in("a.staff")
 
 
 def page(client, s) -> str:
