@@ -42,15 +42,23 @@ def _parse(assessment, year, data):
     return parse_workbook(data, {v.criterion.code: v.criterion for v in views}), ws
 
 
-@bp.route("/<int:assessment_id>/import", methods=["POST"])
-@authenticated
-def xlsx_import(assessment_id: int):
+def _open_for_import(assessment_id: int):
+    """The file, its year and the time, while the unit may still change its self-score; otherwise back to the
+    workspace with the reason."""
     assessment, year = load_file(assessment_id)
     now = utcnow()
     decision, _s = edit_decision(assessment, year, now)
     if not decision:
         flash(page_refusal(decision, phase=PHASE, year=year), "error")
-        return redirect_after_post(url_for("assessments.workspace", assessment_id=assessment.id))
+        back = url_for("assessments.workspace", assessment_id=assessment.id)
+        raise Refusal(answer=lambda: redirect_after_post(back))
+    return assessment, year, now
+
+
+@bp.route("/<int:assessment_id>/import", methods=["POST"])
+@authenticated
+def xlsx_import(assessment_id: int):
+    assessment, year, now = _open_for_import(assessment_id)
     upload = request.files.get("file")
     data = upload.read() if upload else b""
     if not data:
@@ -84,12 +92,7 @@ def _split(changes, ws) -> tuple[list, int]:
 @bp.route("/<int:assessment_id>/import/confirm", methods=["POST"])
 @authenticated
 def xlsx_confirm(assessment_id: int):
-    assessment, year = load_file(assessment_id)
-    now = utcnow()
-    decision, _s = edit_decision(assessment, year, now)
-    if not decision:
-        flash(page_refusal(decision, phase=PHASE, year=year), "error")
-        return redirect_after_post(url_for("assessments.workspace", assessment_id=assessment.id))
+    assessment, year, now = _open_for_import(assessment_id)
     data = pending.take(current_app.instance_path, request.form.get("token", ""), now=now,
                         expect={"purpose": "self_xlsx", "assessment_id": assessment.id, "user_id": current_user.id})
     if data is None:
