@@ -14,7 +14,8 @@ is left (gc.freeze: those objects are never examined again), then sets the thres
 
 Reference cycles are still collected (memory stays flat: bench/bench_floor.py prints it). With
 gunicorn this runs in each worker after it has loaded the app (gunicorn.conf.py, `post_worker_init`);
-with `--preload` the frozen heap is also shared copy-on-write between the workers.
+with `--preload` the frozen heap is also shared copy-on-write between the workers. The development server
+(`make run`) loads the app through `tuned_app`, so it collects the same way.
 """
 import gc
 
@@ -44,3 +45,15 @@ def tune(app=None, thresholds: tuple[int, int, int] = THRESHOLDS) -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(*thresholds)
+
+
+def tuned_app(config=None):
+    """The portal tuned as a gunicorn worker runs it, for the development server: `make run` starts
+    `flask --app 'portal.gc_tuning:tuned_app()' run`. With the reloader (FLASK_DEBUG=1) the serving process
+    is started afresh after each change of the code and calls this again, so it is tuned each time; the
+    watching process never serves. Templates changed on disk are still reloaded in debug mode (Jinja checks
+    their dates whether or not the compiled ones are frozen)."""
+    from portal import create_app
+    app = create_app(config)
+    tune(app)
+    return app

@@ -1,10 +1,16 @@
-"""A warm worker's garbage collection (portal.gc_tuning, run by gunicorn.conf.py after a worker loads the app):
-the templates are compiled, the start-up heap is frozen and the thresholds are the deliberate ones."""
+"""A warm worker's garbage collection (portal.gc_tuning, run by gunicorn.conf.py after a worker loads the app,
+and by `make run`'s development server): the templates are compiled, the start-up heap is frozen and the
+thresholds are the deliberate ones."""
 import gc
 import importlib.util
+import re
 from pathlib import Path
 
+from flask.cli import ScriptInfo
+
 from portal.gc_tuning import THRESHOLDS, tune, warm
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_tune_compiles_the_templates_freezes_the_heap_and_sets_the_thresholds(app):
@@ -19,7 +25,7 @@ def test_tune_compiles_the_templates_freezes_the_heap_and_sets_the_thresholds(ap
 
 
 def test_the_gunicorn_config_tunes_each_worker_after_it_loads_the_app(app):
-    path = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+    path = ROOT / "gunicorn.conf.py"
     spec = importlib.util.spec_from_file_location("gunicorn_conf", path)
     conf = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(conf)
@@ -29,6 +35,27 @@ def test_the_gunicorn_config_tunes_each_worker_after_it_loads_the_app(app):
         wsgi = app
     try:
         conf.post_worker_init(Worker())
+        assert gc.get_freeze_count() > 10_000 and gc.get_threshold() == THRESHOLDS
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+
+
+def test_make_run_serves_the_app_tuned_as_a_worker(tmp_path, monkeypatch):
+    """The app named on `make run`'s `flask run` line, loaded as flask loads it (in the serving process,
+    with or without the reloader), is built by the factory and tuned like a gunicorn worker."""
+    run = re.search(r"^run:.*\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(), re.MULTILINE).group(1)
+    served = re.search(r"flask --app '([^']+)' run ", run)
+    assert served, "make run's flask run line names no app"
+    for name, value in (("PORTAL_ENV", "development"), ("PORTAL_INSTANCE", str(tmp_path)),
+                        ("DATABASE_URL", f"sqlite:///{tmp_path / 'run.sqlite3'}")):
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    before = gc.get_threshold()
+    try:
+        app = ScriptInfo(app_import_path=served.group(1)).load_app()
+        assert app.name == "portal" and "assessments.workspace" in app.view_functions
+        assert len(app.jinja_env.cache) > 50            # the page templates compiled before the first request
         assert gc.get_freeze_count() > 10_000 and gc.get_threshold() == THRESHOLDS
     finally:
         gc.unfreeze()
