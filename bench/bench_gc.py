@@ -83,7 +83,14 @@ class GcPauses:
                 "collections": len(self.pauses),
                 "full": len(full), "full_max_cpu_ms": max(full, default=0.0) * 1e3,
                 "over_goal_wall": len(over_wall), "over_goal_cpu": sum(1 for c in self.cpu if c * 1e3 > GOAL_MS),
-                "over_goal_wall_max_cpu_ms": max((c for _w, c in over_wall), default=0.0) * 1e3}
+                "over_goal_wall_max_cpu_ms": max((c for _w, c in over_wall), default=0.0) * 1e3,
+                "generations": {g: self._generation(g) for g in sorted({g for g, _w in self.pauses})}}
+
+    def _generation(self, generation: int) -> dict:
+        rows = [(w, c, n) for (g, w), c, n in zip(self.pauses, self.cpu, self.objects or [0] * len(self.cpu))
+                if g == generation]
+        return {"collections": len(rows), "max_cpu_ms": max(c for _w, c, _n in rows) * 1e3,
+                "max_ms": max(w for w, _c, _n in rows) * 1e3, "max_objects": max(n for _w, _c, n in rows)}
 
 
 def _gunicorn_conf():
@@ -159,7 +166,10 @@ def line(label: str, r: dict) -> str:
             f"{r['collections']} collections ({r['full']} full) over {r['requests']:,} requests after "
             f"{r['warmup']} of warm-up; longest {r['max_cpu_ms']:.1f} ms CPU, {r['max_ms']:.1f} ms wall; "
             f"largest {r['max_objects']:,} objects examined; "
-            f"memory {r['rss_mb'][0]:.0f} → {r['rss_mb'][1]:.0f} MB; load {r['load']:.1f}")
+            f"memory {r['rss_mb'][0]:.0f} → {r['rss_mb'][1]:.0f} MB; load {r['load']:.1f}\n    by generation: "
+            + "; ".join(f"{g}: {n['collections']} collections, longest {n['max_cpu_ms']:.1f} ms CPU "
+                        f"({n['max_ms']:.1f} ms wall), largest {n['max_objects']:,} objects"
+                        for g, n in r["generations"].items()))
 
 
 def goal_line(tuned: dict, default: dict | None = None) -> str:

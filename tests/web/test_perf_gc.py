@@ -60,3 +60,19 @@ def test_make_run_serves_the_app_tuned_as_a_worker(tmp_path, monkeypatch):
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+def test_after_tuning_full_collections_come_on_their_threshold(app):
+    """CPython postpones a full collection until the objects promoted since the last one exceed a quarter of
+    what it kept; `tune` makes that count start from the unfrozen heap (nothing), not from the start-up heap
+    it froze, so a full collection comes after `thresholds[2]` collections of generation 1 instead of after
+    tens of thousands of promoted objects walked at once."""
+    before = gc.get_threshold()
+    try:
+        tune(app, (100, 2, 2))
+        full = gc.get_stats()[2]["collections"]
+        survivors = [[] for _ in range(5_000)]      # tracked objects that live on: promoted to generation 2
+        assert len(survivors) == 5_000 and gc.get_stats()[2]["collections"] > full
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
