@@ -100,6 +100,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+START_SECONDS = 300
+
+
 class Gunicorn:
     """A gunicorn this bench starts and stops itself (by its process id)."""
 
@@ -109,7 +112,9 @@ class Gunicorn:
             [str(Path(sys.executable).with_name("gunicorn")), "-w", str(WORKERS), "-k", "sync",
              "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", app],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.time() + 60
+        # each worker builds and tunes the app (about 10 s of CPU): on a busy 2-core machine 4 of them take
+        # minutes to start
+        deadline = time.time() + START_SECONDS
         while time.time() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn {app} stopped: {self.process.stderr.read().decode()[-2000:]}")
@@ -118,7 +123,8 @@ class Gunicorn:
                 return
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError(f"gunicorn {app} did not answer within 60 s")
+        self.stop()             # not left running behind the bench
+        raise RuntimeError(f"gunicorn {app} did not answer within {START_SECONDS} s")
 
     def stop(self) -> None:
         self.process.terminate()
