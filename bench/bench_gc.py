@@ -113,10 +113,12 @@ def worker(requests: int, *, tuned: bool = True, warmup: int = WARMUP, threshold
     index = 2      # the database as the deployment has it before the worker starts, then the worker's app
     app, world = reopened_copy("provincial", Path(tempfile.mkdtemp(prefix="cchc-bench-gc-")), [index], now=utcnow())
     aid = world.assessment_ids[index]
+    conf = _gunicorn_conf() if tuned else None
+
+    class Worker:                 # what gunicorn hands its hooks: the worker, whose .wsgi is the loaded app
+        wsgi = app
     if tuned:
-        class Worker:             # what gunicorn hands its hook: the worker, whose .wsgi is the loaded app
-            wsgi = app
-        _gunicorn_conf().post_worker_init(Worker())
+        conf.post_worker_init(Worker())
         if thresholds:
             gc.set_threshold(*thresholds)
     client = app.test_client().log_in(world.staff[index], PASSWORD)
@@ -136,6 +138,8 @@ def worker(requests: int, *, tuned: bool = True, warmup: int = WARMUP, threshold
             response = client.get(page)
         if response.status_code != 200:
             raise RuntimeError(f"HTTP {response.status_code}")
+        if conf:
+            conf.post_request(Worker(), None, None, response)     # as gunicorn calls it after each answer
 
     for n in range(warmup):
         serve(n)

@@ -12,6 +12,10 @@ is left (gc.freeze: those objects are never examined again), then sets the thres
   start-up, not the frozen start-up heap (measured on the workspace and the save, in CPU time since this
   machine is shared: longest pause 6 ms instead of 135–185 ms; bench/bench_floor.py).
 
+A full collection still walks what lives outside the frozen heap: the caches the first requests fill
+(some 20,000 objects: 31,000–34,000 examined, 30–40 ms of CPU at load 11, bench/bench_gc.py). So a worker
+freezes once more after its first WARM_UP requests (`after_request`, gunicorn.conf.py's `post_request`).
+
 Reference cycles are still collected (memory stays flat: bench/bench_floor.py prints it). With
 gunicorn this runs in each worker after it has loaded the app (gunicorn.conf.py, `post_worker_init`);
 with `--preload` the frozen heap is also shared copy-on-write between the workers. The development server
@@ -20,6 +24,8 @@ with `--preload` the frozen heap is also shared copy-on-write between the worker
 import gc
 
 THRESHOLDS = (5_000, 10, 10)
+WARM_UP = 50        # requests after which a worker freezes what they left behind (`after_request`)
+_served = 0
 
 
 def warm(app) -> int:
@@ -64,3 +70,15 @@ def tuned_app(config=None):
     app = create_app(config)
     tune(app)
     return app
+
+
+def after_request(warm_up: int = WARM_UP) -> None:
+    """Called by gunicorn after each request, once its answer is sent (gunicorn.conf.py, `post_request`).
+    After the `warm_up`th request the worker freezes again: the caches its first requests filled (compiled
+    SQL, loaded catalogues, …), some 20,000 objects that live as long as the worker, join the frozen heap
+    instead of being walked by every full collection. Freezing only moves the collector's lists (no
+    collection, no pause); the few cyclic garbage objects alive at that moment are frozen with them, once."""
+    global _served
+    _served += 1
+    if _served == warm_up:
+        gc.freeze()

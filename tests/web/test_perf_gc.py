@@ -8,7 +8,8 @@ from pathlib import Path
 
 from flask.cli import ScriptInfo
 
-from portal.gc_tuning import THRESHOLDS, tune, warm
+import portal.gc_tuning as tuning
+from portal.gc_tuning import THRESHOLDS, WARM_UP, tune, warm
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,11 +25,15 @@ def test_tune_compiles_the_templates_freezes_the_heap_and_sets_the_thresholds(ap
         gc.set_threshold(*before)
 
 
-def test_the_gunicorn_config_tunes_each_worker_after_it_loads_the_app(app):
-    path = ROOT / "gunicorn.conf.py"
-    spec = importlib.util.spec_from_file_location("gunicorn_conf", path)
+def _gunicorn_conf():
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", ROOT / "gunicorn.conf.py")
     conf = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(conf)
+    return conf
+
+
+def test_the_gunicorn_config_tunes_each_worker_after_it_loads_the_app(app):
+    conf = _gunicorn_conf()
     before = gc.get_threshold()
 
     class Worker:
@@ -76,3 +81,24 @@ def test_after_tuning_full_collections_come_on_their_threshold(app):
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+def test_each_worker_freezes_again_once_after_its_warm_up_requests(monkeypatch):
+    """gunicorn.conf.py's post_request: after the WARM_UP-th answer what the first requests left (their caches)
+    joins the frozen heap, once; no later request freezes anything."""
+    conf = _gunicorn_conf()
+    monkeypatch.setattr(tuning, "_served", 0)
+    try:
+        frozen = gc.get_freeze_count()
+        caches = [[] for _ in range(1_000)]          # tracked objects left by the first requests
+        for _ in range(WARM_UP - 1):
+            conf.post_request(None, None, None, None)
+        assert gc.get_freeze_count() == frozen
+        conf.post_request(None, None, None, None)
+        assert gc.get_freeze_count() >= frozen + len(caches)
+        settled = gc.get_freeze_count()
+        later = [[] for _ in range(1_000)]
+        conf.post_request(None, None, None, None)
+        assert gc.get_freeze_count() == settled and later
+    finally:
+        gc.unfreeze()
