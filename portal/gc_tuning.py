@@ -9,12 +9,14 @@ is left (gc.freeze: those objects are never examined again), then sets the thres
   almost all freed by reference counting; collecting every 700 walks young objects that die anyway, and
   each collection of generation 0 stays short (a few ms at most; 20,000 made them 30–40 ms);
 * generations 1 and 2 keep their 10 and 10: a full collection now walks only what accumulated after
-  start-up, not the frozen start-up heap (measured on the workspace and the save, in CPU time since this
-  machine is shared: longest pause 6 ms instead of 135–185 ms; bench/bench_floor.py).
+  start-up, not the frozen start-up heap (CPython's defaults: 135–185 ms of CPU; 2,000 / 3 / 10 makes the
+  generation-1 collections smaller but runs seven times as many full ones: bench/bench_gc.py).
 
 A full collection still walks what lives outside the frozen heap: the caches the first requests fill
-(some 20,000 objects: 31,000–34,000 examined, 30–40 ms of CPU at load 11, bench/bench_gc.py). So a worker
-freezes once more after its first WARM_UP requests (`after_request`, gunicorn.conf.py's `post_request`).
+(31,000–34,000 objects examined, 30–40 ms of CPU at load 9–11, bench/bench_gc.py). So a worker freezes once
+more after its first WARM_UP requests (`after_request`, gunicorn.conf.py's `post_request`): 22,000 objects,
+17.6 ms of CPU at load 5.5 for the longest pause over 2,000 requests — the live objects of the request in
+flight are what is left, and the 10 ms goal is not met on that busy machine.
 
 Reference cycles are still collected (memory stays flat: bench/bench_floor.py prints it). With
 gunicorn this runs in each worker after it has loaded the app (gunicorn.conf.py, `post_worker_init`);
