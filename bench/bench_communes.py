@@ -6,6 +6,10 @@ notice (the background export job, with its progress steps). Prints medians of R
 CPU, and "budget OK/OVER" beside each figure with a budget of issue 14 (boards p95 < 150 ms, results
 < 1 s, synthesis PDF < 5 s); never asserts. --quick skips the ZIP (about a minute).
 
+The same year is part of the provincial bench too (bench/bench_pages.py, kind "communes", section 2 of
+`make bench` and of `make bench BENCH_ARGS=--quick`): workspace, save, council board, progress board
+(`BUDGETS`), ranking and this script's `synthesis_pdf`; `make bench` runs this script whole only in a full run.
+
 Run from the repository root:  .venv/bin/python bench/bench_communes.py [--quick]
 DATABASE_URL selects another database than a temporary SQLite file.
 """
@@ -50,20 +54,17 @@ def page_p95(client, url: str) -> tuple[float, int]:
     return percentile(seconds, 95), len(response.get_data())
 
 
-def _median(build) -> tuple[float, float, object]:
+def _median(build, repeat: int = REPEAT) -> tuple[float, float, object]:
     runs = []
-    for _ in range(REPEAT):
+    for _ in range(repeat):
         seconds, result = timed(build)
         runs.append((seconds, timed.cpu, result))
     return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs), runs[-1][2]
 
 
 def main() -> None:
-    import pypdf
-
     from portal.db import utcnow
     from portal.extensions import db
-    from portal.reports import documents
     from portal.results.document import results_document
     from portal.results.services import compute_results
     from portal.seed_2025 import seed_demo_years
@@ -106,15 +107,27 @@ def main() -> None:
         wall, cpu, document = _median(lambda: results_document(year))
         lineage = sum(1 for t in document["types"] for u in t["units"] if u.get("lineage"))
         print(f"{'results document':<40}{wall:>10.2f}{cpu:>8.2f}  {lineage} units with predecessors")
-        wall, cpu, report = _median(lambda: documents.synthesis_report(year, results_document(year),
-                                                                       today=date(2026, 3, 1)))
-        reader = pypdf.PdfReader(io.BytesIO(report.pdf))
-        heads = sum(1 for page in reader.pages if "Xếp hạng" in page.extract_text() or "Hạng" in page.extract_text())
-        print(f"{'synthesis PDF':<40}{wall:>10.2f}{cpu:>8.2f}  {len(reader.pages)} pages, {len(report.pdf) // 1024} KiB, "
-              f"a table header on {heads} pages; {verdict(wall, BUDGETS['synthesis'])}: {ok(wall, BUDGETS['synthesis'])}")
+        pdf = synthesis_pdf(year)
+        print(f"{'synthesis PDF':<40}{pdf['wall']:>10.2f}{pdf['cpu']:>8.2f}  {pdf['note']}; "
+              f"{verdict(pdf['wall'], BUDGETS['synthesis'])}: {ok(pdf['wall'], BUDGETS['synthesis'])}")
         if "--quick" not in sys.argv:
             zip_export(year, admin)
         print(f"\nload {' '.join(f'{x:.1f}' for x in os.getloadavg())} at the end (2 cores)")
+
+
+def synthesis_pdf(year, repeat: int = REPEAT) -> dict:
+    """The synthesis report of the year (results document and PDF), median of `repeat` builds: wall and CPU
+    seconds, and a note with its pages, size and how many pages repeat the commune table's header row."""
+    import pypdf
+
+    from portal.reports import documents
+    from portal.results.document import results_document
+    wall, cpu, report = _median(lambda: documents.synthesis_report(year, results_document(year),
+                                                                   today=date(2026, 3, 1)), repeat)
+    reader = pypdf.PdfReader(io.BytesIO(report.pdf))
+    heads = sum(1 for page in reader.pages if "Xếp hạng" in page.extract_text() or "Hạng" in page.extract_text())
+    return {"wall": wall, "cpu": cpu, "pages": len(reader.pages),
+            "note": f"{len(reader.pages)} pages, {len(report.pdf) // 1024} KiB, a table header on {heads} pages"}
 
 
 def zip_export(year, admin) -> None:

@@ -12,17 +12,12 @@ whatever their length), per agreed and per changed item. Nothing is asserted.
 Run from the repository root:  .venv/bin/python bench/bench_council_actions.py [--changed 6] [--unit CODE]
 """
 import argparse
-import logging
-import shutil
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PASSWORD = "demo-cchc-2022"
 
 
@@ -77,10 +72,9 @@ def main(argv=None) -> dict:
     parser.add_argument("--changed", type=int, default=6)
     parser.add_argument("--unit", default=None, help="unit code (default: the first district)")
     args = parser.parse_args(argv)
-    from playwright.sync_api import sync_playwright
     from sqlalchemy import select
-    from werkzeug.serving import make_server
 
+    from bench.browser import chromium, served, signed_in
     from bench.common import bench_app, machine, quiet_logs
     from portal.appraisal.rounds import council_fields
     from portal.assessments.models import Assessment
@@ -104,25 +98,9 @@ def main(argv=None) -> dict:
         items = sum(1 for c in criteria if council_scored(c.kind, c.method))
         aid, unit_name = assessment.id, assessment.unit.name
         db.session.remove()
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                                        args=CHROMIUM_ARGS)
-            context = browser.new_context(locale="vi-VN", viewport={"width": 1024, "height": 768})
-            page = context.new_page()
-            page.goto(base + "/login")
-            page.fill("#username", "chutich")
-            page.fill("#password", PASSWORD)
-            page.click("button[type=submit].primary")
-            page.wait_for_url(base + "/")
-            result = walk_unit(page, base, aid, fields, args.changed)
-            browser.close()
-    finally:
-        server.shutdown()
+    with served(app) as base, chromium() as browser, \
+            signed_in(browser, base, "chutich", PASSWORD, width=1024, height=768, start=None) as page:
+        result = walk_unit(page, base, aid, fields, args.changed)
     per_agreed = result["agreed_actions"] / max(result["agreed"], 1)
     per_changed = result["changed_actions"] / max(result["changed"], 1)
     print(f"Council actions bench — {machine()}, Chromium 1024×768, keyboard only")

@@ -7,17 +7,17 @@ normalised): a floor that drew a different page would measure nothing. Then real
 interleaved in one process (real, floor, real, floor, …) so that both see the same machine: this machine
 has 2 cores shared with other work, and the ratio of the medians is far steadier than either median.
 
-Also printed: the garbage collector's longest pause over the requests (gc.callbacks), with the portal's
-start-up heap frozen as the gunicorn hook does (portal.gc_tuning) — and, for comparison, without it.
+Also printed: the garbage collector's longest pause over 2,000 requests of a warm worker (bench/bench_gc.py,
+in a fresh process tuned by gunicorn.conf.py's hook; in CPU time, the goal's measure, and in wall-clock
+time) — and, for comparison, with CPython's defaults (--quick: 300 requests, tuned only).
 
 Prints one line per page, `ratio workspace/floor: X.XX` and `ratio save/floor: X.XX`, with the raw medians
 and queries. Nothing is asserted. --quick: fewer rounds (about a minute on a quiet machine; the full run
-measures the GC over 2,000 requests and takes several minutes).
+measures the GC over 2,000 requests twice and takes several minutes).
 
 Run from the repository root:  .venv/bin/python bench/bench_floor.py [--quick]
 """
 import argparse
-import gc
 import statistics
 import sys
 import tempfile
@@ -26,39 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.bench_gc import GcPauses  # noqa: E402
 from bench.common import VERSION_RE, QueryCounter, bench_app, machine, quiet_logs, text_of  # noqa: E402
 from bench.world import PASSWORD, cached_world, reopen_self_assessment, working_copy  # noqa: E402
-
-
-class GcPauses:
-    """The duration of every collection while installed (gc.callbacks start/stop)."""
-
-    def __init__(self):
-        self.pauses: list[tuple[int, float]] = []
-        self.cpu: list[float] = []          # the same pauses in CPU time (this machine is shared)
-        self._began = self._cpu = 0.0
-
-    def __call__(self, phase, info):
-        if phase == "start":
-            self._began, self._cpu = time.perf_counter(), time.thread_time()
-        else:
-            self.pauses.append((info["generation"], time.perf_counter() - self._began))
-            self.cpu.append(time.thread_time() - self._cpu)
-
-    def __enter__(self):
-        gc.callbacks.append(self)
-        return self
-
-    def __exit__(self, *_exc):
-        gc.callbacks.remove(self)
-
-    @property
-    def longest_ms(self) -> float:
-        return max((p for _g, p in self.pauses), default=0.0) * 1e3
-
-    @property
-    def longest_cpu_ms(self) -> float:
-        return max(self.cpu, default=0.0) * 1e3
 
 
 def setup(log=print):
@@ -187,55 +157,20 @@ def main(argv=None) -> dict:
     print("  after the measured saves (the item's change list now cut): floor output "
           + ("= real output" if not again else f"DIFFERS: {again}"))
     result["gc_requests"] = 300 if args.quick else 2000
-    result["gc"] = gc_pauses(app, client, aid, cid, result["gc_requests"], state)
+    result["gc"] = gc_pauses(result["gc_requests"], compare=not args.quick)
     return result
 
 
-def _rss_mb() -> float:
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[1]) * 4096 / 2**20
-
-
-def gc_pauses(app, client, aid: int, cid: int, requests: int, state: dict, thresholds=None) -> dict:
-    """The longest collection pause over `requests` requests (workspace pages and saves, 3 to 1), first
-    with CPython's defaults, then as a tuned worker runs (portal.gc_tuning: warm, collect, freeze,
-    thresholds). The process is warm in both runs."""
-    from portal.gc_tuning import THRESHOLDS, tune
-    thresholds = thresholds or THRESHOLDS
-    page = f"/assessment/{aid}"
-    state["real"] = _version(client, aid, cid)
-    out = {}
-    for label in ("default", "tuned"):
-        if label == "tuned":
-            tune(app, thresholds)
-        else:
-            gc.unfreeze()
-            gc.set_threshold(700, 10, 10)
-            gc.collect()
-        before = _rss_mb()
-        with GcPauses() as pauses:
-            for n in range(requests):
-                if n % 4 == 3:
-                    state["n"] += 1
-                    response = client.post(f"{page}/items/{cid}", htmx=True,
-                                           data={"yes": str(state["n"] % 2), "note": "Lưu để đo",
-                                                 "version": state["real"]})
-                    state["real"] = int(VERSION_RE.search(text_of(response)).group(1))
-                else:
-                    response = client.get(page)
-                if response.status_code != 200:
-                    raise RuntimeError(f"HTTP {response.status_code}")
-        full = [p for g, p in pauses.pauses if g == 2]
-        out[label] = {"max_ms": pauses.longest_ms, "max_cpu_ms": pauses.longest_cpu_ms, "collections": len(pauses.pauses), "full": len(full),
-                      "full_max_ms": max(full, default=0) * 1e3, "rss_mb": (before, _rss_mb())}
-        print(f"  GC pauses over {requests} requests, {label:<7} thresholds {gc.get_threshold()}"
-              f"{' + frozen start-up heap' if label == 'tuned' else ''}: longest {pauses.longest_ms:.1f} ms "
-              f"({pauses.longest_cpu_ms:.1f} ms CPU); "
-              f"{len(pauses.pauses)} collections, {len(full)} full (longest {max(full, default=0) * 1e3:.1f} ms); "
-              f"memory {before:.0f} → {_rss_mb():.0f} MB")
-    print(f"  max GC pause over {requests} requests (tuned worker, {thresholds}): {out['tuned']['max_ms']:.1f} ms "
-          f"wall, {out['tuned']['max_cpu_ms']:.1f} ms CPU (default: {out['default']['max_ms']:.1f} ms wall, "
-          f"{out['default']['max_cpu_ms']:.1f} ms CPU)")
+def gc_pauses(requests: int, *, compare: bool = True) -> dict:
+    """The collector's pauses over `requests` requests of a warm worker, in a fresh process tuned by
+    gunicorn.conf.py's own hook (bench/bench_gc.py); with `compare`, also with CPython's defaults."""
+    from bench.bench_gc import goal_line, in_fresh_process, line
+    out = {"tuned": in_fresh_process(requests)}
+    if compare:
+        out["default"] = in_fresh_process(requests, tuned=False)
+    for label, figures in out.items():
+        print(line(label, figures))
+    print(goal_line(out["tuned"], out.get("default")))
     return out
 
 

@@ -13,13 +13,10 @@ Run from the repository root:  .venv/bin/python bench/bench_keystrokes.py   (als
 import shutil
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 GOAL = 10
 LIMIT = 800   # Tab presses before giving up (the workspace has about 400 stops)
 
@@ -63,24 +60,14 @@ def keystrokes(page, url: str, item_id: str, *, follow_links: bool = True) -> in
 
 
 def measure(browser, base: str, username: str, password: str) -> dict:
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        page.goto(base + "/login")
-        page.fill("#username", username)
-        page.fill("#password", password)
-        page.click("button[type=submit].primary")
-        page.wait_for_url(base + "/")
-        page.goto(base + "/assessment/")
+    from bench.browser import signed_in
+    with signed_in(browser, base, username, password) as page:
         url = page.url
-        targets = goals(page)
         out = {}
-        for name, item_id in targets.items():
+        for name, item_id in goals(page).items():
             out[name] = keystrokes(page, url, item_id)
             out[name + "_tab_only"] = keystrokes(page, url, item_id, follow_links=False)
         return out
-    finally:
-        context.close()
 
 
 def main(argv=None) -> dict:
@@ -88,33 +75,22 @@ def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="the same walk (it takes about 20 s either way)")
     parser.parse_args(argv)
-    from playwright.sync_api import sync_playwright
-    from werkzeug.serving import make_server
-
+    from bench.browser import chromium, served
     from bench.common import bench_app, quiet_logs
     from portal.db import utcnow
     from portal.extensions import db
     from portal.seed import seed_demo
     quiet_logs()
-    import logging
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     workdir = Path(tempfile.mkdtemp(prefix="cchc-bench-keys-"))
     app = bench_app(f"sqlite:///{workdir / 'keys.db'}", instance=str(workdir / "instance"))
     with app.app_context():
         db.create_all()
         seed_demo(now=utcnow())
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}"
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                                        args=CHROMIUM_ARGS)
+        with served(app) as base, chromium() as browser:
             result = measure(browser, base, "stp.canbo", "demo-cchc-2022")
-            browser.close()
     finally:
-        server.shutdown()
         shutil.rmtree(workdir, ignore_errors=True)
     print("Keystrokes from the top of the workspace (demo year 2022, stp.canbo, Chromium 1280×900), goal ≤ "
           f"{GOAL} each:")

@@ -1,6 +1,7 @@
 """Server time, queries and bytes of the pages people wait on, for the provincial year (31 units × 56
-items) and the national-scale year (2,000 units × 100 items), plus the results computation and the
-first-load weight of the unit workspace.
+items), the commune year (the demo's 2025: 15 departments and 102 communes, as `seed-demo --year 2025
+--phase synthesis` makes it) and the national-scale year (2,000 units × 100 items), plus the results
+computation and the first-load weight of the unit workspace.
 
 Pages, measured in process (Flask test client, SQLite, gzip accepted as a browser does):
   * the unit workspace (Tự đánh giá) of a unit whose file is full of its own work, reopened in
@@ -8,11 +9,15 @@ Pages, measured in process (Flask test client, SQLite, gzip accepted as a browse
   * an item save as htmx (the fragment the browser swaps in) and as a plain form post (303, no JS);
   * the council board (Thẩm định) as the chair and as a member — whole page and the table fragment;
   * the ranking page (Kết quả) as the admin — whole page and the results panel fragment;
-  * the results computation (Tính kết quả) of the whole year, in process.
+  * the results computation (Tính kết quả) of the whole year, in process;
+  * for the commune year also the progress board (Tiến độ) and the synthesis report's PDF
+    (bench/bench_communes.py), with their budgets of issue 14. The commune year is measured as a gunicorn
+    worker serves it (start-up heap frozen, portal.gc_tuning), as bench_communes.py always did; the other
+    years with CPython's default collector, as before.
 Each figure is the median and p95 of N requests after warm-up, the SQL statements per request (BEGIN and
 COMMIT not counted) and the body size as sent (gzip) and uncompressed. Nothing is asserted.
 
-Run from the repository root:  .venv/bin/python bench/bench_pages.py [--quick] [--only provincial|national]
+Run from the repository root:  .venv/bin/python bench/bench_pages.py [--quick] [--only provincial|communes|national]
                                [--postgres postgresql://postgres@127.0.0.1:5432/cchc_perf]
 """
 import argparse
@@ -53,9 +58,14 @@ NATIONAL_FACTOR = 2      # the national-scale year may take twice the provincial
 ASSET_RE = re.compile(r'<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src)="([^"]+)"')
 
 
+KINDS = ("provincial", "communes", "national")
+TITLES = {"provincial": "Provincial year", "communes": "Commune year (demo 2025; GC as in a gunicorn worker)",
+          "national": "National-scale year"}
+
+
 def _runs(quick: bool, kind: str) -> dict:
     """Requests per page; `budget` caps the seconds spent on one slow page (at least 3 runs are kept)."""
-    if kind == "provincial":
+    if kind in ("provincial", "communes"):
         return {"page": 15 if quick else 40, "board": 10 if quick else 30, "compute": 3 if quick else 5,
                 "budget": None, "warmup": 2}
     return {"page": 8 if quick else 20, "board": 3 if quick else 8, "compute": 1 if quick else 3,
@@ -63,7 +73,7 @@ def _runs(quick: bool, kind: str) -> dict:
 
 
 def _people(kind: str) -> dict:
-    if kind == "provincial":
+    if kind in ("provincial", "communes"):
         return {"admin": "admin", "chair": "chutich", "member": "tv.stp"}
     return {"admin": "admin", "chair": "chutich", "member": "tv.2"}
 
@@ -111,6 +121,9 @@ def bench_world(kind: str, *, quick: bool, now, log=print, postgres: str | None 
         place_synthesis(world, now=now)
         db.session.commit()
     runs, who = _runs(quick, kind), _people(kind)
+    # the commune year is measured as a gunicorn worker serves it (bench_communes.py's figures and budgets);
+    # the process is untuned again after this year
+    gc_before = tune_as_worker(app) if kind == "communes" else None
     samples: dict[str, Sample] = {}
     admin = app.test_client().log_in(who["admin"], PASSWORD)
     chair = app.test_client().log_in(who["chair"], PASSWORD)
@@ -131,7 +144,8 @@ def bench_world(kind: str, *, quick: bool, now, log=print, postgres: str | None 
                                      **slow)
     samples["board_fragment"] = measure(
         "council board, chair (htmx table)", counter,
-        lambda: chair.get("/appraisal/?type=district", htmx=True, headers={"HX-Target": "board-table"}),
+        lambda: chair.get(f"/appraisal/?type={'commune' if kind == 'communes' else 'district'}", htmx=True,
+                          headers={"HX-Target": "board-table"}),
         **slow)
     samples["board_member"] = measure("council board, member (page)", counter,
                                       lambda: member.get("/appraisal/"), **slow)
@@ -150,9 +164,11 @@ def bench_world(kind: str, *, quick: bool, now, log=print, postgres: str | None 
     samples["ranking_page_2"] = measure("ranking page, admin (page 2)", counter,
                                         lambda: admin.get(f"/results/{year_id}?trang=2"),
                                         runs=runs["page"], warmup=runs["warmup"])
+    extra = _commune_extras(app, counter, admin, world, slow, quick) if kind == "communes" else {}
+    samples.update(extra.pop("samples", {}))
     compute = _compute(app, counter, world, runs["compute"], now)
 
-    # ---- self-assessment: one unit's full file reopened as a draft
+    # ---- self-assessment: one unit's full file reopened as a draft (a commune in the commune year)
     index = 2 if kind == "provincial" else len(world.assessment_ids) // 2
     assessment_id, username = world.assessment_ids[index], world.staff[index]
     with app.app_context():
@@ -186,10 +202,41 @@ def bench_world(kind: str, *, quick: bool, now, log=print, postgres: str | None 
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+    if gc_before:
+        untune(gc_before)
     return {"kind": kind, "world": world.label, "generated": generated, "samples": samples,
             "compute": compute, "weight": weight, "unit": username, "ranking_cpu": ranking_cpu,
             "load": os.getloadavg(),
-            "database": "PostgreSQL" if postgres else "SQLite"}
+            "database": "PostgreSQL" if postgres else "SQLite", **extra}
+
+
+def _commune_extras(app, counter, admin, world, slow: dict, quick: bool) -> dict:
+    """The commune year's own figures (bench/bench_communes.py): the progress board and the synthesis PDF."""
+    from bench.bench_communes import synthesis_pdf
+    from portal.extensions import db
+    from portal.years.models import AssessmentYear
+    progress = measure("progress board, admin (page)", counter,
+                       lambda: admin.get(f"/admin/year/{world.year_id}/progress"), **slow)
+    with app.app_context():
+        pdf = synthesis_pdf(db.session.get(AssessmentYear, world.year_id), repeat=1 if quick else 3)
+        db.session.rollback()
+    return {"samples": {"progress": progress}, "synthesis": pdf}
+
+
+def tune_as_worker(app) -> tuple:
+    """Collect as a warm gunicorn worker does (portal.gc_tuning.tune); returns what `untune` restores."""
+    import gc
+
+    from portal.gc_tuning import tune
+    before = gc.get_threshold()
+    tune(app)
+    return before
+
+
+def untune(thresholds: tuple) -> None:
+    import gc
+    gc.unfreeze()
+    gc.set_threshold(*thresholds)
 
 
 def _cpu_timed(request, sink: list[float]):
@@ -232,28 +279,38 @@ def _compute(app, counter, world, runs: int, now) -> Sample:
 
 def _row(s: Sample) -> str:
     size = f"{kb(s.wire_bytes):>9} {kb(s.raw_bytes):>9}" if s.raw_bytes else f"{'—':>9} {'—':>9}"
-    return (f"  {s.name:<38} {len(s.seconds):>4} {s.median_ms:>8.1f} {s.p95_ms:>8.1f} "
+    return (f"  {s.name:<38} {len(s.seconds):>4} {s.median_ms:>8.1f} {s.p95_ms:>8.1f} {s.cpu_median_ms:>7.1f} "
             f"{s.query_range:>8} {size}")
 
 
 def goal_checks(result: dict) -> list[tuple[str, str, str, bool]]:
     """(what, goal, measured, met) for one world; the national year gets twice the times."""
-    s, factor = result["samples"], (1 if result["kind"] == "provincial" else NATIONAL_FACTOR)
+    s, factor = result["samples"], (NATIONAL_FACTOR if result["kind"] == "national" else 1)
     w = result["weight"]
     total = w["html"] + w["css"] + w["js"]
     checks = [
         ("unit workspace p95", f"< {GOALS['workspace_p95_ms'] * factor} ms",
-         f"{s['workspace'].p95_ms:.0f} ms",
+         f"{s['workspace'].p95_ms:.0f} ms ({s['workspace'].cpu_median_ms:.0f} ms CPU median)",
          s["workspace"].p95_ms < GOALS["workspace_p95_ms"] * factor),
         ("unit workspace queries", f"< {GOALS['workspace_queries']}", s["workspace"].query_range,
          max(s["workspace"].queries) < GOALS["workspace_queries"]),
-        ("item save p95", f"< {GOALS['save_p95_ms'] * factor} ms", f"{s['save'].p95_ms:.0f} ms",
+        ("item save p95", f"< {GOALS['save_p95_ms'] * factor} ms",
+         f"{s['save'].p95_ms:.0f} ms ({s['save'].cpu_median_ms:.0f} ms CPU median)",
          s["save"].p95_ms < GOALS["save_p95_ms"] * factor),
         ("item save fragment (gzip / raw)", "< 5 KB",
          f"{kb(s['save'].wire_bytes)} / {kb(s['save'].raw_bytes)}",
          s["save"].wire_bytes < GOALS["fragment_bytes"]),
     ]
-    if result["kind"] == "provincial":
+    if result["kind"] == "communes":
+        from bench.bench_communes import BUDGETS
+        for key, what in (("board_chair", "council board (chair) p95"), ("progress", "progress board p95")):
+            budget = BUDGETS["board"] * 1e3
+            checks.append((what, f"< {budget:.0f} ms", f"{s[key].p95_ms:.0f} ms ({s[key].cpu_median_ms:.0f} ms CPU median)",
+                           s[key].p95_ms < budget))
+        pdf = result["synthesis"]
+        checks.append(("synthesis PDF", f"< {BUDGETS['synthesis']:.0f} s",
+                       f"{pdf['wall']:.2f} s ({pdf['cpu']:.2f} s CPU; {pdf['note']})", pdf["wall"] < BUDGETS["synthesis"]))
+    if result["kind"] != "national":
         checks.append(("first load of the workspace (HTML+CSS+JS, gzip)", "< 60 KB", kb(total),
                        total < GOALS["first_load_bytes"]))
     else:
@@ -271,17 +328,17 @@ def goal_checks(result: dict) -> list[tuple[str, str, str, bool]]:
 
 
 def report(result: dict) -> None:
-    print(f"\n{result['kind'].capitalize()} year — {result['world']} ({result['database']}; "
+    print(f"\n{TITLES[result['kind']]} — {result['world']} ({result['database']}; "
           f"unit {result['unit']}; load average {' '.join(f'{x:.1f}' for x in result['load'])})"
           + ("  [generated this run]" if result["generated"] else ""))
     base = result["samples"]["baseline"].median_ms
-    print(f"  {'page':<38} {'runs':>4} {'med ms':>8} {'p95 ms':>8} {'queries':>8} {'gzip':>9} {'raw':>9} "
+    print(f"  {'page':<38} {'runs':>4} {'med ms':>8} {'p95 ms':>8} {'CPU ms':>7} {'queries':>8} {'gzip':>9} {'raw':>9} "
           f"{'× base':>7}")
     for s in result["samples"].values():
         print(_row(s) + f" {s.median_ms / base:>7.0f}")
     c = result["compute"]
     print(f"  {c.name:<38} {len(c.seconds):>4} {c.median_ms:>8.0f} {percentile(c.seconds, 95) * 1e3:>8.0f} "
-          f"{c.query_range:>8}")
+          f"{'—':>7} {c.query_range:>8}")
     w = result["weight"]
     total = w["html"] + w["css"] + w["js"]
     print(f"  first load of the workspace: HTML {kb(w['html'])} + CSS {kb(w['css'])} + JS {kb(w['js'])} "
@@ -297,15 +354,16 @@ def main(argv=None) -> list[dict]:
     quiet_logs()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs (the figures are noisier)")
-    parser.add_argument("--only", choices=("provincial", "national"), help="measure one year only")
+    parser.add_argument("--only", choices=KINDS, action="append",
+                        help="measure this year only (may be given more than once)")
     parser.add_argument("--postgres", metavar="URL", help="measure on PostgreSQL instead of SQLite: the database "
                         "named in URL is dropped and generated afresh (no cache; the national year takes minutes)")
     args = parser.parse_args(argv)
     from portal.db import utcnow
     print(f"Page bench — {machine()}")
     results = []
-    for kind in ("provincial", "national"):
-        if args.only and kind != args.only:
+    for kind in KINDS:
+        if args.only and kind not in args.only:
             continue
         result = bench_world(kind, quick=args.quick, now=utcnow(), postgres=args.postgres)
         report(result)

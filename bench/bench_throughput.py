@@ -3,7 +3,8 @@ page served by the same gunicorn settings in the same run (the baseline; the rat
 
 Setup: a working copy of the provincial year (31 units × 56 items, every round filled) with the year
 moved back to self-assessment and the load's units reopened as drafts; gunicorn with the README's
-deployment settings (4 sync workers) on 127.0.0.1. The load is closed-loop: C virtual users, each with
+deployment settings (4 sync workers) on 127.0.0.1, started in the repository's root so that it reads
+gunicorn.conf.py (each worker's collector tuned as in production, portal.gc_tuning). The load is closed-loop: C virtual users, each with
 its own session, send a request, wait for the whole answer, then send the next one (a new connection each
 time, as a sync worker closes it), for D seconds after a warm-up second. Every client accepts gzip.
 
@@ -99,6 +100,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+START_SECONDS = 300
+
+
 class Gunicorn:
     """A gunicorn this bench starts and stops itself (by its process id)."""
 
@@ -108,7 +112,9 @@ class Gunicorn:
             [str(Path(sys.executable).with_name("gunicorn")), "-w", str(WORKERS), "-k", "sync",
              "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", app],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.time() + 60
+        # each worker builds and tunes the app (about 10 s of CPU): on a busy 2-core machine 4 of them take
+        # minutes to start
+        deadline = time.time() + START_SECONDS
         while time.time() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn {app} stopped: {self.process.stderr.read().decode()[-2000:]}")
@@ -117,7 +123,8 @@ class Gunicorn:
                 return
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError(f"gunicorn {app} did not answer within 60 s")
+        self.stop()             # not left running behind the bench
+        raise RuntimeError(f"gunicorn {app} did not answer within {START_SECONDS} s")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -207,13 +214,7 @@ def main(argv=None) -> dict:
           f"{seconds:.0f} s per scenario after 1 s warm-up")
     results = {}
 
-    minimal = Gunicorn("bench.wsgi:minimal()", env)
-    try:
-        users = [Http(minimal.port) for _ in range(args.concurrency)]
-        results["baseline_before"] = run_load("minimal Flask page (before)", users,
-                                              lambda u: u.request("GET", "/")[0] == 200, seconds=seconds)
-    finally:
-        minimal.stop()
+    results["baseline_before"] = baseline("before", env, args.concurrency, seconds)
 
     portal = Gunicorn("bench.wsgi:portal()", env)
     try:
@@ -244,15 +245,20 @@ def main(argv=None) -> dict:
     finally:
         portal.stop()
 
-    minimal = Gunicorn("bench.wsgi:minimal()", env)
-    try:
-        users = [Http(minimal.port) for _ in range(args.concurrency)]
-        results["baseline_after"] = run_load("minimal Flask page (after)", users,
-                                             lambda u: u.request("GET", "/")[0] == 200, seconds=seconds)
-    finally:
-        minimal.stop()
+    results["baseline_after"] = baseline("after", env, args.concurrency, seconds)
     report(results)
     return results
+
+
+def baseline(when: str, env: dict, concurrency: int, seconds: float) -> Result:
+    """The minimal Flask page under the same gunicorn settings and the same load (before or after the portal)."""
+    minimal = Gunicorn("bench.wsgi:minimal()", env)
+    try:
+        users = [Http(minimal.port) for _ in range(concurrency)]
+        return run_load(f"minimal Flask page ({when})", users, lambda u: u.request("GET", "/")[0] == 200,
+                        seconds=seconds)
+    finally:
+        minimal.stop()
 
 
 def _save(user, prefix: str = "") -> bool:

@@ -124,10 +124,13 @@ class BenchClient(FlaskClient):
 
 @dataclass
 class Sample:
-    """One page measured N times: wall seconds and queries per request, the last response's sizes."""
+    """One page measured N times: wall seconds, CPU seconds (of the measuring thread, which is the one
+    serving in process: what the request cost, without the waits for a core on a shared machine) and queries
+    per request, the last response's sizes."""
 
     name: str
     seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     queries: list[int] = field(default_factory=list)
     status: int = 0
     wire_bytes: int = 0        # the body as sent (gzip when the client accepts it)
@@ -141,6 +144,10 @@ class Sample:
     @property
     def p95_ms(self) -> float:
         return percentile(self.seconds, 95) * 1e3
+
+    @property
+    def cpu_median_ms(self) -> float:
+        return statistics.median(self.cpu) * 1e3 if self.cpu else float("nan")
 
     @property
     def query_range(self) -> str:
@@ -180,13 +187,14 @@ def measure(name: str, counter: QueryCounter, request, *, runs: int, warmup: int
         if budget_s and len(sample.seconds) >= min_runs and time.perf_counter() - began > budget_s:
             break
         counter.reset()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         response = request()
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.thread_time() - cpu
         if response.status_code not in expect:
             raise RuntimeError(f"{name}: HTTP {response.status_code}")
         if i >= warmup:
             sample.seconds.append(elapsed)
+            sample.cpu.append(cpu)
             sample.queries.append(counter.count)
     sample.status = response.status_code
     sample.wire_bytes, sample.raw_bytes, sample.encoding = body_sizes(response)

@@ -15,7 +15,6 @@ import io
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,9 +29,6 @@ VIEWPORT = {"width": 1024, "height": 768}
 LANGS = ("vi", "en")
 PASSWORD = "demo-cchc-2022"
 WEBP_QUALITY = 72
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--hide-scrollbars"]
 
 
 @dataclass(frozen=True)
@@ -245,32 +241,22 @@ def main(argv=None) -> list[Path]:
     if unknown:
         parser.error(f"no such shot: {', '.join(sorted(unknown))}")
 
-    from playwright.sync_api import sync_playwright
-    from werkzeug.serving import make_server
-
+    from bench.browser import chromium, served
     from bench.common import bench_app, quiet_logs
     quiet_logs()
     import logging
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     logging.getLogger("portal").setLevel(logging.WARNING)
     workdir = Path(tempfile.mkdtemp(prefix="cchc-guide-"))
     app = bench_app(f"sqlite:///{workdir / 'guide.sqlite3'}", instance=str(workdir / "instance"))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}"
     out = Path(args.out)
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
     started, written = time.perf_counter(), []
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        with served(app) as base, chromium("--hide-scrollbars") as browser:
             for phase in PHASES:
                 shots = [s for s in wanted if s.phase == phase]
                 if shots:
                     written += take(browser, base, shots, seed(app, phase), out)
-            browser.close()
     finally:
-        server.shutdown()
         shutil.rmtree(workdir, ignore_errors=True)
     size = sum(p.stat().st_size for p in written)
     took = time.perf_counter() - started

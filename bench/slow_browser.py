@@ -14,7 +14,6 @@ import re
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -24,25 +23,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 # 500 kbit/s × 0.8 each way.
 SLOW_3G = {"offline": False, "latency": 2000, "downloadThroughput": 50_000, "uploadThroughput": 50_000}
 CPU_SLOWDOWN = 4
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def throttled_save(browser, base: str, username: str, password: str) -> dict:
     """Log in (unthrottled), then with an empty cache, 4× CPU and Slow 3G: open the workspace and save the
     first yes/no item with the other answer. Returns the times (s) and what went over the wire."""
     from playwright.sync_api import expect
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        page.goto(base + "/login")
-        page.fill("#username", username)
-        page.fill("#password", password)
-        page.click("button[type=submit].primary")
-        page.wait_for_url(base + "/")
-        page.goto(base + "/assessment/")
+
+    from bench.browser import signed_in
+    with signed_in(browser, base, username, password) as page:
         workspace = page.url
-        cdp = context.new_cdp_session(page)
+        cdp = page.context.new_cdp_session(page)
         cdp.send("Network.enable")
         cdp.send("Network.clearBrowserCache")
         cdp.send("Network.emulateNetworkConditions", SLOW_3G)
@@ -74,8 +65,6 @@ def throttled_save(browser, base: str, username: str, password: str) -> dict:
         same_page = page.evaluate("() => window.__samePage === true")
         return {"usable_s": usable, "saved_s": saved, "wire_bytes": wire, "requests": requests,
                 "item": code, "same_page": same_page}
-    finally:
-        context.close()
 
 
 def report_line(result: dict) -> str:
@@ -88,44 +77,23 @@ def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
-    import shutil
-
-    from playwright.sync_api import sync_playwright
-    from werkzeug.serving import make_server
-
-    from bench.common import bench_app, machine, quiet_logs
+    from bench.browser import chromium, served
+    from bench.common import machine, quiet_logs
     quiet_logs()
-    from bench.world import PASSWORD, cached_world, reopen_self_assessment, working_copy
+    from bench.world import PASSWORD, reopened_copy
     from portal.db import utcnow
-    from portal.extensions import db
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    now = utcnow()
-    path, world, _generated = cached_world("provincial", now=now)
-    workdir = Path(tempfile.mkdtemp(prefix="cchc-bench-browser-"))
-    app = bench_app(f"sqlite:///{working_copy(path, workdir)}", instance=str(workdir / "instance"))
     index = 2
-    with app.app_context():
-        reopen_self_assessment(world, [world.assessment_ids[index]], now=now)
-        db.session.commit()
-    import logging
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)     # no access log lines in the figures
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}"
+    app, world = reopened_copy("provincial", Path(tempfile.mkdtemp(prefix="cchc-bench-browser-")), [index],
+                               now=utcnow())
     print(f"Slow browser bench — {machine()}, Chromium (CPU ×{CPU_SLOWDOWN} slower, Slow 3G: "
           f"{SLOW_3G['latency']} ms, {SLOW_3G['downloadThroughput'] * 8 // 1000} kbit/s), provincial year, "
           f"workspace of {world.staff[index]} with every item scored")
     runs = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            for n in range(args.runs):
-                result = throttled_save(browser, base, world.staff[index], PASSWORD)
-                print(f"  run {n + 1}: {report_line(result)}")
-                runs.append(result)
-            browser.close()
-    finally:
-        server.shutdown()
+    with served(app) as base, chromium() as browser:
+        for n in range(args.runs):
+            result = throttled_save(browser, base, world.staff[index], PASSWORD)
+            print(f"  run {n + 1}: {report_line(result)}")
+            runs.append(result)
     summary = {"usable_s": statistics.median(r["usable_s"] for r in runs),
                "saved_s": statistics.median(r["saved_s"] for r in runs),
                "wire_bytes": runs[-1]["wire_bytes"], "requests": runs[-1]["requests"], "runs": len(runs)}

@@ -264,6 +264,14 @@ def provincial_year(*, now) -> World:
     return describe(info["year"].id)
 
 
+def commune_year(*, now) -> World:
+    """The demo's 2025 of the new An Giang (15 departments and 102 communes), filled up to synthesis, with
+    the 2022 history published: what `flask seed-demo --year 2025 --phase synthesis` seeds."""
+    from portal.seed_2025 import seed_demo_years
+    info = seed_demo_years(now=now, phase="synthesis")
+    return describe(info["year"].id)
+
+
 def reopen_self_assessment(world: World, assessment_ids, *, now) -> None:
     """Move the year back to self-assessment (windows around `now`) and reopen these units' files as
     drafts, keeping every stored score: the heaviest workspace a unit can open, full of its own work.
@@ -282,6 +290,20 @@ def reopen_self_assessment(world: World, assessment_ids, *, now) -> None:
     db.session.execute(update(Assessment).where(Assessment.id.in_(list(assessment_ids)))
                        .values(status="draft", self_submitted_at=None, self_submitted_by_id=None))
     db.session.flush()
+
+
+def reopened_copy(kind: str, workdir: Path, indexes, *, now, log=print):
+    """The portal on a working copy (in `workdir`) of the cached year of this kind, moved back to
+    self-assessment with the files of the units at these indexes reopened as drafts: (app, world)."""
+    from bench.common import bench_app
+    from portal.extensions import db
+    path, world, _generated = cached_world(kind, now=now, log=log)
+    app = bench_app(f"sqlite:///{working_copy(path, workdir)}", instance=str(workdir / "instance"))
+    with app.app_context():
+        reopen_self_assessment(world, [world.assessment_ids[i] for i in indexes], now=now)
+        db.session.commit()
+        db.session.remove()
+    return app, world
 
 
 def place_synthesis(world: World, *, now) -> None:
@@ -308,9 +330,11 @@ def _digest(kind: str, units: int, items: int) -> str:
     import portal.models  # noqa: F401  (register every table)
     from portal.extensions import db
     h = hashlib.sha256(f"{kind}:{units}:{items}:{SEED}".encode())
+    suffixes = (".py", ".yaml", ".csv") if kind == "communes" else (".py", ".yaml")
     for path in (Path(__file__), ROOT / "portal" / "demo_fill.py", ROOT / "portal" / "seed.py",
+                 *([ROOT / "portal" / "seed_2025.py"] if kind == "communes" else []),
                  *sorted((ROOT / "portal" / "seed_data").rglob("*.*"))):
-        if path.is_file() and path.suffix in (".py", ".yaml"):
+        if path.is_file() and path.suffix in suffixes:
             h.update(path.read_bytes())
     for table in db.metadata.sorted_tables:
         h.update(str(CreateTable(table).compile(dialect=sqlite.dialect())).encode())
@@ -319,18 +343,19 @@ def _digest(kind: str, units: int, items: int) -> str:
 
 def cached_world(kind: str, *, now, units: int = 2000, items: int = 100,
                  log=print) -> tuple[Path, World, bool]:
-    """(path of the cached SQLite file, its World, whether it was generated now) for kind "provincial" or
-    "national"; generated on the first call or when the digest changed."""
+    """(path of the cached SQLite file, its World, whether it was generated now) for kind "provincial",
+    "communes" (the demo's 2025; its World is the latest year's) or "national"; generated on the first call
+    or when the digest changed."""
     from bench.common import bench_app
     from portal.extensions import db
     CACHE.mkdir(parents=True, exist_ok=True)
-    tag = "provincial" if kind == "provincial" else f"national-{units}x{items}"
+    tag = kind if kind in YEARS else f"national-{units}x{items}"
     path = CACHE / f"{tag}-{_digest(kind, units, items)}.sqlite3"
     if path.exists():
         app = bench_app(f"sqlite:///{path}")
         with app.app_context():
             from portal.years.models import AssessmentYear
-            world = describe(db.session.scalar(select(AssessmentYear.id)))
+            world = describe(db.session.scalar(select(AssessmentYear.id).order_by(AssessmentYear.year.desc())))
             db.engine.dispose()
         return path, world, False
     for old in CACHE.glob(f"{tag}-*.sqlite3*"):
@@ -371,12 +396,14 @@ def _generate(url: str, kind: str, *, now, units: int, items: int) -> World:
     app = bench_app(url)
     with app.app_context():
         db.create_all()
-        world = provincial_year(now=now) if kind == "provincial" else build_year(now=now, units=units,
-                                                                                   items=items)
+        world = YEARS[kind](now=now) if kind in YEARS else build_year(now=now, units=units, items=items)
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
     return world
+
+
+YEARS = {"provincial": provincial_year, "communes": commune_year}     # the demo years; any other kind is built
 
 
 def working_copy(path: Path, directory: Path) -> Path:
