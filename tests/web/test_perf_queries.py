@@ -156,7 +156,7 @@ def test_ranking_pages_in_pages_do_not_grow_with_units(app, ctx, monkeypatch):
     monkeypatch.setattr(views, "RANK_ROWS", 2)
 
     def probe(_app, world):
-        admin = _client(app, "admin")
+        admin = AuthActions(app).login("admin")
         out = {}
         for name, url, kwargs in (("last page", f"/results/{world.year_id}?trang=99", {}),
                                   ("filtered page 2", f"/results/{world.year_id}?loai=department&q=s&trang=2", {}),
