@@ -30,7 +30,7 @@ from portal.evidence.services import (
     replace_file,
 )
 from portal.evidence.kinds import MIME_TYPES
-from portal.evidence.views.library import document_card, open_document, refusal
+from portal.evidence.views.library import document_card, open_document, require_upload
 from portal.extensions import db
 from portal.web.htmx import Refusal, is_htmx, redirect_after_post
 from portal.web.permissions import authenticated
@@ -56,8 +56,7 @@ def _refused(lib, doc_id: int, message: str, status: int = 422) -> Refusal:
 @authenticated
 def upload(document_id: int):
     doc, lib = open_document(document_id)
-    if not lib.upload:
-        return refusal(lib.upload, lib.year.phase)
+    require_upload(lib)
     try:
         rows = add_files(doc, flask_request.files.getlist("files"), actor=current_user, now=utcnow())
     except UploadRefused as err:
@@ -86,8 +85,7 @@ def _current_or_conflict(row, lib, doc) -> None:
 @authenticated
 def replace(file_id: int):
     row, doc, lib = _open_file(file_id)
-    if not lib.upload:
-        return refusal(lib.upload, lib.year.phase)
+    require_upload(lib)
     _current_or_conflict(row, lib, doc)
     try:
         replace_file(row, flask_request.files.get("file"), actor=current_user, now=utcnow())
@@ -104,8 +102,7 @@ def replace(file_id: int):
 @authenticated
 def remove(file_id: int):
     row, doc, lib = _open_file(file_id)
-    if not lib.upload:
-        return refusal(lib.upload, lib.year.phase)
+    require_upload(lib)
     _current_or_conflict(row, lib, doc)
     delete_file(row, actor=current_user, now=utcnow())
     db.session.commit()

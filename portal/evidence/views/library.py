@@ -93,6 +93,12 @@ def refusal(decision: Decision, phase, status: int = 403):
                   request_id="")
 
 
+def require_upload(lib: Library) -> None:
+    """Stop with the reason (403) unless the user may change the library now."""
+    if not lib.upload:
+        raise Refusal(answer=lambda: refusal(lib.upload, lib.year.phase))
+
+
 def open_library(unit_id: int, year: AssessmentYear | None) -> Library:
     """Load the library of ``unit_id`` for ``year``; 404 when the user may not see it."""
     unit = db.session.get(Unit, unit_id)
@@ -177,8 +183,7 @@ def unit_library(unit_id: int):
 @authenticated
 def create(unit_id: int):
     lib = open_library(unit_id, active_year())
-    if not lib.upload:
-        return refusal(lib.upload, lib.year.phase)
+    require_upload(lib)
     form = DocumentForm()
     files_error = None
     if form.validate_on_submit():
@@ -241,8 +246,7 @@ def document(document_id: int):
 @authenticated
 def edit(document_id: int):
     doc, lib = open_document(document_id)
-    if not lib.upload:
-        return refusal(lib.upload, lib.year.phase)
+    require_upload(lib)
     if request.method == "GET":
         return document_card(lib, doc, edit_id=doc.id, edit_form=_edit_form(doc))
     form = _edit_form(doc, request.form)
@@ -261,8 +265,7 @@ def edit(document_id: int):
 @authenticated
 def delete(document_id: int):
     doc, lib = open_document(document_id)
-    if not lib.upload:
-        return refusal(lib.upload, lib.year.phase)
+    require_upload(lib)
     try:
         delete_document(doc, actor=current_user, now=utcnow())
     except EvidenceInUse as err:
