@@ -93,12 +93,13 @@ def test_each_worker_freezes_again_once_after_its_warm_up_requests(monkeypatch):
         caches = [[] for _ in range(1_000)]          # tracked objects left by the first requests
         for _ in range(WARM_UP - 1):
             conf.post_request(None, None, None, None)
-        assert gc.get_freeze_count() == frozen
+        # (the count can drop: a frozen object that dies leaves the frozen heap; it grows only by a freeze)
+        assert gc.get_freeze_count() < frozen + len(caches)
         conf.post_request(None, None, None, None)
         assert gc.get_freeze_count() >= frozen + len(caches)
         settled = gc.get_freeze_count()
         later = [[] for _ in range(1_000)]
         conf.post_request(None, None, None, None)
-        assert gc.get_freeze_count() == settled and later
+        assert gc.get_freeze_count() < settled + len(later)
     finally:
         gc.unfreeze()
