@@ -1,21 +1,15 @@
 """The one answer to saving an item (portal/unitfile/item_save.py): the responder's own steps, called with
 stand-in pieces inside a request, then the council's save and the unit's explanation through it (the unit's
 self-score save is covered by test_assessment_workspace.py)."""
-from decimal import Decimal
 
-import pytest
 from sqlalchemy import select
 
-from portal.appraisal.models import CouncilAssignment
-from portal.assessments.models import Assessment, ScoreEntry
-from portal.auth.models import User
 from portal.extensions import db
 from portal.text import Msg
 from portal.unitfile.entries import EditConflict, ItemInvalid
 from portal.unitfile.item_save import save_item
 from portal.web.htmx import Refusal
-from tests.web.assess_setup import build, set_status
-from tests.web.test_appraisal import _round1_done, item_url, set_phase
+from tests.web.test_appraisal import _round1_done, item_url, s, set_phase  # noqa: F401  (s: the round-1 file)
 
 
 class Pieces:
@@ -91,19 +85,6 @@ def test_a_plain_post_redirects_to_the_item_and_htmx_draws_before_the_commit(app
 
 
 # ------------------------------------------------------------------------------- through the routes
-
-
-@pytest.fixture
-def s(ctx):
-    setup = build()
-    member = db.session.scalar(select(User).where(User.username == "member"))
-    db.session.add(CouncilAssignment(year_id=setup.year_id, user_id=member.id, field_code="F1"))
-    set_status(db.session.get(Assessment, setup.a_id), "submitted")
-    db.session.add(ScoreEntry(assessment_id=setup.a_id, criterion_id=setup.crit("1.2").id, stage="self",
-                              inputs={"yes": True}, points=Decimal("1")))
-    db.session.commit()
-    set_phase(setup, "review_1")
-    return setup
 
 
 def test_the_council_s_save_conflict_and_plain_post(s, auth):
