@@ -70,9 +70,10 @@ def iter_nodes(nodes: Sequence[Node]):
         yield from iter_nodes(node.children)
 
 
-@dataclass
+@dataclass(frozen=True)
 class ItemState:
-    """The state of one item for one unit: its points (None = chưa chấm) and whether it is N/A."""
+    """The state of one item for one unit: its points (None = chưa chấm) and whether it is N/A. Frozen: an
+    evaluation's memo may recognise a state by its identity (portal.scoring.tree)."""
 
     points: Decimal | None
     not_applicable: bool = False

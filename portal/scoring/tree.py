@@ -79,6 +79,7 @@ class Evaluation:
 
 
 _NA = NodeResult(ZERO, ZERO, True, None)
+_GROUPS = ("groups",)   # the memo's key of its table of groups
 _SURVEY_OUT = NodeResult(ZERO, ZERO, False, None, survey_excluded=True)
 
 
@@ -86,12 +87,16 @@ class _Walk:
     """One pass over the tree for one unit; collects results and warnings."""
 
     def __init__(self, states: Mapping[str, ItemState], survey_mode: str | None,
-                 leaf_memo: dict | None = None) -> None:
+                 memo: dict | None = None) -> None:
         self.states = states
         self.survey_mode = survey_mode  # None: survey available; else the no-survey policy
         self.nodes: dict[str, NodeResult] = {}
         self.warnings: list[str] = []
-        self.leaf_memo = leaf_memo
+        self.memo = memo
+        if memo is not None:   # {parent code: (node, its items' codes, or None when not a group)}
+            self.groups = memo.get(_GROUPS)
+            if self.groups is None:
+                self.groups = memo[_GROUPS] = {}
 
     def node(self, node: Node) -> NodeResult:
         state = self.states.get(node.code)
@@ -102,12 +107,12 @@ class _Walk:
             self._leave_subtree(node)
             return _NA
         if node.children:
-            result = self._parent(node)
-        elif self.leaf_memo is None:
+            result = self._parent(node) if self.memo is None else self._memo_parent(node)
+        elif self.memo is None:
             result = self._leaf(node, state)
         else:  # the memo's hit path inline: this runs for every leaf of every unit of a year
             points = None if state is None else state.points
-            hit = self.leaf_memo.get((node.code, points, self.survey_mode))
+            hit = self.memo.get((node.code, points, self.survey_mode))
             if hit is not None and hit[0] is node and (hit[1] is points or _same(hit[1], points)):
                 result = hit[2]
             else:
@@ -122,13 +127,40 @@ class _Walk:
         1.00 are equal keys, but the result keeps the points as given)."""
         points = None if state is None else state.points
         key = (node.code, points, self.survey_mode)
-        hit = self.leaf_memo.get(key)
+        hit = self.memo.get(key)
         if hit is not None and hit[0] is node and _same(hit[1], points):
             return hit[2]
         warned = len(self.warnings)
         result = self._leaf(node, state)
         if len(self.warnings) == warned:
-            self.leaf_memo[key] = (node, points, result)
+            self.memo[key] = (node, points, result)
+        return result
+
+    def _memo_parent(self, node: Node) -> NodeResult:
+        """A group of items (a parent whose children are all leaves) gives the same results for the very
+        same item states in the same survey mode: units whose states of the group are the same objects
+        share the group's results (the caller shares one ItemState per distinct score, so most groups of
+        most units hit). The key holds the states' identities; the memo keeps the states themselves, so
+        an identity is never reused by another state while the memo lives, and ItemState is frozen. A
+        group whose items warn is evaluated every time (its warnings belong to each unit)."""
+        plan = self.groups.get(node.code)
+        if plan is None or plan[0] is not node:
+            items = tuple(child.code for child in node.children)
+            plan = self.groups[node.code] = (node, None if any(c.children for c in node.children) else items)
+        items = plan[1]
+        if items is None:
+            return self._parent(node)
+        states = tuple(map(self.states.get, items))
+        key = ("group", node.code, self.survey_mode, *map(id, states))
+        hit = self.memo.get(key)
+        if hit is not None and hit[0] is node:
+            self.nodes.update(hit[2])
+            return hit[1]
+        warned = len(self.warnings)
+        result = self._parent(node)
+        if len(self.warnings) == warned:
+            nodes = self.nodes
+            self.memo[key] = (node, result, {code: nodes[code] for code in items}, states)
         return result
 
     def _leave_subtree(self, node: Node) -> None:
@@ -211,7 +243,7 @@ def _adjustments(adjustments: Sequence[Node], counts: Mapping[str, int],
                                     code=adjustment.code))
             continue
         try:
-            amount = _adjustment_points(adjustment, counts.get(adjustment.code, 0), walk.leaf_memo)
+            amount = _adjustment_points(adjustment, counts.get(adjustment.code, 0), walk.memo)
         except ScoringInputError as error:
             walk.warnings.append(N_("Mục %(code)s: %(message)s",
                                     code=adjustment.code, message=as_msg(error.message)))
@@ -263,19 +295,21 @@ def evaluate(
     deduction_cap: Decimal | None,
     settings: YearSettings | None = None,
     survey_available: bool = True,
-    leaf_memo: dict | None = None,
+    memo: dict | None = None,
 ) -> Evaluation:
     """Tính điểm và chỉ số của một đơn vị — evaluate one unit's states against the criteria tree.
 
     Bonus and deductions are capped per adjustment (its own cap), then by `bonus_cap` and
     `deduction_cap` for the whole set (None = no set-level cap).
 
-    `leaf_memo`: an empty dict the caller keeps across the evaluations of many units against the same
+    `memo`: an empty dict the caller keeps across the evaluations of many units against the same
     tree (a year's results): each leaf's result is then computed once per distinct score instead of once
-    per unit. The results are the same with or without it.
+    per unit, and a group of items (a parent of leaves only) once per distinct combination of its items'
+    ItemState objects — a caller that shares one ItemState per distinct score (portal.results.services)
+    lets most groups of most units skip their items entirely. The results are the same with or without it.
     """
     settings = settings or _DEFAULT_SETTINGS
-    walk = _Walk(states, None if survey_available else settings.no_survey_policy, leaf_memo)
+    walk = _Walk(states, None if survey_available else settings.no_survey_policy, memo)
     results = [walk.node(f) for f in fields]
     for code in states:
         if code not in walk.nodes:

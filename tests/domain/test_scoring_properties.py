@@ -182,8 +182,8 @@ def test_parse_decimal_reads_back_what_it_would_show(value, separator):
 
 @FAST
 @given(trees(), st.data(), st.sampled_from(["rescale", "zero"]))
-def test_a_shared_leaf_memo_changes_nothing(fields, data, policy):
-    """Units evaluated one after another with one leaf memo (as a year's computation does) get exactly
+def test_a_shared_memo_changes_nothing(fields, data, policy):
+    """Units evaluated one after another with one memo (as a year's computation does) get exactly
     what each gets alone: every node's result, the totals, the band and the warnings (points over the
     maximum warn on every unit that has them), for both stages' survey modes."""
     memo: dict = {}
@@ -195,18 +195,65 @@ def test_a_shared_leaf_memo_changes_nothing(fields, data, policy):
             plain = evaluate(fields, states, ADJUSTMENTS, counts, bonus_cap=D(3), deduction_cap=None,
                              settings=settings_, survey_available=survey)
             shared = evaluate(fields, states, ADJUSTMENTS, counts, bonus_cap=D(3), deduction_cap=None,
-                              settings=settings_, survey_available=survey, leaf_memo=memo)
+                              settings=settings_, survey_available=survey, memo=memo)
             assert shared == plain
             assert [str(w) for w in shared.warnings] == [str(w) for w in plain.warnings]
             assert {c: str(r) for c, r in shared.nodes.items()} == {c: str(r) for c, r in plain.nodes.items()}
 
 
-def test_the_leaf_memo_keeps_points_as_written():
+@FAST
+@given(trees(), st.data(), st.sampled_from(["rescale", "zero"]))
+def test_groups_shared_between_units_change_nothing(fields, data, policy):
+    """As a year's computation passes them, units share their ItemState objects (one per distinct score), so
+    the memo recognises a group of items it has seen and reuses its results: each unit still gets exactly
+    what it gets alone — with N/A items and groups, points over the maximum (warnings), unscored and missing
+    items, 1 written as 1.00, both survey modes."""
+    pool = {code: data.draw(st.lists(st.sampled_from([
+        ItemState(None), ItemState(None, True), ItemState(D("1")), ItemState(D("1.00")), ItemState(D("0.25")),
+        ItemState(D("0")), ItemState(D("99")), None]), min_size=1, max_size=3))
+        for code in (n.code for n in iter_nodes(fields))}
+    memo: dict = {}
+    settings_ = YearSettings(no_survey_policy=policy)
+    for _unit in range(6):
+        states = {}
+        for code, choices in pool.items():
+            state = choices[data.draw(st.integers(0, len(choices) - 1))]
+            if state is not None:
+                states[code] = state
+        for survey in (True, False):
+            plain = evaluate(fields, states, bonus_cap=None, deduction_cap=None, settings=settings_,
+                             survey_available=survey)
+            shared = evaluate(fields, states, bonus_cap=None, deduction_cap=None, settings=settings_,
+                              survey_available=survey, memo=memo)
+            assert shared == plain
+            assert [str(w) for w in shared.warnings] == [str(w) for w in plain.warnings]
+            assert {c: str(r) for c, r in shared.nodes.items()} == {c: str(r) for c, r in plain.nodes.items()}
+
+
+def test_a_group_seen_before_is_not_walked_again():
+    """The second unit with the very same states of a group gets the group's results from the memo: its
+    items are not evaluated again (the memo's hit is what makes a national year fast)."""
+    items = tuple(Node(f"a{i}", "a", D(1), "number") for i in range(3))
+    fields = [Node("F", "F", D(3), children=(Node("G", "G", D(3), children=items, kind="group"),), kind="field")]
+    full, half = ItemState(D(1)), ItemState(D("0.5"))
+    states = {"a0": full, "a1": half, "a2": full}
+    memo: dict = {}
+    first = evaluate(fields, states, bonus_cap=None, deduction_cap=None, memo=memo)
+    leaf_keys = [key for key in memo if len(key) == 3 and key[0] in ("a0", "a1", "a2")]
+    memo_size = len(memo)
+    second = evaluate(fields, dict(states), bonus_cap=None, deduction_cap=None, memo=memo)
+    assert second == first and len(memo) == memo_size and len(leaf_keys) == 3
+    other = evaluate(fields, {**states, "a1": ItemState(D("0.5"))}, bonus_cap=None, deduction_cap=None,
+                     memo=memo)      # an equal state but another object: evaluated, same result
+    assert other == first and len(memo) == memo_size + 1
+
+
+def test_the_memo_keeps_points_as_written():
     """1 and 1.00 are equal keys of the memo, yet each unit's result keeps its points as given."""
     fields = [Node("F", "F", D(2), children=(Node("a", "a", D(2), "number"),), kind="field")]
     memo: dict = {}
     for points in (D("1"), D("1.00"), D("1.0"), D("1")):
-        shared = evaluate(fields, {"a": ItemState(points)}, bonus_cap=None, deduction_cap=None, leaf_memo=memo)
+        shared = evaluate(fields, {"a": ItemState(points)}, bonus_cap=None, deduction_cap=None, memo=memo)
         plain = evaluate(fields, {"a": ItemState(points)}, bonus_cap=None, deduction_cap=None)
         assert str(shared.nodes["a"].points) == str(plain.nodes["a"].points) == str(points)
         assert str(shared.appraisal_points) == str(plain.appraisal_points)
