@@ -74,8 +74,9 @@ def unread_counts(user, assessment_ids) -> dict[tuple[int, str | None], int]:
     return dict(out)
 
 
-def counts_by_item(assessment_id: int, viewer, phase: str) -> dict[int, ItemCount]:
-    """{criterion_id: (visible comments, of which unread)} for the badges of one file's page."""
+def counts_by_item(assessment_id: int, viewer, phase: str, only: int | None = None) -> dict[int, ItemCount]:
+    """{criterion_id: (visible comments, of which unread)} for the badges of one file's page; `only` (a
+    criterion id): that item's alone."""
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None or access.role_of(viewer) == "anonymous":
         return {}
@@ -85,7 +86,8 @@ def counts_by_item(assessment_id: int, viewer, phase: str) -> dict[int, ItemCoun
                func.count(Comment.id), func.sum(case((unread, 1), else_=0)))
         .join(Criterion, Criterion.id == Comment.criterion_id)
         .outerjoin(CommentRead, and_(CommentRead.comment_id == Comment.id, CommentRead.user_id == viewer.id))
-        .where(Comment.assessment_id == assessment_id)
+        .where(Comment.assessment_id == assessment_id,
+               *([Comment.criterion_id == only] if only is not None else []))
         .group_by(Comment.criterion_id, Criterion.kind, Criterion.field_code, Comment.visibility)).all()
     fields = access.member_fields(viewer, assessment) if rows else frozenset()
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])

@@ -56,8 +56,10 @@ def _tree(assessment):
 
 def _page_context(assessment, year, now, *, only=None, **extra):
     """Everything the workspace template needs. `only` (a criterion): an htmx answer that renders that one
-    item (with the totals out of band), so the other items' histories are not built."""
-    stages = stages_of(assessment.id)      # display rows: the page only shows them
+    item (with the totals out of band), so the other items' council stages, comment counts and histories
+    are not read (their evidence is: the summary counts the items without any)."""
+    item_id = None if only is None else only.id
+    stages = stages_of(assessment.id, only=item_id)      # display rows: the page only shows them
     workspace = load_workspace(assessment, year, documents_by_item(assessment.id, stage="self"),
                                entries={cid: st["self"] for cid, st in stages.items() if "self" in st},
                                tree=_tree(assessment))
@@ -72,7 +74,7 @@ def _page_context(assessment, year, now, *, only=None, **extra):
                 phase_label=phase_label(PHASE), seen=seen,
                 histories=histories(assessment, leaves, rel=seen["relation"], phase=year.phase, stages=stages,
                                     min_steps=WORKSPACE_HISTORY_STEPS),
-                comments=counts_by_item(assessment.id, current_user, year.phase),
+                comments=counts_by_item(assessment.id, current_user, year.phase, only=item_id),
                 unit_name=assessment.unit.name_in(year.id), errors={}, typed={}, conflict=None, notice=None,
                 **extra)
 
