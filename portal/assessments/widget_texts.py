@@ -5,10 +5,13 @@ The widget is drawn a hundred times per page and once per save; translating its 
 cost more than the item itself. A text with a parameter is kept as its translated pattern and filled per
 item in the template with ``%`` (which escapes the value, as ``_()`` does); a text with a plural is kept in
 its two forms, picked with ``|plural_n`` (1 or 2), as ``ngettext`` would pick them."""
+from dataclasses import dataclass
+
 from flask_babel import get_locale, get_translations
 from markupsafe import Markup
 
 from portal.assessments import bp
+from portal.web.filters import format_points, plural_n
 
 _kept: dict[str, dict] = {}
 
@@ -65,3 +68,57 @@ def _translate(t) -> dict:
                                "mỗi lần %(per)s điểm, tối đa %(cap)s điểm", 2)),
     )
     return texts
+
+
+@dataclass(frozen=True, slots=True)
+class ItemStatic:
+    """What an item's widget shows that depends only on its criterion and the language: the heading level,
+    the code read out before each control, the maximum in words, and the method's settings in words."""
+
+    level: int
+    hidden: Markup          # <span class="visually-hidden">code – </span>, before each control's label
+    maximum: Markup         # "2 điểm" (maximum and unit)
+    into: Markup            # "vào mục 1.2" (the evidence link's hidden words)
+    levels: tuple = ()      # the level method's "(n điểm)" texts, one per level
+    bands: Markup = Markup()      # the percentage method's bands
+    value_label: Markup = Markup()  # the number method's label (with its step, if any)
+    per: Markup = Markup()        # bonus and deduction: per occurrence and cap
+
+
+def item_statics(tree) -> dict[int, ItemStatic]:
+    """{criterion id: ItemStatic} of a criteria set's kept tree (portal.criteria.snapshot) in the request's
+    language, built once per tree and language: they are the same for every file and every drawing."""
+    key = ("item widget", str(get_locale() or "vi"))
+    statics = tree.derived.get(key)
+    if statics is None:
+        statics = tree.derived[key] = _statics(tree, item_texts())
+    return statics
+
+
+def _statics(tree, T: dict) -> dict[int, ItemStatic]:
+    rows = [pair for _root, body in tree.fields for pair in body] + list(tree.adjustments)
+    return {row.id: _static(row, depth, T) for row, depth in rows if row.kind in ("item", "adjustment")}
+
+
+def _static(c, depth: int, T: dict) -> ItemStatic:
+    config = c.config or {}
+    extra = {}
+    if c.method == "levels":
+        extra["levels"] = tuple(T["level_points"][plural_n(pts)] % {"p": format_points(pts)}
+                                for _label, pts in config.get("levels", []))
+    elif c.method == "percentage":
+        extra["bands"] = Markup("; ").join(
+            T["band"][plural_n(pts)] % {"pct": format_points(pct), "p": format_points(pts)}
+            for pct, pts in config.get("bands", []))
+    elif c.method == "number":
+        step = config.get("step")
+        extra["value_label"] = T["step"] % {"step": format_points(step)} if step else T["value"]
+    elif c.method in ("bonus", "deduction"):
+        cap = config.get("cap", "0")
+        extra["per"] = T["per"][plural_n(cap)] % {"per": format_points(config.get("per", "0")),
+                                                  "cap": format_points(cap)}
+    return ItemStatic(
+        level=min(2 + max(depth, 1), 6),
+        hidden=Markup('<span class="visually-hidden">%s – </span>') % c.code,
+        maximum=Markup("%s %s") % (format_points(c.max_points), T["points"][plural_n(c.max_points)]),
+        into=T["into"] % {"code": c.code}, **extra)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.assessments import bp
-from portal.assessments import widget_texts  # noqa: F401  (the item widget's texts, a template global)
+from portal.assessments.widget_texts import item_statics  # also registers item_texts, a template global
 from portal.assessments.entry_rows import stages_of
 from portal.assessments.models import Assessment
 from portal.assessments.views._shared import PHASE, edit_decision, load_file, refusal_text
@@ -68,6 +68,7 @@ def _page_context(assessment, year, now, *, only=None, **extra):
     seen = visibility(current_user, assessment, None, frozenset(), year.phase)
     leaves = [only] if only is not None else [v.criterion for v in workspace.leaves()]
     return dict(ws=workspace, assessment=assessment, year=year, editable=bool(decision),
+                statics=item_statics(_tree(assessment)),
                 leaders=_leaders(assessment) if only is None else [],     # the fragment does not show them
                 refusal=None if decision else refusal_text(decision, year),
                 can_submit=bool(can_submit), deadline_state=deadline_state,
