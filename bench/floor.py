@@ -273,11 +273,12 @@ def install(app) -> None:
     @authenticated
     def save(aid: int, cid: int):
         from portal.extensions import db
-        data = write(aid, cid)
-        db.session.commit()
-        out = page_data(aid, only=cid)
+        write(aid, cid)
+        out = page_data(aid, only=cid)     # drawn in the write's transaction, then one commit (as the portal)
         out["saved"] = cid
-        return template().render(out, fragment=True)
+        html = template().render(out, fragment=True)
+        db.session.commit()
+        return html
 
     @bp.get("/bench-floor/assessment/<int:aid>/items/<int:cid>/saved")
     @authenticated

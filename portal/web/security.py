@@ -79,7 +79,9 @@ def init_security(app: Flask) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         if not request.path.startswith("/static/"):
-            if current_user.is_authenticated or response.mimetype == "text/html":
+            # is_anonymous rather than is_authenticated: the latter reads the account's `active` column,
+            # which a request's commit has expired (one more query for every answer drawn before it)
+            if not current_user.is_anonymous or response.mimetype == "text/html":
                 headers["Cache-Control"] = "no-store"
             response.vary.add("Cookie")
         headers["X-Request-Id"] = g.get("request_id", "")
