@@ -1,7 +1,7 @@
 """Nhật ký — the append-only audit trail: one row per change, written in the same transaction."""
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import UTCDateTime, utcnow
@@ -10,6 +10,9 @@ from portal.extensions import db
 
 class AuditLog(db.Model):
     __tablename__ = "audit_log"
+    # An item's latest changes (portal.unitfile.history) are read on every workspace page and save: by unit,
+    # year and action, not by scanning every unit's changes of that action.
+    __table_args__ = (Index("ix_audit_log_unit_year_action", "unit_id", "year_id", "action"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
