@@ -11,8 +11,11 @@ Also printed: the garbage collector's longest pause over 2,000 requests of a war
 in a fresh process tuned by gunicorn.conf.py's hook; in CPU time, the goal's measure, and in wall-clock
 time) — and, for comparison, with CPython's defaults (--quick: 300 requests, tuned only).
 
-Prints one line per page, `ratio workspace/floor: X.XX` and `ratio save/floor: X.XX`, with the raw medians
-and queries. Nothing is asserted. --quick: fewer rounds (about a minute on a quiet machine; the full run
+Two files are measured one after the other: the generated file as it is (its entries filled in bulk, so no
+item has a change list), then the same file "in use", with two audited changes added to each scored item
+(bench/world.py add_change_history), so that every item draws its change list. Prints, for each, the raw
+medians, queries and ratios; then one line per page, `ratio workspace/floor: X.XX` and `ratio save/floor:
+X.XX`, the higher of the two files (each file's in brackets). Nothing is asserted. --quick: fewer rounds (about a minute on a quiet machine; the full run
 measures the GC over 2,000 requests twice and takes several minutes).
 
 Run from the repository root:  .venv/bin/python bench/bench_floor.py [--quick]
@@ -26,9 +29,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_gc import GcPauses  # noqa: E402
 from bench.common import VERSION_RE, QueryCounter, bench_app, machine, quiet_logs, text_of  # noqa: E402
-from bench.world import PASSWORD, cached_world, reopen_self_assessment, working_copy  # noqa: E402
+from bench.world import (PASSWORD, add_change_history, cached_world, reopen_self_assessment,  # noqa: E402
+                         working_copy)
 
 
 def setup(log=print):
@@ -47,6 +50,7 @@ def setup(log=print):
         reopen_self_assessment(world, [aid], now=now)
         db.session.commit()
     client = app.test_client().log_in(username, PASSWORD)
+    client.username = username
     return app, client, counter, aid
 
 
@@ -110,15 +114,14 @@ def interleaved(counter, pairs: dict, rounds: int) -> dict:
     return out
 
 
-def main(argv=None) -> dict:
-    quiet_logs()
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer rounds (noisier)")
-    args = parser.parse_args(argv)
-    rounds = 60 if args.quick else 150
-    print(f"Floor bench — {machine()}")
-    app, client, counter, aid = setup()
-    cid = save_target(client, aid)
+#: The two files measured, one after the other: as generated, then with a change list on every item.
+STATES = ("fresh file", "file in use")
+HISTORY_CHANGES = 2
+
+
+def measure(client, counter, aid: int, cid: int, rounds: int) -> dict:
+    """Check that the floor draws the same HTML, then the interleaved rounds: {"workspace": ratio, "save":
+    ratio, "medians": {name: ms}}. Exits when the floor draws something else."""
     problems = check_same_output(client, aid, cid)
     if problems:
         for page, where in problems.items():
@@ -140,22 +143,52 @@ def main(argv=None) -> dict:
     page_url, floor_url = f"/assessment/{aid}", f"/bench-floor/assessment/{aid}"
     for _ in range(3):      # warm-up
         client.get(page_url), client.get(floor_url)
-    with GcPauses() as pauses:
-        timings = interleaved(counter, {"workspace": lambda: client.get(page_url),
-                                        "workspace floor": lambda: client.get(floor_url),
-                                        "save": save(""), "save floor": save("/bench-floor")}, rounds)
+    timings = interleaved(counter, {"workspace": lambda: client.get(page_url),
+                                    "workspace floor": lambda: client.get(floor_url),
+                                    "save": save(""), "save floor": save("/bench-floor")}, rounds)
     med = {name: statistics.median(s) * 1e3 for name, (s, _q) in timings.items()}
     print(f"  {rounds} interleaved rounds (real, floor, real save, floor save); medians:")
-    for name, (seconds, queries) in timings.items():
+    for name, (_seconds, queries) in timings.items():
         print(f"    {name:<18} {med[name]:7.2f} ms   queries {min(queries)}–{max(queries)}")
-    result = {"workspace": med["workspace"] / med["workspace floor"], "save": med["save"] / med["save floor"],
-              "medians": med, "rounds": rounds, "gc_max_ms": pauses.longest_ms,
-              "gc_collections": len(pauses.pauses)}
-    print(f"  ratio workspace/floor: {result['workspace']:.2f}")
-    print(f"  ratio save/floor: {result['save']:.2f}")
+    out = {"workspace": med["workspace"] / med["workspace floor"], "save": med["save"] / med["save floor"],
+           "medians": med}
+    print(f"  ratio workspace/floor: {out['workspace']:.2f}   ratio save/floor: {out['save']:.2f}")
     again = check_same_output(client, aid, cid)
     print("  after the measured saves (the item's change list now cut): floor output "
           + ("= real output" if not again else f"DIFFERS: {again}"))
+    return out
+
+
+def main(argv=None) -> dict:
+    quiet_logs()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer rounds (noisier)")
+    args = parser.parse_args(argv)
+    rounds = 60 if args.quick else 150
+    print(f"Floor bench — {machine()}")
+    app, client, counter, aid = setup()
+    cid = save_target(client, aid)
+    states = {}
+    for label in STATES:
+        if label == "file in use":
+            from portal.extensions import db
+            with app.app_context():
+                written = add_change_history(aid, client.username, changes=HISTORY_CHANGES)
+                db.session.commit()
+            print(f"\n  {label}: {written} audited changes added ({HISTORY_CHANGES} per scored item), so each "
+                  "item shows its change list")
+        else:
+            print(f"\n  {label}: the generated file, its entries filled without audited changes")
+        states[label] = measure(client, counter, aid, cid, rounds)
+    worst = {key: max(states, key=lambda label: states[label][key]) for key in ("workspace", "save")}
+    medians = {name: ms for key in ("workspace", "save")
+               for name, ms in states[worst[key]]["medians"].items() if name.startswith(key)}
+    result = {"workspace": states[worst["workspace"]]["workspace"], "save": states[worst["save"]]["save"],
+              "medians": medians, "worst": worst, "rounds": rounds, "states": states}
+    print()
+    for key in ("workspace", "save"):
+        each = "; ".join(f"{states[label][key]:.2f} ({label})" for label in STATES)
+        print(f"  ratio {key}/floor: {result[key]:.2f}   [{each}]")
     result["gc_requests"] = 300 if args.quick else 2000
     result["gc"] = gc_pauses(result["gc_requests"], compare=not args.quick)
     return result

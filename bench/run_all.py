@@ -70,8 +70,10 @@ def floor_rows(floor: dict | None) -> list[tuple[str, str, str, str]]:
     rows = []
     for key in ("workspace", "save"):
         ratio = floor[key]
+        each = "; ".join(f"{state[key]:.2f} {label}" for label, state in floor.get("states", {}).items())
         rows.append((f"floor: ratio {key}/floor (medians of {floor['rounds']} interleaved rounds)", "≤ 1.5",
-                     f"{ratio:.2f} ({med[key]:.1f} ms / {med[key + ' floor']:.1f} ms)",
+                     f"{ratio:.2f} ({med[key]:.1f} ms / {med[key + ' floor']:.1f} ms, {floor['worst'][key]})"
+                     + (f" [{each}]" if each else ""),
                      "met" if ratio <= 1.5 else "NOT met"))
     tuned, default = floor["gc"]["tuned"], floor["gc"].get("default")
     rows.append((f"GC pauses (max over {floor['gc_requests']:,} requests of a warm worker, gunicorn.conf.py's "

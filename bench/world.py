@@ -292,6 +292,34 @@ def reopen_self_assessment(world: World, assessment_ids, *, now) -> None:
     db.session.flush()
 
 
+def add_change_history(assessment_id: int, username: str, *, changes: int = 2) -> int:
+    """Give every self-scored item of this file `changes` audited changes by this account, as a file in use
+    has after some days of work: each item then shows its change list (the generated years fill their
+    entries in bulk, without the audit rows a save writes). The rows are written by portal.audit.services.
+    record, chained like any save's, with the item's stored entry as the last value. Returns how many; the
+    caller commits."""
+    from portal.assessments.models import Assessment, ScoreEntry
+    from portal.audit.services import record
+    from portal.auth.models import User
+    from portal.criteria.models import Criterion
+    from portal.extensions import db
+    from portal.unitfile.entries import snapshot
+    assessment = db.session.get(Assessment, assessment_id)
+    actor = db.session.scalar(select(User).where(User.username == username))
+    written = 0
+    for entry, code in db.session.execute(
+            select(ScoreEntry, Criterion.code).join(Criterion, Criterion.id == ScoreEntry.criterion_id)
+            .where(ScoreEntry.assessment_id == assessment_id, ScoreEntry.stage == "self")).all():
+        final = snapshot(entry)
+        older = None
+        for step in range(changes):
+            new = final if step == changes - 1 else final | {"note": f"Bản nháp {step + 1}", "version": step + 1}
+            record("self_score", "score_entry", entry.id, actor=actor, unit_id=assessment.unit_id,
+                   year_id=assessment.year_id, old=older, new=new | {"criterion": code, "stage": "self"})
+            older, written = new, written + 1
+    return written
+
+
 def reopened_copy(kind: str, workdir: Path, indexes, *, now, log=print):
     """The portal on a working copy (in `workdir`) of the cached year of this kind, moved back to
     self-assessment with the files of the units at these indexes reopened as drafts: (app, world)."""
