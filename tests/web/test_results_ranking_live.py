@@ -194,3 +194,27 @@ def test_an_approved_snapshot_is_parsed_once_per_process(app, ctx, auth):
     assert not [s for s in statements if "approval.snapshot" in s], "the snapshot was read again"
     rows = [u["code"] for t in snapshot["types"] for u in t["units"]]
     assert all(f"-{code}\"" in second for code in rows) and first.count("<tr id=\"rank-") == len(rows)
+
+
+def test_the_approved_ranking_does_not_grow_with_units(app, ctx, monkeypatch):
+    """Once a decision is in force: the same statements for 3 units as for 8, on every page and filter."""
+    from datetime import date
+
+    from portal.results.models import Approval
+    from tests.web.test_perf_queries import assert_constant, per_size, queries
+    monkeypatch.setattr(views, "RANK_ROWS", 2)
+
+    def probe(_app, world):
+        year = db.session.get(AssessmentYear, world.year_id)
+        db.session.add(Approval(year_id=year.id, decision_number="1/QĐ", decision_date=date(2023, 3, 1),
+                                approved_at=utcnow(), snapshot=results_document(year)))
+        year.phase = "approval"
+        db.session.commit()
+        admin = AuthActions(app).login("admin")
+        out = {}
+        for name, url in (("page 2", f"/results/{world.year_id}?trang=2"),
+                          ("filtered", f"/results/{world.year_id}?loai=department&q=s&trang=2")):
+            admin.get(url)
+            out[name] = queries(admin, "GET", url)
+        return out
+    assert_constant(per_size(app, probe))
