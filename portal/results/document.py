@@ -175,11 +175,10 @@ def ranked_rows(statement, when: datetime | None) -> list[RankedRow]:
 def _ranking_rows(year) -> list[tuple]:
     """(result, unit, unit type) per unit for the ranking table: one query of plain columns; the time of the
     computation is read once, as its maximum."""
-    rows = ranked_rows(ranking_select(year), None)
-    if not rows:
-        return []
     when = computed_at(year)
-    return [(ranked, ranked, ranked.unit_type) for ranked in (r._replace(computed_at=when) for r in rows)]
+    if when is None:  # nothing computed
+        return []
+    return [(ranked, ranked, ranked.unit_type) for ranked in ranked_rows(ranking_select(year), when)]
 
 
 def unit_entry(result: UnitResult, unit: Unit, year, bands, labels, previous, lineage=None) -> dict:

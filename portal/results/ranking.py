@@ -53,6 +53,7 @@ class _Reading:
         self.position = {k.code: i for i, k in enumerate(self.kinds)}
         self.previous = previous_results(year)
         self.lineages = lineage_entries(year, published_approval)
+        self.computed_at = computed_at(year)
 
     def select(self, *columns):
         return ranking_select(self.year, *columns).where(Assessment.unit_type.in_(list(self.position)))
@@ -70,7 +71,7 @@ class _Reading:
 
     def rows(self, condition) -> list[RankedRow]:
         """The ranking rows of the units that meet `condition`, in the document's order."""
-        rows = ranked_rows(self.select().where(condition), None)
+        rows = ranked_rows(self.select().where(condition), self.computed_at)
         rows.sort(key=lambda r: self.sort_key(r.code, r.unit_type, r.rank))
         return rows
 
@@ -182,11 +183,10 @@ def live_ranking_page(year, *, unit_type: str = "", query: str = "", page: int =
         counts, changing = _counts_and_changes(reading)
         pager = _pager(sum(counts.values()), page, size)
         rows = reading.rows(UnitResult.unit_id.in_(reading.page_ids(pager["first"] - 1, size))) if counts else []
-    when = computed_at(year)
     standing = _standing(reading, counts)
     by_type: dict[str, list[dict]] = {}
     for row in rows:
-        by_type.setdefault(row.unit_type, []).append(reading.entry(row._replace(computed_at=when)))
+        by_type.setdefault(row.unit_type, []).append(reading.entry(row))
     types, whole = [], {}
     for kind in reading.kinds:
         if kind.code not in counts and not words:
@@ -200,7 +200,7 @@ def live_ranking_page(year, *, unit_type: str = "", query: str = "", page: int =
         if entry["units"]:
             types.append(entry)
     doc = {"year": year.year, "year_id": year.id, "title": year.title,
-           "computed_at": when.isoformat() if when else None,
+           "computed_at": reading.computed_at.isoformat() if reading.computed_at else None,
            "bands": [{"key": b.key, "label": b.label, "min_pct": str(b.min_pct)} for b in reading.settings.bands],
            "types": types}
     return doc, pager, whole
