@@ -62,12 +62,12 @@ def published_approval(year) -> Approval | None:
     return current_approval(year)
 
 
-def shown_document(year, *, ranking_only: bool = False) -> dict:
+def shown_document(year) -> dict:
     """The results the secretariat's screens and the year-wide reports show: once a decision is in force
     (approval phase and later), its frozen snapshot — figures, names, bands as approved; before, the live
     results (results_document)."""
     approval = current_approval(year) if approved(year) else None
-    return approval.snapshot if approval is not None else results_document(year, ranking_only=ranking_only)
+    return approval.snapshot if approval is not None else results_document(year)
 
 
 def previous_results(year) -> dict[str, dict]:
