@@ -8,7 +8,8 @@ Pages, measured in process (Flask test client, SQLite, gzip accepted as a browse
     self-assessment — the whole page, and one item as an htmx fragment;
   * an item save as htmx (the fragment the browser swaps in) and as a plain form post (303, no JS);
   * the council board (Thẩm định) as the chair and as a member — whole page and the table fragment;
-  * the ranking page (Kết quả) as the admin — whole page and the results panel fragment;
+  * the ranking page (Kết quả) as the admin — whole page and the results panel fragment — and, last, once a
+    decision is in force (the approval's snapshot);
   * the results computation (Tính kết quả) of the whole year, in process;
   * for the commune year also the progress board (Tiến độ) and the synthesis report's PDF
     (bench/bench_communes.py), with their budgets of issue 14. The commune year is measured as a gunicorn
@@ -199,6 +200,9 @@ def bench_world(kind: str, *, quick: bool, now, log=print, postgres: str | None 
     samples["save"] = measure("item save (htmx fragment)", counter, lambda: save(True), runs=runs["page"])
     samples["save_nojs"] = measure("item save (form post, 303)", counter, lambda: save(False),
                                    runs=runs["page"], expect=(303,))
+    # ---- the ranking once a decision is in force: the page reads the approval's frozen snapshot (last, as
+    # the year then leaves synthesis)
+    samples["ranking_approved"] = _approved_ranking(app, counter, admin, world, runs, now)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -247,6 +251,27 @@ def _cpu_timed(request, sink: list[float]):
         sink.append(time.process_time() - began)
         return response
     return call
+
+
+def _approved_ranking(app, counter, admin, world, runs: dict, now) -> Sample:
+    """Page 2 of the ranking in the approval phase: a decision freezing the results as computed is written
+    directly (as portal.results.approval.approve freezes them, without its checks) and the year moved on."""
+    from datetime import date
+
+    from portal.extensions import db
+    from portal.results.document import results_document
+    from portal.results.models import Approval
+    from portal.years.models import AssessmentYear
+    with app.app_context():
+        year = db.session.get(AssessmentYear, world.year_id)
+        snapshot = dict(results_document(year), decision={"number": "1/QĐ-BENCH", "date": "2023-03-31"},
+                        approved_at=now.isoformat(), report_settings=dict(year.report_settings or {}))
+        db.session.add(Approval(year_id=year.id, decision_number="1/QĐ-BENCH", decision_date=date(2023, 3, 31),
+                                approved_at=now, snapshot=snapshot))
+        year.phase = "approval"
+        db.session.commit()
+    return measure("ranking page, approval phase (page 2)", counter,
+                   lambda: admin.get(f"/results/{world.year_id}?trang=2"), runs=runs["page"], warmup=runs["warmup"])
 
 
 def _compute(app, counter, world, runs: int, now) -> Sample:

@@ -19,6 +19,7 @@ from sqlalchemy import text
 from portal import create_app
 from portal.config import TestConfig
 from portal.extensions import db
+from portal.results.snapshots import forget as forget_snapshots
 from tests.auth_actions import AuthActions
 
 
@@ -102,6 +103,7 @@ def app(_workdir):
 
 
 def _empty_tables():
+    forget_snapshots()  # the approvals' ids are used again
     tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name != "postgresql":
         for table in tables:                       # children first; SQLite reuses the ids of emptied tables

@@ -34,6 +34,7 @@ from portal.results.domain import change_direction, index_change, rank_change
 from portal.results.lineage import lineage_entries
 from portal.results.models import Approval, UnitResult
 from portal.results.services import approved, current_approval, sets_of, settings_of
+from portal.results.snapshots import ranking_snapshot
 from portal.scoring import RankedUnit, band_for, propose_bottom, propose_rewards
 from portal.units.models import Unit, UnitName
 from portal.units.types import type_snapshot, year_types
@@ -61,12 +62,12 @@ def published_approval(year) -> Approval | None:
     return current_approval(year)
 
 
-def shown_document(year, *, ranking_only: bool = False) -> dict:
+def shown_document(year) -> dict:
     """The results the secretariat's screens and the year-wide reports show: once a decision is in force
     (approval phase and later), its frozen snapshot — figures, names, bands as approved; before, the live
     results (results_document)."""
     approval = current_approval(year) if approved(year) else None
-    return approval.snapshot if approval is not None else results_document(year, ranking_only=ranking_only)
+    return approval.snapshot if approval is not None else results_document(year)
 
 
 def previous_results(year) -> dict[str, dict]:
@@ -75,7 +76,7 @@ def previous_results(year) -> dict[str, dict]:
     approval = published_approval(previous) if previous is not None else None
     if approval is None:
         return {}
-    return {u["code"]: u for t in (approval.snapshot or {}).get("types", []) for u in t.get("units", [])}
+    return {u["code"]: u for t in ranking_snapshot(approval).get("types", []) for u in t.get("units", [])}
 
 
 def _fields(cset) -> list[dict]:
@@ -95,9 +96,9 @@ def _before(unit: Unit, previous: dict, lineage: dict | None) -> dict:
     return lineage["predecessors"][0]
 
 
-class _Ranked(NamedTuple):
+class RankedRow(NamedTuple):
     """The columns of a UnitResult the ranking table shows, read as one tuple per unit (no ORM object, no
-    JSON document): the shape `_unit_entry` reads, with empty field indexes and gaps."""
+    JSON document): the shape `unit_entry` reads, with empty field indexes and gaps."""
 
     unit_id: int
     appraisal_points: Decimal
@@ -124,26 +125,38 @@ class _Ranked(NamedTuple):
         return {"tied": self.tied, "survey_available": self.survey_available}
 
 
-def _ranking_rows(year) -> list[tuple]:
-    """(result, unit, unit type) per unit for the ranking table: one query of plain columns, the tie flag
-    and survey availability read from the details in SQL, the name the unit carries in the year. Points
-    are read raw and converted as the Points column type does, once per distinct value; the time of the
-    computation is read once, as its maximum."""
-    details = UnitResult.details
-    points = [type_coerce(column, NullType()) for column in (
-        UnitResult.appraisal_points, UnitResult.survey_points, UnitResult.bonus, UnitResult.deductions,
-        UnitResult.applicable_max, UnitResult.index)]
-    rows = db.session.execute(
-        select(UnitResult.unit_id, *points, UnitResult.band, UnitResult.rank,
-               details["tied"].as_boolean(), details["survey_available"].as_boolean(), Unit.code,
-               func.coalesce(UnitName.name, Unit.name), Assessment.unit_type)
-        .join(Unit, Unit.id == UnitResult.unit_id)
-        .join(Assessment, (Assessment.unit_id == Unit.id) & (Assessment.year_id == UnitResult.year_id))
-        .outerjoin(UnitName, (UnitName.unit_id == Unit.id) & (UnitName.year_id == UnitResult.year_id))
-        .where(UnitResult.year_id == year.id)).all()
-    if not rows:
-        return []
-    computed_at = db.session.scalar(select(func.max(UnitResult.computed_at)).where(UnitResult.year_id == year.id))
+def unit_name():
+    """The name a unit carries in the year of the results row (its year name, else its own)."""
+    return func.coalesce(UnitName.name, Unit.name)
+
+
+def ranking_select(year, *columns):
+    """The SELECT of `ranked_rows` (or of the given columns): plain columns of the year's results, the tie
+    flag and survey availability read from the details in SQL, the name the unit carries in the year, the
+    unit's type (filter, order and limit it to read some units only)."""
+    if not columns:
+        details = UnitResult.details
+        points = [type_coerce(column, NullType()) for column in (
+            UnitResult.appraisal_points, UnitResult.survey_points, UnitResult.bonus, UnitResult.deductions,
+            UnitResult.applicable_max, UnitResult.index)]
+        columns = (UnitResult.unit_id, *points, UnitResult.band, UnitResult.rank, details["tied"].as_boolean(),
+                   details["survey_available"].as_boolean(), Unit.code, unit_name(), Assessment.unit_type)
+    return (select(*columns)
+            .select_from(UnitResult)
+            .join(Unit, Unit.id == UnitResult.unit_id)
+            .join(Assessment, (Assessment.unit_id == Unit.id) & (Assessment.year_id == UnitResult.year_id))
+            .outerjoin(UnitName, (UnitName.unit_id == Unit.id) & (UnitName.year_id == UnitResult.year_id))
+            .where(UnitResult.year_id == year.id))
+
+
+def computed_at(year) -> datetime | None:
+    """When the year's results were last computed (the latest of its units' times)."""
+    return db.session.scalar(select(func.max(UnitResult.computed_at)).where(UnitResult.year_id == year.id))
+
+
+def ranked_rows(statement, when: datetime | None) -> list[RankedRow]:
+    """The rows of `ranking_select` (as narrowed) as RankedRow tuples. Points are read raw and converted as
+    the Points column type does, once per distinct value; `when` is the time of the computation."""
     decimals: dict = {None: None}
     convert = Points().process_result_value
 
@@ -153,15 +166,22 @@ def _ranking_rows(year) -> list[tuple]:
             value = decimals[raw] = convert(raw, None)
         return value
 
-    out = []
-    for uid, a, s, b, d, m, i, band, rank, tied, survey, code, name, unit_type in rows:
-        ranked = _Ranked(uid, number(a), number(s), number(b), number(d), number(m), number(i), band, rank,
-                         computed_at, tied, survey, code, name, unit_type)
-        out.append((ranked, ranked, unit_type))
-    return out
+    return [RankedRow(uid, number(a), number(s), number(b), number(d), number(m), number(i), band, rank,
+                    when, tied, survey, code, name, unit_type)
+            for uid, a, s, b, d, m, i, band, rank, tied, survey, code, name, unit_type
+            in db.session.execute(statement)]
 
 
-def _unit_entry(result: UnitResult, unit: Unit, year, bands, labels, previous, lineage=None) -> dict:
+def _ranking_rows(year) -> list[tuple]:
+    """(result, unit, unit type) per unit for the ranking table: one query of plain columns; the time of the
+    computation is read once, as its maximum."""
+    when = computed_at(year)
+    if when is None:  # nothing computed
+        return []
+    return [(ranked, ranked, ranked.unit_type) for ranked in ranked_rows(ranking_select(year), when)]
+
+
+def unit_entry(result: UnitResult, unit: Unit, year, bands, labels, previous, lineage=None) -> dict:
     fields = {}
     for code, data in (result.field_indexes or {}).items():
         band = band_for(_dec(data.get("index")), bands)
@@ -185,7 +205,7 @@ def _unit_entry(result: UnitResult, unit: Unit, year, bands, labels, previous, l
 
 
 def _name(unit, year) -> str:
-    return unit.name if isinstance(unit, _Ranked) else unit.name_in(year.id)
+    return unit.name if isinstance(unit, RankedRow) else unit.name_in(year.id)
 
 
 def _rank_key(entry: dict) -> tuple:
@@ -212,7 +232,7 @@ def results_document(year, *, ranking_only: bool = False) -> dict:
     by_type: dict[str, list[dict]] = {}
     ranked: list[RankedUnit] = []
     for result, unit, unit_type in rows:
-        entry = _unit_entry(result, unit, year, settings.bands, labels, previous, lineages.get(result.unit_id))
+        entry = unit_entry(result, unit, year, settings.bands, labels, previous, lineages.get(result.unit_id))
         by_type.setdefault(unit_type, []).append(entry)
         ranked.append(RankedUnit(result.unit_id, unit_type, result.rank, result.index, result.appraisal_points,
                                  result.survey_points, entry["tied"]))

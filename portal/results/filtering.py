@@ -53,3 +53,15 @@ def ranking_page(document: dict, page: int, size: int) -> tuple[dict, dict, dict
             "standing": dict(entry, units=[u for u in units if u.get("reward") or u.get("unit_id") in bottom])}
     shown, pager = page_of(document, page, size)
     return shown, pager, whole
+
+
+def with_spans(whole: dict, pager: dict) -> dict:
+    """`whole` (ranking_page's, types in the page's order) with, for each type the page shows, "first" and
+    "last": the places within the type of its first and last unit on this page, so that the chart under a
+    type that spans pages can say which of its units it draws."""
+    out, seen = {}, 0
+    for unit_type, entry in whole.items():
+        first, last = max(pager["first"] - seen, 1), min(pager["last"] - seen, entry["count"])
+        out[unit_type] = dict(entry, first=first, last=last) if pager["count"] and first <= last else entry
+        seen += entry["count"]
+    return out

@@ -8,6 +8,7 @@ earlier year whose results are published (2025 follows 2022 in the demo: no year
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.results.snapshots import ranking_snapshot
 from portal.units.lineage_rules import comparable, lineage_kind
 from portal.units.lineage import as_rules, predecessors_of
 from portal.years.models import AssessmentYear
@@ -20,7 +21,7 @@ def earlier_published(year, published_approval) -> tuple[int | None, dict[int, d
     for row in rows:
         approval = published_approval(row)
         if approval is not None:
-            snapshot = approval.snapshot or {}
+            snapshot = ranking_snapshot(approval)  # names and figures only, parsed once per process
             return row.year, {u["unit_id"]: u for t in snapshot.get("types", []) for u in t.get("units", [])}
     return None, {}
 

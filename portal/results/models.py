@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Points, UTCDateTime, utcnow
@@ -43,7 +43,12 @@ class UnitResult(db.Model):
     """The computed result of one unit (recomputed at will before approval)."""
 
     __tablename__ = "unit_result"
-    __table_args__ = (UniqueConstraint("year_id", "unit_id"),)
+    # The ranking page reads one page of a year's 2,000 results: it orders and counts by rank from the first
+    # index alone (a row holds the JSON details and is large) and finds the time of the computation in the
+    # second.
+    __table_args__ = (UniqueConstraint("year_id", "unit_id"),
+                      Index("ix_unit_result_year_id_rank", "year_id", "rank", "unit_id"),
+                      Index("ix_unit_result_year_id_computed_at", "year_id", "computed_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year_id: Mapped[int] = mapped_column(ForeignKey("assessment_year.id", ondelete="CASCADE"))
@@ -75,7 +80,9 @@ class Approval(db.Model):
     decision_date: Mapped[date] = mapped_column(Date)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    snapshot: Mapped[dict] = mapped_column(JSON)
+    # read only where used (a national year's is 8 MB of JSON): listing, finding or checking the decision in
+    # force does not parse it
+    snapshot: Mapped[dict] = mapped_column(JSON, deferred=True)
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -105,3 +105,18 @@ def test_the_ranking_reads_what_the_full_document_reads(year_of_nine):
             assert {k: v for k, v in a.items() if k not in ("fields", "gaps")} == \
                    {k: v for k, v in b.items() if k not in ("fields", "gaps")}
     assert db.session.scalar(select(AssessmentYear.id)) == world.year_id
+
+
+def test_a_chart_of_a_type_spanning_pages_says_which_units_it_draws(year_of_nine, monkeypatch):
+    world, client = year_of_nine
+    monkeypatch.setattr(views, "RANK_ROWS", 4)
+    expected = _expected(world.year_id)
+    first_type = [r for r in expected if r[0] == expected[0][0]]
+    assert len(first_type) > 4
+    html = client.get(f"/results/{world.year_id}").get_data(as_text=True)
+    assert f"Biểu đồ vẽ các đơn vị ở trang này của bảng: thứ 1–4 trong {len(first_type)} đơn vị." in html
+    html = client.get(f"/results/{world.year_id}?trang=2").get_data(as_text=True)
+    assert f"thứ 5–{len(first_type)} trong {len(first_type)} đơn vị." in html
+    # a type drawn whole says nothing more
+    whole = client.get(f"/results/{world.year_id}?loai={expected[-1][0]}").get_data(as_text=True)
+    assert "Biểu đồ vẽ các đơn vị ở trang này" not in whole

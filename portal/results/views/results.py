@@ -14,7 +14,9 @@ from portal.results.approval import approvals
 from portal.results.correction_panel import correction_context
 from portal.results.document import PUBLIC_PHASES, find_unit, published_approval, shown_document
 from portal.results.domain import approval_in_force, can_view_unit_result, can_view_year_results
-from portal.results.filtering import filter_document, page_of, ranking_page
+from portal.results.filtering import filter_document, page_of, ranking_page, with_spans
+from portal.results.ranking import live_ranking_page
+from portal.results.snapshots import ranking_snapshot
 from portal.results.forms import ApprovalForm, PlainForm
 from portal.results.services import approved, compute_results, current_approval, results_stale
 from portal.results.surveys import current_import, unit_counts
@@ -65,11 +67,9 @@ def overview_context(year, *, message=None, approval_form=None, correction_form=
     out_of_date = results_stale(year)
     publish = can_publish(who, phase=year.phase, approved=is_approved, stale=out_of_date)
     units_total, units_with_survey = unit_counts(year)
-    doc = shown_document(year, ranking_only=True) if visible else {"types": [], "bands": []}
     filters = filters or {"unit_type": "", "query": ""}
-    if any(filters.values()):
-        doc = filter_document(doc, **filters)
-    doc, pager, whole = ranking_page(doc, page, RANK_ROWS)
+    doc, pager, whole = _ranking(year, current if is_approved else None, visible, filters, page)
+    whole = with_spans(whole, pager)
     return dict(
         year=year, doc=doc, pager=pager, whole=whole, filters=filters,
         hidden_reason=None if visible else _decision_text(visible, year),
@@ -83,6 +83,18 @@ def overview_context(year, *, message=None, approval_form=None, correction_form=
         approval_form=approval_form or ApprovalForm(formdata=None), form=PlainForm(formdata=None),
         unit_links=unit_links(year) if visible else None,
         **correction_context(year, current, correction_form, correction_error))
+
+
+def _ranking(year, approval, visible, filters: dict, page: int) -> tuple[dict, dict, dict]:
+    """The ranking's page of RANK_ROWS units, pager and whole-type figures: nothing when it may not be seen;
+    the decision's frozen snapshot once one is in force (its ranking part, parsed once per process); before,
+    only the page's rows of the stored results (portal.results.ranking)."""
+    if not visible:
+        return ranking_page({"types": [], "bands": []}, page, RANK_ROWS)
+    if approval is None:
+        return live_ranking_page(year, **filters, page=page, size=RANK_ROWS)
+    doc = ranking_snapshot(approval)
+    return ranking_page(filter_document(doc, **filters) if any(filters.values()) else doc, page, RANK_ROWS)
 
 
 @bp.route("/")
