@@ -1,7 +1,7 @@
 """audit log: an index by unit, year and action (an item's latest changes on every workspace page and save)
 
 Revision ID: perf_01_audit_unit_index
-Revises: reorg_01_unit_lineage
+Revises: rank_01_unit_result_indexes
 Create Date: 2026-12-06 15:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'perf_01_audit_unit_index'
-down_revision = 'reorg_01_unit_lineage'
+down_revision = 'rank_01_unit_result_indexes'
 branch_labels = None
 depends_on = None
 
