@@ -12,8 +12,12 @@ Scenarios: the minimal page (baseline, measured before and after the portal to e
 page (anonymous), the unit workspace (each user opens its own unit's file), and item saves (each user
 saves one item of its own unit by htmx, alternating two values, with the version it was given).
 
-The load client runs on the same 2 cores as the server, so absolute figures are low and noisy; the ratio
-against the baseline measured in the same run is the figure that counts. Nothing is asserted.
+The load client runs on the same 2 cores as the server, so absolute figures are low and noisy; ratios to
+what was measured in the same run are the figures that count. The one that means something is each page
+against its floor (bench/floor.py: the same answer the cheapest way, served by the same gunicorn; issue 19).
+The ratio to the minimal page is printed for reference only: the old goal of a third of it is retired (even
+a finished page returned from a cache behind the portal's login reaches about 0.15 of it, so that ratio
+measures the login and the framework, not the page). Nothing is asserted.
 
 Run from the repository root:  .venv/bin/python bench/bench_throughput.py [--quick]
 """
@@ -42,7 +46,6 @@ from bench.world import PASSWORD, cached_world, reopen_self_assessment, working_
 WORKERS = 4
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 VERSION_RE = re.compile(r'name="version" value="(\d+)"')
-GOAL_RATIO = 1 / 3
 
 
 class Http:
@@ -284,10 +287,6 @@ def report(results: dict) -> None:
         med = statistics.median(r.latencies) * 1e3 if r.latencies else float("nan")
         p95 = percentile(r.latencies, 95) * 1e3 if r.latencies else float("nan")
         print(f"  {r.name:<38} {r.rps:>8.1f} {r.rps / base:>7.2f} {med:>10.1f} {p95:>8.1f} {r.errors:>7}")
-    for key in ("workspace", "save"):
-        ratio = results[key].rps / base
-        print(f"  goal: {results[key].name} ≥ 1/3 of the baseline ({base:.0f} req/s): ratio {ratio:.2f} — "
-              f"{'met' if ratio >= GOAL_RATIO else 'NOT met'}")
     for key in ("workspace", "save"):
         real, low = results[key], results.get(f"{key}_floor")
         if low is not None and low.rps:
