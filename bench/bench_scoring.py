@@ -111,6 +111,11 @@ def build_units(rng: random.Random, fields: list[Node]) -> list[dict]:
     return units
 
 
+#: Units proposed for a reward per unit type, as the plan does (top 5 departments, top 3 districts); since unit
+#: types became a year's data this is each type's `reward_top`, no longer a field of YearSettings.
+REWARD_TOP = {"department": 5, "district": 3}
+
+
 def timed(step):
     """Median wall time of REPEAT runs of `step()`, and its last result."""
     times, result = [], None
@@ -160,7 +165,7 @@ def main() -> None:
     rows = [RankInput(u["unit_id"], e.index, e.appraisal_points, e.survey_points, u["unit_type"])
             for u, e in zip(units, evaluations)]
     rank_seconds, ranked = timed(lambda: rank_units(rows, settings.tie_breakers))
-    reward_seconds, rewards = timed(lambda: propose_rewards(ranked, settings.reward_top))
+    reward_seconds, rewards = timed(lambda: propose_rewards(ranked, REWARD_TOP))
 
     report(units, len(leaf_by_code), problems, build_seconds, errors, evaluations, rewards,
            score=score_seconds, evaluate=evaluate_seconds, rank=rank_seconds, reward=reward_seconds)
