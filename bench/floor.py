@@ -40,7 +40,15 @@ CHANGES_SHOWN = 5     # as the portal's item history (portal.unitfile.history.CH
 
 DATA_SQL = """
 WITH a AS (SELECT * FROM assessment WHERE id = :aid),
-     y AS (SELECT * FROM assessment_year WHERE id = (SELECT year_id FROM a))
+     y AS (SELECT * FROM assessment_year WHERE id = (SELECT year_id FROM a)),
+     ch AS MATERIALIZED (SELECT l.id, l.action, l.at, l.actor_id, l.old, l.new,
+                                json_extract(l.new, '$.criterion') AS code,
+                                row_number() OVER (PARTITION BY json_extract(l.new, '$.criterion')
+                                                   ORDER BY l.id DESC) AS latest,
+                                count(*) OVER (PARTITION BY json_extract(l.new, '$.criterion')) AS total
+                           FROM audit_log l
+                          WHERE l.unit_id = (SELECT unit_id FROM a) AND l.year_id = (SELECT year_id FROM a)
+                            AND l.action = 'self_score' AND l.object_type = 'score_entry')
 SELECT c.id, c.parent_id, c.kind, c.code, c.title, c.position, c.max_points, c.method, c.config,
        c.na_allowed, c.field_code, c.guidance, c.evidence,
        e.inputs, e.points, e.not_applicable, e.na_reason, e.note, e.version, e.updated_at,
@@ -60,12 +68,8 @@ SELECT c.id, c.parent_id, c.kind, c.code, c.title, c.position, c.max_points, c.m
        ELSE '[]' END AS comments,
        CASE WHEN :only IS NULL OR c.id = :only THEN
        (SELECT json_group_array(json_array(l.action, l.at, u.full_name, l.old, l.new, l.total)) FROM (
-            SELECT * FROM (SELECT l.*, count(*) OVER () AS total FROM audit_log l
-                            WHERE l.unit_id = (SELECT unit_id FROM a) AND l.year_id = (SELECT year_id FROM a)
-                              AND l.action = 'self_score' AND l.object_type = 'score_entry'
-                              AND json_extract(l.new, '$.criterion') = c.code
-                            ORDER BY l.id DESC LIMIT :shown)
-            ORDER BY id) l LEFT JOIN user u ON u.id = l.actor_id)
+            SELECT * FROM ch WHERE ch.code = c.code AND ch.latest <= :shown ORDER BY ch.id) l
+            LEFT JOIN user u ON u.id = l.actor_id)
        ELSE '[]' END AS changes,
        (SELECT year FROM y) AS year, (SELECT title FROM y) AS year_title, (SELECT phase FROM y) AS phase,
        (SELECT settings FROM y) AS settings,
