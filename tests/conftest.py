@@ -5,10 +5,12 @@ DATABASE_URL selects the database (PostgreSQL in CI's second run); by default a 
 folder. Every test starts from empty tables. `make test` runs the suite in parallel (pytest-xdist): each
 worker has its own temporary folder and, on PostgreSQL, its own database.
 """
+import copy
 import hashlib
 import os
 import re
 import shutil
+import sys
 import tempfile
 
 import pytest
@@ -16,11 +18,34 @@ from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import text
 
+import portal.seed
 from portal import create_app
 from portal.config import TestConfig
 from portal.extensions import db
 from portal.results.snapshots import forget as forget_snapshots
 from tests.auth_actions import AuthActions
+
+
+def _parse_demo_specs_once(parse=portal.seed.load_demo_specs):
+    """The two demo criteria sets are parsed from their YAML files once per test process (50–110 ms a time;
+    hundreds of tests seed the demo year or build their world from it) and every caller gets its own deep
+    copy, so a test that edits its spec changes no other test's. The parser itself is tested on these very
+    files by tests/domain/test_criteria_yaml.py and test_criteria_xlsx.py."""
+    cached = []
+
+    def load_demo_specs():
+        if not cached:
+            cached.append(parse())
+        return copy.deepcopy(cached[0])
+    load_demo_specs.__doc__ = parse.__doc__
+    return load_demo_specs
+
+
+# Installed before any test module is imported, so `from portal.seed import load_demo_specs` there (and in
+# portal.seed_2025, imported lazily by the CLI) binds the cached loader too.
+portal.seed.load_demo_specs = _parse_demo_specs_once()
+if "portal.seed_2025" in sys.modules:
+    sys.modules["portal.seed_2025"].load_demo_specs = portal.seed.load_demo_specs
 
 
 class PortalClient(FlaskClient):
