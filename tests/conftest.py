@@ -150,9 +150,51 @@ def _empty_tables():
     db.session.commit()
 
 
+#: The modules that take longest (seconds of one worker, measured on both databases), longest first. Under
+#: `--dist loadscope` a module goes whole to one worker, in collection order; these start first and the many
+#: short modules fill in behind them, so no long module is left to run alone on one core at the end while
+#: the other waits. The order changes when a test runs, never what it checks; a module missing from the list
+#: is only scheduled later (the browser modules before the rest, as a group).
+SLOW_FIRST = (
+    "tests/e2e/test_wcag_browser.py",
+    "tests/web/test_visibility_year_wide.py",
+    "tests/e2e/test_a11y_browser.py",
+    "tests/web/test_commune_reports.py",
+    "tests/e2e/test_appraisal_browser.py",
+    "tests/web/test_security_headers.py",
+    "tests/web/test_comment_visibility.py",
+    "tests/web/test_visibility_matrix.py",
+    "tests/e2e/test_nojs_browser.py",
+    "tests/e2e/test_results_browser.py",
+    "tests/e2e/test_communes_browser.py",
+    "tests/e2e/test_appraisal_decisions_browser.py",
+    "tests/web/test_security_routes.py",
+    "tests/web/test_reports_access.py",
+    "tests/web/test_reports_documents.py",
+    "tests/e2e/test_slow_network_browser.py",
+    "tests/e2e/test_reports_browser.py",
+    "tests/web/test_security_deadlines.py",
+    "tests/web/test_results_permissions.py",
+    "tests/e2e/test_guide_browser.py",
+)
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "keep_tables: the module seeds its world once (in a module-scoped "
                                        "fixture) and its tests start from it, not from empty tables")
+    # xdist would otherwise hand out the modules with the most tests first (many quick table tests) and
+    # keep the few-test, long browser and matrix modules for the end: keep the order set below instead.
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(items):
+    rank = {path: position for position, path in enumerate(SLOW_FIRST)}
+
+    def key(item):
+        path = item.nodeid.split("::", 1)[0]
+        return rank.get(path, len(rank) + (0 if path.startswith("tests/e2e/") else 1))
+    items.sort(key=key)            # stable: the tests of a module keep their order
 
 
 @pytest.fixture(autouse=True)
