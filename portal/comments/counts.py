@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, bindparam, case, func, select
 
 from portal.appraisal.models import AppraisalOverride, CouncilAssignment
 from portal.assessments.models import Assessment
@@ -74,21 +74,32 @@ def unread_counts(user, assessment_ids) -> dict[tuple[int, str | None], int]:
     return dict(out)
 
 
+def _counts_by_item_statements():
+    """The badges' read, built once (every workspace page and save runs it): parameters file, viewer, and
+    item (one item's only)."""
+    unread = and_(CommentRead.id.is_(None), Comment.author_id != bindparam("viewer"))
+    stmt = (select(Comment.criterion_id, Criterion.kind, Criterion.field_code, Comment.visibility,
+                   func.count(Comment.id), func.sum(case((unread, 1), else_=0)))
+            .join(Criterion, Criterion.id == Comment.criterion_id)
+            .outerjoin(CommentRead, and_(CommentRead.comment_id == Comment.id,
+                                         CommentRead.user_id == bindparam("viewer")))
+            .where(Comment.assessment_id == bindparam("file")))
+    by = (Comment.criterion_id, Criterion.kind, Criterion.field_code, Comment.visibility)
+    return stmt.group_by(*by), stmt.where(Comment.criterion_id == bindparam("item")).group_by(*by)
+
+
+_BY_ITEM, _OF_ITEM = _counts_by_item_statements()
+
+
 def counts_by_item(assessment_id: int, viewer, phase: str, only: int | None = None) -> dict[int, ItemCount]:
     """{criterion_id: (visible comments, of which unread)} for the badges of one file's page; `only` (a
     criterion id): that item's alone."""
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None or access.role_of(viewer) == "anonymous":
         return {}
-    unread = and_(CommentRead.id.is_(None), Comment.author_id != viewer.id)
-    rows = db.session.execute(
-        select(Comment.criterion_id, Criterion.kind, Criterion.field_code, Comment.visibility,
-               func.count(Comment.id), func.sum(case((unread, 1), else_=0)))
-        .join(Criterion, Criterion.id == Comment.criterion_id)
-        .outerjoin(CommentRead, and_(CommentRead.comment_id == Comment.id, CommentRead.user_id == viewer.id))
-        .where(Comment.assessment_id == assessment_id,
-               *([Comment.criterion_id == only] if only is not None else []))
-        .group_by(Comment.criterion_id, Criterion.kind, Criterion.field_code, Comment.visibility)).all()
+    params = {"file": assessment_id, "viewer": viewer.id}
+    rows = db.session.execute(_BY_ITEM if only is None else _OF_ITEM,
+                              params if only is None else params | {"item": only}).all()
     fields = access.member_fields(viewer, assessment) if rows else frozenset()
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for criterion_id, kind, field_code, visibility, n, m in rows:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from threading import Lock
 
-from sqlalchemy import Text, cast, select
+from sqlalchemy import Text, bindparam, cast, select
 
 from portal.criteria.models import Criterion
 from portal.criteria.nodes import build_nodes, children_of, top_level, walk
@@ -68,14 +68,14 @@ _COLUMNS = (Criterion.id, Criterion.set_id, Criterion.parent_id, Criterion.code,
             Criterion.kind, Criterion.position, Criterion.max_points, Criterion.method, cast(Criterion.config, Text),
             Criterion.na_allowed, Criterion.field_code, Criterion.appraiser, Criterion.guidance,
             Criterion.evidence, Criterion.note)
+_ROWS = select(*_COLUMNS).where(Criterion.set_id == bindparam("set")).order_by(Criterion.position, Criterion.id)
 _kept: dict[int, tuple[tuple, SetTree]] = {}
 _lock = Lock()
 
 
 def set_tree(set_id: int) -> SetTree:
     """The tree of criteria set `set_id` as it stands in the database now (one query)."""
-    raw = tuple(tuple(row) for row in db.session.execute(
-        select(*_COLUMNS).where(Criterion.set_id == set_id).order_by(Criterion.position, Criterion.id)))
+    raw = tuple(tuple(row) for row in db.session.execute(_ROWS, {"set": set_id}))
     kept = _kept.get(set_id)
     if kept is not None and kept[0] == raw:
         return kept[1]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from portal.evidence.models import EvidenceDocument, EvidenceFile, ItemEvidence, file_versions
 from portal.extensions import db
@@ -42,23 +42,27 @@ class DocumentRow:
         return file_versions(self.files)
 
 
+# Built once (every workspace page and save reads it): parameters file, and stage.
+_ALL = (select(ItemEvidence.criterion_id, EvidenceDocument.id, EvidenceDocument.symbol,
+               EvidenceDocument.issued_on, EvidenceDocument.issuer, EvidenceDocument.summary,
+               EvidenceFile.id, EvidenceFile.original_name, EvidenceFile.content_type,
+               EvidenceFile.replaces_id, EvidenceFile.deleted_at)
+        .join(EvidenceDocument, EvidenceDocument.id == ItemEvidence.document_id)
+        .outerjoin(EvidenceFile, EvidenceFile.document_id == EvidenceDocument.id)
+        .where(ItemEvidence.assessment_id == bindparam("file"), EvidenceDocument.deleted_at.is_(None))
+        .order_by(ItemEvidence.criterion_id, ItemEvidence.id, EvidenceFile.id))
+_OF_STAGE = _ALL.where(ItemEvidence.stage == bindparam("stage"))
+
+
 def documents_by_item(assessment_id: int, stage: str | None = None) -> dict[int, list[DocumentRow]]:
     """portal.evidence.services.evidence_by_item as display rows: {criterion_id: documents in attach order},
     each with its files (one query)."""
-    stmt = (select(ItemEvidence.criterion_id, EvidenceDocument.id, EvidenceDocument.symbol,
-                   EvidenceDocument.issued_on, EvidenceDocument.issuer, EvidenceDocument.summary,
-                   EvidenceFile.id, EvidenceFile.original_name, EvidenceFile.content_type,
-                   EvidenceFile.replaces_id, EvidenceFile.deleted_at)
-            .join(EvidenceDocument, EvidenceDocument.id == ItemEvidence.document_id)
-            .outerjoin(EvidenceFile, EvidenceFile.document_id == EvidenceDocument.id)
-            .where(ItemEvidence.assessment_id == assessment_id, EvidenceDocument.deleted_at.is_(None))
-            .order_by(ItemEvidence.criterion_id, ItemEvidence.id, EvidenceFile.id))
-    if stage is not None:
-        stmt = stmt.where(ItemEvidence.stage == stage)
+    stmt, params = (_ALL, {"file": assessment_id}) if stage is None else \
+        (_OF_STAGE, {"file": assessment_id, "stage": stage})
     result: dict[int, list[DocumentRow]] = {}
     documents: dict[int, DocumentRow] = {}
     files: set[int] = set()     # a document attached to several items repeats its files: each is kept once
-    for criterion_id, doc_id, symbol, issued_on, issuer, summary, *file in db.session.execute(stmt):
+    for criterion_id, doc_id, symbol, issued_on, issuer, summary, *file in db.session.execute(stmt, params):
         doc = documents.get(doc_id)
         if doc is None:
             doc = documents[doc_id] = DocumentRow(doc_id, symbol, issued_on, issuer, summary)

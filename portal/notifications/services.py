@@ -19,7 +19,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from portal.auth.models import User
 from portal.db import utcnow
@@ -142,8 +142,12 @@ def notify(user_ids: Iterable[int], kind: str, message: str, link: str | None = 
 def unread_count(user) -> int:
     if user is None or not getattr(user, "is_authenticated", False):
         return 0
-    return db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    return db.session.scalar(_UNREAD, {"user": user.id}) or 0
+
+
+# Built once: the header's inbox badge asks on every page.
+_UNREAD = select(func.count()).select_from(Notification).where(Notification.user_id == bindparam("user"),
+                                                               Notification.read_at.is_(None))
 
 
 def inbox(user, *, limit: int = INBOX_LIMIT) -> list[Notification]:

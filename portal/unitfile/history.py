@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from portal.assessments.models import COUNCIL_STAGES, Explanation, ScoreEntry
 from portal.audit.models import AuditLog
@@ -163,6 +163,29 @@ def audit_changes(assessment, codes=None) -> dict[str, list[AuditRow]]:
     return out
 
 
+def _latest_statements():
+    """The three reads of latest_changes, built once: a workspace page and each save run one of them, and
+    building a windowed statement cost more than running it. Parameters: unit, year, actions (a list),
+    keep, and code (one item) or codes (a list)."""
+    code = AuditLog.new["criterion"].as_string()
+    where = (AuditLog.unit_id == bindparam("unit"), AuditLog.year_id == bindparam("year"),
+             AuditLog.action.in_(bindparam("actions", expanding=True)))
+    one = (select(AuditLog.id, AuditLog.action, AuditLog.actor_id, AuditLog.at, AuditLog.old, AuditLog.new,
+                  func.count().over().label("total"))
+           .where(*where, code == bindparam("code")).order_by(AuditLog.id.desc()).limit(bindparam("keep")))
+
+    def ranked(*only):
+        rows = select(AuditLog.id, AuditLog.action, AuditLog.actor_id, AuditLog.at, AuditLog.old, AuditLog.new,
+                      code.label("code"),
+                      func.row_number().over(partition_by=code, order_by=AuditLog.id.desc()).label("latest"),
+                      func.count().over(partition_by=code).label("total")).where(*where, *only).subquery()
+        return select(rows).where(rows.c.latest <= bindparam("keep")).order_by(rows.c.id)
+    return one, ranked(), ranked(code.in_(bindparam("codes", expanding=True)))
+
+
+_ONE_ITEM, _EVERY_ITEM, _THESE_ITEMS = _latest_statements()
+
+
 def latest_changes(assessment, codes, *, rel: str, phase: str, keep: int) -> tuple[dict[str, list[AuditRow]],
                                                                                 dict[str, int]]:
     """({code: the latest `keep` changes of that item this reader may see, oldest first}, {code: how many it
@@ -172,25 +195,17 @@ def latest_changes(assessment, codes, *, rel: str, phase: str, keep: int) -> tup
     codes = None if codes is None else list(codes)
     if not actions or codes == []:
         return {}, {}
-    code = AuditLog.new["criterion"].as_string()
-    where = (AuditLog.unit_id == assessment.unit_id, AuditLog.year_id == assessment.year_id,
-             AuditLog.action.in_(actions))
+    params = {"unit": assessment.unit_id, "year": assessment.year_id, "actions": actions, "keep": keep}
     if codes is not None and len(codes) == 1:     # a save's fragment: one item, no partition to rank
         (only,) = codes
-        rows = db.session.execute(select(AuditLog.id, AuditLog.action, AuditLog.actor_id, AuditLog.at,
-                                         AuditLog.old, AuditLog.new, func.count().over().label("total"))
-                                  .where(*where, code == only).order_by(AuditLog.id.desc()).limit(keep)).all()
+        rows = db.session.execute(_ONE_ITEM, params | {"code": only}).all()
         if not rows:
             return {}, {}
         return {only: [AuditRow(*row[:6]) for row in reversed(rows)]}, {only: rows[0].total}
-    ranked = select(AuditLog.id, AuditLog.action, AuditLog.actor_id, AuditLog.at, AuditLog.old, AuditLog.new,
-                    code.label("code"),
-                    func.row_number().over(partition_by=code, order_by=AuditLog.id.desc()).label("latest"),
-                    func.count().over(partition_by=code).label("total")
-                    ).where(*where, *(() if codes is None else (code.in_(codes),))).subquery()
     out: dict[str, list[AuditRow]] = defaultdict(list)
     totals: dict[str, int] = {}
-    for row in db.session.execute(select(ranked).where(ranked.c.latest <= keep).order_by(ranked.c.id)):
+    statement, params = (_EVERY_ITEM, params) if codes is None else (_THESE_ITEMS, params | {"codes": codes})
+    for row in db.session.execute(statement, params):
         out[row.code].append(AuditRow(row.id, row.action, row.actor_id, row.at, row.old, row.new))
         totals[row.code] = row.total
     return out, totals

@@ -22,7 +22,7 @@ from datetime import datetime
 
 from flask import g, has_app_context, has_request_context
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from portal.extensions import db
 from portal.local_time import format_local
@@ -54,6 +54,10 @@ def page_refusal(decision: Decision, *, phase, year: AssessmentYear) -> str:
 
 
 _EXCEPTIONS = "portal_unit_exceptions"
+# Built once: every page of a unit's file asks for it.
+_EXCEPTION_ROW = select(UnitDeadlineRow).where(UnitDeadlineRow.year_id == bindparam("year"),
+                                               UnitDeadlineRow.unit_id == bindparam("unit"),
+                                               UnitDeadlineRow.phase == bindparam("phase"))
 
 
 def exception_row(year: AssessmentYear, unit_id: int, phase) -> UnitDeadlineRow | None:
@@ -64,9 +68,7 @@ def exception_row(year: AssessmentYear, unit_id: int, phase) -> UnitDeadlineRow 
     key = (year.id, unit_id, str(domain.as_phase(phase)))
     cache = g.setdefault(_EXCEPTIONS, {}) if has_request_context() else {}
     if key not in cache:
-        cache[key] = db.session.scalar(select(UnitDeadlineRow).where(
-            UnitDeadlineRow.year_id == year.id, UnitDeadlineRow.unit_id == unit_id,
-            UnitDeadlineRow.phase == key[2]))
+        cache[key] = db.session.scalar(_EXCEPTION_ROW, {"year": year.id, "unit": unit_id, "phase": key[2]})
     return cache[key]
 
 

@@ -1,7 +1,7 @@
 """What the unit-file route modules share: loading a file (another unit's id is indistinguishable from a missing one), the editing decision of the self-assessment window and its refusal in words."""
 from flask import abort, g
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from portal.assessments.models import Assessment
@@ -16,12 +16,14 @@ from portal.years.windows import banner_state, page_refusal, unit_window
 
 
 PHASE = "self_assessment"
+# Built once: every request on a file reads it (with its unit's names and its criteria set).
+_FILE = select(Assessment).where(Assessment.id == bindparam("id")).options(
+    joinedload(Assessment.unit).joinedload(Unit.names), joinedload(Assessment.criteria_set))
 
 
 def load_file(assessment_id: int) -> tuple[Assessment, AssessmentYear]:
     """Load and check the right to see it; another unit's id is indistinguishable from a missing one."""
-    assessment = db.session.scalar(select(Assessment).where(Assessment.id == assessment_id).options(
-        joinedload(Assessment.unit).joinedload(Unit.names), joinedload(Assessment.criteria_set)))
+    assessment = db.session.scalar(_FILE, {"id": assessment_id})
     if assessment is None:
         abort(404)
     year = db.session.get(AssessmentYear, assessment.year_id)

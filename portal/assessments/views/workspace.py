@@ -3,7 +3,7 @@
 from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from portal.assessments import bp
@@ -41,8 +41,11 @@ WORKSPACE_HISTORY_STEPS = 2
 
 def _leaders(assessment) -> list[str]:
     """The names of the unit's active leaders: the only accounts that submit (chốt) the unit's file."""
-    return list(db.session.scalars(select(User.full_name).where(
-        User.unit_id == assessment.unit_id, User.role == "unit_leader", User.active.is_(True)).order_by(User.full_name)))
+    return list(db.session.scalars(_LEADERS, {"unit": assessment.unit_id}))
+
+
+_LEADERS = select(User.full_name).where(User.unit_id == bindparam("unit"), User.role == "unit_leader",
+                                        User.active.is_(True)).order_by(User.full_name)
 
 
 def _tree(assessment):
