@@ -60,6 +60,8 @@ def _translate(t) -> dict:
         points=plural(t.ungettext("điểm", "điểm", 1), t.ungettext("điểm", "điểm", 2)),
         level_points=plural(t.ungettext("%(p)s điểm", "%(p)s điểm", 1),
                             t.ungettext("%(p)s điểm", "%(p)s điểm", 2)),
+        ceiling=plural(t.ungettext("tối đa %(p)s điểm", "tối đa %(p)s điểm", 1),
+                       t.ungettext("tối đa %(p)s điểm", "tối đa %(p)s điểm", 2)),
         band=plural(t.ungettext("từ %(pct)s%%: %(p)s điểm", "từ %(pct)s%%: %(p)s điểm", 1),
                     t.ungettext("từ %(pct)s%%: %(p)s điểm", "từ %(pct)s%%: %(p)s điểm", 2)),
         per=plural(t.ungettext("mỗi lần %(per)s điểm, tối đa %(cap)s điểm",
@@ -72,8 +74,9 @@ def _translate(t) -> dict:
 
 @dataclass(frozen=True, slots=True)
 class ItemStatic:
-    """What an item's widget shows that depends only on its criterion and the language: the heading level,
-    the code read out before each control, the maximum in words, and the method's settings in words."""
+    """What an item's widget (or a group's heading) shows that depends only on its criterion and the
+    language: the heading level, the code read out before each control, the maximum in words, and the
+    method's settings in words."""
 
     level: int
     hidden: Markup          # <span class="visually-hidden">code – </span>, before each control's label
@@ -83,6 +86,7 @@ class ItemStatic:
     bands: Markup = Markup()      # the percentage method's bands
     value_label: Markup = Markup()  # the number method's label (with its step, if any)
     per: Markup = Markup()        # bonus and deduction: per occurrence and cap
+    ceiling: Markup = Markup()    # a group's heading: "tối đa 2 điểm"
 
 
 def item_statics(tree) -> dict[int, ItemStatic]:
@@ -97,7 +101,7 @@ def item_statics(tree) -> dict[int, ItemStatic]:
 
 def _statics(tree, T: dict) -> dict[int, ItemStatic]:
     rows = [pair for _root, body in tree.fields for pair in body] + list(tree.adjustments)
-    return {row.id: _static(row, depth, T) for row, depth in rows if row.kind in ("item", "adjustment")}
+    return {row.id: _static(row, depth, T) for row, depth in rows}
 
 
 def _static(c, depth: int, T: dict) -> ItemStatic:
@@ -113,6 +117,8 @@ def _static(c, depth: int, T: dict) -> ItemStatic:
     elif c.method == "number":
         step = config.get("step")
         extra["value_label"] = T["step"] % {"step": format_points(step)} if step else T["value"]
+    elif c.kind == "group":
+        extra["ceiling"] = T["ceiling"][plural_n(c.max_points)] % {"p": format_points(c.max_points)}
     elif c.method in ("bonus", "deduction"):
         cap = config.get("cap", "0")
         extra["per"] = T["per"][plural_n(cap)] % {"per": format_points(config.get("per", "0")),

@@ -73,3 +73,18 @@ def test_the_save_fragment_draws_the_same_item(staff, s):
     fragment = staff.get(f"/assessment/{s.a_id}/items/{s.crit('1.5').id}", htmx=True).get_data(as_text=True)
     assert "Điểm tự chấm (bước 0,25)" in fragment and "/ 1,5 điểm" in fragment
     assert _item(fragment, "1.5") == page
+
+
+def test_an_items_change_list_reads_in_both_languages(staff, s, auth):
+    """The change list's words come translated once per language (portal.appraisal.history_texts)."""
+    item = s.crit("1.2")
+    url = f"/assessment/{s.a_id}/items/{item.id}"
+    first = staff.post(url, data={"yes": "1", "version": "0"}, htmx=True)
+    assert first.status_code == 200
+    version = int(first.get_data(as_text=True).split('name="version" value="', 1)[1].split('"', 1)[0])
+    assert staff.post(url, data={"yes": "0", "version": str(version)}, htmx=True).status_code == 200
+    changes = _item(staff.get(f"/assessment/{s.a_id}").get_data(as_text=True), "1.2")
+    assert "Các lần thay đổi (2)" in changes and "— → 1 điểm" in changes and "1 điểm → 0 điểm" in changes
+    auth.language(staff, "en")
+    changes = _item(staff.get(f"/assessment/{s.a_id}").get_data(as_text=True), "1.2")
+    assert "Changes (2)" in changes and "1 point → 0 points" in changes    # a plural picked per value
