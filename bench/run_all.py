@@ -93,6 +93,7 @@ def summary_rows(pages: list[dict], load: dict | None,
         label = {"communes": "commune year"}.get(result["kind"], result["kind"])
         s = result["samples"]
         for what, goal, measured, met in goal_checks(result):
+            what = what.removeprefix(f"{label}: ")      # the national checks name their world already
             rows.append((f"{label}: {what}", goal, measured, "met" if met else "NOT met"))
         for key, name in (("board_chair", "council board (chair), p95 / queries"),
                           ("progress", "progress board (admin), p95 / queries"),
