@@ -91,7 +91,9 @@ def main() -> None:
     from portal.results.services import current_approval
     from tests.web.reports_setup import approve_year
 
-    with app.app_context():
+    # a request context, as the pages and the export worker draw them: the spreadsheets name their sheets in
+    # the request's language
+    with app.test_request_context("/"):
         db.drop_all()
         db.create_all()
         from portal.seed import seed_demo
