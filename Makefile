@@ -63,5 +63,5 @@ guide: setup browser
 
 # Refresh the message catalogue after changing user-facing strings.
 extract: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o portal/translations/messages.pot --no-location --sort-output . >/dev/null
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k plural:2,3 -o portal/translations/messages.pot --no-location --sort-output . >/dev/null
 	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations -l en --no-fuzzy-matching >/dev/null

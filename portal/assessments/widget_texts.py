@@ -1,5 +1,6 @@
 """Chữ của ô chấm điểm — the texts of the workspace's item widget (templates/assessments/_item_widget.html),
-translated once per language and kept by the process, as Flask-Babel keeps the catalogues themselves.
+translated once per language and kept by the process (portal.web.texts), and what an item's widget shows that
+depends only on its criterion, built once per criteria tree and language (item_statics).
 
 The widget is drawn a hundred times per page and once per save; translating its forty texts on each drawing
 cost more than the item itself. A text with a parameter is kept as its translated pattern and filled per
@@ -7,29 +8,16 @@ item in the template with ``%`` (which escapes the value, as ``_()`` does); a te
 its two forms, picked with ``|plural_n`` (1 or 2), as ``ngettext`` would pick them."""
 from dataclasses import dataclass
 
-from flask_babel import get_locale, get_translations
+from flask_babel import get_locale
 from markupsafe import Markup
 
 from portal.assessments import bp
 from portal.web.filters import format_points, plural_n
-
-_kept: dict[str, dict] = {}
-
-
-@bp.app_template_global("item_texts")
-def item_texts() -> dict:
-    """{key: text} in the request's language (a plural: (None, one, other) by |plural_n)."""
-    language = str(get_locale() or "vi")
-    texts = _kept.get(language)
-    if texts is None:
-        texts = _kept[language] = _translate(get_translations())
-    return texts
+from portal.web.texts import kept_per_language, plural
 
 
 def _translate(t) -> dict:
-    def plural(one: str, other: str) -> tuple:
-        return (None, Markup(one), Markup(other))
-
+    """{key: text} in the request's language (a plural: (None, one, other) by |plural_n)."""
     texts = {
         "bonus": t.ugettext("Điểm cộng"), "deduction": t.ugettext("Điểm trừ"),
         "na": t.ugettext("Không áp dụng"),
@@ -57,19 +45,16 @@ def _translate(t) -> dict:
     }
     texts = {key: Markup(text) for key, text in texts.items()}
     texts.update(
-        points=plural(t.ungettext("điểm", "điểm", 1), t.ungettext("điểm", "điểm", 2)),
-        level_points=plural(t.ungettext("%(p)s điểm", "%(p)s điểm", 1),
-                            t.ungettext("%(p)s điểm", "%(p)s điểm", 2)),
-        ceiling=plural(t.ungettext("tối đa %(p)s điểm", "tối đa %(p)s điểm", 1),
-                       t.ungettext("tối đa %(p)s điểm", "tối đa %(p)s điểm", 2)),
-        band=plural(t.ungettext("từ %(pct)s%%: %(p)s điểm", "từ %(pct)s%%: %(p)s điểm", 1),
-                    t.ungettext("từ %(pct)s%%: %(p)s điểm", "từ %(pct)s%%: %(p)s điểm", 2)),
-        per=plural(t.ungettext("mỗi lần %(per)s điểm, tối đa %(cap)s điểm",
-                               "mỗi lần %(per)s điểm, tối đa %(cap)s điểm", 1),
-                   t.ungettext("mỗi lần %(per)s điểm, tối đa %(cap)s điểm",
-                               "mỗi lần %(per)s điểm, tối đa %(cap)s điểm", 2)),
+        points=plural(t, "điểm", "điểm"),
+        level_points=plural(t, "%(p)s điểm", "%(p)s điểm"),
+        ceiling=plural(t, "tối đa %(p)s điểm", "tối đa %(p)s điểm"),
+        band=plural(t, "từ %(pct)s%%: %(p)s điểm", "từ %(pct)s%%: %(p)s điểm"),
+        per=plural(t, "mỗi lần %(per)s điểm, tối đa %(cap)s điểm", "mỗi lần %(per)s điểm, tối đa %(cap)s điểm"),
     )
     return texts
+
+
+item_texts = bp.app_template_global("item_texts")(kept_per_language(_translate))
 
 
 @dataclass(frozen=True, slots=True)
