@@ -15,8 +15,9 @@ Two files are measured one after the other: the generated file as it is (its ent
 item has a change list), then the same file "in use", with two audited changes added to each scored item
 (bench/world.py add_change_history), so that every item draws its change list. Prints, for each, the raw
 medians, queries and ratios; then one line per page, `ratio workspace/floor: X.XX` and `ratio save/floor:
-X.XX`, the higher of the two files (each file's in brackets). Nothing is asserted. --quick: fewer rounds (about a minute on a quiet machine; the full run
-measures the GC over 2,000 requests twice and takes several minutes).
+X.XX`, the higher of the two files (each file's in brackets). Nothing is asserted. --quick: fewer rounds
+(under a minute on a quiet machine; the full run measures the GC over 2,000 requests twice and takes several
+minutes).
 
 Run from the repository root:  .venv/bin/python bench/bench_floor.py [--quick]
 """

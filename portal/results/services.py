@@ -306,10 +306,10 @@ def compute_results(year, *, user, now) -> dict:
 @contextmanager
 def _cycle_collector_paused():
     """A national year's computation allocates about a million short-lived objects (entries, states, node
-    results, result rows), none of them in a reference cycle: reference counting frees them all. Left running, the cyclic
-    collector walks them over and over (about a thousand collections, a fifth of the computation's time), so
-    it waits until the evaluation is over; memory is unaffected. It is switched back on only if it was on
-    (another thread's computation may have paused it too)."""
+    results, result rows), none of them in a reference cycle: reference counting frees them all. Left
+    running, the cyclic collector walks them over and over (about a thousand collections, a fifth of the
+    computation's time), so it waits until the computation is over; memory is unaffected. It is switched
+    back on only if it was on (another thread's computation may have paused it too)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
