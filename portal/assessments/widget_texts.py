@@ -12,7 +12,7 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from portal.assessments import bp
-from portal.web.filters import format_points, plural_n
+from portal.web.filters import format_points, heading_level, plural_n
 from portal.web.texts import kept_per_language, plural
 
 
@@ -109,7 +109,7 @@ def _static(c, depth: int, T: dict) -> ItemStatic:
         extra["per"] = T["per"][plural_n(cap)] % {"per": format_points(config.get("per", "0")),
                                                   "cap": format_points(cap)}
     return ItemStatic(
-        level=min(2 + max(depth, 1), 6),
+        level=heading_level(depth),
         hidden=Markup('<span class="visually-hidden">%s – </span>') % c.code,
         maximum=Markup("%s %s") % (format_points(c.max_points), T["points"][plural_n(c.max_points)]),
         into=T["into"] % {"code": c.code}, **extra)

@@ -50,6 +50,13 @@ def format_points(value, places: int | None = None) -> str:
     return decimal_text(value, places, _decimal_sep())
 
 
+def heading_level(depth: int) -> int:
+    """The heading level of an item of the criteria tree: field h2, criterion h3, sub-criterion h4 (depth counts
+    the field: 1.2 is at depth 1, 1.1.1 at depth 2; a bonus or deduction item at depth 0 sits under its own
+    h2, so it is an h3 too); never below h6."""
+    return min(2 + max(depth, 1), 6)
+
+
 def plural_n(value) -> int:
     """The count ngettext needs for a number of points: 1 for exactly one, else 2 ("1 point", "1.5 points")."""
     try:
@@ -99,5 +106,6 @@ def init_filters(app: Flask) -> None:
     app.jinja_env.globals["url_pattern"] = url_pattern
     app.jinja_env.filters["points"] = format_points
     app.jinja_env.filters["plural_n"] = plural_n
+    app.jinja_env.filters["heading_level"] = heading_level
     app.jinja_env.filters["vdate"] = format_date
     app.jinja_env.filters["vdatetime"] = format_datetime
